@@ -1,0 +1,26 @@
+/** What `GET /api/model` answers; drives the status indicator and the composer's enabled state. */
+export type ModelState = "idle" | "downloading" | "converting" | "loading" | "ready" | "error";
+
+export interface ModelProgress {
+  phase: "download" | "convert" | "load";
+  done: number;
+  total: number;
+  unit: "bytes" | "steps";
+  /** Download only. */
+  bytesPerSecond?: number;
+  etaSeconds?: number;
+  /** Human text of what is happening, e.g. "model.safetensors". */
+  detail?: string;
+}
+
+export interface ModelStatusDto {
+  state: ModelState;
+  /** e.g. "microsoft/bitnet-b1.58-2B-4T" or "demo". */
+  modelId: string;
+  /** True for the offline demo: random weights that produce nonsense. */
+  isDemo: boolean;
+  progress: ModelProgress | null;
+  error: { code: string; message: string; hint: string } | null;
+  /** Context size in tokens, once known. */
+  contextLength: number | null;
+}

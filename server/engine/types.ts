@@ -1,0 +1,65 @@
+/**
+ * The engine's public interface: what the chat use cases and the OpenAI-compatible API call.
+ * The engine knows nothing about HTTP or the database.
+ */
+import type { GenerationStats } from "@/lib/schemas/stats";
+
+export interface ChatTurn {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface SamplingParams {
+  /** 0 = greedy. */
+  temperature: number;
+  topP: number;
+  topK: number;
+  maxNewTokens: number;
+  /** 1 = off. */
+  repetitionPenalty: number;
+  /** null/undefined = random. Same seed + same inputs ⇒ same tokens. */
+  seed?: number | null;
+}
+
+export interface GenerateRequest {
+  /** Optional system turn first, then history; the last turn is the user's. */
+  messages: ChatTurn[];
+  params: SamplingParams;
+  /** Stop strings (OpenAI `stop`): generation ends before the first occurrence, which is not emitted. */
+  stop?: string[];
+}
+
+export type EngineEvent =
+  | { type: "queued"; position: number }
+  | { type: "start"; promptTokens: number; droppedTurns: number; cachedPromptTokens: number }
+  | { type: "prefill"; done: number; total: number }
+  | { type: "token"; text: string; id: number }
+  /** Always the last event. A failure after start ends with stopReason "error" and `error` set; text so far is kept. */
+  | { type: "done"; stats: GenerationStats; error?: string };
+
+export type EngineErrorCode =
+  | "busy" // queue full: retry later
+  | "not_ready" // model not loaded (see model status)
+  | "context_overflow" // one message alone does not fit the context window
+  | "aborted" // aborted while still queued
+  | "internal";
+
+/** Thrown (from `generate`'s iterator, before any `start` event) for requests that cannot run. */
+export class EngineError extends Error {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "EngineError";
+  }
+}
+
+export interface Engine {
+  /** Events stream; `signal` aborts (leaves the queue if still waiting; stops before the next decode step). */
+  generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<EngineEvent>;
+  /** Context window in tokens. */
+  readonly contextLength: number;
+  /** Number of jobs running + waiting. */
+  queueLength(): number;
+}
