@@ -1,0 +1,90 @@
+/**
+ * Starts the production build (`next start`) as a child process on a free port, with its own
+ * SQLite file and cache folder, and waits until it answers.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "../../..");
+
+export interface AppServer {
+  baseUrl: string;
+  databasePath: string;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startAppServer(env: Record<string, string>, options: { waitForModel?: boolean } = {}): Promise<AppServer> {
+  const port = await freePort();
+  const workDir = mkdtempSync(path.join(os.tmpdir(), "bitnet-e2e-"));
+  const databasePath = path.join(workDir, "chat.db");
+  let output = "";
+  const child: ChildProcess = spawn(path.join(ROOT, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_PATH: databasePath,
+      BITNET_CACHE: path.join(workDir, "cache"),
+      HF_ENDPOINT: "http://127.0.0.1:9", // never the real hub from tests
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server: AppServer = {
+    baseUrl,
+    databasePath,
+    logs: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) {
+      await server.stop();
+      throw new Error(`server did not become ready in time:\n${output}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/api/model`);
+      if (response.ok) {
+        const status = (await response.json()) as { state: string; error?: { message: string } | null };
+        if (!options.waitForModel || status.state === "ready") return server;
+        if (status.state === "error") throw new Error(`model failed to load: ${status.error?.message}`);
+      }
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith("model failed")) {
+        await server.stop();
+        throw error;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
