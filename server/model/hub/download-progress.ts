@@ -15,6 +15,7 @@ export interface DownloadProgress {
 
 const WINDOW_MS = 5_000;
 const MIN_INTERVAL_MS = 150;
+const MIN_SPEED_WINDOW_S = 0.25;
 
 export class ProgressTracker {
   private done: number;
@@ -61,7 +62,8 @@ export class ProgressTracker {
     const first = this.samples[0];
     const last = this.samples[this.samples.length - 1];
     const seconds = (last.t - first.t) / 1000;
-    const bytesPerSecond = seconds > 0 ? (last.bytes - first.bytes) / seconds : 0;
+    // Under a quarter second the first request's latency dominates and the speed/ETA would be nonsense.
+    const bytesPerSecond = seconds >= MIN_SPEED_WINDOW_S ? (last.bytes - first.bytes) / seconds : 0;
     const remaining = Math.max(0, this.total - this.done);
     return {
       file: this.file,

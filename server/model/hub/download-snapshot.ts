@@ -10,7 +10,7 @@ import path from "node:path";
 import { hubConfigFromEnv, MODEL_FILES, type HubConfig } from "./hub-config";
 import { ProgressTracker, type DownloadProgress } from "./download-progress";
 import { downloadVerifiedFile } from "./download-file";
-import { diskFullError, notFoundError, toHubError, type ErrorContext } from "./hub-error";
+import { diskFullError, invalidEndpointError, notFoundError, toHubError, type ErrorContext } from "./hub-error";
 import { fileSize, findCachedSnapshot, snapshotDir, writeManifest, writeRef, type VerifiedFile } from "./snapshot-cache";
 import { freeBytes, normalizeEtag } from "./verify";
 
@@ -51,6 +51,7 @@ export async function downloadSnapshot(request: SnapshotRequest): Promise<Snapsh
     return { dir: cached.dir, repo, revision, commit: cached.manifest.commit, fromCache: true, files: cached.manifest.files };
   }
 
+  if (!URL.canParse(config.hubUrl) || !/^https?:$/.test(new URL(config.hubUrl).protocol)) throw invalidEndpointError(config.hubUrl);
   const ctx: ErrorContext = { hubUrl: config.hubUrl, repo, revision };
   const { signal } = request;
   const fetchWithSignal: typeof fetch = signal ? (input, init) => fetch(input, { ...init, signal }) : fetch;

@@ -80,10 +80,10 @@ export function abortedError(): HubError {
 }
 
 export function unreachableError(ctx: ErrorContext, cause: unknown): HubError {
-  const code = errorCode(cause);
+  const why = errorCode(cause) ?? innermostMessage(cause);
   return new HubError(
     "unreachable",
-    `Cannot reach the model hub at ${ctx.hubUrl}${code ? ` (${code})` : ""}.`,
+    `Cannot reach the model hub at ${ctx.hubUrl}${why ? ` (${why})` : ""}.`,
     "Are you offline? Check your internet connection or proxy, or set HF_ENDPOINT to a reachable mirror, then retry. " +
       "You can also switch to the offline demo model.",
     { cause },
@@ -156,6 +156,21 @@ export function toHubError(error: unknown, ctx: ErrorContext, signal?: AbortSign
   return new HubError("hub_error", `Download failed: ${firstLine(message)}`, "Retry; if it persists, run with BITNET_DEBUG=1 for details.", {
     cause: error,
   });
+}
+
+/** undici says "fetch failed" and hides the reason (e.g. "bad port") in `cause`. */
+function innermostMessage(error: unknown): string | undefined {
+  let message: string | undefined;
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; depth++, e = e.cause) message = e.message;
+  return message && message !== "fetch failed" ? firstLine(message) : undefined;
+}
+
+export function invalidEndpointError(hubUrl: string): HubError {
+  return new HubError(
+    "hub_error",
+    `HF_ENDPOINT is not a valid URL: "${hubUrl}".`,
+    "Set HF_ENDPOINT to the hub's base URL, e.g. https://huggingface.co, or unset it.",
+  );
 }
 
 function firstLine(text: string): string {

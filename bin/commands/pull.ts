@@ -1,0 +1,91 @@
+/**
+ * `bitnet pull [REPO] [--revision R]`: downloads a checkpoint into the same cache the server uses
+ * (BITNET_CACHE), with a progress bar on stderr, and prints the snapshot folder on stdout.
+ */
+import { parseArgs } from "node:util";
+import { downloadSnapshot } from "@/server/model/hub/download-snapshot";
+import { DEFAULT_REPO, hubConfigFromEnv, isRepoId } from "@/server/model/hub/hub-config";
+import { HubError } from "@/server/model/hub/hub-error";
+import { formatBytes, formatProgressLine } from "@/server/model/hub/format-progress";
+import type { DownloadProgress } from "@/server/model/hub/download-progress";
+
+const HELP = `Usage: bitnet pull [REPO] [--revision R] [--cache DIR]
+
+Downloads REPO (default ${DEFAULT_REPO}) from the Hugging Face Hub into the cache,
+resuming an interrupted download and verifying every file, then prints the snapshot folder.
+
+Options:
+  --revision R   branch, tag or commit (default: BITNET_REVISION or "main")
+  --cache DIR    cache folder (default: BITNET_CACHE or ~/.cache/bitnet-chat)
+
+Environment: HF_ENDPOINT (hub URL), HF_TOKEN (access token for gated/private repos).`;
+
+export async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      revision: { type: "string" },
+      cache: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const repo = positionals[0] ?? DEFAULT_REPO;
+  if (!isRepoId(repo) || positionals.length > 1) {
+    console.error(`bitnet pull: expected one repo id like ${DEFAULT_REPO}\n\n${HELP}`);
+    process.exitCode = 2;
+    return;
+  }
+  const config = hubConfigFromEnv(values.cache ? { ...process.env, BITNET_CACHE: values.cache } : process.env);
+  const bar = progressReporter(process.stderr);
+  try {
+    const result = await downloadSnapshot({ repo, revision: values.revision, config, onProgress: bar.update });
+    bar.end();
+    const size = result.files.reduce((sum, f) => sum + f.size, 0);
+    process.stderr.write(
+      `${result.fromCache ? "Already in the cache" : "Downloaded and verified"}: ${repo}@${result.commit.slice(0, 12)} (${formatBytes(size)})\n`,
+    );
+    console.log(result.dir);
+  } catch (error) {
+    bar.end();
+    if (error instanceof HubError) {
+      console.error(`bitnet pull: ${error.message}\n  ${error.hint}`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+}
+
+/** Redraws one line on a terminal; on a pipe/log, prints a line per file and every 10%. */
+function progressReporter(stream: NodeJS.WriteStream) {
+  const tty = Boolean(stream.isTTY);
+  let lastFile = "";
+  let lastDecile = -1;
+  let drawn = false;
+  return {
+    update(p: DownloadProgress) {
+      const line = formatProgressLine(p);
+      if (tty) {
+        const width = (stream.columns || 100) - 1;
+        stream.write(`\r${line.slice(0, width).padEnd(Math.min(width, line.length + 2))}`);
+        drawn = true;
+        return;
+      }
+      const decile = Math.floor(p.percent / 10);
+      if (p.file !== lastFile || decile !== lastDecile) {
+        lastFile = p.file;
+        lastDecile = decile;
+        stream.write(`${line}\n`);
+      }
+    },
+    end() {
+      if (tty && drawn) stream.write("\n");
+      drawn = false;
+    },
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The ModelHost behind `getModelHost()`: runs one acquisition at a time, keeps the status (with
+ * per-phase progress and actionable errors), and lets the UI switch to the demo model or retry.
+ * Failures only ever change the status: nothing here throws into the server.
+ */
+import { EngineError, type Engine } from "@/server/engine/types";
+import type { ModelHost } from "@/server/engine/host-types";
+import type { ModelStatusDto } from "@/lib/schemas/model-status";
+import { acquireModel, PhaseError } from "./acquire-model";
+import { HostError, toStatusError } from "./host-error";
+import { modelIdOf, resolveModelSource, type ModelSource } from "./model-source";
+import type { HostConfig, HostDeps, LoadedModel } from "./host-deps";
+
+export interface TestableModelHost extends ModelHost {
+  /** Resolves with the status once the current run is ready or failed. */
+  settled(): Promise<ModelStatusDto>;
+  /** Stops any run and frees the engine (process shutdown, tests). */
+  dispose(): Promise<void>;
+}
+
+export function createModelHost(deps: HostDeps, config: HostConfig, log: Pick<Console, "info" | "error"> = console): TestableModelHost {
+  let status: ModelStatusDto = {
+    state: "idle",
+    modelId: config.model?.trim() || "microsoft/bitnet-b1.58-2B-4T",
+    isDemo: config.model?.trim().toLowerCase() === "demo",
+    progress: null,
+    error: null,
+    contextLength: null,
+  };
+  const listeners = new Set<(s: ModelStatusDto) => void>();
+  let source: ModelSource | null = null;
+  let loaded: LoadedModel | null = null;
+  let controller: AbortController | null = null;
+  let running: Promise<void> = Promise.resolve();
+  let started = false;
+
+  const set = (patch: Partial<ModelStatusDto>) => {
+    const phaseChanged = patch.state !== undefined && patch.state !== status.state;
+    status = { ...status, ...patch };
+    if (phaseChanged) {
+      if (status.state === "error") log.error(`[model] ${status.error?.message} ${status.error?.hint}`);
+      else log.info(`[model] ${status.modelId}: ${status.state}`);
+    }
+    for (const listener of listeners) {
+      try {
+        listener(status);
+      } catch (error) {
+        log.error("[model] status listener failed", error);
+      }
+    }
+  };
+
+  /** Stops the current run and frees the engine before anything new is loaded (2B weights are ~1 GB of RAM). */
+  const stop = async () => {
+    controller?.abort(new HostError("superseded", "Switched to another model.", ""));
+    await running.catch(() => {});
+    const old = loaded;
+    loaded = null;
+    if (old) await old.dispose().catch((error: unknown) => log.error("[model] dispose failed", error));
+  };
+
+  const run = (next: ModelSource) => {
+    source = next;
+    const own = new AbortController();
+    controller = own;
+    set({ state: "idle", modelId: modelIdOf(next), isDemo: next.kind === "demo", progress: null, error: null, contextLength: null });
+    running = acquireModel(next, deps, config, (r) => !own.signal.aborted && set(r), own.signal).then(
+      (model) => {
+        loaded = model;
+        set({ state: "ready", progress: null, error: null, contextLength: model.engine.contextLength });
+      },
+      (error: unknown) => {
+        if (own.signal.aborted) return;
+        const statusError = error instanceof PhaseError ? toStatusError(error.error, error.phase) : toStatusError(error, "load");
+        set({ state: "error", progress: null, error: statusError });
+      },
+    );
+  };
+
+  const host: TestableModelHost = {
+    status: () => status,
+    start() {
+      if (started) return;
+      started = true;
+      try {
+        run(resolveModelSource(config.model, config.revision));
+      } catch (error) {
+        set({ state: "error", progress: null, error: toStatusError(error, "load") });
+      }
+    },
+    async useDemoModel() {
+      started = true;
+      // Already on (or on the way to) the demo: a second click must not restart it.
+      if (source?.kind === "demo" && status.state !== "error") return;
+      await stop();
+      run({ kind: "demo" });
+    },
+    async retry() {
+      started = true;
+      if (status.state !== "error" && status.state !== "idle") return;
+      await stop();
+      if (source) run(source);
+      else {
+        started = false;
+        host.start();
+      }
+    },
+    engine(): Engine {
+      if (loaded && status.state === "ready") return loaded.engine;
+      throw new EngineError("not_ready", notReadyMessage(status));
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async settled() {
+      // A switch (demo, retry) replaces the run while we wait: wait for the latest one.
+      for (let current = running; ; current = running) {
+        await current;
+        if (current === running) return status;
+      }
+    },
+    async dispose() {
+      await stop();
+      listeners.clear();
+    },
+  };
+  return host;
+}
+
+function notReadyMessage(status: ModelStatusDto): string {
+  const p = status.progress;
+  const percent = p && p.total > 0 ? ` (${Math.floor((p.done / p.total) * 100)}%)` : "";
+  switch (status.state) {
+    case "error":
+      return `The model is not available: ${status.error?.message} ${status.error?.hint}`.trim();
+    case "downloading":
+      return `The model is still downloading${percent}; chat will work once it is ready.`;
+    case "converting":
+      return `The model is being converted${percent}; chat will work once it is ready.`;
+    case "loading":
+      return "The model is loading; chat will work in a moment.";
+    default:
+      return "The model has not started loading yet.";
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The steps the model host runs, passed in as functions so the host can be tested with a fake hub
+ * and without a real converter or engine.
+ */
+import type { Engine } from "@/server/engine/types";
+import type { SnapshotRequest, SnapshotResult } from "@/server/model/hub/download-snapshot";
+
+export interface StepProgress {
+  done: number;
+  total: number;
+  detail?: string;
+}
+
+export interface LoadedModel {
+  engine: Engine;
+  dispose(): Promise<void>;
+}
+
+export interface HostDeps {
+  download(request: SnapshotRequest): Promise<SnapshotResult>;
+  /** Writes a random-weight hub-format checkpoint into `outDir`. */
+  generateDemo(outDir: string): Promise<void>;
+  /** Converts a hub-format checkpoint once (cached under `cacheDir`) and returns the converted folder. */
+  convert(checkpointDir: string, cacheDir: string, onProgress: (p: StepProgress) => void): Promise<string>;
+  load(modelDir: string, options: { threads: number; onProgress: (p: StepProgress) => void }): Promise<LoadedModel>;
+}
+
+export interface HostConfig {
+  /** BITNET_MODEL as given (undefined = the default repo). */
+  model: string | undefined;
+  cacheRoot: string;
+  hubUrl: string;
+  accessToken: string | undefined;
+  revision: string;
+  threads: number;
+}
