@@ -98,10 +98,12 @@ export async function downloadVerifiedFile(options: FileDownloadOptions): Promis
       }
       if (state.offset > before) failures = 0;
       if (isNetworkError(error) && ++failures < maxAttempts) {
-        await sleep((options.retryDelayMs ?? 500) * failures, signal);
+        // Ask the hub again: LFS downloads go through signed CDN URLs that expire.
+        blob = null;
+        await sleep((options.retryDelayMs ?? 1000) * failures, signal);
         continue;
       }
-      if (isNetworkError(error) && blob) {
+      if (isNetworkError(error) && state.offset > 0) {
         throw new HubError(
           "interrupted",
           `The download of ${expected.path} kept failing at ${state.offset} of ${expected.size} bytes.`,

@@ -11,7 +11,8 @@ import { hubConfigFromEnv, MODEL_FILES, type HubConfig } from "./hub-config";
 import { ProgressTracker, type DownloadProgress } from "./download-progress";
 import { downloadVerifiedFile } from "./download-file";
 import { diskFullError, invalidEndpointError, notFoundError, toHubError, type ErrorContext } from "./hub-error";
-import { fileSize, findCachedSnapshot, snapshotDir, writeManifest, writeRef, type VerifiedFile } from "./snapshot-cache";
+import { lockRepoCache } from "./repo-lock";
+import { fileSize, findCachedSnapshot, repoCacheDir, snapshotDir, writeManifest, writeRef, type VerifiedFile } from "./snapshot-cache";
 import { freeBytes, normalizeEtag } from "./verify";
 
 export interface SnapshotRequest {
@@ -22,6 +23,8 @@ export interface SnapshotRequest {
   /** Overrides of the environment (HF_ENDPOINT, HF_TOKEN, BITNET_CACHE). */
   config?: Partial<HubConfig>;
   onProgress?: (progress: DownloadProgress) => void;
+  /** Called once if another process is downloading the same repo and this one waits for it. */
+  onWaiting?: () => void;
   signal?: AbortSignal;
   /** Retry pacing for dropped connections (tests shorten it). */
   retryDelayMs?: number;
@@ -46,12 +49,25 @@ export async function downloadSnapshot(request: SnapshotRequest): Promise<Snapsh
   const revision = request.revision ?? config.revision;
   const wanted = request.files ?? MODEL_FILES;
 
-  const cached = await findCachedSnapshot({ cacheRoot: config.cacheRoot, repo, revision, files: wanted });
-  if (cached) {
-    return { dir: cached.dir, repo, revision, commit: cached.manifest.commit, fromCache: true, files: cached.manifest.files };
-  }
+  const fromCache = async (): Promise<SnapshotResult | null> => {
+    const cached = await findCachedSnapshot({ cacheRoot: config.cacheRoot, repo, revision, files: wanted });
+    return cached && { dir: cached.dir, repo, revision, commit: cached.manifest.commit, fromCache: true, files: cached.manifest.files };
+  };
+  const cached = await fromCache();
+  if (cached) return cached;
 
   if (!URL.canParse(config.hubUrl) || !/^https?:$/.test(new URL(config.hubUrl).protocol)) throw invalidEndpointError(config.hubUrl);
+  const release = await lockRepoCache(repoCacheDir(config.cacheRoot, repo), { signal: request.signal, onWaiting: request.onWaiting });
+  try {
+    // Another process may have finished this snapshot while we waited for the lock.
+    return (await fromCache()) ?? (await download(request, config, revision, wanted));
+  } finally {
+    await release();
+  }
+}
+
+async function download(request: SnapshotRequest, config: HubConfig, revision: string, wanted: readonly string[]): Promise<SnapshotResult> {
+  const { repo } = request;
   const ctx: ErrorContext = { hubUrl: config.hubUrl, repo, revision };
   const { signal } = request;
   const fetchWithSignal: typeof fetch = signal ? (input, init) => fetch(input, { ...init, signal }) : fetch;
