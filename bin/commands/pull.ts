@@ -43,7 +43,13 @@ export async function run(argv: string[]): Promise<void> {
   const config = hubConfigFromEnv(values.cache ? { ...process.env, BITNET_CACHE: values.cache } : process.env);
   const bar = progressReporter(process.stderr);
   try {
-    const result = await downloadSnapshot({ repo, revision: values.revision, config, onProgress: bar.update });
+    const result = await downloadSnapshot({
+      repo,
+      revision: values.revision,
+      config,
+      onProgress: bar.update,
+      onWaiting: () => process.stderr.write("Another process is downloading this model into the same cache; waiting for it…\n"),
+    });
     bar.end();
     const size = result.files.reduce((sum, f) => sum + f.size, 0);
     process.stderr.write(

@@ -56,6 +56,11 @@ export async function acquireModel(
           revision: source.revision,
           config: { hubUrl: config.hubUrl, accessToken: config.accessToken, cacheRoot: config.cacheRoot },
           signal,
+          onWaiting: () =>
+            report({
+              state: "downloading",
+              progress: { phase: "download", done: 0, total: 0, unit: "bytes", detail: "Waiting for another download of this model (bitnet pull?) to finish" },
+            }),
           onProgress: (p) =>
             report({
               state: "downloading",
