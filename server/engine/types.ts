@@ -63,3 +63,16 @@ export interface Engine {
   /** Number of jobs running + waiting. */
   queueLength(): number;
 }
+
+/**
+ * `instanceof EngineError` is not reliable in Next.js: the model host is created from `instrumentation.ts`,
+ * which Next bundles separately from route handlers, so each side has its own copy of this class.
+ * Check errors with this guard instead.
+ */
+export function isEngineError(error: unknown): error is EngineError {
+  return (
+    error instanceof Error &&
+    error.name === "EngineError" &&
+    typeof (error as { code?: unknown }).code === "string"
+  );
+}
