@@ -32,5 +32,7 @@ export interface HostConfig {
   hubUrl: string;
   accessToken: string | undefined;
   revision: string;
+  /** HF_HUB_OFFLINE: cached snapshots only. */
+  offline: boolean;
   threads: number;
 }

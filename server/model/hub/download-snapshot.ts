@@ -10,7 +10,7 @@ import path from "node:path";
 import { hubConfigFromEnv, MODEL_FILES, type HubConfig } from "./hub-config";
 import { ProgressTracker, type DownloadProgress } from "./download-progress";
 import { downloadVerifiedFile } from "./download-file";
-import { diskFullError, invalidEndpointError, notFoundError, toHubError, type ErrorContext } from "./hub-error";
+import { diskFullError, invalidEndpointError, notFoundError, offlineError, toHubError, type ErrorContext } from "./hub-error";
 import { lockRepoCache } from "./repo-lock";
 import { fileSize, findCachedSnapshot, repoCacheDir, snapshotDir, writeManifest, writeRef, type VerifiedFile } from "./snapshot-cache";
 import { freeBytes, normalizeEtag } from "./verify";
@@ -55,6 +55,7 @@ export async function downloadSnapshot(request: SnapshotRequest): Promise<Snapsh
   };
   const cached = await fromCache();
   if (cached) return cached;
+  if (config.offline) throw offlineError(repo, revision);
 
   if (!URL.canParse(config.hubUrl) || !/^https?:$/.test(new URL(config.hubUrl).protocol)) throw invalidEndpointError(config.hubUrl);
   const release = await lockRepoCache(repoCacheDir(config.cacheRoot, repo), { signal: request.signal, onWaiting: request.onWaiting });

@@ -22,6 +22,8 @@ export interface HubConfig {
   accessToken: string | undefined;
   cacheRoot: string;
   revision: string;
+  /** HF_HUB_OFFLINE=1: use the cache only, never the network (as huggingface_hub does). */
+  offline: boolean;
 }
 
 /** `BITNET_CACHE`, else `$XDG_CACHE_HOME/bitnet-chat`, else `~/.cache/bitnet-chat`. */
@@ -38,6 +40,7 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
     accessToken: env.HF_TOKEN || env.HUGGING_FACE_HUB_TOKEN || undefined,
     cacheRoot: defaultCacheRoot(env),
     revision: env.BITNET_REVISION || DEFAULT_REVISION,
+    offline: /^(1|true|yes|on)$/i.test(env.HF_HUB_OFFLINE ?? ""),
   };
 }
 

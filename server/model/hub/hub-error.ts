@@ -165,6 +165,14 @@ function innermostMessage(error: unknown): string | undefined {
   return message && message !== "fetch failed" ? firstLine(message) : undefined;
 }
 
+export function offlineError(repo: string, revision: string): HubError {
+  return new HubError(
+    "unreachable",
+    `HF_HUB_OFFLINE is set and ${repo} (revision ${revision}) is not in the cache.`,
+    "Unset HF_HUB_OFFLINE to download it, run `bitnet pull` on a connected machine with the same BITNET_CACHE, or switch to the offline demo model.",
+  );
+}
+
 export function invalidEndpointError(hubUrl: string): HubError {
   return new HubError(
     "hub_error",
