@@ -1,0 +1,126 @@
+/**
+ * ModelRunner over a converted model folder (graph contract in manifest.ts). The KV cache is one
+ * Float32Array [maxPositions, headDim] per (layer, kv head, k|v): allocated once (zero pages are
+ * only backed by memory when written), fed to the graph as zero-copy prefix views, and extended by
+ * copying in just the new rows each call, so a decode step's cost does not grow with copying.
+ */
+import path from "node:path";
+import ort from "onnxruntime-node";
+import type { ModelInfo, ModelRunner } from "./runner-types";
+import { readManifest, type BitNetManifest } from "./manifest";
+import { cacheNames } from "./onnx/attention";
+import { sessionOptions, type RunnerTuning } from "./session-options";
+
+export interface LoadOptions extends RunnerTuning {
+  onProgress?: (message: string) => void;
+}
+
+export async function loadOnnxRunner(dir: string, options: LoadOptions = {}): Promise<OnnxRunner> {
+  const manifest = readManifest(dir);
+  options.onProgress?.("loading ONNX session");
+  const session = await ort.InferenceSession.create(path.join(dir, "model.onnx"), sessionOptions(options));
+  return new OnnxRunner(session, manifest);
+}
+
+export class OnnxRunner implements ModelRunner {
+  readonly info: ModelInfo;
+  private cached = 0;
+  private keys: Float32Array[][];
+  private values: Float32Array[][];
+  private maskCache = new Map<number, ort.Tensor>();
+
+  constructor(
+    private session: ort.InferenceSession,
+    private m: BitNetManifest,
+  ) {
+    this.info = {
+      vocabSize: m.vocabSize,
+      maxPositions: m.maxPositions,
+      numLayers: m.numLayers,
+      hiddenSize: m.hiddenSize,
+      bosTokenId: m.bosTokenId,
+      eosTokenIds: m.eosTokenIds,
+    };
+    const perHead = m.maxPositions * m.headDim;
+    const alloc = () => Array.from({ length: m.numLayers }, () => Array.from({ length: m.numKvHeads }, () => new Float32Array(perHead)));
+    this.keys = alloc();
+    this.values = alloc();
+  }
+
+  get length(): number {
+    return this.cached;
+  }
+
+  async forward(ids: ArrayLike<number>, options: { keepLogits?: number } = {}): Promise<Float32Array> {
+    const S = ids.length;
+    const L = this.cached;
+    const keep = options.keepLogits ?? 1;
+    if (S === 0) throw new Error("forward: no tokens");
+    if (keep < 1 || keep > S) throw new Error(`forward: keepLogits must be in 1..${S}`);
+    if (L + S > this.m.maxPositions) throw new Error(`forward: ${L + S} positions exceed the model's ${this.m.maxPositions}`);
+    const { headDim: D, numKvHeads: nKV, numLayers } = this.m;
+
+    const inputIds = new BigInt64Array(S);
+    const positions = new BigInt64Array(S);
+    for (let i = 0; i < S; i++) {
+      const id = ids[i];
+      if (!Number.isInteger(id) || id < 0 || id >= this.m.vocabSize) throw new Error(`forward: token id ${id} is outside the vocabulary`);
+      inputIds[i] = BigInt(id);
+      positions[i] = BigInt(L + i);
+    }
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor("int64", inputIds, [1, S]),
+      position_ids: new ort.Tensor("int64", positions, [1, S]),
+      causal_mask: this.mask(S),
+      num_logits_to_keep: new ort.Tensor("int64", BigInt64Array.of(BigInt(keep)), []),
+    };
+    for (let i = 0; i < numLayers; i++) {
+      for (let h = 0; h < nKV; h++) {
+        feeds[cacheNames.pastKey(i, h)] = new ort.Tensor("float32", this.keys[i][h].subarray(0, L * D), [L, D]);
+        feeds[cacheNames.pastValue(i, h)] = new ort.Tensor("float32", this.values[i][h].subarray(0, L * D), [L, D]);
+      }
+    }
+    const out = await this.session.run(feeds);
+    for (let i = 0; i < numLayers; i++) {
+      scatterRows(out[cacheNames.newKey(i)].data as Float32Array, this.keys[i], L, S, nKV, D);
+      scatterRows(out[cacheNames.newValue(i)].data as Float32Array, this.values[i], L, S, nKV, D);
+    }
+    this.cached = L + S;
+    return out.logits.data as Float32Array;
+  }
+
+  truncate(length: number): void {
+    if (!Number.isInteger(length) || length < 0 || length > this.cached) throw new Error(`truncate: ${length} is not in 0..${this.cached}`);
+    this.cached = length;
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+    this.keys = [];
+    this.values = [];
+  }
+
+  /** [rep*S, S] causal mask among the new tokens; cached per S (decode always uses S = 1). */
+  private mask(S: number): ort.Tensor {
+    let t = this.maskCache.get(S);
+    if (!t) {
+      const rep = this.m.numHeads / this.m.numKvHeads;
+      const data = new Float32Array(rep * S * S);
+      for (let r = 0; r < rep; r++) {
+        for (let i = 0; i < S; i++) data.fill(-Infinity, (r * S + i) * S + i + 1, (r * S + i + 1) * S);
+      }
+      t = new ort.Tensor("float32", data, [rep * S, S]);
+      if (S <= 64) this.maskCache.set(S, t);
+    }
+    return t;
+  }
+}
+
+/** new rows [S, nKV*D] (token-major) → per-head buffers [pos, D] at positions L..L+S-1. */
+function scatterRows(src: Float32Array, heads: Float32Array[], L: number, S: number, nKV: number, D: number): void {
+  for (let s = 0; s < S; s++) {
+    for (let h = 0; h < nKV; h++) {
+      heads[h].set(src.subarray((s * nKV + h) * D, (s * nKV + h + 1) * D), (L + s) * D);
+    }
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The BitNet b1.58 forward pass (docs/bitnet-format.md §3) as an ONNX graph. Weights are read one
+ * layer at a time from a WeightSource and streamed to external data, so building the 2B graph never
+ * holds more than one layer's unpacked tensors (plus the embedding while it is quantized).
+ * Graph inputs/outputs are documented in ../manifest.ts.
+ */
+import type { BitNetConfig } from "../config";
+import { DataType } from "./onnx-proto";
+import { GraphBuilder } from "./graph-builder";
+import { actQuant, addRmsNorm, matMulNBits, matMulNBitsNode, rmsNorm, splitLast } from "./ops";
+import { attention, cacheNames, ropeTables, type AttentionShared } from "./attention";
+import { blockSizeFor, packTernary2Bit, quantizeBlocks, type TernaryMatrix } from "./quantize";
+
+export interface LinearWeights extends TernaryMatrix {
+  name: string;
+}
+
+export interface LayerWeightsLike {
+  inputNorm: Float32Array;
+  postAttentionNorm: Float32Array;
+  attnSubNorm: Float32Array;
+  ffnSubNorm: Float32Array;
+  q: LinearWeights;
+  k: LinearWeights;
+  v: LinearWeights;
+  o: LinearWeights;
+  gate: LinearWeights;
+  up: LinearWeights;
+  down: LinearWeights;
+}
+
+/** What the graph needs from a checkpoint (server/model/checkpoint.ts satisfies it). */
+export interface WeightSource {
+  config: BitNetConfig;
+  readLayer(i: number): LayerWeightsLike | Promise<LayerWeightsLike>;
+  readEmbedding(): Float32Array | Promise<Float32Array>;
+  readFinalNorm(): Float32Array | Promise<Float32Array>;
+}
+
+export type EmbeddingBits = 4 | 8 | 16;
+
+export interface GraphOptions {
+  /** 4/8: block-quantized, shared by the embedding Gather and the LM head; 16: unquantized (stored fp32). */
+  embeddingBits: EmbeddingBits;
+  /** MatMulNBits block size for the ternary linears (scales are per row, so any size is exact). */
+  blockSize: number;
+  /** MatMulNBits accuracy_level: 0 = fp32 activations (faithful), 4 = int8 re-quantized per block. */
+  accuracyLevel: number;
+  /** Fuse q/k/v and gate/up into one MatMulNBits each (same input, one activation quantization). */
+  fuseProjections: boolean;
+  onLayer?: (done: number, total: number) => void;
+}
+
+export interface GraphInfo {
+  embeddingBlockSize: number;
+}
+
+const f32 = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, opts: GraphOptions): Promise<GraphInfo> {
+  const c = source.config;
+  const { hiddenSize: H, numHeads: nH, numKvHeads: nKV, headDim: D, vocabSize: V, rmsNormEps: eps } = c;
+  const mm = { accuracyLevel: opts.accuracyLevel };
+
+  const inputIds = g.input("input_ids", DataType.INT64, [1, "S"]);
+  const positionIds = g.input("position_ids", DataType.INT64, [1, "S"]);
+  const causalMask = g.input("causal_mask", DataType.FLOAT, ["RS", "S"]);
+  const keep = g.input("num_logits_to_keep", DataType.INT64, []);
+  for (let i = 0; i < c.numLayers; i++) {
+    for (let h = 0; h < nKV; h++) {
+      g.input(cacheNames.pastKey(i, h), DataType.FLOAT, ["L", D]);
+      g.input(cacheNames.pastValue(i, h), DataType.FLOAT, ["L", D]);
+    }
+  }
+
+  const rope = ropeTables(c.maxPositions, D, c.ropeTheta);
+  const pastLen = g.op("Shape", [cacheNames.pastKey(0, 0)], "past_len", { start: 0, end: 1 });
+  const newLen = g.op("Shape", [inputIds], "new_len", { start: 1, end: 2 });
+  const shared: AttentionShared = {
+    positionIds,
+    causalMask,
+    cos: g.weight("rope.cos", DataType.FLOAT, [c.maxPositions, D / 2], f32(rope.cos)),
+    sin: g.weight("rope.sin", DataType.FLOAT, [c.maxPositions, D / 2], f32(rope.sin)),
+    splitPastNew: g.op("Concat", [pastLen, newLen], "split_past_new", { axis: 0 }),
+  };
+
+  // Tied embedding / LM head, quantized once.
+  const embedding = await source.readEmbedding();
+  let embeddingBlockSize = 0;
+  let hidden: string;
+  let lmHead: (x: string) => string;
+  if (opts.embeddingBits === 16) {
+    const e = g.weight("embed_tokens.weight", DataType.FLOAT, [V, H], f32(embedding));
+    hidden = g.op("Gather", [e, inputIds], "embed", { axis: 0 });
+    lmHead = (x) => {
+      const x2 = g.op("Reshape", [x, g.constant("shape_rows", DataType.INT64, [2], [-1, H])], "lm_head/flatten");
+      const y = g.op("Gemm", [x2, e], "lm_head", { transB: 1 });
+      return g.op("Reshape", [y, g.constant("shape_logits", DataType.INT64, [3], [1, -1, V])], "lm_head/unflatten");
+    };
+  } else {
+    const bits = opts.embeddingBits;
+    embeddingBlockSize = blockSizeFor(H, opts.blockSize);
+    const bs = embeddingBlockSize;
+    const q = quantizeBlocks(embedding, V, H, bits, bs);
+    const data = g.weight("embed_tokens.qweight", DataType.UINT8, [V, (H * bits) / 8], q.b);
+    const scales = g.weight("embed_tokens.scales", DataType.FLOAT, [V, H / bs], f32(q.scales));
+    // Same bytes, MatMulNBits' shapes: stored once in model.onnx.data.
+    const lmB = g.alias("lm_head.qweight", data, [V, H / bs, (bs * bits) / 8]);
+    const lmScales = g.alias("lm_head.scales", scales, [(V * H) / bs]);
+    hidden = g.node("GatherBlockQuantized", [data, inputIds, scales], {
+      name: "embed",
+      domain: "com.microsoft",
+      attributes: { bits, block_size: bs, gather_axis: 0, quantize_axis: 1 },
+    })[0];
+    lmHead = (x) => matMulNBitsNode(g, [x, lmB, lmScales], { n: V, k: H, bits, blockSize: bs }, "lm_head", mm);
+  }
+
+  const quantInput = (x: string, size: number, name: string) => {
+    if (!c.useRmsNorm) return actQuant(g, x, name);
+    const ones = g.constant(`ones_${size}`, DataType.FLOAT, [size], new Float32Array(size).fill(1));
+    return actQuant(g, rmsNorm(g, x, ones, c.quantRmsNormEps, `${name}/rms`), name);
+  };
+  const linears = (x: string, parts: LinearWeights[], name: string): string[] => {
+    if (opts.fuseProjections && parts.length > 1) {
+      const y = matMulNBits(g, x, packTernary2Bit(parts, opts.blockSize), name, mm);
+      return splitLast(g, y, parts.map((p) => p.outFeatures), `${name}/split`);
+    }
+    return parts.map((p, j) => matMulNBits(g, x, packTernary2Bit([p], opts.blockSize), parts.length > 1 ? `${name}/${j}` : name, mm));
+  };
+
+  let residual = hidden;
+  let pendingDelta: string | undefined;
+  for (let i = 0; i < c.numLayers; i++) {
+    const w = await source.readLayer(i);
+    const p = `layers.${i}`;
+    const norm = (x: Float32Array, label: string) => g.weight(`${p}.${label}`, DataType.FLOAT, [x.length], f32(x));
+    let x: string;
+    if (pendingDelta) [x, residual] = addRmsNorm(g, residual, pendingDelta, norm(w.inputNorm, "input_layernorm"), eps, `${p}/input_norm`);
+    else x = rmsNorm(g, residual, norm(w.inputNorm, "input_layernorm"), eps, `${p}/input_norm`);
+
+    const xq = quantInput(x, H, `${p}/attn/act_quant`);
+    const qkvParts = linears(xq, [w.q, w.k, w.v], `${p}/attn/qkv`);
+    const qkv = qkvParts.length === 1 ? qkvParts[0] : g.op("Concat", qkvParts, `${p}/attn/qkv_concat`, { axis: -1 });
+    const attn = attention(g, qkv, i, { numHeads: nH, numKvHeads: nKV, headDim: D }, shared, `${p}/attn`);
+    const attnNormed = rmsNorm(g, attn, norm(w.attnSubNorm, "attn_sub_norm"), eps, `${p}/attn/sub_norm`);
+    const [o] = linears(quantInput(attnNormed, nH * D, `${p}/attn/o_quant`), [w.o], `${p}/attn/o`);
+    const [x2, afterAttn] = addRmsNorm(g, residual, o, norm(w.postAttentionNorm, "post_attention_layernorm"), eps, `${p}/post_norm`);
+    residual = afterAttn;
+
+    const [gate, up] = linears(quantInput(x2, H, `${p}/mlp/act_quant`), [w.gate, w.up], `${p}/mlp/gate_up`);
+    const relu = g.op("Relu", [gate], `${p}/mlp/relu`);
+    const act = g.op("Mul", [g.op("Mul", [relu, relu], `${p}/mlp/relu2`), up], `${p}/mlp/gated`);
+    const mNormed = rmsNorm(g, act, norm(w.ffnSubNorm, "ffn_sub_norm"), eps, `${p}/mlp/sub_norm`);
+    [pendingDelta] = linears(quantInput(mNormed, c.intermediateSize, `${p}/mlp/down_quant`), [w.down], `${p}/mlp/down`);
+    opts.onLayer?.(i + 1, c.numLayers);
+  }
+
+  // Only the last `num_logits_to_keep` positions reach the final norm and the LM head.
+  const starts = g.op("Neg", [g.op("Reshape", [keep, g.constant("shape_one", DataType.INT64, [1], [1])], "keep_1d")], "keep_start");
+  const ends = g.constant("slice_end", DataType.INT64, [1], [BigInt("9223372036854775807")]);
+  const axis1 = g.constant("axis_seq", DataType.INT64, [1], [1]);
+  const lastResidual = g.op("Slice", [residual, starts, ends, axis1], "keep/residual");
+  const lastDelta = g.op("Slice", [pendingDelta!, starts, ends, axis1], "keep/delta");
+  const finalNorm = await source.readFinalNorm();
+  const [normed] = addRmsNorm(g, lastResidual, lastDelta, g.weight("norm.weight", DataType.FLOAT, [H], f32(finalNorm)), eps, "final_norm");
+  g.node("Identity", [lmHead(normed)], { name: "logits_out", outputs: ["logits"], exactOutputs: true });
+
+  g.output("logits", DataType.FLOAT, [1, "K", V]);
+  for (let i = 0; i < c.numLayers; i++) {
+    g.output(cacheNames.newKey(i), DataType.FLOAT, [1, "S", nKV * D]);
+    g.output(cacheNames.newValue(i), DataType.FLOAT, [1, "S", nKV * D]);
+  }
+  return { embeddingBlockSize };
+}

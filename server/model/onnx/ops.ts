@@ -1,0 +1,79 @@
+/**
+ * Op helpers for the BitNet graph: each emits a few nodes into a GraphBuilder and returns the
+ * name of its output. Numerics follow docs/bitnet-format.md §3.
+ */
+import { DataType } from "./onnx-proto";
+import { GraphBuilder, MS_DOMAIN } from "./graph-builder";
+import type { PackedNBits } from "./quantize";
+
+/** RMSNorm over the last axis (fp32 statistics), no residual. */
+export function rmsNorm(g: GraphBuilder, x: string, weight: string, eps: number, name: string): string {
+  return g.op("SimplifiedLayerNormalization", [x, weight], name, { axis: -1, epsilon: { float: eps }, stash_type: 1 });
+}
+
+/** residual + delta, then RMSNorm of the sum: returns [normed, sum]. Saves one pass over the residual stream. */
+export function addRmsNorm(g: GraphBuilder, residual: string, delta: string, weight: string, eps: number, name: string): [string, string] {
+  const [normed, , , sum] = g.node("SkipSimplifiedLayerNormalization", [residual, delta, weight], {
+    name,
+    domain: MS_DOMAIN,
+    outputs: [`${name}/out`, "", "", `${name}/sum`],
+    exactOutputs: true,
+    attributes: { epsilon: { float: eps } },
+  });
+  return [normed, sum];
+}
+
+/**
+ * BitNet's per-token activation fake-quantization (ActQuant): a = max(|x|) over the last axis,
+ * clamped to ≥ 1e-5; s = 127/a; q = clip(round(x*s), -128, 127); returns q/s.
+ * ONNX Round is half-to-even, like torch.round.
+ */
+export function actQuant(g: GraphBuilder, x: string, name: string): string {
+  const abs = g.op("Abs", [x], `${name}/abs`);
+  const amax = g.op("ReduceMax", [abs, g.constant("axes_last", DataType.INT64, [1], [-1])], `${name}/amax`, { keepdims: 1 });
+  const a = g.op("Max", [amax, g.constant("act_eps", DataType.FLOAT, [], [1e-5])], `${name}/clamp`);
+  const s = g.op("Div", [g.constant("c127", DataType.FLOAT, [], [127]), a], `${name}/scale`);
+  const scaled = g.op("Mul", [x, s], `${name}/mul`);
+  const rounded = g.op("Round", [scaled], `${name}/round`);
+  const clipped = g.op(
+    "Clip",
+    [rounded, g.constant("cm128", DataType.FLOAT, [], [-128]), g.constant("c127", DataType.FLOAT, [], [127])],
+    `${name}/clip`,
+  );
+  return g.op("Div", [clipped, s], `${name}/dequant`);
+}
+
+export interface MatMulNBitsOptions {
+  accuracyLevel: number;
+}
+
+/** y = x @ dequant(W)^T with W stored block-quantized (weights streamed to external data). */
+export function matMulNBits(g: GraphBuilder, x: string, w: PackedNBits, name: string, opts: MatMulNBitsOptions): string {
+  const kBlocks = Math.ceil(w.k / w.blockSize);
+  const blob = (w.blockSize * w.bits) / 8;
+  const b = g.weight(`${name}.qweight`, DataType.UINT8, [w.n, kBlocks, blob], w.b);
+  const scales = g.weight(`${name}.scales`, DataType.FLOAT, [w.n * kBlocks], new Uint8Array(w.scales.buffer, w.scales.byteOffset, w.scales.byteLength));
+  const inputs = [x, b, scales];
+  if (w.zeroPoints) inputs.push(g.weight(`${name}.zero_points`, DataType.UINT8, [w.zeroPoints.length], w.zeroPoints));
+  return matMulNBitsNode(g, inputs, w, name, opts);
+}
+
+/** The MatMulNBits node alone, for weights already in the graph (the shared embedding). */
+export function matMulNBitsNode(g: GraphBuilder, inputs: string[], w: Pick<PackedNBits, "n" | "k" | "bits" | "blockSize">, name: string, opts: MatMulNBitsOptions): string {
+  return g.op(
+    "MatMulNBits",
+    inputs,
+    name,
+    { K: w.k, N: w.n, bits: w.bits, block_size: w.blockSize, accuracy_level: opts.accuracyLevel },
+    MS_DOMAIN,
+  );
+}
+
+/** Splits the last axis into parts of the given sizes. */
+export function splitLast(g: GraphBuilder, x: string, sizes: number[], name: string): string[] {
+  return g.node("Split", [x, g.constant(`${name}/sizes`, DataType.INT64, [sizes.length], sizes)], {
+    name,
+    outputs: sizes.map((_, i) => `${name}/out${i}`),
+    attributes: { axis: -1 },
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * Weight layouts for onnxruntime's block-quantized contrib ops:
+ * - `MatMulNBits` B: uint8 [N, kBlocks, blockSize*bits/8], element k of a block in bits
+ *   (k % perByte)*bits of byte k / perByte (low bits first); scales float [N*kBlocks];
+ *   zero points uint8 [N, ceil(kBlocks*bits/8)] packed the same way. Dequantized w = (code - zp) * scale.
+ * - `GatherBlockQuantized` (uint8 data, quantize_axis = last): data [V, H*bits/8] with the same
+ *   in-byte order and scales [V, H/blockSize]; without zero points it uses 2^(bits-1), like MatMulNBits.
+ * When H is a multiple of the block size both layouts are the same bytes, so the tied embedding and
+ * LM head can share one stored copy.
+ */
+
+export interface TernaryMatrix {
+  outFeatures: number;
+  inFeatures: number;
+  /** Row-major [out, in], values -1/0/1. */
+  ternary: Int8Array;
+  /** Per-tensor scale already resolved for the linear class (multiply). */
+  effectiveScale: number;
+}
+
+export interface PackedNBits {
+  n: number;
+  k: number;
+  bits: number;
+  blockSize: number;
+  b: Uint8Array;
+  scales: Float32Array;
+  zeroPoints?: Uint8Array;
+}
+
+/**
+ * Packs ternary matrices (concatenated along N, in order) as 2-bit MatMulNBits weights:
+ * code = w + 1, zero point 1, each row's block scales = that matrix's effective scale.
+ * Padding past K (when K is not a multiple of the block) uses the zero-point code, i.e. weight 0.
+ */
+export function packTernary2Bit(parts: TernaryMatrix[], blockSize: number): PackedNBits {
+  const k = parts[0].inFeatures;
+  for (const p of parts) {
+    if (p.inFeatures !== k) throw new Error("packTernary2Bit: fused matrices must share in_features");
+  }
+  const n = parts.reduce((sum, p) => sum + p.outFeatures, 0);
+  const kBlocks = Math.ceil(k / blockSize);
+  const blob = blockSize / 4;
+  const rowBytes = kBlocks * blob;
+  // 0x55 = code 1 in all four slots: zero weight for padding.
+  const b = new Uint8Array(n * rowBytes).fill(0x55);
+  const scales = new Float32Array(n * kBlocks);
+  const zpRow = Math.ceil(kBlocks / 4);
+  const zeroPoints = new Uint8Array(n * zpRow).fill(0x55);
+  let row = 0;
+  for (const p of parts) {
+    const t = p.ternary;
+    for (let r = 0; r < p.outFeatures; r++, row++) {
+      const src = r * k;
+      const dst = row * rowBytes;
+      for (let c = 0; c < k; c += 4) {
+        let byte = 0;
+        for (let j = 0; j < 4; j++) {
+          const v = c + j < k ? t[src + c + j] + 1 : 1;
+          byte |= v << (2 * j);
+        }
+        b[dst + (c >> 2)] = byte;
+      }
+      scales.fill(p.effectiveScale, row * kBlocks, (row + 1) * kBlocks);
+    }
+  }
+  return { n, k, bits: 2, blockSize, b, scales, zeroPoints };
+}
+
+/**
+ * Symmetric block quantization of a float matrix [rows, cols] to 4 or 8 bits, default zero point
+ * 2^(bits-1) (so no zero-point tensor): scale = absmax/(2^(bits-1)-1), code = round(x/scale) + zp.
+ * `cols` must be a multiple of `blockSize`.
+ */
+export function quantizeBlocks(data: Float32Array, rows: number, cols: number, bits: 4 | 8, blockSize: number): PackedNBits {
+  if (cols % blockSize !== 0) throw new Error(`quantizeBlocks: ${cols} is not a multiple of block ${blockSize}`);
+  const kBlocks = cols / blockSize;
+  const zp = 1 << (bits - 1);
+  const qmax = zp - 1;
+  const perByte = 8 / bits;
+  const b = new Uint8Array((rows * cols) / perByte);
+  const scales = new Float32Array(rows * kBlocks);
+  for (let r = 0; r < rows; r++) {
+    for (let blk = 0; blk < kBlocks; blk++) {
+      const start = r * cols + blk * blockSize;
+      let amax = 0;
+      for (let i = 0; i < blockSize; i++) amax = Math.max(amax, Math.abs(data[start + i]));
+      const scale = amax / qmax;
+      scales[r * kBlocks + blk] = scale;
+      const inv = scale > 0 ? 1 / scale : 0;
+      for (let i = 0; i < blockSize; i++) {
+        const q = Math.min(qmax, Math.max(-qmax, Math.round(data[start + i] * inv))) + zp;
+        const idx = start + i;
+        if (bits === 8) b[idx] = q;
+        else b[idx >> 1] |= q << ((idx & 1) * 4);
+      }
+    }
+  }
+  return { n: rows, k: cols, bits, blockSize, b, scales };
+}
+
+/** The largest power-of-two block ≤ `preferred` (and ≥ 16, ORT's minimum) that divides `cols`. */
+export function blockSizeFor(cols: number, preferred: number): number {
+  let bs = preferred;
+  while (bs > 16 && cols % bs !== 0) bs /= 2;
+  if (cols % bs !== 0) throw new Error(`no block size ≥ 16 divides ${cols}`);
+  return bs;
+}
