@@ -85,7 +85,7 @@ export async function acquireModel(
     }
     report({ state: "converting", progress: { phase: "convert", done: 0, total: 1, unit: "steps", detail: "Converting to ONNX" } });
     modelDir = await step("convert", () =>
-      deps.convert(checkpointDir, path.join(config.cacheRoot, "converted"), steps("convert", "converting")),
+      deps.convert(checkpointDir, config.cacheRoot, steps("convert", "converting")),
     );
   }
 

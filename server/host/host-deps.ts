@@ -20,8 +20,8 @@ export interface HostDeps {
   download(request: SnapshotRequest): Promise<SnapshotResult>;
   /** Writes a random-weight hub-format checkpoint into `outDir`. */
   generateDemo(outDir: string): Promise<void>;
-  /** Converts a hub-format checkpoint once (cached under `cacheDir`) and returns the converted folder. */
-  convert(checkpointDir: string, cacheDir: string, onProgress: (p: StepProgress) => void): Promise<string>;
+  /** Converts a hub-format checkpoint once (cached under `cacheRoot`) and returns the converted folder. */
+  convert(checkpointDir: string, cacheRoot: string, onProgress: (p: StepProgress) => void): Promise<string>;
   load(modelDir: string, options: { threads: number; onProgress: (p: StepProgress) => void }): Promise<LoadedModel>;
 }
 

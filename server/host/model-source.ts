@@ -9,8 +9,10 @@ import path from "node:path";
 import { DEFAULT_REPO, isRepoId } from "@/server/model/hub/hub-config";
 import { HostError } from "./host-error";
 
+import { MANIFEST_FILE } from "@/server/model/manifest";
+
 /** Written by the converter (server/model/convert.ts) into every converted model folder. */
-export const CONVERTED_MANIFEST = "bitnet-manifest.json";
+export const CONVERTED_MANIFEST = MANIFEST_FILE;
 
 export type ModelSource =
   | { kind: "hub"; repo: string; revision: string }
