@@ -1,0 +1,138 @@
+/**
+ * One generation job on the model runner: prefill (reusing the cached prefix), then decode one token at a
+ * time, with streaming text, stop rules and measurements. Runs only while the scheduler grants the model.
+ */
+import type { ModelRunner } from "@/server/model/runner-types";
+import type { GenerationStats, StopReason } from "@/lib/schemas/stats";
+import { Detokenizer, type DecodeFn } from "./detokenizer";
+import type { PrefixCache } from "./prefix-cache";
+import { Sampler } from "./sampler";
+import { StopStringMatcher } from "./stop-strings";
+import type { EngineEvent, SamplingParams } from "./types";
+
+export interface GenerationJob {
+  promptIds: readonly number[];
+  droppedTurns: number;
+  params: SamplingParams;
+  stop?: string[];
+  signal?: AbortSignal;
+}
+
+export interface GenerationContext {
+  runner: ModelRunner;
+  cache: PrefixCache;
+  decode: DecodeFn;
+  /** Prompt tokens per prefill forward pass: big enough for fast matrix kernels, small enough for progress and abort. */
+  prefillChunk?: number;
+}
+
+type TokenEvent = Extract<EngineEvent, { type: "token" }>;
+
+export const DEFAULT_PREFILL_CHUNK = 128;
+
+export async function* runGeneration(ctx: GenerationContext, job: GenerationJob): AsyncGenerator<EngineEvent> {
+  const { runner, cache } = ctx;
+  const { vocabSize, maxPositions, eosTokenIds } = runner.info;
+  const { params, signal } = job;
+  const prompt = job.promptIds;
+  const chunk = Math.max(1, ctx.prefillChunk ?? DEFAULT_PREFILL_CHUNK);
+  const started = performance.now();
+
+  const cached = cache.reuse(prompt);
+  yield { type: "start", promptTokens: prompt.length, droppedTurns: job.droppedTurns, cachedPromptTokens: cached };
+
+  const eos = new Set(eosTokenIds);
+  const sampler = new Sampler(params, vocabSize);
+  sampler.observe(prompt);
+  const detok = new Detokenizer(ctx.decode);
+  const stops = new StopStringMatcher(job.stop);
+  const one = [0];
+
+  let stopReason: StopReason | null = null;
+  let error: string | undefined;
+  let completion = 0;
+  let samples = 0;
+  let firstSampleAt = 0;
+  let lastSampleAt = 0;
+  let prefillMs = 0;
+  const prefillTotal = prompt.length - cached;
+  // A token's event waits while its text is held back (half a character, a possible stop string), so the
+  // text released at the end still travels in the event of the token that produced it.
+  let pending: TokenEvent | null = null;
+
+  try {
+    let logits: Float32Array | null = null;
+    const prefillStart = performance.now();
+    for (let done = 0; done < prefillTotal; ) {
+      if (signal?.aborted) {
+        stopReason = "abort";
+        break;
+      }
+      const ids = prompt.slice(cached + done, cached + done + chunk);
+      logits = await runner.forward(ids, { keepLogits: 1 });
+      cache.append(ids);
+      done += ids.length;
+      yield { type: "prefill", done, total: prefillTotal };
+    }
+    prefillMs = performance.now() - prefillStart;
+    if (stopReason === null && !logits) throw new Error("The prompt is empty: nothing to generate from.");
+
+    while (stopReason === null && logits) {
+      const id = sampler.sample(logits);
+      lastSampleAt = performance.now();
+      if (samples++ === 0) firstSampleAt = lastSampleAt;
+      if (eos.has(id)) {
+        stopReason = "eos";
+        break;
+      }
+      completion++;
+      one[0] = id;
+      sampler.observe(one);
+      const check = stops.push(detok.push(id));
+      if (pending) yield pending;
+      pending = { type: "token", text: check.text, id };
+      if (!detok.holding && !stops.holding) {
+        yield pending;
+        pending = null;
+      }
+      if (check.stopped) stopReason = "stop";
+      else if (completion >= params.maxNewTokens) stopReason = "length";
+      else if (runner.length >= maxPositions) stopReason = "context";
+      else if (signal?.aborted) stopReason = "abort";
+      else {
+        logits = await runner.forward(one, { keepLogits: 1 });
+        cache.append(one);
+      }
+    }
+  } catch (e) {
+    stopReason = "error";
+    error = e instanceof Error ? e.message : String(e);
+    cache.reset();
+  }
+
+  if (stopReason !== "stop") {
+    const tail = stops.push(detok.flush());
+    if (tail.stopped && stopReason !== "error") stopReason = "stop";
+    const text = tail.text + stops.flush();
+    if (pending) pending.text += text;
+    else if (text) pending = { type: "token", text, id: detok.tokenIds[detok.tokenIds.length - 1] ?? -1 };
+  }
+  if (pending) yield pending;
+
+  const ended = performance.now();
+  const stats: GenerationStats = {
+    promptTokens: prompt.length,
+    completionTokens: completion,
+    cachedPromptTokens: cached,
+    ttftMs: round((samples > 0 ? firstSampleAt : ended) - started),
+    prefillTokPerS: prefillMs > 0 ? round((prefillTotal / prefillMs) * 1000) : 0,
+    decodeTokPerS: samples > 1 && lastSampleAt > firstSampleAt ? round(((samples - 1) / (lastSampleAt - firstSampleAt)) * 1000) : 0,
+    totalMs: round(ended - started),
+    stopReason: stopReason ?? "abort",
+  };
+  yield error === undefined ? { type: "done", stats } : { type: "done", stats, error };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

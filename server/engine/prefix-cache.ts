@@ -1,0 +1,44 @@
+/**
+ * Which token ids the runner's KV cache holds, so the next job can keep the longest common prefix with its
+ * prompt instead of recomputing it: in a multi-turn chat only the new turn is prefilled.
+ */
+import type { ModelRunner } from "@/server/model/runner-types";
+
+export class PrefixCache {
+  private ids: number[] = [];
+
+  constructor(private readonly runner: ModelRunner) {}
+
+  /**
+   * Truncates the cache to the longest prefix shared with `prompt`, leaving at least one prompt token to
+   * run (its logits pick the first answer token). Returns how many prompt tokens are served from the cache.
+   */
+  reuse(prompt: readonly number[]): number {
+    if (this.runner.length !== this.ids.length) this.ids = []; // someone else used the runner: trust nothing
+    const limit = Math.min(this.ids.length, prompt.length - 1);
+    let shared = 0;
+    while (shared < limit && this.ids[shared] === prompt[shared]) shared++;
+    this.runner.truncate(shared);
+    this.ids.length = shared;
+    return shared;
+  }
+
+  /** Records ids the runner just appended. */
+  append(ids: ArrayLike<number>): void {
+    for (let i = 0; i < ids.length; i++) this.ids.push(ids[i]!);
+  }
+
+  /** After a failed forward pass the cache content is unknown: start empty. */
+  reset(): void {
+    this.ids = [];
+    try {
+      this.runner.truncate(0);
+    } catch {
+      // a runner that cannot even truncate will fail the next forward with its own error
+    }
+  }
+
+  get length(): number {
+    return this.ids.length;
+  }
+}
