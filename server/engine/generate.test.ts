@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEngine } from "./engine";
+import { createEngine } from "./create-engine";
 import { EOT, FakeRunner, fakeTokenizer, type FakeRunnerOptions } from "./testing/fake-model";
 import type { EngineEvent, GenerateRequest, SamplingParams } from "./types";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEngine } from "./engine";
+import { createEngine } from "./create-engine";
 import { maxQueueFromEnv } from "./scheduler";
 import { FakeRunner, fakeTokenizer, manualGate } from "./testing/fake-model";
 import type { EngineEvent, GenerateRequest } from "./types";

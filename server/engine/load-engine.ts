@@ -1,0 +1,45 @@
+/**
+ * Loads a converted model folder into a ready engine: tokenizer (transformers.js, from the folder's
+ * tokenizer files) and the ONNX runner. The process-wide singleton lives in the model host (server/host).
+ */
+import { loadTokenizer } from "@/server/model/load-tokenizer";
+import { loadOnnxRunner } from "@/server/model/onnx-runner";
+import type { ModelRunner } from "@/server/model/runner-types";
+import { createEngine } from "./create-engine";
+import type { Engine } from "./types";
+
+export interface LoadProgress {
+  done: number;
+  total: number;
+  detail?: string;
+}
+
+export interface LoadEngineOptions {
+  /** Intra-op threads for onnxruntime (default: every core). */
+  threads?: number;
+  onProgress?: (progress: LoadProgress) => void;
+  /** Requests that may wait behind the running one (default: BITNET_MAX_QUEUE or 8). */
+  maxQueue?: number;
+}
+
+export interface LoadedEngine {
+  engine: Engine;
+  runner: ModelRunner;
+  dispose(): Promise<void>;
+}
+
+export async function loadEngine(modelDir: string, options: LoadEngineOptions = {}): Promise<LoadedEngine> {
+  const total = 3;
+  options.onProgress?.({ done: 0, total, detail: "tokenizer" });
+  const tokenizer = await loadTokenizer(modelDir);
+  options.onProgress?.({ done: 1, total, detail: "ONNX session" });
+  const runner = await loadOnnxRunner(modelDir, { threads: options.threads });
+  options.onProgress?.({ done: 2, total, detail: "warm-up" });
+  // The first run allocates onnxruntime's buffers and pages the weights in: pay for it at load time,
+  // not in the first user's time to first token.
+  await runner.forward([runner.info.bosTokenId]);
+  runner.truncate(0);
+  options.onProgress?.({ done: 3, total, detail: "ready" });
+  const engine = createEngine({ runner, tokenizer, maxQueue: options.maxQueue });
+  return { engine, runner, dispose: () => runner.dispose() };
+}
