@@ -1,0 +1,10 @@
+import { getModelHost } from "@/server/host/model-host";
+import { handleListModels } from "@/server/openai/models";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** OpenAI-compatible `GET /v1/models`. */
+export function GET(request: Request): Response {
+  return handleListModels(request, getModelHost(), process.env.BITNET_API_KEY);
+}

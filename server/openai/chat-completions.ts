@@ -1,0 +1,62 @@
+/**
+ * `POST /v1/chat/completions`, independent of Next so it can be tested with a fake host: the same
+ * loaded model and the same engine queue as the chat UI, and nothing is stored.
+ */
+import { chatCompletionRequestSchema } from "@/lib/schemas/openai";
+import type { ModelHost } from "@/server/engine/host-types";
+import { checkApiKey } from "./auth";
+import { newCompletionMeta } from "./chat-objects";
+import { collectCompletion } from "./complete";
+import { chunkStream, SSE_HEADERS } from "./chunk-stream";
+import { errorResponse, fromZodError, invalidRequest, OpenAIApiError } from "./errors";
+import { startGeneration } from "./start-generation";
+import { toGenerateRequest } from "./to-generate-request";
+
+async function readJson(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    throw invalidRequest(
+      "We could not parse the JSON body of your request. The body must be a JSON object (Content-Type: application/json).",
+      null,
+      "invalid_json",
+    );
+  }
+}
+
+export async function handleChatCompletions(request: Request, host: ModelHost, apiKey?: string): Promise<Response> {
+  // Linked to the client connection: a disconnect aborts the job, whether it is queued or decoding.
+  const abort = new AbortController();
+  const onClientGone = () => abort.abort();
+  request.signal.addEventListener("abort", onClientGone, { once: true });
+  try {
+    checkApiKey(request.headers, apiKey);
+    const parsed = chatCompletionRequestSchema.safeParse(await readJson(request));
+    if (!parsed.success) throw fromZodError(parsed.error);
+    const body = parsed.data;
+
+    const servedModel = host.status().modelId;
+    if (body.model !== servedModel) {
+      throw new OpenAIApiError(
+        404,
+        "invalid_request_error",
+        `The model '${body.model}' does not exist. This server serves '${servedModel}' (see GET /v1/models).`,
+        "model",
+        "model_not_found",
+      );
+    }
+
+    const engine = host.engine();
+    const generation = await startGeneration(engine, toGenerateRequest(body, engine.contextLength), abort.signal);
+    const meta = newCompletionMeta(servedModel);
+
+    if (body.stream === true) {
+      const stream = chunkStream(generation, { meta, includeUsage: body.stream_options?.include_usage === true, abort });
+      return new Response(stream, { headers: SSE_HEADERS });
+    }
+    const completion = await collectCompletion(generation, meta);
+    return Response.json(completion);
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Streaming completion: `data: {chat.completion.chunk}` server-sent events exactly as OpenAI sends them —
+ * the role first, content deltas, an empty delta with `finish_reason`, the usage chunk (`choices: []`)
+ * when asked for, then `data: [DONE]`. A failure after the start is reported in-stream the way OpenAI
+ * does it (`data: {"error": {...}}`, which the official clients raise as an APIError).
+ */
+import type { EngineEvent } from "@/server/engine/types";
+import { ChunkBuilder, type CompletionMeta } from "./chat-objects";
+import { OpenAIApiError } from "./errors";
+import { stopGeneration, type StartedGeneration } from "./start-generation";
+
+export const SSE_HEADERS = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  "Cache-Control": "no-cache, no-transform",
+  Connection: "keep-alive",
+  "X-Accel-Buffering": "no",
+};
+
+export function sseData(payload: unknown): string {
+  return `data: ${typeof payload === "string" ? payload : JSON.stringify(payload)}\n\n`;
+}
+
+export interface ChunkStreamOptions {
+  meta: CompletionMeta;
+  includeUsage: boolean;
+  /** Aborted when the client goes away (stream cancelled), which stops the engine job. */
+  abort: AbortController;
+}
+
+/** The SSE lines for one engine event (empty when the event has nothing for the client). */
+export function encodeEvent(event: EngineEvent, chunks: ChunkBuilder, includeUsage: boolean): string {
+  switch (event.type) {
+    case "token":
+      // The detokenizer may hold back half a character; an empty delta would be noise.
+      return event.text === "" ? "" : sseData(chunks.content(event.text));
+    case "done": {
+      if (event.error !== undefined || event.stats.stopReason === "error") {
+        const error = new OpenAIApiError(500, "server_error", `Generation failed: ${event.error ?? "unknown error"}`, null, "generation_failed");
+        return sseData(error.body());
+      }
+      let out = sseData(chunks.finish(event.stats));
+      if (includeUsage) out += sseData(chunks.usage(event.stats));
+      return out + sseData("[DONE]");
+    }
+    default:
+      return "";
+  }
+}
+
+export function chunkStream(generation: StartedGeneration, options: ChunkStreamOptions): ReadableStream<Uint8Array> {
+  const { events } = generation;
+  const chunks = new ChunkBuilder(options.meta, options.includeUsage);
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(sseData(chunks.role())));
+    },
+    // Pull-based: the engine is only asked for the next token when the client has taken the last one.
+    async pull(controller) {
+      try {
+        for (;;) {
+          const next = await events.next();
+          if (next.done) {
+            controller.close();
+            return;
+          }
+          const text = encodeEvent(next.value, chunks, options.includeUsage);
+          if (text !== "") controller.enqueue(encoder.encode(text));
+          if (next.value.type === "done") {
+            controller.close();
+            return;
+          }
+          if (text !== "") return;
+        }
+      } catch (error) {
+        // Headers are sent; the only way left to report is in-stream, without internals.
+        console.error("[v1] stream failed:", error);
+        const body = new OpenAIApiError(500, "server_error", "The server had an error while generating.", null, "internal_error").body();
+        controller.enqueue(encoder.encode(sseData(body)));
+        controller.close();
+      }
+    },
+    async cancel() {
+      await stopGeneration(events, options.abort);
+    },
+  });
+}
