@@ -5,6 +5,7 @@
 import { loadTokenizer } from "@/server/model/load-tokenizer";
 import { loadOnnxRunner } from "@/server/model/onnx-runner";
 import type { ModelRunner } from "@/server/model/runner-types";
+import { createChatTokenizer, type ChatTokenizer } from "./chat-prompt";
 import { createEngine } from "./create-engine";
 import type { Engine } from "./types";
 
@@ -25,6 +26,7 @@ export interface LoadEngineOptions {
 export interface LoadedEngine {
   engine: Engine;
   runner: ModelRunner;
+  tokenizer: ChatTokenizer;
   dispose(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function loadEngine(modelDir: string, options: LoadEngineOptions = 
   await runner.forward([runner.info.bosTokenId]);
   runner.truncate(0);
   options.onProgress?.({ done: 3, total, detail: "ready" });
-  const engine = createEngine({ runner, tokenizer, maxQueue: options.maxQueue });
-  return { engine, runner, dispose: () => runner.dispose() };
+  const chat = createChatTokenizer(tokenizer, { bosTokenId: runner.info.bosTokenId });
+  const engine = createEngine({ runner, tokenizer: chat, maxQueue: options.maxQueue });
+  return { engine, runner, tokenizer: chat, dispose: () => runner.dispose() };
 }

@@ -1,0 +1,148 @@
+/**
+ * `bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N]`: prints ONE JSON line
+ * {"decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb"}.
+ * Prefill, time to first token and decode run through the engine's generation loop (greedy, EOS ignored so
+ * every run is the same length); decode at 2k fills the KV cache to ~2048 positions without sampling,
+ * then times decode steps. Conversion (first use of a hub checkpoint) is not part of load_s.
+ */
+import { parseArgs } from "node:util";
+import type { ModelRunner } from "@/server/model/runner-types";
+import type { GenerationStats } from "@/lib/schemas/stats";
+
+const HELP = `Usage: bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N] [--runs 1]
+
+Measures load time, prefill speed and time to first token (prompt of --prompt-tokens), decode speed
+(--gen-tokens steps) and decode speed with ~2048 tokens in the KV cache, then prints one JSON line.
+With --runs N the speeds are the median of N runs.`;
+
+const CONTEXT_AT_2K = 2048;
+const FILL_CHUNK = 256;
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: "string" },
+      "prompt-tokens": { type: "string", default: "512" },
+      "gen-tokens": { type: "string", default: "128" },
+      threads: { type: "string" },
+      runs: { type: "string", default: "1" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  if (!values.model) throw new Error(`--model is required\n\n${HELP}`);
+  const promptTokens = positiveInt("prompt-tokens", values["prompt-tokens"]);
+  const genTokens = positiveInt("gen-tokens", values["gen-tokens"]);
+  const runs = positiveInt("runs", values.runs);
+  const threads = values.threads === undefined ? undefined : positiveInt("threads", values.threads);
+
+  const { ensureConverted } = await import("@/server/model/convert");
+  const { loadEngine } = await import("@/server/engine/engine");
+  const dir = await ensureConverted(values.model);
+  const loadStart = performance.now();
+  const loaded = await loadEngine(dir, { threads });
+  const loadS = (performance.now() - loadStart) / 1000;
+  const { runner } = loaded;
+  const { maxPositions } = runner.info;
+  if (promptTokens + genTokens > maxPositions) throw new Error(`--prompt-tokens + --gen-tokens must be at most ${maxPositions}`);
+
+  try {
+    const prompt = benchIds(promptTokens, runner.info.vocabSize);
+    const samples: { stats: GenerationStats; at2k: number }[] = [];
+    for (let r = 0; r < runs; r++) {
+      log(`run ${r + 1}/${runs}: prefill ${promptTokens} + decode ${genTokens}`);
+      const stats = await generateStats(runner, prompt, genTokens, loaded.tokenizer.decode);
+      log(`run ${r + 1}/${runs}: decode at ~${CONTEXT_AT_2K} tokens of context`);
+      const at2k = await decodeAtContext(runner, Math.min(CONTEXT_AT_2K, maxPositions - genTokens), genTokens);
+      samples.push({ stats, at2k });
+    }
+    const result = {
+      decode_tok_s: round(median(samples.map((s) => s.stats.decodeTokPerS))),
+      decode_tok_s_at_2k: round(median(samples.map((s) => s.at2k))),
+      prefill_tok_s: round(median(samples.map((s) => s.stats.prefillTokPerS))),
+      ttft_ms: round(median(samples.map((s) => s.stats.ttftMs))),
+      load_s: round(loadS),
+      rss_mb: round(process.memoryUsage().rss / 2 ** 20),
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await loaded.dispose();
+  }
+}
+
+/** The real generation loop on a cold cache, greedy, with EOS ignored so it always runs `genTokens` steps. */
+async function generateStats(runner: ModelRunner, prompt: number[], genTokens: number, decode: (ids: number[]) => string): Promise<GenerationStats> {
+  const { runGeneration } = await import("@/server/engine/generate");
+  const { PrefixCache } = await import("@/server/engine/prefix-cache");
+  const noEos: ModelRunner = {
+    info: { ...runner.info, eosTokenIds: [] },
+    get length() {
+      return runner.length;
+    },
+    forward: (ids, options) => runner.forward(ids, options),
+    truncate: (n) => runner.truncate(n),
+    dispose: () => runner.dispose(),
+  };
+  runner.truncate(0);
+  const params = { temperature: 0, topP: 1, topK: 0, repetitionPenalty: 1, maxNewTokens: genTokens, seed: 0 };
+  for await (const event of runGeneration({ runner: noEos, cache: new PrefixCache(noEos), decode }, { promptIds: prompt, droppedTurns: 0, params })) {
+    if (event.type === "done") {
+      if (event.error) throw new Error(event.error);
+      return event.stats;
+    }
+  }
+  throw new Error("generation ended without a done event");
+}
+
+/** Fills the cache to `context` positions (no sampling), then times `steps` greedy decode steps. */
+async function decodeAtContext(runner: ModelRunner, context: number, steps: number): Promise<number> {
+  const { argmax } = await import("@/server/engine/sampler");
+  const ids = benchIds(context, runner.info.vocabSize);
+  runner.truncate(0);
+  let logits: Float32Array | null = null;
+  for (let i = 0; i < ids.length; i += FILL_CHUNK) logits = await runner.forward(ids.slice(i, i + FILL_CHUNK));
+  let next = argmax(logits!, runner.info.vocabSize);
+  const start = performance.now();
+  for (let s = 0; s < steps; s++) {
+    logits = await runner.forward([next]);
+    next = argmax(logits, runner.info.vocabSize);
+  }
+  const tokS = (steps / (performance.now() - start)) * 1000;
+  runner.truncate(0);
+  return tokS;
+}
+
+/** Deterministic ordinary (non-special) token ids: compute cost does not depend on which ids they are. */
+function benchIds(count: number, vocabSize: number): number[] {
+  const low = vocabSize > 2000 ? 1000 : 0; // skip the lowest ids (bytes, punctuation) on a real vocabulary
+  const range = Math.min(vocabSize, 128_000) - low;
+  let x = 12345;
+  return Array.from({ length: count }, () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return low + (x % range);
+  });
+}
+
+function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${flag} must be a positive integer (got "${value}")`);
+  return n;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function log(message: string): void {
+  process.stderr.write(`bitnet bench: ${message}\n`);
+}
