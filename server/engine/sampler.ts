@@ -30,6 +30,7 @@ export class Sampler {
   private readonly topK: number;
   private readonly probs: Float64Array;
   private wide: { idx: Int32Array; prob: Float64Array } | null = null;
+  private weights: Float64Array | null = null;
 
   constructor(
     private readonly options: SamplerOptions,
@@ -63,7 +64,7 @@ export class Sampler {
     const topP = this.options.topP;
     if (this.topK > 0) {
       const count = this.selector.select(logits, n, this.topK);
-      return count === 0 ? argmax(logits, n) : this.sampleSelected(count, t, topP, 1);
+      return count === 0 ? argmax(logits, n) : this.sampleSelected(count, t, topP);
     }
     if (topP >= 1) return this.sampleFull(logits, n, t);
     return this.sampleNucleus(logits, n, t, topP);
@@ -79,10 +80,10 @@ export class Sampler {
   }
 
   /**
-   * Samples among the `count` best (already in the selector) after top-p. `mass` is the share of the full distribution those k hold
-   * (1 when top-k is on: HF applies top-p to the distribution renormalized over the top k).
+   * Samples among the `count` best (already in the selector) after top-p. `z` is the full distribution's
+   * total weight; without it top-p applies to the distribution renormalized over the selected (HF's top-k → top-p).
    */
-  private sampleSelected(count: number, t: number, topP: number, mass: number): number {
+  private sampleSelected(count: number, t: number, topP: number, z?: number): number {
     const { idx, val } = this.selector;
     const probs = this.probs;
     const max = val[0]!;
@@ -92,48 +93,58 @@ export class Sampler {
       probs[i] = p;
       sum += p;
     }
-    const keep = nucleusSize(probs, count, (sum / mass) * topP);
+    const keep = nucleusSize(probs, count, (z ?? sum) * topP);
     return idx[this.draw(probs, keep)]!;
   }
 
   /** Top-p without top-k: the nucleus is usually within the best few hundred; otherwise widen exactly. */
   private sampleNucleus(logits: Float32Array, n: number, t: number, topP: number): number {
-    const max = maxOf(logits, n);
-    let z = 0;
-    for (let i = 0; i < n; i++) z += Math.exp((logits[i]! - max) / t);
+    const { weights, z } = this.expWeights(logits, n, t);
     const count = this.selector.select(logits, n, this.selector.capacity);
     if (count === 0) return argmax(logits, n);
-    const { val } = this.selector;
+    const { idx } = this.selector;
     let probeMass = 0;
-    for (let i = 0; i < count; i++) probeMass += Math.exp((val[i]! - max) / t);
-    if (probeMass >= topP * z) return this.sampleSelected(count, t, topP, probeMass / z);
+    for (let i = 0; i < count; i++) probeMass += weights[idx[i]!]!;
+    if (probeMass >= topP * z) return this.sampleSelected(count, t, topP, z);
     // Tokens below (1 - topP) / n each cannot be needed: together they hold less than 1 - topP.
     const floor = ((1 - topP) / n) * z;
     const candidates: number[] = [];
-    for (let i = 0; i < n; i++) if (Math.exp((logits[i]! - max) / t) >= floor) candidates.push(i);
+    for (let i = 0; i < n; i++) if (weights[i]! >= floor) candidates.push(i);
     candidates.sort((a, b) => logits[b]! - logits[a]! || a - b);
     const wide = this.wideBuffers(candidates.length);
     for (let i = 0; i < candidates.length; i++) {
       wide.idx[i] = candidates[i]!;
-      wide.prob[i] = Math.exp((logits[candidates[i]!]! - max) / t);
+      wide.prob[i] = weights[candidates[i]!]!;
     }
     const keep = nucleusSize(wide.prob, candidates.length, topP * z);
     return wide.idx[this.draw(wide.prob, keep)]!;
   }
 
   private sampleFull(logits: Float32Array, n: number, t: number): number {
-    const max = maxOf(logits, n);
-    let z = 0;
-    for (let i = 0; i < n; i++) z += Math.exp((logits[i]! - max) / t);
+    const { weights, z } = this.expWeights(logits, n, t);
     let u = this.prng.next() * z;
     let last = 0;
     for (let i = 0; i < n; i++) {
-      const p = Math.exp((logits[i]! - max) / t);
+      const p = weights[i]!;
       if (p > 0) last = i;
       u -= p;
       if (u < 0) return i;
     }
     return last; // rounding left u ≥ 0: the last token with mass
+  }
+
+  /** exp((logit - max) / t) for the whole vocabulary into a buffer reused every token, and their sum. */
+  private expWeights(logits: Float32Array, n: number, t: number): { weights: Float64Array; z: number } {
+    this.weights ??= new Float64Array(n);
+    const weights = this.weights;
+    const max = maxOf(logits, n);
+    let z = 0;
+    for (let i = 0; i < n; i++) {
+      const w = Math.exp((logits[i]! - max) / t);
+      weights[i] = w;
+      z += w;
+    }
+    return { weights, z };
   }
 
   private draw(probs: ArrayLike<number>, count: number): number {
