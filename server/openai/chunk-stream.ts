@@ -51,28 +51,48 @@ export function chunkStream(generation: StartedGeneration, options: ChunkStreamO
   const { events } = generation;
   const chunks = new ChunkBuilder(options.meta, options.includeUsage);
   const encoder = new TextEncoder();
+  let closed = false;
   return new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(sseData(chunks.role())));
+      // The stream is pull-based, so once the client stops reading nobody would ask the engine for the
+      // next event; finishing the iterator here makes sure the job ends and frees the queue.
+      const onAbort = () => {
+        void stopGeneration(events, options.abort);
+        if (closed) return;
+        closed = true;
+        try {
+          controller.close();
+        } catch {
+          // Already cancelled by the runtime.
+        }
+      };
+      if (options.abort.signal.aborted) onAbort();
+      else options.abort.signal.addEventListener("abort", onAbort, { once: true });
     },
     // Pull-based: the engine is only asked for the next token when the client has taken the last one.
     async pull(controller) {
       try {
         for (;;) {
           const next = await events.next();
+          if (closed) return;
           if (next.done) {
+            closed = true;
             controller.close();
             return;
           }
           const text = encodeEvent(next.value, chunks, options.includeUsage);
           if (text !== "") controller.enqueue(encoder.encode(text));
           if (next.value.type === "done") {
+            closed = true;
             controller.close();
             return;
           }
           if (text !== "") return;
         }
       } catch (error) {
+        if (closed) return; // the client is gone; nobody to tell
+        closed = true;
         // Headers are sent; the only way left to report is in-stream, without internals.
         console.error("[v1] stream failed:", error);
         const body = new OpenAIApiError(500, "server_error", "The server had an error while generating.", null, "internal_error").body();
@@ -81,6 +101,7 @@ export function chunkStream(generation: StartedGeneration, options: ChunkStreamO
       }
     },
     async cancel() {
+      closed = true;
       await stopGeneration(events, options.abort);
     },
   });
