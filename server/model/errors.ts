@@ -11,6 +11,7 @@ export type CheckpointErrorCode =
   | "bad_header"
   | "truncated"
   | "invalid_ternary_code"
+  | "bad_scale"
   | "unknown_linear_class"
   | "unsupported_quantization"
   | "bad_config"
