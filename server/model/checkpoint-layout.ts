@@ -15,8 +15,8 @@ export const EMBEDDING = "model.embed_tokens.weight";
 export const FINAL_NORM = "model.norm.weight";
 
 export function linearTensorName(layer: number, linear: LinearName): string {
-  const module = linear === "gate" || linear === "up" || linear === "down" ? "mlp" : "self_attn";
-  return `model.layers.${layer}.${module}.${linear}_proj.weight`;
+  const block = linear === "gate" || linear === "up" || linear === "down" ? "mlp" : "self_attn";
+  return `model.layers.${layer}.${block}.${linear}_proj.weight`;
 }
 
 export function normTensorName(layer: number, norm: NormName): string {

@@ -145,8 +145,8 @@ async function replaceDir(tmp: string, outDir: string): Promise<void> {
 // TEMPORARY: server/model/tokenizer-assets.ts is being written by another helper; until it lands the tokenizer
 // files are skipped. Replace with a static `import { writeTokenizerAssets } from "./tokenizer-assets"`.
 async function writeTokenizer(dir: string): Promise<void> {
-  const module = "./tokenizer-assets.ts";
-  if (!existsSync(path.join(import.meta.dirname, module))) return;
-  const { writeTokenizerAssets } = (await import(/* @vite-ignore */ module)) as { writeTokenizerAssets(dir: string): Promise<void> };
+  const specifier = "./tokenizer-assets.ts";
+  if (!existsSync(path.join(import.meta.dirname, specifier))) return;
+  const { writeTokenizerAssets } = (await import(/* @vite-ignore */ specifier)) as { writeTokenizerAssets(dir: string): Promise<void> };
   await writeTokenizerAssets(dir);
 }
