@@ -7,7 +7,7 @@
 import type { EngineEvent } from "@/server/engine/types";
 import { ChunkBuilder, type CompletionMeta } from "./chat-objects";
 import { OpenAIApiError } from "./errors";
-import { stopGeneration, type StartedGeneration } from "./start-generation";
+import { stopGeneration, type DoneEvent, type StartedGeneration } from "./start-generation";
 
 export const SSE_HEADERS = {
   "Content-Type": "text/event-stream; charset=utf-8",
@@ -52,15 +52,38 @@ export function chunkStream(generation: StartedGeneration, options: ChunkStreamO
   const chunks = new ChunkBuilder(options.meta, options.includeUsage);
   const encoder = new TextEncoder();
   let closed = false;
+  let emittedTokens = 0;
+  // One reader at a time: `pull` and the abort clean-up may both want the next event.
+  let reading: Promise<unknown> = Promise.resolve();
+  let finalEvent: DoneEvent | null = null;
+  const next = (): Promise<IteratorResult<EngineEvent>> => {
+    const result = reading.then(async () => {
+      const item = await events.next();
+      if (!item.done && item.value.type === "done") finalEvent = item.value;
+      return item;
+    });
+    reading = result.catch(() => undefined);
+    return result;
+  };
+
+  const onClientGone = async () => {
+    // The done event may have gone to a `pull` that was already waiting when the client left.
+    const done = (await stopGeneration(events, options.abort, next)) ?? finalEvent;
+    // Operators (and the e2e test) see that the job really ended, and where.
+    console.info(
+      `[v1] ${options.meta.id}: client disconnected after ${emittedTokens} streamed tokens; generation stopped (${done?.stats.stopReason ?? "already finished"})`,
+    );
+  };
+
   return new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(sseData(chunks.role())));
-      // The stream is pull-based, so once the client stops reading nobody would ask the engine for the
-      // next event; finishing the iterator here makes sure the job ends and frees the queue.
+      // Pull-based, so once the client stops reading nobody would ask the engine for the next event;
+      // the clean-up reads on until the engine has stopped, which frees the queue.
       const onAbort = () => {
-        void stopGeneration(events, options.abort);
         if (closed) return;
         closed = true;
+        void onClientGone();
         try {
           controller.close();
         } catch {
@@ -74,16 +97,19 @@ export function chunkStream(generation: StartedGeneration, options: ChunkStreamO
     async pull(controller) {
       try {
         for (;;) {
-          const next = await events.next();
           if (closed) return;
-          if (next.done) {
+          const result = await next();
+          if (closed) return;
+          if (result.done) {
             closed = true;
             controller.close();
             return;
           }
-          const text = encodeEvent(next.value, chunks, options.includeUsage);
+          const event = result.value;
+          if (event.type === "token") emittedTokens++;
+          const text = encodeEvent(event, chunks, options.includeUsage);
           if (text !== "") controller.enqueue(encoder.encode(text));
-          if (next.value.type === "done") {
+          if (event.type === "done") {
             closed = true;
             controller.close();
             return;
@@ -101,8 +127,9 @@ export function chunkStream(generation: StartedGeneration, options: ChunkStreamO
       }
     },
     async cancel() {
+      if (closed) return;
       closed = true;
-      await stopGeneration(events, options.abort);
+      await onClientGone();
     },
   });
 }

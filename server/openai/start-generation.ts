@@ -32,12 +32,37 @@ export async function startGeneration(engine: Engine, request: GenerateRequest, 
   }
 }
 
-/** Stops the job: aborts it and lets the engine's iterator run its clean-up. Never throws. */
-export async function stopGeneration(events: AsyncIterator<EngineEvent>, abort: AbortController): Promise<void> {
+export type DoneEvent = Extract<EngineEvent, { type: "done" }>;
+
+/**
+ * Stops the job after the client went away: aborts it, then reads on until the engine's `done` (which
+ * comes before its next decode step), so the job has really ended — and the caller learns how far it got —
+ * before the iterator is closed. `next` must be the caller's serialized reader of the same iterator.
+ * Never throws.
+ */
+export async function stopGeneration(
+  events: AsyncIterator<EngineEvent>,
+  abort: AbortController,
+  next: () => Promise<IteratorResult<EngineEvent>> = () => events.next(),
+): Promise<DoneEvent | null> {
   abort.abort();
+  let done: DoneEvent | null = null;
+  try {
+    for (;;) {
+      const result = await next();
+      if (result.done) break;
+      if (result.value.type === "done") {
+        done = result.value;
+        break;
+      }
+    }
+  } catch {
+    // The iterator may already be failing; the abort is what matters.
+  }
   try {
     await events.return?.();
   } catch {
-    // The iterator may already be finished or failing; the abort is what matters.
+    // Same.
   }
+  return done;
 }

@@ -3,7 +3,7 @@
  * shapes are checked by the parser that real users run. The engine is scripted (see fake-engine.ts).
  */
 import OpenAI from "openai";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { EngineError } from "@/server/engine/types";
 import { handleChatCompletions } from "@/server/openai/chat-completions";
 import { handleListModels, handleRetrieveModel } from "@/server/openai/models";
@@ -85,11 +85,19 @@ describe("POST /v1/chat/completions (handler)", () => {
     });
     const response = await handleChatCompletions(request, fakeHost(engine, MODEL), "");
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
-    const reader = response.body!.getReader();
-    await reader.read();
-    await reader.cancel();
-    expect(engine.finished).toBe(true);
-    expect(engine.aborted).toBe(true);
+    const log = vi.spyOn(console, "info").mockImplementation(() => {});
+    try {
+      const reader = response.body!.getReader();
+      await reader.read();
+      await reader.read();
+      await reader.cancel();
+      expect(engine.finished).toBe(true);
+      expect(engine.aborted).toBe(true);
+      // The clean-up waited for the engine's own done event, so the log can say the job stopped.
+      expect(log).toHaveBeenCalledWith(expect.stringMatching(/client disconnected after 1 streamed tokens; generation stopped \(abort\)/));
+    } finally {
+      log.mockRestore();
+    }
   });
 
   it("rejects bad parameters with 400 and the param", async () => {
