@@ -7,7 +7,7 @@
 import type { BitNetConfig } from "../config";
 import { DataType } from "./onnx-proto";
 import { GraphBuilder } from "./graph-builder";
-import { actQuant, addRmsNorm, matMulNBits, matMulNBitsNode, rmsNorm, splitLast } from "./ops";
+import { actQuant, addRmsNorm, matMulNBits, matMulNBitsNode, rmsNorm, sentinelLayout, splitLast } from "./ops";
 import { attention, cacheNames, ropeTables, type AttentionShared } from "./attention";
 import { blockSizeFor, packTernary2Bit, quantizeBlocks, type TernaryMatrix } from "./quantize";
 
@@ -115,17 +115,28 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
     lmHead = (x) => matMulNBitsNode(g, [x, lmB, lmScales], { n: V, k: H, bits, blockSize: bs }, "lm_head", mm);
   }
 
-  const quantInput = (x: string, size: number, name: string) => {
-    if (!c.useRmsNorm) return actQuant(g, x, name);
-    const ones = g.constant(`ones_${size}`, DataType.FLOAT, [size], new Float32Array(size).fill(1));
-    return actQuant(g, rmsNorm(g, x, ones, c.quantRmsNormEps, `${name}/rms`), name);
-  };
-  const linears = (x: string, parts: LinearWeights[], name: string): string[] => {
+  // int8 kernels (accuracy_level > 0) get the integer activations in the sentinel layout and the
+  // 1/s per token afterwards; the fp32 kernel gets the dequantized q/s like the reference.
+  const int8Kernel = opts.accuracyLevel > 0;
+  /** BitLinear(s) sharing the input x [1, S, size]: one activation quantization, then the projections. */
+  const linears = (x: string, size: number, parts: LinearWeights[], name: string): string[] => {
+    let input = x;
+    if (c.useRmsNorm) {
+      const ones = g.constant(`ones_${size}`, DataType.FLOAT, [size], new Float32Array(size).fill(1));
+      input = rmsNorm(g, x, ones, c.quantRmsNormEps, `${name}/rms`);
+    }
+    const { q, s } = actQuant(g, input, `${name}/act_quant`);
+    const a = int8Kernel ? sentinelLayout(g, q, size, opts.blockSize, `${name}/layout`) : g.op("Div", [q, s], `${name}/dequant`);
+    const pack = (ps: LinearWeights[]) => packTernary2Bit(ps, opts.blockSize, { sentinel: int8Kernel });
+    const finish = (y: string, label: string) => (int8Kernel ? g.op("Div", [y, s], `${label}/rescale`) : y);
     if (opts.fuseProjections && parts.length > 1) {
-      const y = matMulNBits(g, x, packTernary2Bit(parts, opts.blockSize), name, mm);
+      const y = finish(matMulNBits(g, a, pack(parts), name, mm), name);
       return splitLast(g, y, parts.map((p) => p.outFeatures), `${name}/split`);
     }
-    return parts.map((p, j) => matMulNBits(g, x, packTernary2Bit([p], opts.blockSize), parts.length > 1 ? `${name}/${j}` : name, mm));
+    return parts.map((p, j) => {
+      const label = parts.length > 1 ? `${name}/${j}` : name;
+      return finish(matMulNBits(g, a, pack([p]), label, mm), label);
+    });
   };
 
   let residual = hidden;
@@ -138,20 +149,19 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
     if (pendingDelta) [x, residual] = addRmsNorm(g, residual, pendingDelta, norm(w.inputNorm, "input_layernorm"), eps, `${p}/input_norm`);
     else x = rmsNorm(g, residual, norm(w.inputNorm, "input_layernorm"), eps, `${p}/input_norm`);
 
-    const xq = quantInput(x, H, `${p}/attn/act_quant`);
-    const qkvParts = linears(xq, [w.q, w.k, w.v], `${p}/attn/qkv`);
+    const qkvParts = linears(x, H, [w.q, w.k, w.v], `${p}/attn/qkv`);
     const qkv = qkvParts.length === 1 ? qkvParts[0] : g.op("Concat", qkvParts, `${p}/attn/qkv_concat`, { axis: -1 });
     const attn = attention(g, qkv, i, { numHeads: nH, numKvHeads: nKV, headDim: D }, shared, `${p}/attn`);
     const attnNormed = rmsNorm(g, attn, norm(w.attnSubNorm, "attn_sub_norm"), eps, `${p}/attn/sub_norm`);
-    const [o] = linears(quantInput(attnNormed, nH * D, `${p}/attn/o_quant`), [w.o], `${p}/attn/o`);
+    const [o] = linears(attnNormed, nH * D, [w.o], `${p}/attn/o`);
     const [x2, afterAttn] = addRmsNorm(g, residual, o, norm(w.postAttentionNorm, "post_attention_layernorm"), eps, `${p}/post_norm`);
     residual = afterAttn;
 
-    const [gate, up] = linears(quantInput(x2, H, `${p}/mlp/act_quant`), [w.gate, w.up], `${p}/mlp/gate_up`);
+    const [gate, up] = linears(x2, H, [w.gate, w.up], `${p}/mlp/gate_up`);
     const relu = g.op("Relu", [gate], `${p}/mlp/relu`);
     const act = g.op("Mul", [g.op("Mul", [relu, relu], `${p}/mlp/relu2`), up], `${p}/mlp/gated`);
     const mNormed = rmsNorm(g, act, norm(w.ffnSubNorm, "ffn_sub_norm"), eps, `${p}/mlp/sub_norm`);
-    [pendingDelta] = linears(quantInput(mNormed, c.intermediateSize, `${p}/mlp/down_quant`), [w.down], `${p}/mlp/down`);
+    [pendingDelta] = linears(mNormed, c.intermediateSize, [w.down], `${p}/mlp/down`);
     opts.onLayer?.(i + 1, c.numLayers);
   }
 

@@ -24,23 +24,42 @@ export function addRmsNorm(g: GraphBuilder, residual: string, delta: string, wei
 }
 
 /**
- * BitNet's per-token activation fake-quantization (ActQuant): a = max(|x|) over the last axis,
- * clamped to ≥ 1e-5; s = 127/a; q = clip(round(x*s), -128, 127); returns q/s.
- * ONNX Round is half-to-even, like torch.round.
+ * BitNet's per-token activation quantization (ActQuant): a = max(|x|) over the last axis, clamped
+ * to ≥ 1e-5; s = 127/a; q = clip(round(x*s), -128, 127). Returns the integer-valued q and s
+ * (the dequantized activation is q/s). ONNX Round is half-to-even, like torch.round.
  */
-export function actQuant(g: GraphBuilder, x: string, name: string): string {
+export function actQuant(g: GraphBuilder, x: string, name: string): { q: string; s: string } {
   const abs = g.op("Abs", [x], `${name}/abs`);
   const amax = g.op("ReduceMax", [abs, g.constant("axes_last", DataType.INT64, [1], [-1])], `${name}/amax`, { keepdims: 1 });
   const a = g.op("Max", [amax, g.constant("act_eps", DataType.FLOAT, [], [1e-5])], `${name}/clamp`);
   const s = g.op("Div", [g.constant("c127", DataType.FLOAT, [], [127]), a], `${name}/scale`);
   const scaled = g.op("Mul", [x, s], `${name}/mul`);
   const rounded = g.op("Round", [scaled], `${name}/round`);
-  const clipped = g.op(
+  const q = g.op(
     "Clip",
     [rounded, g.constant("cm128", DataType.FLOAT, [], [-128]), g.constant("c127", DataType.FLOAT, [], [127])],
     `${name}/clip`,
   );
-  return g.op("Div", [clipped, s], `${name}/dequant`);
+  return { q, s };
+}
+
+/**
+ * Lays integer activations [1, S, K] out for MatMulNBits' int8 path (accuracy_level 4), which
+ * re-quantizes each block of A with scale absmax/127. Every block gets blockSize-1 real values plus
+ * one sentinel 127 (paired with a zero weight, see packTernary2Bit), so every block's scale is
+ * exactly 1 and the integers pass through unchanged: the int8 kernel stays bit-faithful.
+ */
+export function sentinelLayout(g: GraphBuilder, q: string, k: number, blockSize: number, name: string): string {
+  const per = blockSize - 1;
+  const blocks = Math.ceil(k / per);
+  const last = g.constant("axes_last", DataType.INT64, [1], [-1]);
+  let padded = q;
+  if (blocks * per !== k) {
+    padded = g.op("Pad", [q, g.constant(`pads_0_${blocks * per - k}`, DataType.INT64, [2], [0, blocks * per - k]), g.constant("c0", DataType.FLOAT, [], [0]), last], `${name}/pad_k`);
+  }
+  const grouped = g.op("Reshape", [padded, g.constant(`shape_grp_${blocks}_${per}`, DataType.INT64, [4], [0, 0, blocks, per])], `${name}/group`);
+  const withSentinel = g.op("Pad", [grouped, g.constant("pads_0_1", DataType.INT64, [2], [0, 1]), g.constant("c127", DataType.FLOAT, [], [127]), last], `${name}/sentinel`);
+  return g.op("Reshape", [withSentinel, g.constant(`shape_flat_${blocks * blockSize}`, DataType.INT64, [3], [0, 0, blocks * blockSize])], `${name}/flatten`);
 }
 
 export interface MatMulNBitsOptions {

@@ -33,13 +33,16 @@ export interface PackedNBits {
  * code = w + 1, zero point 1, each row's block scales = that matrix's effective scale.
  * Padding past K (when K is not a multiple of the block) uses the zero-point code, i.e. weight 0.
  */
-export function packTernary2Bit(parts: TernaryMatrix[], blockSize: number): PackedNBits {
+export function packTernary2Bit(parts: TernaryMatrix[], blockSize: number, options: { sentinel?: boolean } = {}): PackedNBits {
   const k = parts[0].inFeatures;
+  // With sentinels (see ops.ts sentinelLayout) each block holds blockSize-1 real columns and one zero weight.
+  const per = options.sentinel ? blockSize - 1 : blockSize;
   for (const p of parts) {
     if (p.inFeatures !== k) throw new Error("packTernary2Bit: fused matrices must share in_features");
   }
   const n = parts.reduce((sum, p) => sum + p.outFeatures, 0);
-  const kBlocks = Math.ceil(k / blockSize);
+  const kBlocks = Math.ceil(k / per);
+  const kPacked = options.sentinel ? kBlocks * blockSize : k;
   const blob = blockSize / 4;
   const rowBytes = kBlocks * blob;
   // 0x55 = code 1 in all four slots: zero weight for padding.
@@ -53,18 +56,23 @@ export function packTernary2Bit(parts: TernaryMatrix[], blockSize: number): Pack
     for (let r = 0; r < p.outFeatures; r++, row++) {
       const src = r * k;
       const dst = row * rowBytes;
-      for (let c = 0; c < k; c += 4) {
-        let byte = 0;
-        for (let j = 0; j < 4; j++) {
-          const v = c + j < k ? t[src + c + j] + 1 : 1;
-          byte |= v << (2 * j);
+      if (per === blockSize) {
+        for (let c = 0; c < k; c += 4) {
+          let byte = 0;
+          for (let j = 0; j < 4; j++) byte |= (c + j < k ? t[src + c + j] + 1 : 1) << (2 * j);
+          b[dst + (c >> 2)] = byte;
         }
-        b[dst + (c >> 2)] = byte;
+      } else {
+        for (let c = 0; c < k; c++) {
+          const slot = Math.floor(c / per) * blockSize + (c % per);
+          const shift = 2 * (slot & 3);
+          b[dst + (slot >> 2)] = (b[dst + (slot >> 2)] & ~(3 << shift)) | ((t[src + c] + 1) << shift);
+        }
       }
       scales.fill(p.effectiveScale, row * kBlocks, (row + 1) * kBlocks);
     }
   }
-  return { n, k, bits: 2, blockSize, b, scales, zeroPoints };
+  return { n, k: kPacked, bits: 2, blockSize, b, scales, zeroPoints };
 }
 
 /**

@@ -1,0 +1,52 @@
+/**
+ * `bitnet logits --model DIR --ids 1,2,3 [--all] [--embedding-bits N]`: prints ONE JSON object
+ * {"argmax": [per position], "logits_last": [vocab floats]} (+ "logits": [[...], ...] with --all).
+ * DIR may be a converted folder or a hub-format checkpoint (converted into the cache on first use).
+ */
+import { parseArgs } from "node:util";
+import { ensureConverted } from "@/server/model/convert";
+import { loadOnnxRunner } from "@/server/model/onnx-runner";
+import { parseEmbeddingBits } from "./embedding-bits";
+
+const HELP = `Usage: bitnet logits --model DIR --ids 1,2,3 [--all] [--embedding-bits 4|8|16]`;
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: "string" },
+      ids: { type: "string" },
+      all: { type: "boolean" },
+      "embedding-bits": { type: "string" },
+      threads: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  if (!values.model || !values.ids) {
+    console.error(`bitnet logits: --model and --ids are required\n\n${HELP}`);
+    process.exitCode = 2;
+    return;
+  }
+  const ids = values.ids.split(",").map((s) => {
+    const n = Number(s.trim());
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--ids: "${s}" is not a token id`);
+    return n;
+  });
+  const dir = await ensureConverted(values.model, undefined, { embeddingBits: parseEmbeddingBits(values["embedding-bits"]) });
+  const runner = await loadOnnxRunner(dir, { threads: values.threads ? Number(values.threads) : undefined });
+  try {
+    const V = runner.info.vocabSize;
+    const logits = await runner.forward(ids, { keepLogits: ids.length });
+    const rows = ids.map((_, t) => Array.from(logits.subarray(t * V, (t + 1) * V)));
+    const argmax = rows.map((row) => row.reduce((best, v, i) => (v > row[best] ? i : best), 0));
+    const out: Record<string, unknown> = { argmax, logits_last: rows[rows.length - 1] };
+    if (values.all) out.logits = rows;
+    process.stdout.write(JSON.stringify(out) + "\n");
+  } finally {
+    await runner.dispose();
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Micro-benchmark of graph/session variants on a synthetic model (random weights; speed does not
+ * depend on values). Builds the model folder once per variant, then measures load time, decode
+ * ms/token at a short and a ~2k context, 512-token prefill, and RSS. One JSON line per run.
+ *
+ *   npx tsx scripts/bench-kernels.ts --block 128 --acc 0 --ebits 4 --threads 2 [--no-fuse] [--lut]
+ *     [--layers 30] [--decode 24] [--ctx 2000] [--prefill 512] [--profile PREFIX] [--dir DIR]
+ */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { CONVERTER_VERSION, MANIFEST_FILE, type BitNetManifest } from "@/server/model/manifest";
+import { loadOnnxRunner } from "@/server/model/onnx-runner";
+import { writeModelFiles } from "@/server/model/onnx/write-model";
+import type { EmbeddingBits } from "@/server/model/onnx/bitnet-graph";
+import { SHAPE_2B, syntheticSource } from "./synthetic-weights";
+
+const { values } = parseArgs({
+  options: {
+    block: { type: "string", default: "128" },
+    acc: { type: "string", default: "0" },
+    ebits: { type: "string", default: "4" },
+    threads: { type: "string", default: String(os.availableParallelism()) },
+    "no-fuse": { type: "boolean", default: false },
+    lut: { type: "boolean", default: false },
+    layers: { type: "string", default: String(SHAPE_2B.numLayers) },
+    decode: { type: "string", default: "24" },
+    ctx: { type: "string", default: "2000" },
+    prefill: { type: "string", default: "512" },
+    profile: { type: "string" },
+    dir: { type: "string" },
+  },
+});
+
+const shape = { ...SHAPE_2B, numLayers: Number(values.layers) };
+const opts = {
+  embeddingBits: Number(values.ebits) as EmbeddingBits,
+  blockSize: Number(values.block),
+  accuracyLevel: Number(values.acc),
+  fuseProjections: !values["no-fuse"],
+};
+const variant = `L${shape.numLayers}-b${opts.blockSize}-a${opts.accuracyLevel}-e${opts.embeddingBits}-${opts.fuseProjections ? "fused" : "split"}`;
+const dir = values.dir ?? path.join(os.tmpdir(), "bitnet-bench", variant);
+
+if (!existsSync(path.join(dir, MANIFEST_FILE))) {
+  mkdirSync(dir, { recursive: true });
+  const t0 = performance.now();
+  const source = syntheticSource(shape);
+  const info = await writeModelFiles(dir, source, opts, CONVERTER_VERSION);
+  const c = source.config;
+  const manifest: BitNetManifest = {
+    converterVersion: CONVERTER_VERSION,
+    source: { dir: "synthetic", sha256: "synthetic", files: [] },
+    ...opts,
+    embeddingBlockSize: info.embeddingBlockSize,
+    numLayers: c.numLayers,
+    hiddenSize: c.hiddenSize,
+    numHeads: c.numHeads,
+    numKvHeads: c.numKvHeads,
+    headDim: c.headDim,
+    vocabSize: c.vocabSize,
+    maxPositions: c.maxPositions,
+    bosTokenId: c.bosTokenId,
+    eosTokenIds: c.eosTokenIds,
+    createdAt: new Date().toISOString(),
+  };
+  writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));
+  console.error(`built ${dir} in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${(info.bytes / 1e6).toFixed(0)} MB`);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const tokens = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => (i * 7919 + offset) % 128000);
+
+const t0 = performance.now();
+const runner = await loadOnnxRunner(dir, { threads: Number(values.threads), lutGemm: values.lut, profilePrefix: values.profile });
+const loadS = (performance.now() - t0) / 1000;
+
+async function decodeMs(n: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await runner.forward([(i * 31) % 128000]);
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+await runner.forward(tokens(16));
+const decodeShort = await decodeMs(Number(values.decode));
+
+runner.truncate(0);
+const nPrefill = Number(values.prefill);
+await runner.forward(tokens(8)); // warm-up of the prefill shapes
+runner.truncate(0);
+const tp = performance.now();
+await runner.forward(tokens(nPrefill, 3));
+const prefillS = (performance.now() - tp) / 1000;
+
+let decodeLong = NaN;
+const ctx = Number(values.ctx);
+if (ctx > 0) {
+  runner.truncate(0);
+  for (let done = 0; done < ctx; done += 512) await runner.forward(tokens(Math.min(512, ctx - done), done));
+  decodeLong = await decodeMs(Number(values.decode));
+}
+const rssMb = process.memoryUsage().rss / 1e6;
+await runner.dispose();
+console.log(
+  JSON.stringify({
+    variant,
+    threads: Number(values.threads),
+    lut: values.lut,
+    load_s: +loadS.toFixed(2),
+    decode_ms: +decodeShort.toFixed(1),
+    decode_tok_s: +(1000 / decodeShort).toFixed(2),
+    decode_ms_at_ctx: +decodeLong.toFixed(1),
+    decode_tok_s_at_ctx: +(1000 / decodeLong).toFixed(2),
+    ctx,
+    prefill_tok_s: +(nPrefill / prefillS).toFixed(1),
+    rss_mb: Math.round(rssMb),
+  }),
+);

@@ -1,0 +1,72 @@
+/**
+ * The convert-once cache and atomic output: a second ensureConverted reuses the folder, a changed
+ * source reconverts, a converted folder is used as is, and a failing conversion leaves nothing behind.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateTinyCheckpoint } from "./tiny-checkpoint";
+import { convertCheckpoint, ensureConverted } from "./convert";
+import { MANIFEST_FILE, readManifest } from "./manifest";
+import { CheckpointError } from "./errors";
+
+const root = mkdtempSync(path.join(os.tmpdir(), "bitnet-convert-"));
+const src = path.join(root, "src");
+const cache = path.join(root, "cache");
+beforeAll(() => generateTinyCheckpoint({ outDir: src, seed: 5, shape: "tiny" }));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe("convertCheckpoint / ensureConverted", () => {
+  it("writes a complete model folder with a manifest", async () => {
+    const out = path.join(root, "out");
+    const result = await convertCheckpoint({ modelDir: src, outDir: out, embeddingBits: 8 });
+    for (const f of ["model.onnx", "model.onnx.data", "config.json", "generation_config.json", MANIFEST_FILE]) {
+      expect(existsSync(path.join(out, f)), f).toBe(true);
+    }
+    const m = readManifest(out);
+    expect(m).toMatchObject({ embeddingBits: 8, numLayers: 2, hiddenSize: 64, vocabSize: 128256, maxPositions: 4096, bosTokenId: 128000 });
+    expect(m.eosTokenIds).toContain(128001);
+    expect(m.source.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.bytes).toBe(statSync(path.join(out, "model.onnx")).size + statSync(path.join(out, "model.onnx.data")).size);
+    expect(readdirSync(root).filter((n) => n.includes(".tmp-"))).toEqual([]);
+  });
+
+  it("converts once, then reuses the cache until the source changes", async () => {
+    const first = await ensureConverted(src, cache);
+    const created = readManifest(first).createdAt;
+    expect(await ensureConverted(src, cache)).toBe(first);
+    expect(readManifest(first).createdAt).toBe(created);
+
+    // Same bytes, new mtime: checksum says unchanged, no reconversion.
+    const configPath = path.join(src, "config.json");
+    const config = readFileSync(configPath, "utf8");
+    writeFileSync(configPath, config);
+    await ensureConverted(src, cache);
+    expect(readManifest(first).createdAt).toBe(created);
+
+    // Different content: reconverted, with the new checksum.
+    writeFileSync(configPath, config.replace(/\n$/, "\n\n"));
+    const again = await ensureConverted(src, cache);
+    expect(again).toBe(first);
+    expect(readManifest(again).createdAt).not.toBe(created);
+  });
+
+  it("uses a converted folder as it is", async () => {
+    const converted = await ensureConverted(src, cache);
+    expect(await ensureConverted(converted, cache)).toBe(converted);
+  });
+
+  it("propagates checkpoint errors and leaves no output folder", async () => {
+    const bad = path.join(root, "bad");
+    await generateTinyCheckpoint({ outDir: bad, seed: 6, shape: "tiny" });
+    const weights = path.join(bad, "model.safetensors");
+    writeFileSync(weights, readFileSync(weights).subarray(0, statSync(weights).size - 1000));
+    const out = path.join(root, "bad-out");
+    const error = await convertCheckpoint({ modelDir: bad, outDir: out }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CheckpointError);
+    expect((error as CheckpointError).code).toBe("truncated");
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(root).filter((n) => n.startsWith("bad-out"))).toEqual([]);
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * Hub-format BitNet checkpoint → ONNX model folder (model.onnx + model.onnx.data, tokenizer and
+ * config files, bitnet-manifest.json). Written into a temporary sibling folder and renamed at the
+ * end, so a failed conversion never leaves a half-written output. `ensureConverted` is the
+ * convert-once cache: it reconverts only when the source checksum or the converter version changes.
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { openCheckpoint } from "./checkpoint";
+import { CONVERTER_VERSION, MANIFEST_FILE, readManifest, type BitNetManifest } from "./manifest";
+import { writeModelFiles } from "./onnx/write-model";
+import type { EmbeddingBits, WeightSource } from "./onnx/bitnet-graph";
+import { hashSource, sameStamps, stampFiles } from "./source-fingerprint";
+
+/** Measured fastest correct settings (docs/performance.md). */
+export const DEFAULT_EMBEDDING_BITS: EmbeddingBits = 4;
+export const DEFAULT_BLOCK_SIZE = 128;
+export const DEFAULT_ACCURACY_LEVEL = 4;
+
+const COPIED_FILES = ["config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"];
+
+export interface ConvertOptions {
+  modelDir: string;
+  outDir: string;
+  embeddingBits?: EmbeddingBits;
+  blockSize?: number;
+  accuracyLevel?: number;
+  fuseProjections?: boolean;
+  onProgress?: (message: string) => void;
+  /** Precomputed source checksum (ensureConverted already has it). */
+  sourceSha256?: string;
+}
+
+export interface ConvertResult {
+  outDir: string;
+  manifest: BitNetManifest;
+  seconds: number;
+  /** model.onnx + model.onnx.data. */
+  bytes: number;
+}
+
+export async function convertCheckpoint(options: ConvertOptions): Promise<ConvertResult> {
+  const started = performance.now();
+  const modelDir = path.resolve(options.modelDir);
+  const outDir = path.resolve(options.outDir);
+  const progress = options.onProgress ?? (() => {});
+  const embeddingBits = options.embeddingBits ?? DEFAULT_EMBEDDING_BITS;
+  const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
+  const accuracyLevel = options.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL;
+  const fuseProjections = options.fuseProjections ?? true;
+
+  const checkpoint = await openCheckpoint(modelDir);
+  const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
+  mkdirSync(tmp, { recursive: true });
+  try {
+    const config = checkpoint.config;
+    const stamps = stampFiles(modelDir);
+    progress("hashing source");
+    const sha256 = options.sourceSha256 ?? (await hashSource(modelDir));
+
+    const info = await writeModelFiles(
+      tmp,
+      checkpoint as WeightSource,
+      { embeddingBits, blockSize, accuracyLevel, fuseProjections, onLayer: (done, total) => progress(`layer ${done}/${total}`) },
+      CONVERTER_VERSION,
+    );
+    for (const name of COPIED_FILES) {
+      if (existsSync(path.join(modelDir, name))) copyFileSync(path.join(modelDir, name), path.join(tmp, name));
+    }
+    const manifest: BitNetManifest = {
+      converterVersion: CONVERTER_VERSION,
+      source: { dir: modelDir, sha256, files: stamps },
+      embeddingBits,
+      embeddingBlockSize: info.embeddingBlockSize,
+      blockSize,
+      accuracyLevel,
+      fuseProjections,
+      numLayers: config.numLayers,
+      hiddenSize: config.hiddenSize,
+      numHeads: config.numHeads,
+      numKvHeads: config.numKvHeads,
+      headDim: config.headDim,
+      vocabSize: config.vocabSize,
+      maxPositions: config.maxPositions,
+      bosTokenId: config.bosTokenId,
+      eosTokenIds: stopTokenIds(modelDir, config.eosTokenIds, config.vocabSize),
+      createdAt: new Date().toISOString(),
+    };
+    writeFileSync(path.join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
+    replaceDir(tmp, outDir);
+    return { outDir, manifest, seconds: (performance.now() - started) / 1000, bytes: info.bytes };
+  } catch (error) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  } finally {
+    await checkpoint.close?.();
+  }
+}
+
+/** Swaps `tmp` into place; an older folder at `outDir` is moved aside first, then removed. */
+function replaceDir(tmp: string, outDir: string): void {
+  if (existsSync(outDir)) {
+    const old = `${outDir}.old-${process.pid}-${Date.now()}`;
+    renameSync(outDir, old);
+    renameSync(tmp, outDir);
+    rmSync(old, { recursive: true, force: true });
+  } else {
+    renameSync(tmp, outDir);
+  }
+}
+
+/** config eos ids + generation_config eos ids + `<|eot_id|>` (ends a chat turn), within the vocabulary. */
+function stopTokenIds(modelDir: string, configEos: number[], vocabSize: number): number[] {
+  const ids = new Set(configEos);
+  const readJson = (name: string): Record<string, unknown> | undefined => {
+    const file = path.join(modelDir, name);
+    return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>) : undefined;
+  };
+  const gen = readJson("generation_config.json")?.eos_token_id;
+  for (const id of Array.isArray(gen) ? gen : gen === undefined ? [] : [gen]) if (typeof id === "number") ids.add(id);
+  const added = readJson("tokenizer.json")?.added_tokens;
+  if (Array.isArray(added)) {
+    const eot = added.find((t) => (t as { content?: string }).content === "<|eot_id|>") as { id?: number } | undefined;
+    if (typeof eot?.id === "number") ids.add(eot.id);
+  }
+  return [...ids].filter((id) => id < vocabSize).sort((a, b) => a - b);
+}
+
+export function defaultCacheRoot(): string {
+  return process.env.BITNET_CACHE ?? path.join(os.homedir(), ".cache", "bitnet-chat");
+}
+
+export function isConvertedDir(dir: string): boolean {
+  return existsSync(path.join(dir, MANIFEST_FILE)) && existsSync(path.join(dir, "model.onnx"));
+}
+
+export interface EnsureOptions extends Omit<ConvertOptions, "modelDir" | "outDir" | "sourceSha256"> {}
+
+/**
+ * Returns a converted folder for `modelDir`: the folder itself if it is already converted,
+ * otherwise `<cacheRoot>/onnx/<name>-<path hash>-e<bits>`, (re)converted when missing, made by
+ * another converter version, or when the source checksum differs (size+mtime unchanged ⇒ same).
+ */
+export async function ensureConverted(modelDir: string, cacheRoot: string = defaultCacheRoot(), options: EnsureOptions = {}): Promise<string> {
+  const source = path.resolve(modelDir);
+  if (isConvertedDir(source)) return source;
+  const bits = options.embeddingBits ?? DEFAULT_EMBEDDING_BITS;
+  const key = createHash("sha256").update(source).digest("hex").slice(0, 12);
+  const outDir = path.join(cacheRoot, "onnx", `${path.basename(source)}-${key}-e${bits}`);
+  let sha: string | undefined;
+  if (isConvertedDir(outDir)) {
+    const existing = safeManifest(outDir);
+    if (existing && existing.converterVersion === CONVERTER_VERSION && existsSync(path.join(source, "model.safetensors"))) {
+      if (sameStamps(existing.source.files, stampFiles(source))) return outDir;
+      sha = await hashSource(source);
+      if (sha === existing.source.sha256) return outDir;
+    }
+  }
+  mkdirSync(path.dirname(outDir), { recursive: true });
+  const result = await convertCheckpoint({ ...options, embeddingBits: bits, modelDir: source, outDir, sourceSha256: sha });
+  return result.outDir;
+}
+
+function safeManifest(dir: string): BitNetManifest | undefined {
+  try {
+    return readManifest(dir);
+  } catch {
+    return undefined;
+  }
+}

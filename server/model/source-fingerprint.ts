@@ -1,0 +1,37 @@
+/**
+ * Identity of a hub-format checkpoint for the convert-once cache: size + mtime of its files (cheap,
+ * checked first) and a streamed SHA-256 of config.json + model.safetensors (authoritative).
+ */
+import { createHash } from "node:crypto";
+import { createReadStream, statSync } from "node:fs";
+import path from "node:path";
+
+export const FINGERPRINT_FILES = ["config.json", "model.safetensors"] as const;
+
+export interface FileStamp {
+  name: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export function stampFiles(dir: string): FileStamp[] {
+  return FINGERPRINT_FILES.map((name) => {
+    const st = statSync(path.join(dir, name));
+    return { name, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
+  });
+}
+
+export function sameStamps(a: FileStamp[], b: FileStamp[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.name === b[i].name && x.size === b[i].size && x.mtimeMs === b[i].mtimeMs);
+}
+
+/** SHA-256 over each file's name, length and bytes, streamed (the 2B safetensors is ~1.2 GB). */
+export async function hashSource(dir: string): Promise<string> {
+  const hash = createHash("sha256");
+  for (const name of FINGERPRINT_FILES) {
+    const file = path.join(dir, name);
+    hash.update(`${name}\0${statSync(file).size}\0`);
+    for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) hash.update(chunk as Buffer);
+  }
+  return hash.digest("hex");
+}
