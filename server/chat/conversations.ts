@@ -1,0 +1,54 @@
+/** Conversation use cases behind `/api/conversations…`: list/search, read, create, update, delete. */
+import { notFound } from "@/lib/api/request-error";
+import type { ConversationDto, ConversationSummaryDto } from "@/lib/schemas/conversations";
+import { DEFAULT_GENERATION_PARAMS, type GenerationParams } from "@/lib/schemas/params";
+import * as conversationsRepo from "@/server/db/conversations-repo";
+import * as messagesRepo from "@/server/db/messages-repo";
+import { searchConversations } from "@/server/db/search-repo";
+import type { Db } from "@/server/db/types";
+import { newId } from "./ids";
+import { toConversationDto, toSummaryDto } from "./to-dto";
+
+/** Newest first; with `q`, only conversations whose title or messages match, each with its snippet. */
+export function listConversations(db: Db, args: { q?: string; limit: number }): ConversationSummaryDto[] {
+  const q = args.q?.trim();
+  if (!q) return conversationsRepo.listConversations(db, { limit: args.limit }).map((row) => toSummaryDto(row));
+  const hits = searchConversations(db, { query: q, limit: args.limit });
+  const snippets = new Map(hits.map((hit) => [hit.conversationId, hit.snippet]));
+  return conversationsRepo
+    .listConversationsByIds(db, { ids: hits.map((hit) => hit.conversationId) })
+    .map((row) => toSummaryDto(row, snippets.get(row.id)));
+}
+
+export function getConversation(db: Db, args: { id: string }): ConversationDto {
+  const row = conversationsRepo.getConversation(db, { id: args.id });
+  if (!row) throw notFound("Conversation", "id");
+  return toConversationDto(row, messagesRepo.listMessages(db, { conversationId: row.id }));
+}
+
+export function createConversation(db: Db, args: { title?: string; params?: Partial<GenerationParams> }): ConversationDto {
+  const row = conversationsRepo.createConversation(db, {
+    id: newId(),
+    title: args.title ?? "New chat",
+    params: { ...DEFAULT_GENERATION_PARAMS, ...args.params },
+    createdAt: new Date(),
+  });
+  return toConversationDto(row, []);
+}
+
+export function updateConversation(db: Db, args: { id: string; title?: string; params?: Partial<GenerationParams> }): ConversationDto {
+  return db.transaction((tx) => {
+    const row = conversationsRepo.getConversation(tx, { id: args.id });
+    if (!row) throw notFound("Conversation", "id");
+    const now = new Date();
+    if (args.title !== undefined) conversationsRepo.renameConversation(tx, { id: args.id, title: args.title, updatedAt: now });
+    if (args.params !== undefined) {
+      conversationsRepo.updateConversationParams(tx, { id: args.id, params: { ...row.params, ...args.params }, updatedAt: now });
+    }
+    return getConversation(tx, { id: args.id });
+  });
+}
+
+export function deleteConversation(db: Db, args: { id: string }): void {
+  if (!conversationsRepo.deleteConversation(db, { id: args.id })) throw notFound("Conversation", "id");
+}

@@ -1,0 +1,32 @@
+/** What the engine sees of a conversation: the system prompt, then the turns worth continuing from. */
+import type { GenerationParams } from "@/lib/schemas/params";
+import type { MessageRow } from "@/server/db/schema";
+import type { ChatTurn, SamplingParams } from "@/server/engine/types";
+
+/**
+ * Failed answers (status error) and empty ones (a stop before the first token, a crash mid-answer)
+ * are left out: they would teach the model to answer with nothing. The engine drops the oldest
+ * turns itself when the context is too small.
+ */
+export function buildEngineMessages(history: readonly Pick<MessageRow, "role" | "content" | "status">[], params: GenerationParams): ChatTurn[] {
+  const turns: ChatTurn[] = [];
+  const system = params.systemPrompt.trim();
+  if (system) turns.push({ role: "system", content: system });
+  for (const m of history) {
+    if (m.role === "system") continue;
+    if (m.role === "assistant" && (m.status === "error" || m.content.trim() === "")) continue;
+    turns.push({ role: m.role, content: m.content });
+  }
+  return turns;
+}
+
+export function toSamplingParams(params: GenerationParams): SamplingParams {
+  return {
+    temperature: params.temperature,
+    topP: params.topP,
+    topK: params.topK,
+    maxNewTokens: params.maxNewTokens,
+    repetitionPenalty: params.repetitionPenalty,
+    seed: params.seed,
+  };
+}

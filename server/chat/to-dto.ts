@@ -1,0 +1,38 @@
+/** Database rows → the API's DTOs (lib/schemas/conversations.ts): ISO dates, null instead of undefined. */
+import type { ConversationDto, ConversationSummaryDto, MessageDto } from "@/lib/schemas/conversations";
+import type { ConversationSummaryRow } from "@/server/db/conversations-repo";
+import type { ConversationRow, MessageRow } from "@/server/db/schema";
+
+export function toMessageDto(row: MessageRow): MessageDto {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    role: row.role,
+    content: row.content,
+    status: row.status,
+    stats: row.stats ?? null,
+    params: row.params ?? null,
+    error: row.error ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export function toSummaryDto(row: ConversationSummaryRow, snippet?: string): ConversationSummaryDto {
+  const dto: ConversationSummaryDto = {
+    id: row.id,
+    title: row.title,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    messageCount: row.messageCount,
+  };
+  if (snippet !== undefined) dto.snippet = snippet;
+  return dto;
+}
+
+export function toConversationDto(row: ConversationRow, messages: MessageRow[]): ConversationDto {
+  return {
+    ...toSummaryDto({ ...row, messageCount: messages.length }),
+    params: row.params,
+    messages: messages.map(toMessageDto),
+  };
+}

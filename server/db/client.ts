@@ -1,0 +1,26 @@
+import "server-only";
+import { openDatabase, type OpenDatabase } from "./open-database";
+
+/**
+ * The app's one connection, opened (and migrated) on first use. Kept on globalThis so Next.js dev
+ * reloads reuse it instead of opening a new handle per module instance.
+ */
+const holder = globalThis as typeof globalThis & { __bitnetChatDb?: { path: string; open: OpenDatabase } };
+
+export function getDatabase(): OpenDatabase {
+  if (!holder.__bitnetChatDb) {
+    const open = openDatabase();
+    holder.__bitnetChatDb = { path: open.sqlite.name, open };
+  }
+  return holder.__bitnetChatDb.open;
+}
+
+export function getDb(): OpenDatabase["db"] {
+  return getDatabase().db;
+}
+
+/** Tests switch DATABASE_PATH between files; this drops the cached connection. */
+export function closeDatabase(): void {
+  holder.__bitnetChatDb?.open.close();
+  delete holder.__bitnetChatDb;
+}

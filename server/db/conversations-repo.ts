@@ -1,0 +1,89 @@
+/** Conversation queries, one function per query. Synchronous: see ./types.ts. */
+import { desc, eq, sql } from "drizzle-orm";
+import type { GenerationParams } from "@/lib/schemas/params";
+import { conversations, messages, type ConversationRow } from "./schema";
+import type { Db } from "./types";
+
+export interface ConversationSummaryRow {
+  id: string;
+  title: string;
+  createdAt: Date;
+  updatedAt: Date;
+  messageCount: number;
+}
+
+const summaryColumns = {
+  id: conversations.id,
+  title: conversations.title,
+  createdAt: conversations.createdAt,
+  updatedAt: conversations.updatedAt,
+  messageCount: sql<number>`(SELECT count(*) FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id})`,
+};
+
+export function createConversation(
+  db: Db,
+  args: { id: string; title: string; params: GenerationParams; createdAt: Date; updatedAt?: Date },
+): ConversationRow {
+  return db
+    .insert(conversations)
+    .values({ id: args.id, title: args.title, params: args.params, createdAt: args.createdAt, updatedAt: args.updatedAt ?? args.createdAt })
+    .returning()
+    .get();
+}
+
+export function getConversation(db: Db, args: { id: string }): ConversationRow | undefined {
+  return db.select().from(conversations).where(eq(conversations.id, args.id)).get();
+}
+
+export function getConversationSummary(db: Db, args: { id: string }): ConversationSummaryRow | undefined {
+  return db.select(summaryColumns).from(conversations).where(eq(conversations.id, args.id)).get();
+}
+
+/** Newest activity first; `seq` breaks ties between conversations touched in the same millisecond. */
+export function listConversations(db: Db, args: { limit: number }): ConversationSummaryRow[] {
+  return db
+    .select(summaryColumns)
+    .from(conversations)
+    .orderBy(desc(conversations.updatedAt), desc(conversations.seq))
+    .limit(args.limit)
+    .all();
+}
+
+export function listConversationsByIds(db: Db, args: { ids: string[] }): ConversationSummaryRow[] {
+  if (args.ids.length === 0) return [];
+  return db
+    .select(summaryColumns)
+    .from(conversations)
+    .where(sql`${conversations.id} IN (SELECT value FROM json_each(${JSON.stringify(args.ids)}))`)
+    .orderBy(desc(conversations.updatedAt), desc(conversations.seq))
+    .all();
+}
+
+/** Returns false when no conversation has that id. */
+export function renameConversation(db: Db, args: { id: string; title: string; updatedAt: Date }): boolean {
+  const result = db
+    .update(conversations)
+    .set({ title: args.title, updatedAt: args.updatedAt })
+    .where(eq(conversations.id, args.id))
+    .run();
+  return result.changes > 0;
+}
+
+export function updateConversationParams(db: Db, args: { id: string; params: GenerationParams; updatedAt: Date }): boolean {
+  const result = db
+    .update(conversations)
+    .set({ params: args.params, updatedAt: args.updatedAt })
+    .where(eq(conversations.id, args.id))
+    .run();
+  return result.changes > 0;
+}
+
+export function touchConversation(db: Db, args: { id: string; updatedAt: Date }): boolean {
+  const result = db.update(conversations).set({ updatedAt: args.updatedAt }).where(eq(conversations.id, args.id)).run();
+  return result.changes > 0;
+}
+
+/** Messages go with it (foreign key ON DELETE CASCADE); the FTS triggers follow both. */
+export function deleteConversation(db: Db, args: { id: string }): boolean {
+  return db.delete(conversations).where(eq(conversations.id, args.id)).run().changes > 0;
+}

@@ -1,0 +1,55 @@
+/**
+ * Tables of the chat store. Every table has an integer `seq` rowid next to its public text id:
+ * it orders messages without relying on clock ties, and it is the stable rowid that the
+ * external-content FTS5 indexes point at (an implicit rowid may change on VACUUM).
+ * The FTS5 tables and their sync triggers live in a custom SQL migration (drizzle-kit cannot
+ * describe virtual tables); see drizzle/*_fts.sql.
+ * No `server-only` import here: drizzle-kit loads this file from plain Node.
+ */
+import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { GenerationParams } from "@/lib/schemas/params";
+import type { GenerationStats } from "@/lib/schemas/stats";
+
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull().unique(),
+    title: text("title").notNull(),
+    /** The conversation's current settings (system prompt included), merged from each request. */
+    params: text("params", { mode: "json" }).$type<GenerationParams>().notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    pinned: integer("pinned", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [index("conversations_updated_at_idx").on(t.updatedAt)],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull().unique(),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["system", "user", "assistant"] }).notNull(),
+    content: text("content").notNull(),
+    status: text("status", { enum: ["complete", "stopped", "error"] }).notNull().default("complete"),
+    promptTokens: integer("prompt_tokens"),
+    completionTokens: integer("completion_tokens"),
+    ttftMs: real("ttft_ms"),
+    totalMs: real("total_ms"),
+    tokensPerS: real("tokens_per_s"),
+    stats: text("stats", { mode: "json" }).$type<GenerationStats>(),
+    params: text("params", { mode: "json" }).$type<GenerationParams>(),
+    error: text("error"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("messages_conversation_seq_idx").on(t.conversationId, t.seq)],
+);
+
+export type ConversationRow = typeof conversations.$inferSelect;
+export type NewConversationRow = typeof conversations.$inferInsert;
+export type MessageRow = typeof messages.$inferSelect;
+export type NewMessageRow = typeof messages.$inferInsert;

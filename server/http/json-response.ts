@@ -1,0 +1,44 @@
+import { RequestError, apiErrorBody } from "@/lib/api/request-error";
+import { EngineError, type EngineErrorCode } from "@/server/engine/types";
+
+const NO_STORE = { "Cache-Control": "no-store" };
+
+export function jsonResponse(data: unknown, init: { status?: number; headers?: HeadersInit } = {}): Response {
+  return Response.json(data, { status: init.status ?? 200, headers: { ...NO_STORE, ...init.headers } });
+}
+
+const ENGINE_STATUS: Record<EngineErrorCode, number> = {
+  busy: 503,
+  not_ready: 503,
+  context_overflow: 400,
+  aborted: 499,
+  internal: 500,
+};
+
+/**
+ * Every failure as the API's JSON error body. Unknown errors are logged here, server-side, and
+ * answered with a generic message: a stack trace never reaches the client.
+ */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof RequestError) return jsonResponse(error.toBody(), { status: error.status });
+  if (error instanceof EngineError) {
+    const status = ENGINE_STATUS[error.code] ?? 500;
+    return jsonResponse(apiErrorBody(error.code, error.message), {
+      status,
+      headers: error.code === "busy" ? { "Retry-After": "5" } : undefined,
+    });
+  }
+  console.error("[api] unexpected error:", error);
+  return jsonResponse(apiErrorBody("internal", "Something went wrong on the server. Details are in the server log."), { status: 500 });
+}
+
+/** Wraps a route handler so that whatever it throws becomes a JSON error response. */
+export function withErrors<A extends unknown[]>(handler: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
+  return async (...args: A) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
