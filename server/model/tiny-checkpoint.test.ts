@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,8 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-const tokenizerAssetsLanded = existsSync(path.join(import.meta.dirname, "tokenizer-assets.ts"));
 
 describe("rng", () => {
   it("is deterministic per (seed, stream) and roughly uniform / normal", () => {
@@ -45,7 +42,7 @@ describe("generateTinyCheckpoint", () => {
     await generateTinyCheckpoint({ outDir: dir, seed: 3 });
     const files = await readdir(dir);
     expect(files).toEqual(expect.arrayContaining(["config.json", "generation_config.json", "model.safetensors"]));
-    if (tokenizerAssetsLanded) expect(files).toEqual(expect.arrayContaining(["tokenizer.json", "tokenizer_config.json"]));
+    expect(files).toEqual(expect.arrayContaining(["tokenizer.json", "tokenizer_config.json"]));
     expect(files.some((f) => f.endsWith(".partial"))).toBe(false);
 
     const config = JSON.parse(await readFile(path.join(dir, "config.json"), "utf8"));

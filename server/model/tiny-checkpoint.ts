@@ -14,6 +14,7 @@ import { CheckpointError } from "./errors";
 import { createRng, type Rng } from "./rng";
 import { createSafetensorsWriter, type TensorSpec } from "./safetensors";
 import { elementCount } from "./safetensors-header";
+import { writeTokenizerAssets } from "./tokenizer-assets";
 
 export interface TinyCheckpointOptions {
   outDir: string;
@@ -54,7 +55,7 @@ export async function generateTinyCheckpoint(options: TinyCheckpointOptions): Pr
     await writeFile(path.join(tmp, "generation_config.json"), JSON.stringify(generationConfig(config.bosTokenId), null, 2) + "\n");
     const specs = expectedTensors(config);
     const bytes = await writeWeights(path.join(tmp, "model.safetensors"), specs, seed, options.onProgress);
-    await writeTokenizer(tmp);
+    await writeTokenizerAssets(tmp);
     await replaceDir(tmp, outDir);
     return { dir: outDir, bytes, tensors: specs.length };
   } catch (error) {
@@ -140,13 +141,4 @@ async function replaceDir(tmp: string, outDir: string): Promise<void> {
   await rename(outDir, old);
   await rename(tmp, outDir);
   await rm(old, { recursive: true, force: true });
-}
-
-// TEMPORARY: server/model/tokenizer-assets.ts is being written by another helper; until it lands the tokenizer
-// files are skipped. Replace with a static `import { writeTokenizerAssets } from "./tokenizer-assets"`.
-async function writeTokenizer(dir: string): Promise<void> {
-  const specifier = "./tokenizer-assets.ts";
-  if (!existsSync(path.join(import.meta.dirname, specifier))) return;
-  const { writeTokenizerAssets } = (await import(/* @vite-ignore */ specifier)) as { writeTokenizerAssets(dir: string): Promise<void> };
-  await writeTokenizerAssets(dir);
 }
