@@ -1,0 +1,41 @@
+"use client";
+import { Menu } from "lucide-react";
+import { useApp } from "./app-context";
+import { ContextMeter } from "./context-meter";
+import { ExportButtons } from "./export-buttons";
+import { ModelStatus } from "./model-status";
+import { ThemeToggle } from "./theme-toggle";
+
+interface ChatHeaderProps {
+  title: string;
+  conversationId: string | null;
+  contextUsed: number | null;
+}
+
+export function ChatHeader({ title, conversationId, contextUsed }: ChatHeaderProps) {
+  const { setSidebarOpen, sidebarOpen, model } = useApp();
+  const contextLength = model.status?.contextLength ?? null;
+  return (
+    <header className="flex h-14 shrink-0 items-center gap-2 border-b border-zinc-200 px-3 dark:border-zinc-800">
+      <button
+        type="button"
+        aria-label="Open sidebar"
+        aria-controls="sidebar"
+        aria-expanded={sidebarOpen}
+        onClick={() => setSidebarOpen(true)}
+        className="rounded-lg p-2 text-zinc-600 hover:bg-zinc-100 md:hidden dark:text-zinc-300 dark:hover:bg-zinc-800"
+      >
+        <Menu className="size-5" aria-hidden />
+      </button>
+      <h1 className="min-w-0 flex-1 truncate text-sm font-semibold" title={title}>
+        {title || "New chat"}
+      </h1>
+      {contextUsed !== null && contextLength && <ContextMeter used={contextUsed} total={contextLength} />}
+      {conversationId && <ExportButtons conversationId={conversationId} />}
+      <div className="max-w-[40vw] sm:max-w-xs">
+        <ModelStatus />
+      </div>
+      <ThemeToggle />
+    </header>
+  );
+}

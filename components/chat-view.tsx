@@ -1,0 +1,146 @@
+"use client";
+/** One conversation page: header, messages (or example prompts), model state, settings and composer. */
+import { useCallback, useEffect, useRef, useState } from "react";
+import { canEdit, canRegenerate } from "@/lib/client/chat-reducer";
+import { composerBlockReason } from "@/lib/client/model-readiness";
+import { useChat, type RunOutcome } from "@/lib/client/use-chat";
+import { useConversationParams } from "@/lib/client/use-conversation-params";
+import { AdvancedPanel } from "./advanced-panel";
+import { useApp } from "./app-context";
+import { ChatHeader } from "./chat-header";
+import { Composer } from "./composer";
+import { ExamplePrompts } from "./example-prompts";
+import { MessageList } from "./message-list";
+import { ModelStatusPanel } from "./model-status-panel";
+import { NotFoundNotice } from "./not-found-notice";
+
+export function ChatView({ conversationId }: { conversationId: string | null }) {
+  const app = useApp();
+  const { invalidateList, listVersion } = app;
+  const composerRef = useRef<HTMLTextAreaElement>(null);
+  const [draft, setDraft] = useState("");
+  const [paramsInvalid, setParamsInvalid] = useState(false);
+
+  const chat = useChat(conversationId, {
+    onStarted: (id) => {
+      // A new chat gets its shareable URL as soon as the server has created it, without remounting the page.
+      if (window.location.pathname !== `/c/${id}`) window.history.replaceState(null, "", `/c/${id}`);
+      invalidateList();
+    },
+    onFinished: invalidateList,
+  });
+  const { state, loadState, refresh, send: sendMessage, regenerate: regenerateAnswer, editAndResend, stop: stopAnswer, dismissError } = chat;
+  const { params, setParams, saveError } = useConversationParams(state.conversationId, chat.loadedParams);
+  const running = state.run !== null;
+
+  // Renames from the sidebar (and stats saved after an answer) show up here without a reload.
+  useEffect(() => {
+    if (listVersion > 0) refresh();
+  }, [listVersion, refresh]);
+
+  // Esc stops from anywhere on the page, unless a dialog is open (Esc belongs to it then).
+  useEffect(() => {
+    if (!running) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape" && !e.defaultPrevented && !document.querySelector("dialog[open]")) stopAnswer();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [running, stopAnswer]);
+
+  const focusComposer = useCallback(() => composerRef.current?.focus(), []);
+  const afterRun = useCallback(
+    (outcome: RunOutcome, content: string) => {
+      if (outcome === "rejected") setDraft((current) => (current.trim() ? current : content));
+      focusComposer();
+    },
+    [focusComposer],
+  );
+
+  const modelReason = composerBlockReason(app.model.status, app.model.unreachable);
+  const disabledReason = modelReason ?? (paramsInvalid ? "Fix the highlighted value in Advanced settings to send." : null);
+
+  const send = useCallback(
+    (text: string) => {
+      setDraft("");
+      void sendMessage(text, params).then((outcome) => afterRun(outcome, text));
+    },
+    [sendMessage, params, afterRun],
+  );
+  const regenerate = useCallback(() => {
+    void regenerateAnswer(params).then(() => focusComposer());
+  }, [regenerateAnswer, params, focusComposer]);
+  const edit = useCallback(
+    (text: string) => {
+      void editAndResend(text, params).then(() => focusComposer());
+    },
+    [editAndResend, params, focusComposer],
+  );
+  const stop = useCallback(() => {
+    stopAnswer();
+    focusComposer();
+  }, [stopAnswer, focusComposer]);
+
+  if (loadState === "not-found") {
+    return (
+      <div className="flex min-h-0 flex-1 flex-col">
+        <ChatHeader title="Not found" conversationId={null} contextUsed={null} />
+        <NotFoundNotice />
+      </div>
+    );
+  }
+
+  const lastAnswer = [...state.messages].reverse().find((m) => m.role === "assistant" && m.stats);
+  const contextUsed = lastAnswer?.stats ? lastAnswer.stats.promptTokens + lastAnswer.stats.completionTokens : null;
+  const ready = disabledReason === null;
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <ChatHeader title={state.title} conversationId={state.conversationId} contextUsed={contextUsed} />
+      {loadState === "loading" ? (
+        <p role="status" className="flex flex-1 items-center justify-center text-sm text-zinc-500">Loading conversation…</p>
+      ) : loadState === "error" ? (
+        <p role="alert" className="flex flex-1 items-center justify-center px-4 text-center text-sm text-red-600">
+          Could not load this conversation: {chat.loadError}
+        </p>
+      ) : state.messages.length === 0 ? (
+        <div className="flex min-h-0 flex-1 overflow-y-auto">
+          <ExamplePrompts
+            demo={app.model.status?.state === "ready" && app.model.status.isDemo}
+            onPick={(prompt) => (ready && !running ? send(prompt) : (setDraft(prompt), focusComposer()))}
+          />
+        </div>
+      ) : (
+        <MessageList
+          messages={state.messages}
+          run={state.run}
+          canRegenerate={canRegenerate(state) && ready}
+          canEdit={canEdit(state) && ready}
+          onRegenerate={regenerate}
+          onEdit={edit}
+        />
+      )}
+      <div className="mx-auto w-full max-w-3xl shrink-0 space-y-2 px-3 pb-3 pt-1 sm:px-4">
+        <ModelStatusPanel />
+        {state.error && (
+          <div role="alert" className="flex items-start justify-between gap-2 rounded-xl border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200">
+            <span className="break-words">{state.error}</span>
+            <button type="button" onClick={dismissError} className="shrink-0 text-xs underline">
+              Dismiss
+            </button>
+          </div>
+        )}
+        <AdvancedPanel params={params} onChange={setParams} onInvalidChange={setParamsInvalid} saveError={saveError} />
+        <Composer
+          value={draft}
+          onChange={setDraft}
+          onSend={() => send(draft)}
+          onStop={stop}
+          running={running}
+          disabledReason={disabledReason}
+          inputRef={composerRef}
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+"use client";
+import { ArrowUp, Square } from "lucide-react";
+import type { RefObject } from "react";
+import { MAX_MESSAGE_CHARS } from "@/lib/schemas/chat";
+
+interface ComposerProps {
+  value: string;
+  onChange: (value: string) => void;
+  onSend: () => void;
+  onStop: () => void;
+  running: boolean;
+  /** Why sending is not possible right now (model loading, invalid settings); null when it is. */
+  disabledReason: string | null;
+  inputRef: RefObject<HTMLTextAreaElement | null>;
+}
+
+/** Enter sends, Shift+Enter adds a line, Esc stops the answer being written. */
+export function Composer({ value, onChange, onSend, onStop, running, disabledReason, inputRef }: ComposerProps) {
+  const empty = value.trim().length === 0;
+  const tooLong = value.length > MAX_MESSAGE_CHARS;
+  const canSend = !running && !empty && !tooLong && disabledReason === null;
+  const reason = tooLong ? `The message is too long (${value.length} / ${MAX_MESSAGE_CHARS} characters).` : disabledReason;
+
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (canSend) onSend();
+      }}
+      className="flex flex-col gap-1"
+    >
+      <div className="flex items-end gap-2 rounded-2xl border border-zinc-300 bg-white p-2 shadow-sm focus-within:border-indigo-500 focus-within:ring-2 focus-within:ring-indigo-500/20 dark:border-zinc-700 dark:bg-zinc-900">
+        <textarea
+          ref={inputRef}
+          aria-label="Message"
+          aria-describedby={reason ? "composer-reason" : undefined}
+          placeholder="Message BitNet…"
+          rows={1}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              if (canSend) onSend();
+            } else if (e.key === "Escape" && running) {
+              e.preventDefault();
+              onStop();
+            }
+          }}
+          className="max-h-60 min-h-10 flex-1 resize-none bg-transparent px-2 py-2 text-[0.9375rem] placeholder:text-zinc-400 focus:outline-none [field-sizing:content]"
+        />
+        {running ? (
+          <button
+            type="button"
+            aria-label="Stop"
+            title="Stop (Esc)"
+            onClick={onStop}
+            className="flex size-10 shrink-0 items-center justify-center rounded-xl bg-zinc-900 text-white hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300"
+          >
+            <Square className="size-4 fill-current" aria-hidden />
+          </button>
+        ) : (
+          <button
+            type="submit"
+            aria-label="Send"
+            title="Send (Enter)"
+            disabled={!canSend}
+            className="flex size-10 shrink-0 items-center justify-center rounded-xl bg-indigo-600 text-white hover:bg-indigo-500 disabled:cursor-not-allowed disabled:bg-zinc-300 dark:disabled:bg-zinc-700"
+          >
+            <ArrowUp className="size-5" aria-hidden />
+          </button>
+        )}
+      </div>
+      <p id="composer-reason" role="status" className="min-h-4 px-2 text-xs text-zinc-500 dark:text-zinc-400">
+        {reason ?? (running ? "Generating… press Esc to stop." : "Enter to send · Shift+Enter for a new line")}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,96 @@
+"use client";
+import { Pencil, Trash2 } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { deleteConversation, updateConversation } from "@/lib/client/api";
+import { MAX_TITLE_CHARS, type ConversationSummaryDto } from "@/lib/schemas/conversations";
+import { useApp } from "./app-context";
+import { ConfirmDialog } from "./confirm-dialog";
+import { RenameInput } from "./rename-input";
+import { Snippet } from "./snippet";
+
+const iconButton =
+  "rounded-md p-1.5 text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 focus-visible:opacity-100 dark:hover:bg-zinc-700 dark:hover:text-zinc-100";
+
+export function ConversationItem({ conversation, active }: { conversation: ConversationSummaryDto; active: boolean }) {
+  const { invalidateList, setSidebarOpen, startNewChat } = useApp();
+  const router = useRouter();
+  const [renaming, setRenaming] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function rename(title: string) {
+    setRenaming(false);
+    const trimmed = title.trim().slice(0, MAX_TITLE_CHARS);
+    if (!trimmed || trimmed === conversation.title) return;
+    try {
+      await updateConversation(conversation.id, { title: trimmed });
+      setError(null);
+      invalidateList();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  async function remove() {
+    setBusy(true);
+    try {
+      await deleteConversation(conversation.id);
+      setConfirming(false);
+      invalidateList();
+      if (active) {
+        startNewChat();
+        router.push("/");
+      }
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      setConfirming(false);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <li
+      aria-label={conversation.title}
+      className={`group relative rounded-lg ${active ? "bg-zinc-200/80 dark:bg-zinc-800" : "hover:bg-zinc-200/50 dark:hover:bg-zinc-800/60"}`}
+    >
+      {renaming ? (
+        <RenameInput initial={conversation.title} onSubmit={rename} onCancel={() => setRenaming(false)} />
+      ) : (
+        <Link
+          href={`/c/${conversation.id}`}
+          aria-current={active ? "page" : undefined}
+          onClick={() => setSidebarOpen(false)}
+          className="block rounded-lg py-2 pl-3 pr-16 text-sm focus-visible:outline-2 focus-visible:outline-indigo-500"
+        >
+          <span className="block truncate" title={conversation.title}>{conversation.title}</span>
+          {conversation.snippet && <Snippet text={conversation.snippet} />}
+        </Link>
+      )}
+      {!renaming && (
+        <div className={`absolute right-1 top-1 flex gap-0.5 ${active ? "" : "md:opacity-0 md:group-hover:opacity-100 md:group-focus-within:opacity-100"}`}>
+          <button type="button" aria-label="Rename" title="Rename" className={iconButton} onClick={() => setRenaming(true)}>
+            <Pencil className="size-3.5" aria-hidden />
+          </button>
+          <button type="button" aria-label="Delete" title="Delete" className={iconButton} onClick={() => setConfirming(true)}>
+            <Trash2 className="size-3.5" aria-hidden />
+          </button>
+        </div>
+      )}
+      {error && <p role="alert" className="px-3 pb-2 text-xs text-red-600 dark:text-red-400">{error}</p>}
+      <ConfirmDialog
+        open={confirming}
+        title="Delete conversation?"
+        confirmLabel="Delete"
+        busy={busy}
+        onConfirm={() => void remove()}
+        onCancel={() => setConfirming(false)}
+      >
+        “{conversation.title}” and all its messages will be deleted. This cannot be undone.
+      </ConfirmDialog>
+    </li>
+  );
+}

@@ -1,0 +1,49 @@
+"use client";
+/**
+ * Model output is untrusted. react-markdown never renders raw HTML (no rehype-raw), so `<script>` or
+ * `<img onerror=…>` in an answer stays visible text; rehype-sanitize additionally strips anything
+ * dangerous a Markdown construct could produce (e.g. `javascript:` links). Highlighting runs after
+ * sanitizing so its `hljs-*` classes survive.
+ */
+import { memo, useDeferredValue } from "react";
+import ReactMarkdown, { type Components } from "react-markdown";
+import rehypeHighlight from "rehype-highlight";
+import rehypeSanitize, { defaultSchema } from "rehype-sanitize";
+import remarkGfm from "remark-gfm";
+import { CodeBlock } from "./code-block";
+
+// Keep `language-*` on code so rehype-highlight knows the fence's language; nothing else is widened.
+const schema = {
+  ...defaultSchema,
+  attributes: {
+    ...defaultSchema.attributes,
+    code: [...(defaultSchema.attributes?.code ?? []), ["className", /^language-./]],
+  },
+};
+
+const components: Components = {
+  pre: ({ children }) => <CodeBlock>{children}</CodeBlock>,
+  a: ({ href, children }) => (
+    <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+      {children}
+    </a>
+  ),
+};
+
+function MarkdownViewImpl({ text }: { text: string }) {
+  // While tokens stream in, re-parsing on every token may lag behind; React renders the latest text when idle.
+  const deferred = useDeferredValue(text);
+  return (
+    <div className="prose prose-zinc max-w-none break-words dark:prose-invert prose-pre:my-0 prose-pre:bg-transparent prose-pre:p-0 prose-code:before:content-none prose-code:after:content-none">
+      <ReactMarkdown
+        remarkPlugins={[remarkGfm]}
+        rehypePlugins={[[rehypeSanitize, schema], [rehypeHighlight, { detect: false, ignoreMissing: true }]]}
+        components={components}
+      >
+        {deferred}
+      </ReactMarkdown>
+    </div>
+  );
+}
+
+export const MarkdownView = memo(MarkdownViewImpl);

@@ -1,0 +1,31 @@
+"use client";
+import { Pencil, RefreshCw } from "lucide-react";
+import { CopyButton } from "./copy-button";
+
+const actionClass =
+  "inline-flex items-center gap-1 rounded-md px-1.5 py-1 text-xs text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 disabled:opacity-40 dark:hover:bg-zinc-700 dark:hover:text-zinc-100";
+
+interface MessageActionsProps {
+  text: string;
+  onRegenerate?: () => void;
+  onEdit?: () => void;
+  disabled?: boolean;
+}
+
+export function MessageActions({ text, onRegenerate, onEdit, disabled }: MessageActionsProps) {
+  return (
+    <div className="flex items-center gap-0.5">
+      <CopyButton getText={() => text} />
+      {onEdit && (
+        <button type="button" aria-label="Edit" title="Edit and resend" className={actionClass} onClick={onEdit} disabled={disabled}>
+          <Pencil className="size-3.5" aria-hidden />
+        </button>
+      )}
+      {onRegenerate && (
+        <button type="button" aria-label="Regenerate" title="Regenerate this answer" className={actionClass} onClick={onRegenerate} disabled={disabled}>
+          <RefreshCw className="size-3.5" aria-hidden />
+        </button>
+      )}
+    </div>
+  );
+}

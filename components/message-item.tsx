@@ -1,0 +1,85 @@
+"use client";
+import { memo, useState } from "react";
+import type { RunState, UiMessage } from "@/lib/client/chat-reducer";
+import { Caption } from "./caption";
+import { EditMessage } from "./edit-message";
+import { MarkdownView } from "./markdown-view";
+import { MessageActions } from "./message-actions";
+import { RunProgress } from "./run-progress";
+import { StatusBadge } from "./status-badge";
+
+interface MessageItemProps {
+  message: UiMessage;
+  /** The active generation, passed only to the answer it is writing. */
+  run: RunState | null;
+  onRegenerate?: () => void;
+  onEdit?: (text: string) => void;
+  busy: boolean;
+}
+
+function MessageItemImpl({ message, run, onRegenerate, onEdit, busy }: MessageItemProps) {
+  const [editing, setEditing] = useState(false);
+  const streaming = message.status === "streaming";
+
+  if (message.role === "user") {
+    return (
+      <article data-role="user" data-status={message.status} aria-label="Your message" className="group flex flex-col items-end gap-1">
+        {editing && onEdit ? (
+          <EditMessage
+            initial={message.content}
+            onCancel={() => setEditing(false)}
+            onSave={(text) => {
+              setEditing(false);
+              onEdit(text);
+            }}
+          />
+        ) : (
+          <>
+            {/* Plain text on purpose: what the user typed is shown exactly, never interpreted. */}
+            <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl rounded-br-md bg-indigo-600 px-4 py-2.5 text-[0.9375rem] text-white shadow-sm">
+              {message.content}
+            </div>
+            <MessageActions text={message.content} onEdit={onEdit ? () => setEditing(true) : undefined} disabled={busy} />
+          </>
+        )}
+      </article>
+    );
+  }
+
+  return (
+    <article data-role="assistant" data-status={message.status} aria-label="Assistant message" aria-busy={streaming} className="flex gap-3">
+      <div aria-hidden className="mt-1 flex size-7 shrink-0 items-center justify-center rounded-full bg-gradient-to-br from-indigo-500 to-violet-600 text-xs font-bold text-white">
+        B
+      </div>
+      <div className="min-w-0 flex-1">
+        {message.droppedTurns !== undefined && message.droppedTurns > 0 && (
+          <p className="mb-2 rounded-md bg-zinc-100 px-2 py-1 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">
+            {message.droppedTurns} older turn{message.droppedTurns === 1 ? " was" : "s were"} left out of the context to fit the model’s window.
+          </p>
+        )}
+        {streaming && run && message.content.length === 0 ? (
+          <RunProgress run={run} />
+        ) : (
+          <div className={streaming ? "streaming-caret" : undefined}>
+            <MarkdownView text={message.content} />
+          </div>
+        )}
+        {message.status !== "streaming" && message.content.length === 0 && message.status !== "error" && (
+          <p className="text-sm italic text-zinc-500">(no text)</p>
+        )}
+        {message.status === "error" && message.error && (
+          <p role="alert" className="mt-2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/50 dark:text-red-200">
+            {message.error}
+          </p>
+        )}
+        <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1">
+          <StatusBadge status={message.status} />
+          <Caption message={message} live={streaming && run ? run.timing : null} />
+          {!streaming && <MessageActions text={message.content} onRegenerate={onRegenerate} disabled={busy} />}
+        </div>
+      </div>
+    </article>
+  );
+}
+
+export const MessageItem = memo(MessageItemImpl);

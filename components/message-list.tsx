@@ -1,0 +1,53 @@
+"use client";
+import { ArrowDown } from "lucide-react";
+import type { RunState, UiMessage } from "@/lib/client/chat-reducer";
+import { useAutoScroll } from "@/lib/client/use-auto-scroll";
+import { MessageItem } from "./message-item";
+
+interface MessageListProps {
+  messages: UiMessage[];
+  run: RunState | null;
+  canRegenerate: boolean;
+  canEdit: boolean;
+  onRegenerate: () => void;
+  onEdit: (text: string) => void;
+}
+
+export function MessageList({ messages, run, canRegenerate, canEdit, onRegenerate, onEdit }: MessageListProps) {
+  const last = messages.at(-1);
+  // Re-follow on every new token: the dependency changes with the streamed length.
+  const { ref, following, jumpToLatest } = useAutoScroll<HTMLDivElement>(`${messages.length}:${last?.content.length ?? 0}:${run?.phase}`);
+  let lastUserIndex = -1;
+  messages.forEach((m, i) => {
+    if (m.role === "user") lastUserIndex = i;
+  });
+
+  return (
+    <div className="relative min-h-0 flex-1">
+      <div ref={ref} role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions" className="h-full overflow-y-auto">
+        <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
+          {messages.map((message, i) => (
+            <MessageItem
+              key={message.id}
+              message={message}
+              run={message.status === "streaming" ? run : null}
+              busy={run !== null}
+              onRegenerate={canRegenerate && i === messages.length - 1 && message.role === "assistant" ? onRegenerate : undefined}
+              onEdit={canEdit && i === lastUserIndex ? onEdit : undefined}
+            />
+          ))}
+        </div>
+      </div>
+      {!following && (
+        <button
+          type="button"
+          onClick={jumpToLatest}
+          className="absolute bottom-3 left-1/2 flex -translate-x-1/2 items-center gap-1 rounded-full border border-zinc-200 bg-white px-3 py-1.5 text-xs font-medium shadow-md hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-800 dark:hover:bg-zinc-700"
+        >
+          <ArrowDown className="size-3.5" aria-hidden />
+          Jump to latest
+        </button>
+      )}
+    </div>
+  );
+}

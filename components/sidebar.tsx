@@ -1,0 +1,80 @@
+"use client";
+import { MessageSquarePlus, X } from "lucide-react";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useState } from "react";
+import { groupByRecency } from "@/lib/client/group-by-recency";
+import { useConversationList } from "@/lib/client/use-conversation-list";
+import { useDebouncedValue } from "@/lib/client/use-debounced-value";
+import { useApp } from "./app-context";
+import { ConversationItem } from "./conversation-item";
+import { ImportButton } from "./import-button";
+import { SearchBox } from "./search-box";
+
+const SEARCH_DEBOUNCE_MS = 250;
+
+export function Sidebar() {
+  const { listVersion, sidebarOpen, setSidebarOpen, startNewChat } = useApp();
+  // The pathname, not route params: a new chat moves to /c/<id> by history.replaceState.
+  const activeId = /^\/c\/([^/]+)/.exec(usePathname() ?? "")?.[1];
+  const [query, setQuery] = useState("");
+  const debounced = useDebouncedValue(query.trim(), SEARCH_DEBOUNCE_MS);
+  const { conversations, loading, error } = useConversationList(debounced, listVersion);
+  const searching = debounced.length > 0;
+  const groups = searching ? [{ group: "Search results", items: conversations }] : groupByRecency(conversations);
+
+  return (
+    <aside
+      id="sidebar"
+      aria-label="Conversations"
+      className={`fixed inset-y-0 left-0 z-40 flex w-72 max-w-[85vw] flex-col border-r border-zinc-200 bg-zinc-50 transition-transform dark:border-zinc-800 dark:bg-zinc-900 md:relative md:translate-x-0 ${
+        sidebarOpen ? "translate-x-0" : "-translate-x-full"
+      }`}
+    >
+      <div className="flex items-center gap-2 px-3 pt-3">
+        <Link
+          href="/"
+          onClick={() => {
+            startNewChat();
+            setSidebarOpen(false);
+          }}
+          className="flex flex-1 items-center justify-center gap-2 rounded-lg bg-indigo-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
+        >
+          <MessageSquarePlus className="size-4" aria-hidden />
+          New chat
+        </Link>
+        <ImportButton />
+        <button
+          type="button"
+          aria-label="Close sidebar"
+          onClick={() => setSidebarOpen(false)}
+          className="rounded-lg p-2 text-zinc-500 hover:bg-zinc-200 md:hidden dark:hover:bg-zinc-800"
+        >
+          <X className="size-4" aria-hidden />
+        </button>
+      </div>
+      <div className="px-3 py-3">
+        <SearchBox value={query} onChange={setQuery} />
+      </div>
+      <nav aria-label="Conversation history" className="flex-1 overflow-y-auto px-2 pb-4">
+        {error && <p role="alert" className="px-2 text-sm text-red-600 dark:text-red-400">{error}</p>}
+        {!loading && !error && conversations.length === 0 && (
+          <p className="px-2 py-4 text-sm text-zinc-500">{searching ? `No conversations match “${debounced}”.` : "No conversations yet."}</p>
+        )}
+        {groups.map(({ group, items }) => (
+          <section key={group} aria-label={group} className="mb-3">
+            <h2 className="px-2 pb-1 pt-2 text-xs font-semibold uppercase tracking-wide text-zinc-500">{group}</h2>
+            <ul className="space-y-0.5">
+              {items.map((c) => (
+                <ConversationItem key={c.id} conversation={c} active={c.id === (activeId && decodeURIComponent(activeId))} />
+              ))}
+            </ul>
+          </section>
+        ))}
+      </nav>
+      <p className="border-t border-zinc-200 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
+        BitNet b1.58 2B4T · runs locally on your CPU
+      </p>
+    </aside>
+  );
+}

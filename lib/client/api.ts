@@ -1,0 +1,92 @@
+/** Typed fetch wrappers for the JSON API; every failure becomes an ApiError carrying the server's message. */
+import type { ConversationDto, ConversationSummaryDto } from "@/lib/schemas/conversations";
+import type { ApiErrorBody } from "@/lib/schemas/errors";
+import type { ModelStatusDto } from "@/lib/schemas/model-status";
+import type { GenerationParams } from "@/lib/schemas/params";
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+function isApiErrorBody(value: unknown): value is ApiErrorBody {
+  const error = (value as ApiErrorBody | null)?.error;
+  return typeof error === "object" && error !== null && typeof error.message === "string";
+}
+
+/** Turns a non-2xx response into an ApiError, using the JSON error body when there is one. */
+export async function errorFromResponse(response: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON (a proxy page, an empty body): fall back to the status line.
+  }
+  if (isApiErrorBody(body)) return new ApiError(body.error.message, response.status, body.error.code, body.error.field);
+  return new ApiError(`Request failed (${response.status} ${response.statusText})`, response.status, "http_error");
+}
+
+async function request<T>(url: string, init?: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, headers: { "Content-Type": "application/json", ...init?.headers } });
+  } catch (cause) {
+    if ((cause as Error)?.name === "AbortError") throw cause;
+    throw new ApiError("Cannot reach the BitNet Chat server. Is it still running?", 0, "network_error");
+  }
+  if (!response.ok) throw await errorFromResponse(response);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+export async function listConversations(query?: string, signal?: AbortSignal): Promise<ConversationSummaryDto[]> {
+  const q = query?.trim();
+  const url = q ? `/api/conversations?q=${encodeURIComponent(q)}` : "/api/conversations";
+  const body = await request<{ conversations: ConversationSummaryDto[] }>(url, { signal, cache: "no-store" });
+  return body.conversations;
+}
+
+export function getConversation(id: string, signal?: AbortSignal): Promise<ConversationDto> {
+  return request<ConversationDto>(`/api/conversations/${encodeURIComponent(id)}`, { signal, cache: "no-store" });
+}
+
+export function updateConversation(
+  id: string,
+  patch: { title?: string; params?: Partial<GenerationParams> },
+): Promise<unknown> {
+  return request(`/api/conversations/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify(patch) });
+}
+
+export function deleteConversation(id: string): Promise<unknown> {
+  return request(`/api/conversations/${encodeURIComponent(id)}`, { method: "DELETE" });
+}
+
+/** Import answers with the created conversation; accept it bare or wrapped, whichever the route chose. */
+export async function importConversation(exported: unknown): Promise<{ id: string }> {
+  const body = await request<{ id?: string; conversation?: { id: string } }>("/api/conversations/import", {
+    method: "POST",
+    body: JSON.stringify(exported),
+  });
+  const id = body.conversation?.id ?? body.id;
+  if (!id) throw new ApiError("The server did not return the imported conversation.", 500, "bad_response");
+  return { id };
+}
+
+export function exportUrl(id: string, format: "md" | "json"): string {
+  return `/api/conversations/${encodeURIComponent(id)}/export?format=${format}`;
+}
+
+export function getModelStatus(signal?: AbortSignal): Promise<ModelStatusDto> {
+  return request<ModelStatusDto>("/api/model", { signal, cache: "no-store" });
+}
+
+export function postModelAction(action: "use-demo" | "retry"): Promise<unknown> {
+  return request("/api/model", { method: "POST", body: JSON.stringify({ action }) });
+}

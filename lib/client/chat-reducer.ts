@@ -1,0 +1,214 @@
+/**
+ * The chat page's state machine, kept pure so every transition is unit-tested: optimistic messages
+ * on submit, stream events folding into the answer, rollback when the server rejects a request, and
+ * partial answers kept when the user stops.
+ */
+import type { ConversationDto, MessageRole, MessageStatus } from "@/lib/schemas/conversations";
+import type { ChatEvent } from "@/lib/schemas/events";
+import type { GenerationParams } from "@/lib/schemas/params";
+import type { GenerationStats } from "@/lib/schemas/stats";
+import { statsFromLive, type LiveTiming } from "./caption";
+
+export type UiStatus = MessageStatus | "streaming";
+export type ChatMode = "send" | "regenerate" | "edit";
+
+export interface UiMessage {
+  id: string;
+  role: MessageRole;
+  content: string;
+  status: UiStatus;
+  stats: GenerationStats | null;
+  params: GenerationParams | null;
+  error: string | null;
+  createdAt: string;
+  /** Older turns left out of this answer's context (only known for answers streamed in this tab). */
+  droppedTurns?: number;
+}
+
+export interface RunState {
+  mode: ChatMode;
+  phase: "connecting" | "queued" | "prefill" | "generating";
+  queuePosition: number | null;
+  prefill: { done: number; total: number } | null;
+  timing: LiveTiming;
+  promptTokens: number;
+  assistantId: string;
+  started: boolean;
+  /** The messages before this submit, restored if the server rejects the request. */
+  previous: UiMessage[];
+}
+
+export interface ChatState {
+  conversationId: string | null;
+  title: string;
+  messages: UiMessage[];
+  run: RunState | null;
+  error: string | null;
+}
+
+export type ChatAction =
+  | { type: "loaded"; conversation: ConversationDto }
+  | { type: "submit"; mode: ChatMode; content: string; params: GenerationParams; now: number; iso: string; nonce: string }
+  | { type: "event"; event: ChatEvent; now: number }
+  | { type: "rejected"; message: string }
+  | { type: "failed"; message: string }
+  | { type: "stopped"; now: number }
+  | { type: "dismiss-error" };
+
+export function initialChatState(conversationId: string | null): ChatState {
+  return { conversationId, title: "", messages: [], run: null, error: null };
+}
+
+export function lastIndexOfRole(messages: readonly UiMessage[], role: MessageRole): number {
+  for (let i = messages.length - 1; i >= 0; i -= 1) if (messages[i].role === role) return i;
+  return -1;
+}
+
+/** Regenerate needs an answer at the end of the conversation with a question before it. */
+export function canRegenerate(state: ChatState): boolean {
+  const last = state.messages.at(-1);
+  return !state.run && last?.role === "assistant" && lastIndexOfRole(state.messages, "user") >= 0;
+}
+
+export function canEdit(state: ChatState): boolean {
+  return !state.run && lastIndexOfRole(state.messages, "user") >= 0;
+}
+
+function withoutTrailingAnswer(messages: UiMessage[]): UiMessage[] {
+  return messages.at(-1)?.role === "assistant" ? messages.slice(0, -1) : messages;
+}
+
+function submit(state: ChatState, action: Extract<ChatAction, { type: "submit" }>): ChatState {
+  const userMessage = (id: string): UiMessage => ({
+    id,
+    role: "user",
+    content: action.content,
+    status: "complete",
+    stats: null,
+    params: null,
+    error: null,
+    createdAt: action.iso,
+  });
+  let base: UiMessage[];
+  if (action.mode === "regenerate") base = withoutTrailingAnswer(state.messages);
+  else if (action.mode === "edit") {
+    const index = lastIndexOfRole(state.messages, "user");
+    base = index < 0 ? [userMessage(`local-user-${action.nonce}`)] : [...state.messages.slice(0, index), userMessage(state.messages[index].id)];
+  } else base = [...state.messages, userMessage(`local-user-${action.nonce}`)];
+  const assistantId = `local-assistant-${action.nonce}`;
+  const placeholder: UiMessage = {
+    id: assistantId,
+    role: "assistant",
+    content: "",
+    status: "streaming",
+    stats: null,
+    params: action.params,
+    error: null,
+    createdAt: action.iso,
+  };
+  return {
+    ...state,
+    error: null,
+    messages: [...base, placeholder],
+    run: {
+      mode: action.mode,
+      phase: "connecting",
+      queuePosition: null,
+      prefill: null,
+      timing: { startedAt: action.now, firstTokenAt: null, lastTokenAt: null, tokens: 0 },
+      promptTokens: 0,
+      assistantId,
+      started: false,
+      previous: state.messages,
+    },
+  };
+}
+
+function updateAnswer(state: ChatState, update: (message: UiMessage) => UiMessage): UiMessage[] {
+  const id = state.run?.assistantId;
+  return state.messages.map((m) => (m.id === id ? update(m) : m));
+}
+
+function applyEvent(state: ChatState, event: ChatEvent, now: number): ChatState {
+  const run = state.run;
+  if (!run) return state;
+  switch (event.event) {
+    case "queued":
+      return { ...state, run: { ...run, phase: "queued", queuePosition: event.data.position } };
+    case "start": {
+      const { data } = event;
+      const userIndex = lastIndexOfRole(state.messages, "user");
+      const messages = state.messages.map((m, i) => {
+        if (m.id === run.assistantId) return { ...m, id: data.assistantMessageId, droppedTurns: data.droppedTurns };
+        if (i === userIndex) return { ...m, id: data.userMessageId };
+        return m;
+      });
+      return {
+        ...state,
+        conversationId: data.conversationId,
+        title: data.title || state.title,
+        messages,
+        run: { ...run, phase: "prefill", queuePosition: null, started: true, promptTokens: data.promptTokens, assistantId: data.assistantMessageId },
+      };
+    }
+    case "prefill":
+      return { ...state, run: { ...run, phase: "prefill", prefill: { done: event.data.done, total: event.data.total } } };
+    case "token": {
+      const timing: LiveTiming = {
+        ...run.timing,
+        firstTokenAt: run.timing.firstTokenAt ?? now,
+        lastTokenAt: now,
+        tokens: run.timing.tokens + 1,
+      };
+      return {
+        ...state,
+        messages: updateAnswer(state, (m) => ({ ...m, content: m.content + event.data.text })),
+        run: { ...run, phase: "generating", timing },
+      };
+    }
+    case "done": {
+      const { data } = event;
+      const messages = updateAnswer(state, (m) => ({ ...m, id: data.messageId, status: data.status, stats: data.stats, error: data.error ?? null }));
+      return { ...state, messages, run: null };
+    }
+    case "error":
+      if (!run.started) return { ...state, messages: run.previous, run: null, error: event.data.message };
+      return {
+        ...state,
+        messages: updateAnswer(state, (m) => ({ ...m, status: "error", error: event.data.message })),
+        run: null,
+      };
+  }
+}
+
+export function chatReducer(state: ChatState, action: ChatAction): ChatState {
+  switch (action.type) {
+    case "loaded": {
+      // A reload that lands while a new answer streams would erase it; the stream's own events win.
+      if (state.run) return state;
+      const c = action.conversation;
+      const messages: UiMessage[] = c.messages
+        .filter((m) => m.role !== "system")
+        .map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, error: m.error, createdAt: m.createdAt }));
+      return { ...state, conversationId: c.id, title: c.title, messages };
+    }
+    case "submit":
+      return state.run ? state : submit(state, action);
+    case "event":
+      return applyEvent(state, action.event, action.now);
+    case "rejected":
+      return state.run ? { ...state, messages: state.run.previous, run: null, error: action.message } : state;
+    case "failed":
+      if (!state.run) return state;
+      if (!state.run.started) return { ...state, messages: state.run.previous, run: null, error: action.message };
+      return { ...state, messages: updateAnswer(state, (m) => ({ ...m, status: "error", error: action.message })), run: null };
+    case "stopped": {
+      const run = state.run;
+      if (!run) return state;
+      const stats = statsFromLive(run.timing, action.now, run.promptTokens);
+      return { ...state, messages: updateAnswer(state, (m) => ({ ...m, status: "stopped", stats })), run: null };
+    }
+    case "dismiss-error":
+      return { ...state, error: null };
+  }
+}
