@@ -1,7 +1,7 @@
 /** Conversation queries, one function per query. Synchronous: see ./types.ts. */
 import { desc, eq, sql } from "drizzle-orm";
 import type { GenerationParams } from "@/lib/schemas/params";
-import { conversations, messages, type ConversationRow } from "./schema";
+import { conversations, type ConversationRow } from "./schema";
 import type { Db } from "./types";
 
 export interface ConversationSummaryRow {
@@ -17,7 +17,9 @@ const summaryColumns = {
   title: conversations.title,
   createdAt: conversations.createdAt,
   updatedAt: conversations.updatedAt,
-  messageCount: sql<number>`(SELECT count(*) FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id})`,
+  // Written out with aliases: inside a select list drizzle renders bare column names, which the
+  // subquery would resolve against `messages` itself.
+  messageCount: sql<number>`(SELECT count(*) FROM messages AS m WHERE m.conversation_id = "conversations"."id")`,
 };
 
 export function createConversation(

@@ -1,0 +1,26 @@
+import { chatRequestSchema } from "@/lib/schemas/chat";
+import { sendMessage } from "@/server/chat/send-message";
+import { getDb } from "@/server/db/client";
+import { getModelHost } from "@/server/host/model-host";
+import { withErrors } from "@/server/http/json-response";
+import { readJsonBody } from "@/server/http/read-json";
+import { sseResponse } from "@/server/http/sse-response";
+import { parseOrThrow } from "@/server/http/zod-error";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+// 32k characters of content plus an 8k system prompt, even if every character were a \u escape.
+const MAX_BODY_BYTES = 512_000;
+
+/**
+ * Validation (400/413/415), an unknown conversation (404) and a model that is not loaded (503)
+ * answer JSON before anything is written; from then on the answer is an event stream.
+ */
+export const POST = withErrors(async (request: Request) => {
+  const body = parseOrThrow(chatRequestSchema, await readJsonBody(request, { maxBytes: MAX_BODY_BYTES }));
+  const engine = getModelHost().engine();
+  const abort = new AbortController();
+  const { events } = sendMessage({ db: getDb(), engine, request: body, signal: abort.signal });
+  return sseResponse(events, { abort, requestSignal: request.signal });
+});

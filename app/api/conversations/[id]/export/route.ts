@@ -1,0 +1,22 @@
+import { exportFormatSchema } from "@/lib/schemas/conversations";
+import { exportConversation } from "@/server/chat/export-conversation";
+import { getDb } from "@/server/db/client";
+import { withErrors } from "@/server/http/json-response";
+import { conversationIdFrom } from "@/server/http/route-id";
+import { parseOrThrow } from "@/server/http/zod-error";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
+  const id = await conversationIdFrom(context.params);
+  const { format } = parseOrThrow(exportFormatSchema, { format: new URL(request.url).searchParams.get("format") ?? undefined });
+  const file = exportConversation(getDb(), { id, format });
+  return new Response(file.body, {
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Disposition": `attachment; filename="${file.filename}"`,
+      "Cache-Control": "no-store",
+    },
+  });
+});

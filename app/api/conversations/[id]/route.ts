@@ -1,0 +1,30 @@
+import { updateConversationSchema } from "@/lib/schemas/conversations";
+import { deleteConversation, getConversation, updateConversation } from "@/server/chat/conversations";
+import { getDb } from "@/server/db/client";
+import { jsonResponse, withErrors } from "@/server/http/json-response";
+import { readJsonBody } from "@/server/http/read-json";
+import { conversationIdFrom } from "@/server/http/route-id";
+import { parseOrThrow } from "@/server/http/zod-error";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+interface Context {
+  params: Promise<{ id: string }>;
+}
+
+export const GET = withErrors(async (_request: Request, context: Context) => {
+  return jsonResponse(getConversation(getDb(), { id: await conversationIdFrom(context.params) }));
+});
+
+/** Rename and/or change the stored settings. */
+export const PATCH = withErrors(async (request: Request, context: Context) => {
+  const id = await conversationIdFrom(context.params);
+  const body = parseOrThrow(updateConversationSchema, await readJsonBody(request));
+  return jsonResponse(updateConversation(getDb(), { id, ...body }));
+});
+
+export const DELETE = withErrors(async (_request: Request, context: Context) => {
+  deleteConversation(getDb(), { id: await conversationIdFrom(context.params) });
+  return new Response(null, { status: 204 });
+});

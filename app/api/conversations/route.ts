@@ -1,0 +1,24 @@
+import { createConversationSchema, listConversationsQuerySchema } from "@/lib/schemas/conversations";
+import { createConversation, listConversations } from "@/server/chat/conversations";
+import { getDb } from "@/server/db/client";
+import { jsonResponse, withErrors } from "@/server/http/json-response";
+import { readJsonBody } from "@/server/http/read-json";
+import { parseOrThrow } from "@/server/http/zod-error";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** `?q=` searches titles and messages (FTS5); newest first either way. */
+export const GET = withErrors(async (request: Request) => {
+  const search = new URL(request.url).searchParams;
+  const query = parseOrThrow(listConversationsQuerySchema, {
+    q: search.get("q") ?? undefined,
+    limit: search.get("limit") ?? undefined,
+  });
+  return jsonResponse({ conversations: listConversations(getDb(), query) });
+});
+
+export const POST = withErrors(async (request: Request) => {
+  const body = parseOrThrow(createConversationSchema, await readJsonBody(request));
+  return jsonResponse(createConversation(getDb(), body), { status: 201 });
+});

@@ -1,0 +1,28 @@
+import { modelActionSchema } from "@/lib/schemas/model-action";
+import { getModelHost } from "@/server/host/model-host";
+import { jsonResponse, withErrors } from "@/server/http/json-response";
+import { readJsonBody } from "@/server/http/read-json";
+import { parseOrThrow } from "@/server/http/zod-error";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** The model's state (ModelStatusDto); also makes sure acquisition has started. */
+export const GET = withErrors(async () => {
+  const host = getModelHost();
+  host.start();
+  return jsonResponse(host.status());
+});
+
+/**
+ * `{"action":"use-demo"|"retry"}`. Both run in the background (a download or conversion takes
+ * minutes): the answer is 202 with the status right after the switch; progress comes from GET.
+ */
+export const POST = withErrors(async (request: Request) => {
+  const { action } = parseOrThrow(modelActionSchema, await readJsonBody(request));
+  const host = getModelHost();
+  const work = action === "use-demo" ? host.useDemoModel() : host.retry();
+  // Failures land in the host's status (state "error" with a message); log them here as well.
+  work.catch((error: unknown) => console.error(`[model] ${action} failed:`, error));
+  return jsonResponse(host.status(), { status: 202 });
+});

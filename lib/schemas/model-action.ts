@@ -1,0 +1,7 @@
+import { z } from "zod";
+
+/** Body of `POST /api/model`. */
+export const modelActionSchema = z.object({
+  action: z.enum(["use-demo", "retry"], { error: 'action must be "use-demo" or "retry"' }),
+});
+export type ModelAction = z.infer<typeof modelActionSchema>["action"];
