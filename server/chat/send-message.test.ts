@@ -1,0 +1,213 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RequestError } from "@/lib/api/request-error";
+import { chatRequestSchema, type ChatRequest } from "@/lib/schemas/chat";
+import { DEFAULT_GENERATION_PARAMS } from "@/lib/schemas/params";
+import * as conversationsRepo from "@/server/db/conversations-repo";
+import * as messagesRepo from "@/server/db/messages-repo";
+import { searchConversations } from "@/server/db/search-repo";
+import { checkFtsIntegrity, openTempDb, tableCounts, type TempDb } from "@/server/db/testing/temp-db";
+import type { Engine } from "@/server/engine/types";
+import { sendMessage } from "./send-message";
+import { collectEvents, eventOf, textOf } from "./testing/collect";
+import { createTestEngine } from "./testing/fake-engine";
+
+let t: TempDb;
+beforeEach(() => {
+  t = openTempDb();
+});
+afterEach(() => t.dispose());
+
+function send(engine: Engine, body: ChatRequest, signal = new AbortController().signal) {
+  return sendMessage({ db: t.db, engine, request: chatRequestSchema.parse(body), signal });
+}
+
+const messagesOf = (conversationId: string) => messagesRepo.listMessages(t.db, { conversationId });
+
+describe("sendMessage", () => {
+  it("creates the conversation, streams the answer and stores both messages with stats and params", async () => {
+    const { engine } = createTestEngine({ answer: "Hello world" });
+    const result = send(engine, { content: "  What is   BitNet, and why is it so small? Tell me everything you know about it  ", params: { temperature: 0, seed: 7 } });
+    // The user message is stored before generation starts.
+    expect(messagesOf(result.conversationId).map((m) => m.role)).toEqual(["user", "assistant"]);
+    const events = await collectEvents(result.events);
+
+    const names = events.map((e) => e.event);
+    expect(names[0]).toBe("start");
+    expect(names.at(-1)).toBe("done");
+    const start = eventOf(events, "start");
+    expect(start.data.conversationId).toBe(result.conversationId);
+    expect(start.data.title).toBe("What is BitNet, and why is it so small? Tell me everything…");
+    expect(start.data.promptTokens).toBeGreaterThan(10);
+    expect(textOf(events)).toBe("Hello world");
+    const done = eventOf(events, "done");
+    expect(done.data).toMatchObject({ messageId: start.data.assistantMessageId, status: "complete" });
+    expect(done.data.stats).toMatchObject({ completionTokens: 11, stopReason: "eos" });
+
+    const stored = messagesOf(result.conversationId);
+    expect(stored.map((m) => [m.id, m.role, m.status])).toEqual([
+      [start.data.userMessageId, "user", "complete"],
+      [start.data.assistantMessageId, "assistant", "complete"],
+    ]);
+    expect(stored[1]).toMatchObject({ content: "Hello world", completionTokens: 11, promptTokens: start.data.promptTokens, stats: done.data.stats });
+    expect(stored[1].params).toEqual({ ...DEFAULT_GENERATION_PARAMS, temperature: 0, seed: 7 });
+    const conversation = conversationsRepo.getConversation(t.db, { id: result.conversationId });
+    expect(conversation?.params).toEqual({ ...DEFAULT_GENERATION_PARAMS, temperature: 0, seed: 7 });
+    expect(searchConversations(t.db, { query: "hello", limit: 5 })[0]?.snippet).toContain("«Hello»");
+  });
+
+  it("continues a conversation with its history, keeping stored params and merging new ones", async () => {
+    const { engine, runner } = createTestEngine({ answer: "ok" });
+    const first = send(engine, { content: "first question", params: { temperature: 0, systemPrompt: "Be terse." } });
+    await collectEvents(first.events);
+    const second = send(engine, { conversationId: first.conversationId, content: "second question", params: { topK: 5 } });
+    await collectEvents(second.events);
+    expect(messagesOf(first.conversationId).map((m) => m.content)).toEqual(["first question", "ok", "second question", "ok"]);
+    const prompt = new TextDecoder().decode(new Uint8Array(runner.ids.filter((id) => id < 256)));
+    expect(prompt).toContain("System: Be terse.");
+    expect(prompt).toContain("User: first question");
+    expect(prompt).toContain("Assistant: ok");
+    expect(prompt).toContain("User: second question");
+    expect(conversationsRepo.getConversation(t.db, { id: first.conversationId })?.params).toMatchObject({ temperature: 0, systemPrompt: "Be terse.", topK: 5 });
+  });
+
+  it("regenerate replaces the last answer and keeps the question", async () => {
+    const first = send(createTestEngine({ answer: "old answer" }).engine, { content: "question" });
+    const firstEvents = await collectEvents(first.events);
+    const before = messagesOf(first.conversationId);
+    const again = send(createTestEngine({ answer: "new answer" }).engine, { conversationId: first.conversationId, content: "question", mode: "regenerate" });
+    const events = await collectEvents(again.events);
+    expect(eventOf(events, "start").data.userMessageId).toBe(before[0].id);
+    const after = messagesOf(first.conversationId);
+    expect(after.map((m) => m.content)).toEqual(["question", "new answer"]);
+    expect(after[0].id).toBe(before[0].id);
+    expect(after[1].id).not.toBe(eventOf(firstEvents, "done").data.messageId);
+    expect(searchConversations(t.db, { query: "old", limit: 5 })).toEqual([]);
+  });
+
+  it("edit replaces the last question and its answer, and retitles an automatic title", async () => {
+    const { engine } = createTestEngine({ answer: "answer" });
+    const first = send(engine, { content: "tpyo question" });
+    await collectEvents(first.events);
+    const edited = send(engine, { conversationId: first.conversationId, content: "typo question", mode: "edit" });
+    const events = await collectEvents(edited.events);
+    expect(eventOf(events, "start").data.title).toBe("typo question");
+    expect(messagesOf(first.conversationId).map((m) => [m.role, m.content])).toEqual([
+      ["user", "typo question"],
+      ["assistant", "answer"],
+    ]);
+    expect(conversationsRepo.getConversation(t.db, { id: first.conversationId })?.title).toBe("typo question");
+    checkFtsIntegrity(t);
+  });
+
+  it("stop keeps the partial answer, marked stopped", async () => {
+    const { engine, gate } = createTestEngine({ answer: "a long answer that will be cut", gated: true });
+    const controller = new AbortController();
+    const result = send(engine, { content: "talk" }, controller.signal);
+    const events: string[] = [];
+    let tokens = 0;
+    gate!.open();
+    for await (const event of result.events) {
+      events.push(event.event);
+      if (event.event === "token" && ++tokens === 3) controller.abort();
+    }
+    const stored = messagesOf(result.conversationId)[1];
+    expect(stored.status).toBe("stopped");
+    expect(stored.content.length).toBeGreaterThanOrEqual(3);
+    expect("a long answer that will be cut".startsWith(stored.content)).toBe(true);
+    expect(stored.content.length).toBeLessThan("a long answer that will be cut".length);
+    expect(stored.stats?.stopReason).toBe("abort");
+    expect(events.at(-1)).toBe("done");
+  });
+
+  it("a client that goes away mid-answer (iteration ended early) still gets its partial answer saved", async () => {
+    const { engine } = createTestEngine({ answer: "partial answer" });
+    const result = send(engine, { content: "hi" });
+    for await (const event of result.events) if (event.event === "token") break;
+    const stored = messagesOf(result.conversationId)[1];
+    expect(stored.status).toBe("stopped");
+    expect(stored.content).toBe("p");
+  });
+
+  it("a model failure after start keeps the text so far, marked error with the message", async () => {
+    // Call 1 is the prefill, then one call per token: fail on the 4th token.
+    const { engine } = createTestEngine({ answer: "abcdefgh", runner: { failOnCall: 5 } });
+    const result = send(engine, { content: "hi" });
+    const events = await collectEvents(result.events);
+    const done = eventOf(events, "done");
+    expect(done.data.status).toBe("error");
+    expect(done.data.error).toMatch(/fake forward failure/);
+    const stored = messagesOf(result.conversationId)[1];
+    expect(stored).toMatchObject({ status: "error", content: textOf(events) });
+    expect(stored.error).toMatch(/fake forward failure/);
+  });
+
+  it("busy before start: an error event, and the request leaves nothing behind (previous answer restored)", async () => {
+    const held = createTestEngine({ answer: "first", gated: true, maxQueue: 0 });
+    // A conversation with an answer, made with a free engine.
+    const existing = send(createTestEngine({ answer: "kept answer" }).engine, { content: "question" });
+    await collectEvents(existing.events);
+    const before = messagesOf(existing.conversationId).map((m) => [m.id, m.content, m.status]);
+    const beforeCounts = tableCounts(t);
+
+    const occupying = send(held.engine, { content: "occupy the model" });
+    const occupyingIterator = occupying.events[Symbol.asyncIterator]();
+    const firstEvent = occupyingIterator.next(); // enters the model, then waits at the gate
+    await new Promise((r) => setTimeout(r, 20));
+
+    const regenerate = send(held.engine, { conversationId: existing.conversationId, content: "question", mode: "regenerate" });
+    const rejectedNew = send(held.engine, { content: "new chat while busy" });
+    const regenerateEvents = await collectEvents(regenerate.events);
+    const newEvents = await collectEvents(rejectedNew.events);
+    expect(regenerateEvents).toEqual([{ event: "error", data: { code: "busy", message: expect.any(String), conversationId: existing.conversationId } }]);
+    expect(newEvents).toEqual([{ event: "error", data: { code: "busy", message: expect.any(String) } }]);
+    expect(messagesOf(existing.conversationId).map((m) => [m.id, m.content, m.status])).toEqual(before);
+    expect(conversationsRepo.getConversation(t.db, { id: rejectedNew.conversationId })).toBeUndefined();
+    expect(tableCounts(t)).toEqual({ conversations: beforeCounts.conversations + 1, messages: beforeCounts.messages + 2 });
+    checkFtsIntegrity(t);
+
+    held.gate!.open();
+    await firstEvent;
+    for (let r = await occupyingIterator.next(); !r.done; r = await occupyingIterator.next());
+  });
+
+  it("a message too long for the context: context_overflow error and nothing stored", async () => {
+    const { engine } = createTestEngine({ runner: { maxPositions: 64 } });
+    const result = send(engine, { content: "x".repeat(500) });
+    const events = await collectEvents(result.events);
+    expect(events).toHaveLength(1);
+    expect(eventOf(events, "error").data.code).toBe("context_overflow");
+    expect(tableCounts(t)).toEqual({ conversations: 0, messages: 0 });
+  });
+
+  it("aborted while queued: the question stays, with an empty answer marked stopped", async () => {
+    const held = createTestEngine({ answer: "x", gated: true });
+    const occupying = send(held.engine, { content: "first" });
+    const iterator = occupying.events[Symbol.asyncIterator]();
+    const pending = iterator.next();
+    await new Promise((r) => setTimeout(r, 20));
+    const controller = new AbortController();
+    const queued = send(held.engine, { content: "second" }, controller.signal);
+    const queuedIterator = queued.events[Symbol.asyncIterator]();
+    expect((await queuedIterator.next()).value).toEqual({ event: "queued", data: { position: 1 } });
+    controller.abort();
+    const rest: string[] = [];
+    for (let r = await queuedIterator.next(); !r.done; r = await queuedIterator.next()) rest.push(r.value.event);
+    expect(rest).toEqual(["done"]);
+    expect(messagesOf(queued.conversationId).map((m) => [m.role, m.content, m.status])).toEqual([
+      ["user", "second", "complete"],
+      ["assistant", "", "stopped"],
+    ]);
+    held.gate!.open();
+    await pending;
+    for (let r = await iterator.next(); !r.done; r = await iterator.next());
+  });
+
+  it("rejects unknown conversations and modes that need one, writing nothing", () => {
+    const { engine } = createTestEngine();
+    expect(() => send(engine, { conversationId: "missing", content: "hi" })).toThrow(expect.objectContaining({ status: 404, field: "conversationId" }));
+    const regenerate = () => send(engine, { content: "hi", mode: "regenerate" });
+    expect(regenerate).toThrow(RequestError);
+    expect(regenerate).toThrow(expect.objectContaining({ status: 400, field: "conversationId" }));
+    expect(tableCounts(t)).toEqual({ conversations: 0, messages: 0 });
+  });
+});
