@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { chatRequestSchema } from "@/lib/schemas/chat";
+import { conversationExportSchema } from "@/lib/schemas/conversations";
+import { checkFtsIntegrity, openTempDb, tableCounts, type TempDb } from "@/server/db/testing/temp-db";
+import { createConversation, deleteConversation, getConversation, listConversations, updateConversation } from "./conversations";
+import { exportConversation, safeFilename, toJsonExport } from "./export-conversation";
+import { importConversation } from "./import-conversation";
+import { sendMessage } from "./send-message";
+import { collectEvents } from "./testing/collect";
+import { createTestEngine } from "./testing/fake-engine";
+
+let t: TempDb;
+beforeEach(() => {
+  t = openTempDb();
+});
+afterEach(() => t.dispose());
+
+async function chat(content: string, answer: string, conversationId?: string): Promise<string> {
+  const { engine } = createTestEngine({ answer });
+  const result = sendMessage({ db: t.db, engine, request: chatRequestSchema.parse({ content, conversationId }), signal: new AbortController().signal });
+  await collectEvents(result.events);
+  return result.conversationId;
+}
+
+describe("conversation use cases", () => {
+  it("lists newest first, searches with snippets, renames, deletes", async () => {
+    const a = await chat("tell me about giraffes", "Giraffes are tall.");
+    const b = await chat("and penguins?", "Penguins swim.");
+    expect(listConversations(t.db, { limit: 50 }).map((c) => c.id)).toEqual([b, a]);
+    expect(listConversations(t.db, { limit: 50 })[0]).toMatchObject({ title: "and penguins?", messageCount: 2 });
+
+    const hits = listConversations(t.db, { q: "tall", limit: 50 });
+    expect(hits).toEqual([expect.objectContaining({ id: a, snippet: "Giraffes are «tall»." })]);
+
+    const renamed = updateConversation(t.db, { id: a, title: "Zoo notes" });
+    expect(renamed.title).toBe("Zoo notes");
+    expect(listConversations(t.db, { q: "zoo", limit: 50 }).map((c) => c.id)).toEqual([a]);
+    expect(listConversations(t.db, { limit: 50 }).map((c) => c.id)).toEqual([a, b]);
+
+    const withParams = updateConversation(t.db, { id: b, params: { temperature: 1.5 } });
+    expect(withParams.params.temperature).toBe(1.5);
+    expect(withParams.params.topK).toBe(40);
+
+    deleteConversation(t.db, { id: a });
+    expect(listConversations(t.db, { q: "giraffes", limit: 50 })).toEqual([]);
+    expect(() => getConversation(t.db, { id: a })).toThrow(expect.objectContaining({ status: 404 }));
+    expect(() => deleteConversation(t.db, { id: a })).toThrow(expect.objectContaining({ status: 404 }));
+    expect(() => updateConversation(t.db, { id: a, title: "x" })).toThrow(expect.objectContaining({ status: 404 }));
+    checkFtsIntegrity(t);
+  });
+
+  it("creates an empty conversation with default params", () => {
+    const created = createConversation(t.db, { params: { maxNewTokens: 5 } });
+    expect(created).toMatchObject({ title: "New chat", messageCount: 0, messages: [] });
+    expect(created.params.maxNewTokens).toBe(5);
+    expect(getConversation(t.db, { id: created.id }).id).toBe(created.id);
+  });
+});
+
+describe("export and import", () => {
+  it("exports Markdown with every message and a safe file name", async () => {
+    const id = await chat("Write <b>bold</b> & \"quoted\" text", "Sure: **bold**");
+    const file = exportConversation(t.db, { id, format: "md" });
+    expect(file.contentType).toMatch(/^text\/markdown/);
+    expect(file.filename).toBe("write-bboldb-quoted-text.md");
+    expect(file.body).toContain('Write <b>bold</b> & "quoted" text');
+    expect(file.body).toContain("Sure: **bold**");
+    expect(file.body).toMatch(/## User[\s\S]*## Assistant/);
+  });
+
+  it("makes file names header- and file-system-safe", () => {
+    expect(safeFilename('a"b\r\nc/../d; e', "md")).toBe("ab-cd-e.md");
+    expect(safeFilename("日本語", "json")).toBe("conversation.json");
+    expect(safeFilename("Café crème", "md")).toBe("cafe-creme.md");
+  });
+
+  it("round-trips through the JSON export as a new, searchable conversation", async () => {
+    const id = await chat("first", "one");
+    await chat("second", "two", id);
+    const file = exportConversation(t.db, { id, format: "json" });
+    const parsed = conversationExportSchema.parse(JSON.parse(file.body));
+    expect(parsed.messages.map((m) => m.content)).toEqual(["first", "one", "second", "two"]);
+
+    const imported = importConversation(t.db, { data: parsed });
+    expect(imported.id).not.toBe(id);
+    expect(toJsonExport(imported)).toEqual(parsed);
+    expect(listConversations(t.db, { q: "second", limit: 10 }).map((c) => c.id).sort()).toEqual([id, imported.id].sort());
+    checkFtsIntegrity(t);
+  });
+
+  it("an import that fails midway writes nothing", () => {
+    const data = conversationExportSchema.parse({
+      format: "bitnet-chat/conversation@1",
+      title: "Broken",
+      createdAt: "2026-01-01T00:00:00Z",
+      updatedAt: "2026-01-01T00:00:00Z",
+      params: {},
+      messages: [{ role: "user", content: "ok", createdAt: "2026-01-01T00:00:00Z" }],
+    });
+    // The second row violates NOT NULL on content: the failure comes after the conversation and first message were inserted.
+    (data.messages as unknown[]).push({ role: "user", content: null, status: "complete", stats: null, createdAt: "x" });
+    expect(() => importConversation(t.db, { data })).toThrow();
+    expect(tableCounts(t)).toEqual({ conversations: 0, messages: 0 });
+  });
+});
