@@ -1,0 +1,47 @@
+/** `bitnet generate` and `bitnet bench` end to end on the tiny converted model, as a user runs them. */
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, inject, it } from "vitest";
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, "../..");
+const bitnet = (...args: string[]) =>
+  run(process.execPath, ["--import", "tsx", path.join(root, "bin/bitnet.ts"), ...args], { cwd: root, maxBuffer: 16 << 20 });
+
+describe("bitnet generate", () => {
+  it("--json prints one object with ids, text and stats; the same seed reproduces it", async () => {
+    const args = ["generate", "--model", inject("tinyOnnx"), "--prompt", "Hello 😀", "--max-tokens", "6", "--temperature", "1", "--seed", "7", "--json", "--threads", "1"];
+    const { stdout } = await bitnet(...args);
+    const lines = stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const result = JSON.parse(lines[0]!) as { ids: number[]; text: string; stats: { completionTokens: number; stopReason: string } };
+    expect(result.ids.length).toBe(result.stats.completionTokens);
+    expect(["length", "eos"]).toContain(result.stats.stopReason);
+    expect(typeof result.text).toBe("string");
+    expect(JSON.parse((await bitnet(...args)).stdout)).toMatchObject({ ids: result.ids, text: result.text });
+  });
+
+  it("streams the text to stdout and the stats to stderr", async () => {
+    const { stdout, stderr } = await bitnet("generate", "--model", inject("tinyOnnx"), "--prompt", "Hi", "--max-tokens", "4", "--temperature", "0", "--threads", "1");
+    expect(stdout.endsWith("\n")).toBe(true);
+    expect(stderr).toMatch(/prompt \+ \d+ answer tokens .* stop: (length|eos)/);
+  });
+
+  it("exits with a clear message for an invalid value", async () => {
+    await expect(bitnet("generate", "--model", inject("tinyOnnx"), "--prompt", "Hi", "--top-p", "2")).rejects.toMatchObject({
+      stderr: expect.stringContaining("topP must be between 0 and 1"),
+    });
+  });
+});
+
+describe("bitnet bench", () => {
+  it("prints one JSON line with every metric", async () => {
+    const { stdout } = await bitnet("bench", "--model", inject("tinyOnnx"), "--prompt-tokens", "32", "--gen-tokens", "8", "--threads", "1");
+    const lines = stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const result = JSON.parse(lines[0]!) as Record<string, number>;
+    expect(Object.keys(result)).toEqual(["decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb"]);
+    for (const value of Object.values(result)) expect(value).toBeGreaterThan(0);
+  });
+});
