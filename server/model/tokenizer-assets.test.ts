@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { PreTrainedTokenizer } from "@huggingface/transformers";
+import { AutoTokenizer, type PreTrainedTokenizer } from "@huggingface/transformers";
 import llama3 from "llama3-tokenizer-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTokenizer } from "./load-tokenizer";
@@ -139,6 +139,13 @@ describe("writeTokenizerAssets + loadTokenizer", () => {
 });
 
 describe("loadTokenizer", () => {
+  it("agrees with AutoTokenizer.from_pretrained on the same local folder", async () => {
+    const auto = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
+    for (const text of CORPUS) expect(auto.encode(text), text).toEqual(tokenizer.encode(text));
+    const chat = [{ role: "user", content: "hi" }];
+    expect(auto.apply_chat_template(chat, { add_generation_prompt: true, tokenize: false })).toBe("<|begin_of_text|>User: hi<|eot_id|>Assistant: ");
+  });
+
   it("names the missing file", async () => {
     const empty = await mkdtemp(path.join(os.tmpdir(), "tokenizer-missing-"));
     try {
