@@ -75,6 +75,16 @@ export function chunkStream(generation: StartedGeneration, options: ChunkStreamO
     );
   };
 
+  /**
+   * Closes the stream and finishes the engine's iterator: the engine frees the model (its queue ticket) in
+   * clean-up code that only runs once the iterator is finished, not when `done` is yielded.
+   */
+  const end = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    closed = true;
+    controller.close();
+    void reading.then(() => events.return?.()).catch(() => undefined);
+  };
+
   return new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(sseData(chunks.role())));
@@ -101,8 +111,7 @@ export function chunkStream(generation: StartedGeneration, options: ChunkStreamO
           const result = await next();
           if (closed) return;
           if (result.done) {
-            closed = true;
-            controller.close();
+            end(controller);
             return;
           }
           const event = result.value;
@@ -110,8 +119,7 @@ export function chunkStream(generation: StartedGeneration, options: ChunkStreamO
           const text = encodeEvent(event, chunks, options.includeUsage);
           if (text !== "") controller.enqueue(encoder.encode(text));
           if (event.type === "done") {
-            closed = true;
-            controller.close();
+            end(controller);
             return;
           }
           if (text !== "") return;
@@ -123,7 +131,7 @@ export function chunkStream(generation: StartedGeneration, options: ChunkStreamO
         console.error("[v1] stream failed:", error);
         const body = new OpenAIApiError(500, "server_error", "The server had an error while generating.", null, "internal_error").body();
         controller.enqueue(encoder.encode(sseData(body)));
-        controller.close();
+        end(controller);
       }
     },
     async cancel() {

@@ -1,6 +1,7 @@
 /**
  * OpenAI request → engine request. Omitted sampling fields take the chat UI's defaults (as llama.cpp's
- * server uses its own defaults rather than OpenAI's), so the API and the UI answer alike.
+ * server uses its own defaults rather than OpenAI's), so the API and the UI answer alike; the answer
+ * length is the exception (see `maxNewTokens`).
  */
 import type { ParsedChatCompletionRequest } from "@/lib/schemas/openai";
 import { DEFAULT_GENERATION_PARAMS } from "@/lib/schemas/params";
@@ -32,7 +33,9 @@ function toTurns(messages: ParsedChatCompletionRequest["messages"]): ChatTurn[] 
 function maxNewTokens(body: ParsedChatCompletionRequest, contextLength: number): number {
   const param = body.max_completion_tokens != null ? "max_completion_tokens" : "max_tokens";
   const requested = body.max_completion_tokens ?? body.max_tokens;
-  if (requested == null) return Math.min(DEFAULT_GENERATION_PARAMS.maxNewTokens, contextLength);
+  // Like OpenAI: without a limit the answer may use the rest of the context window (the engine then stops
+  // at end-of-turn, or with "length" when the window is full), rather than being cut at an arbitrary size.
+  if (requested == null) return contextLength;
   if (requested > contextLength) {
     throw invalidRequest(
       `${param} is too large: ${requested}. This model supports at most ${contextLength} tokens (prompt and completion together).`,

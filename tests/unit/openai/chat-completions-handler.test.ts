@@ -41,6 +41,7 @@ describe("POST /v1/chat/completions (handler)", () => {
     expect(completion.usage).toMatchObject({ completion_tokens: 4, total_tokens: completion.usage!.prompt_tokens + 4 });
     expect((completion as unknown as { timings: { predicted_n: number } }).timings.predicted_n).toBe(4);
     expect(engine.requests[0]!.params).toMatchObject({ seed: 3, temperature: 0 });
+    expect(engine.finished).toBe(true);
   });
 
   it("streams the same text, with role first, finish_reason and usage chunk", async () => {
@@ -63,6 +64,9 @@ describe("POST /v1/chat/completions (handler)", () => {
     expect(last.choices).toEqual([]);
     expect(last.usage).toMatchObject({ completion_tokens: 4 });
     expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
+    // The engine frees the model in its iterator's clean-up, which must run once the stream is over.
+    await expect.poll(() => engine.finished).toBe(true);
+    expect(engine.aborted).toBe(false);
   });
 
   it("aborts the engine job when the client aborts mid-stream", async () => {

@@ -66,13 +66,13 @@ describe("toGenerateRequest", () => {
     expect(request.stop).toEqual(["END"]);
   });
 
-  it("uses the chat UI's defaults for omitted fields", () => {
+  it("uses the chat UI's sampling defaults and the context window as length for omitted fields", () => {
     const { params, stop } = toGenerateRequest(parse({}), 4096);
     expect(params).toEqual({
       temperature: DEFAULT_GENERATION_PARAMS.temperature,
       topP: DEFAULT_GENERATION_PARAMS.topP,
       topK: DEFAULT_GENERATION_PARAMS.topK,
-      maxNewTokens: DEFAULT_GENERATION_PARAMS.maxNewTokens,
+      maxNewTokens: 4096,
       repetitionPenalty: DEFAULT_GENERATION_PARAMS.repetitionPenalty,
       seed: null,
     });

@@ -1,0 +1,187 @@
+/**
+ * The OpenAI-compatible API on the production server (`next start`) with the tiny test model, driven by
+ * the official `openai` client. A second server with BITNET_API_KEY covers authentication and client
+ * aborts (its logs show that the engine job really stopped).
+ */
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startAppServer, type AppServer } from "./support/app-server";
+
+const PROMPT = [{ role: "user" as const, content: "Write a short story about a lighthouse." }];
+
+function clientFor(baseUrl: string, apiKey = "not-needed"): OpenAI {
+  // No retries: a 429/503 must fail the test, not be hidden by the client's back-off.
+  return new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey, maxRetries: 0, timeout: 60_000 });
+}
+
+interface Timings {
+  prompt_n: number;
+  predicted_n: number;
+  predicted_per_second: number;
+}
+
+describe("OpenAI-compatible API (production server, official client)", () => {
+  const baseUrl = inject("baseUrl");
+  const client = clientFor(baseUrl);
+  let model = "";
+
+  beforeAll(async () => {
+    const models = await client.models.list();
+    expect(models.data).toHaveLength(1);
+    model = models.data[0]!.id;
+  });
+
+  it("lists the loaded model and retrieves it by id", async () => {
+    expect(model).toBe(inject("tinyOnnx").split("/").at(-1));
+    const retrieved = await client.models.retrieve(model);
+    expect(retrieved).toMatchObject({ id: model, object: "model", owned_by: "local" });
+    expect(retrieved.created).toBeGreaterThan(1_700_000_000);
+  });
+
+  it("streams exactly the text of the non-streaming answer, with consistent usage", async () => {
+    const params = { model, messages: PROMPT, temperature: 0, seed: 11, max_tokens: 24 };
+    const completion = await client.chat.completions.create(params);
+    expect(completion.object).toBe("chat.completion");
+    expect(completion.id).toMatch(/^chatcmpl-/);
+    expect(completion.model).toBe(model);
+    const choice = completion.choices[0]!;
+    expect(choice.message.role).toBe("assistant");
+    expect(choice.message.content!.length).toBeGreaterThan(0);
+    expect(["stop", "length"]).toContain(choice.finish_reason);
+    const usage = completion.usage!;
+    expect(usage.prompt_tokens).toBeGreaterThan(5);
+    expect(usage.completion_tokens).toBeGreaterThan(0);
+    expect(usage.completion_tokens).toBeLessThanOrEqual(24);
+    expect(usage.total_tokens).toBe(usage.prompt_tokens + usage.completion_tokens);
+    const timings = (completion as unknown as { timings: Timings }).timings;
+    expect(timings.predicted_n).toBe(usage.completion_tokens);
+    expect(timings.predicted_per_second).toBeGreaterThan(0);
+
+    const stream = await client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
+    const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks[0]!.choices[0]!.delta.role).toBe("assistant");
+    expect(chunks.every((c) => c.id === chunks[0]!.id && c.object === "chat.completion.chunk")).toBe(true);
+    const streamed = chunks.map((c) => c.choices[0]?.delta.content ?? "").join("");
+    expect(streamed).toBe(choice.message.content);
+    const finishes = chunks.filter((c) => c.choices[0]?.finish_reason != null);
+    expect(finishes).toHaveLength(1);
+    expect(finishes[0]!.choices[0]!.finish_reason).toBe(choice.finish_reason);
+    const last = chunks.at(-1)!;
+    expect(last.choices).toEqual([]);
+    expect(last.usage).toMatchObject({
+      prompt_tokens: usage.prompt_tokens,
+      completion_tokens: usage.completion_tokens,
+      total_tokens: usage.total_tokens,
+    });
+  });
+
+  it("sends OpenAI's wire format: data lines, usage null before the usage chunk, then [DONE]", async () => {
+    const response = await fetch(`${baseUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ model, messages: PROMPT, max_tokens: 4, temperature: 0, stream: true, stream_options: { include_usage: true } }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const text = await response.text();
+    expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
+    const events = text.split("\n\n").filter(Boolean);
+    expect(events.every((e) => e.startsWith("data: "))).toBe(true);
+    const payloads = events.slice(0, -1).map((e) => JSON.parse(e.slice(6)) as Record<string, unknown>);
+    expect(payloads.slice(0, -1).every((p) => p.usage === null)).toBe(true);
+    expect(payloads.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: 4 } });
+    expect(payloads.at(-2)).toMatchObject({ choices: [{ index: 0, delta: {}, finish_reason: "length" }] });
+  });
+
+  it("stops at max_tokens with finish_reason length", async () => {
+    const completion = await client.chat.completions.create({ model, messages: PROMPT, max_tokens: 3, temperature: 0 });
+    expect(completion.choices[0]!.finish_reason).toBe("length");
+    expect(completion.usage!.completion_tokens).toBe(3);
+  });
+
+  it("stops before a stop string, which is not returned", async () => {
+    const base = { model, messages: PROMPT, temperature: 0, max_tokens: 24 };
+    const stream = await client.chat.completions.create({ ...base, stream: true });
+    const deltas: string[] = [];
+    for await (const chunk of stream) if (chunk.choices[0]?.delta.content) deltas.push(chunk.choices[0].delta.content);
+    const full = deltas.join("");
+    // A piece from the middle of the greedy answer: the same request with it as `stop` must end just before it.
+    const stop = deltas.slice(3).find((d) => d.trim().length > 0)!;
+    expect(stop).toBeTruthy();
+    const completion = await client.chat.completions.create({ ...base, stop });
+    expect(completion.choices[0]!.finish_reason).toBe("stop");
+    expect(completion.choices[0]!.message.content).toBe(full.slice(0, full.indexOf(stop)));
+  });
+
+  it("rejects bad parameters with 400 and the offending param", async () => {
+    await expect(client.chat.completions.create({ model, messages: PROMPT, temperature: 5 })).rejects.toMatchObject({
+      status: 400,
+      param: "temperature",
+      type: "invalid_request_error",
+    });
+    await expect(client.chat.completions.create({ model, messages: PROMPT, n: 2 })).rejects.toMatchObject({ status: 400, param: "n" });
+    await expect(
+      client.chat.completions.create({ model, messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://x/y.png" } }] }] }),
+    ).rejects.toMatchObject({ status: 400, param: "messages[0].content[0].type" });
+    const malformed = await fetch(`${baseUrl}/v1/chat/completions`, { method: "POST", body: "{oops" });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ error: { type: "invalid_request_error", code: "invalid_json" } });
+  });
+
+  it("answers 404 model_not_found for a model it does not serve", async () => {
+    await expect(client.chat.completions.create({ model: "gpt-4o", messages: PROMPT })).rejects.toMatchObject({
+      status: 404,
+      code: "model_not_found",
+    });
+  });
+});
+
+describe("OpenAI-compatible API with BITNET_API_KEY", () => {
+  const KEY = "e2e-secret-key";
+  let server: AppServer;
+  let model = "";
+
+  beforeAll(async () => {
+    server = await startAppServer({ BITNET_MODEL: inject("tinyOnnx"), BITNET_API_KEY: KEY }, { waitForModel: true });
+    model = (await clientFor(server.baseUrl, KEY).models.list()).data[0]!.id;
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("refuses a wrong or missing key with 401 and accepts the right one", async () => {
+    await expect(clientFor(server.baseUrl, "wrong").chat.completions.create({ model, messages: PROMPT, max_tokens: 2 })).rejects.toMatchObject({
+      status: 401,
+      code: "invalid_api_key",
+    });
+    await expect(clientFor(server.baseUrl, "wrong").models.list()).rejects.toMatchObject({ status: 401 });
+    const anonymous = await fetch(`${server.baseUrl}/v1/models`);
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).error.type).toBe("invalid_request_error");
+    const ok = await clientFor(server.baseUrl, KEY).chat.completions.create({ model, messages: PROMPT, max_tokens: 2 });
+    expect(ok.usage!.completion_tokens).toBe(2);
+  });
+
+  it("stops generating when the client aborts mid-stream, and serves the next request", async () => {
+    const client = clientFor(server.baseUrl, KEY);
+    // No max_tokens: the answer could run to the end of the context window.
+    const stream = await client.chat.completions.create({ model, messages: PROMPT, temperature: 0, stream: true });
+    let id = "";
+    let received = 0;
+    for await (const chunk of stream) {
+      id = chunk.id;
+      if (chunk.choices[0]?.delta.content) received++;
+      if (received === 3) stream.controller.abort();
+    }
+    expect(received).toBe(3);
+    // The server read on to the engine's own `done`, which says the job ended because of the abort.
+    await expect
+      .poll(() => server.logs(), { timeout: 10_000 })
+      .toMatch(new RegExp(`${id}: client disconnected after \\d+ streamed tokens; generation stopped \\(abort\\)`));
+
+    const next = await client.chat.completions.create({ model, messages: PROMPT, max_tokens: 3, temperature: 0 });
+    expect(next.choices[0]!.finish_reason).toBe("length");
+  });
+});
