@@ -1,0 +1,67 @@
+/**
+ * The process-wide model host. Kept on `globalThis` so Next.js dev reloads (which re-evaluate modules)
+ * reuse the loaded model instead of loading a second copy, and so the copy of this module that Next
+ * bundles for `instrumentation.ts` (which starts acquisition at server start) and the copies in route
+ * handlers share one host.
+ *
+ * No `import "server-only"` here: Next compiles instrumentation outside the React server layer, where that
+ * package throws; the server/ folder is the boundary instead.
+ */
+import os from "node:os";
+import type { ModelHost } from "@/server/engine/host-types";
+import { downloadSnapshot } from "@/server/model/hub/download-snapshot";
+import { hubConfigFromEnv } from "@/server/model/hub/hub-config";
+import { createModelHost } from "./create-model-host";
+import type { HostConfig, HostDeps, StepProgress } from "./host-deps";
+
+/** The demo's random weights are fixed so every machine shows the same (nonsense) model. */
+const DEMO_SEED = 20260101;
+
+export function hostConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HostConfig {
+  const hub = hubConfigFromEnv(env);
+  const threads = Number.parseInt(env.BITNET_THREADS ?? "", 10);
+  return {
+    model: env.BITNET_MODEL,
+    cacheRoot: hub.cacheRoot,
+    hubUrl: hub.hubUrl,
+    accessToken: hub.accessToken,
+    revision: hub.revision,
+    offline: hub.offline,
+    threads: Number.isFinite(threads) && threads > 0 ? threads : os.availableParallelism(),
+  };
+}
+
+/**
+ * The real pipeline. The converter and the engine are imported lazily: onnxruntime and the
+ * tokenizer are only loaded when a model is, not when a page imports the host for its status.
+ */
+export const defaultHostDeps: HostDeps = {
+  download: downloadSnapshot,
+  async generateDemo(outDir) {
+    const { generateTinyCheckpoint } = await import("@/server/model/tiny-checkpoint");
+    await generateTinyCheckpoint({ outDir, seed: DEMO_SEED, shape: "tiny" });
+  },
+  async convert(checkpointDir, cacheRoot, onProgress) {
+    const { ensureConverted } = await import("@/server/model/convert");
+    return ensureConverted(checkpointDir, cacheRoot, { onProgress: (message) => onProgress(convertStep(message)) });
+  },
+  async load(modelDir, { threads, onProgress }) {
+    const { loadEngine } = await import("@/server/engine/engine");
+    const { engine, dispose } = await loadEngine(modelDir, { threads, onProgress });
+    return { engine, dispose };
+  },
+};
+
+/** The converter reports text ("hashing source", "layer 3/30"); layers are the steps worth a progress bar. */
+function convertStep(message: string): StepProgress {
+  const layer = /layer (\d+)\/(\d+)/.exec(message);
+  if (layer) return { done: Number(layer[1]), total: Number(layer[2]), detail: `Converting layer ${layer[1]} of ${layer[2]}` };
+  return { done: 0, total: 1, detail: message.charAt(0).toUpperCase() + message.slice(1) };
+}
+
+const globalForHost = globalThis as typeof globalThis & { __bitnetModelHost?: ModelHost };
+
+export function getModelHost(): ModelHost {
+  globalForHost.__bitnetModelHost ??= createModelHost(defaultHostDeps, hostConfigFromEnv());
+  return globalForHost.__bitnetModelHost;
+}

@@ -1,0 +1,240 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { startFakeHub, type FakeHub } from "@/tests/support/fake-hub-server";
+import { makeHubSource } from "@/tests/support/hub-source";
+import { downloadSnapshot, type SnapshotRequest } from "./download-snapshot";
+import type { DownloadProgress } from "./download-progress";
+import { HubError } from "./hub-error";
+import { MODEL_FILES } from "./hub-config";
+import { COMPLETE_MARKER, snapshotDir } from "./snapshot-cache";
+
+const REPO = "microsoft/bitnet-b1.58-2B-4T";
+let sourceDir: string;
+let hub: FakeHub;
+let cacheRoot: string;
+
+beforeAll(async () => {
+  sourceDir = await makeHubSource();
+});
+
+afterEach(async () => {
+  await hub?.close();
+  if (cacheRoot) await rm(cacheRoot, { recursive: true, force: true });
+});
+
+async function setup(options: Partial<Parameters<typeof startFakeHub>[0]> = {}) {
+  hub = await startFakeHub({ repo: REPO, sourceDir, ...options });
+  cacheRoot = await mkdtemp(path.join(os.tmpdir(), "bitnet-hub-test-"));
+}
+
+function pull(extra: Partial<SnapshotRequest> = {}) {
+  return downloadSnapshot({
+    repo: REPO,
+    config: { hubUrl: hub.url, cacheRoot, accessToken: undefined, revision: "main", offline: false },
+    retryDelayMs: 10,
+    ...extra,
+  });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<HubError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HubError);
+  return error as HubError;
+}
+
+const safetensors = () => hub.files.find((f) => f.path === "model.safetensors")!;
+
+describe("downloadSnapshot against a fake hub", () => {
+  it("downloads every file with monotonic progress and verifies it", async () => {
+    await setup({ chunkBytes: 32 * 1024, chunkDelayMs: 1 });
+    const events: DownloadProgress[] = [];
+    const result = await pull({ onProgress: (p) => events.push(p) });
+
+    expect(result.fromCache).toBe(false);
+    expect(result.commit).toBe(hub.commit);
+    expect(result.dir).toBe(snapshotDir(cacheRoot, REPO, hub.commit));
+    for (const name of MODEL_FILES) {
+      const want = hub.files.find((f) => f.path === name)!;
+      expect((await readFile(path.join(result.dir, name))).equals(want.content)).toBe(true);
+      expect(existsSync(path.join(result.dir, `${name}.partial`))).toBe(false);
+    }
+    expect(result.files.find((f) => f.path === "model.safetensors")?.sha256).toBe(safetensors().sha256);
+    expect(existsSync(path.join(result.dir, COMPLETE_MARKER))).toBe(true);
+
+    const total = MODEL_FILES.reduce((s, n) => s + hub.files.find((f) => f.path === n)!.size, 0);
+    expect(events.length).toBeGreaterThan(3);
+    for (let i = 1; i < events.length; i++) expect(events[i].bytesDone).toBeGreaterThanOrEqual(events[i - 1].bytesDone);
+    expect(events.every((e) => e.bytesTotal === total)).toBe(true);
+    const last = events[events.length - 1];
+    expect(last.bytesDone).toBe(total);
+    expect(last.percent).toBe(100);
+    expect(last.etaSeconds).toBe(0);
+    expect(events.some((e) => e.bytesPerSecond > 0)).toBe(true);
+    // Large files come through the LFS redirect, small ones directly.
+    expect(hub.requests.some((r) => r.path === `/lfs/${safetensors().sha256}`)).toBe(true);
+  });
+
+  it("resumes a dropped connection from the byte where it stopped", async () => {
+    const dropAt = Math.floor(0.4 * (await readFile(path.join(sourceDir, "model.safetensors"))).length);
+    await setup({ faults: { drop: { path: "model.safetensors", afterBytes: dropAt } } });
+    const result = await pull();
+
+    const ranges = hub.requests.filter((r) => r.path.startsWith("/lfs/") && r.range && r.range !== "bytes=0-0");
+    expect(ranges.map((r) => r.range)).toEqual([`bytes=${dropAt}-${safetensors().size - 1}`]);
+    expect((await readFile(path.join(result.dir, "model.safetensors"))).equals(safetensors().content)).toBe(true);
+  });
+
+  it("resumes a partial file left by an earlier run", async () => {
+    await setup();
+    const dir = snapshotDir(cacheRoot, REPO, hub.commit);
+    await mkdir(dir, { recursive: true });
+    const half = safetensors().content.subarray(0, 1000);
+    await writeFile(path.join(dir, "model.safetensors.partial"), half);
+    const result = await pull();
+
+    expect(hub.requests.some((r) => r.path.startsWith("/lfs/") && r.range === `bytes=1000-${safetensors().size - 1}`)).toBe(true);
+    expect((await readFile(path.join(result.dir, "model.safetensors"))).equals(safetensors().content)).toBe(true);
+  });
+
+  it("rejects a wrong checksum and removes the bad file", async () => {
+    await setup({ faults: { corrupt: ["model.safetensors"] } });
+    const error = await rejection(pull());
+
+    expect(error.code).toBe("checksum_mismatch");
+    expect(error.message).toMatch(/model\.safetensors failed verification \(sha256 .*expected/);
+    expect(error.message).toMatch(/removed/);
+    expect(error.hint).toMatch(/Retry/);
+    const dir = snapshotDir(cacheRoot, REPO, hub.commit);
+    expect(existsSync(path.join(dir, "model.safetensors"))).toBe(false);
+    expect(existsSync(path.join(dir, "model.safetensors.partial"))).toBe(false);
+    expect(existsSync(path.join(dir, COMPLETE_MARKER))).toBe(false);
+  });
+
+  it("reports a missing repo and a missing revision as not found", async () => {
+    await setup();
+    const repoError = await rejection(pull({ repo: "nobody/no-such-model" }));
+    expect(repoError.code).toBe("not_found");
+    expect(repoError.message).toContain("nobody/no-such-model");
+    expect(repoError.hint).toMatch(/BITNET_MODEL/);
+
+    const revError = await rejection(pull({ revision: "v9-missing" }));
+    expect(revError.code).toBe("not_found");
+    expect(revError.message).toContain("v9-missing");
+  });
+
+  it("reports a missing file as not found", async () => {
+    await setup();
+    const error = await rejection(pull({ files: ["config.json", "model-00001-of-00002.safetensors"] }));
+    expect(error.code).toBe("not_found");
+    expect(error.message).toContain("model-00001-of-00002.safetensors");
+  });
+
+  it("asks for a token on 401 and sends HF_TOKEN when set", async () => {
+    await setup({ faults: { requireToken: "hf_testtoken" } });
+    const error = await rejection(pull());
+    expect(error.code).toBe("unauthorized");
+    expect(error.message).toMatch(/401/);
+    expect(error.hint).toMatch(/HF_TOKEN/);
+
+    const result = await pull({ config: { hubUrl: hub.url, cacheRoot, accessToken: "hf_testtoken" } });
+    expect(result.fromCache).toBe(false);
+    expect(hub.requests.filter((r) => r.authorization === "Bearer hf_testtoken").length).toBeGreaterThan(0);
+  });
+
+  it("says the host is unreachable when nothing listens", async () => {
+    await setup();
+    const port = await closedPort();
+    const error = await rejection(pull({ config: { hubUrl: `http://127.0.0.1:${port}`, cacheRoot } }));
+    expect(error.code).toBe("unreachable");
+    expect(error.message).toMatch(/Cannot reach the model hub at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    expect(error.hint).toMatch(/offline/);
+  });
+
+  it("uses the cache on the next start with the server stopped", async () => {
+    await setup();
+    const first = await pull();
+    const url = hub.url;
+    await hub.close();
+    const second = await downloadSnapshot({ repo: REPO, config: { hubUrl: url, cacheRoot, accessToken: undefined, revision: "main" } });
+    expect(second.fromCache).toBe(true);
+    expect(second.dir).toBe(first.dir);
+    expect(second.commit).toBe(hub.commit);
+
+    // Pinning the commit works offline too; an unknown revision is not invented from the cache.
+    const pinned = await downloadSnapshot({ repo: REPO, revision: hub.commit, config: { hubUrl: url, cacheRoot } });
+    expect(pinned.fromCache).toBe(true);
+    const other = await rejection(downloadSnapshot({ repo: REPO, revision: "dev", config: { hubUrl: url, cacheRoot } }));
+    expect(other.code).toBe("unreachable");
+  });
+
+  it("never touches the network with HF_HUB_OFFLINE", async () => {
+    await setup();
+    const error = await rejection(pull({ config: { hubUrl: hub.url, cacheRoot, offline: true } }));
+    expect(error.message).toMatch(/HF_HUB_OFFLINE is set and microsoft\/bitnet-b1\.58-2B-4T \(revision main\) is not in the cache/);
+    expect(hub.requests).toEqual([]);
+
+    await pull();
+    const requests = hub.requests.length;
+    const cached = await pull({ config: { hubUrl: hub.url, cacheRoot, offline: true } });
+    expect(cached.fromCache).toBe(true);
+    expect(hub.requests.length).toBe(requests);
+  });
+
+  it("lets a second process wait for the first instead of downloading the same files twice", async () => {
+    await setup({ chunkBytes: 64 * 1024, chunkDelayMs: 1 });
+    let waited = 0;
+    const [a, b] = await Promise.all([pull(), pull({ onWaiting: () => waited++ })]);
+    expect([a.fromCache, b.fromCache].sort()).toEqual([false, true]);
+    expect(waited).toBe(1);
+    expect(b.dir).toBe(a.dir);
+    const bodies = hub.requests.filter((r) => r.path.startsWith("/lfs/") && r.range !== "bytes=0-0");
+    expect(bodies.length).toBe(1);
+  });
+
+  it("stops when aborted and keeps the partial file for later", async () => {
+    await setup({ chunkBytes: 64 * 1024, chunkDelayMs: 2 });
+    const controller = new AbortController();
+    let startOfFile = -1;
+    const promise = pull({
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.file !== "model.safetensors") return;
+        if (startOfFile < 0) startOfFile = p.bytesDone;
+        else if (p.bytesDone > startOfFile) controller.abort();
+      },
+    });
+    const error = await rejection(promise);
+    expect(error.code).toBe("aborted");
+    const dir = snapshotDir(cacheRoot, REPO, hub.commit);
+    expect(existsSync(path.join(dir, COMPLETE_MARKER))).toBe(false);
+    expect(existsSync(path.join(dir, "model.safetensors"))).toBe(false);
+    const kept = (await readFile(path.join(dir, "model.safetensors.partial"))).length;
+    expect(kept).toBeGreaterThan(0);
+
+    // The next start talks to an unthrottled hub serving the same commit.
+    await hub.close();
+    hub = await startFakeHub({ repo: REPO, sourceDir });
+    const result = await pull();
+    expect(hub.requests.some((r) => r.path.startsWith("/lfs/") && r.range === `bytes=${kept}-${safetensors().size - 1}`)).toBe(true);
+    expect((await readFile(path.join(result.dir, "model.safetensors"))).equals(safetensors().content)).toBe(true);
+  });
+});
+
+afterAll(async () => {
+  await rm(sourceDir, { recursive: true, force: true });
+});
+
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
