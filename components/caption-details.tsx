@@ -37,7 +37,7 @@ export function CaptionDetails({ id, stats, params, droppedTurns }: CaptionDetai
       id={id}
       role="region"
       aria-label="Generation details"
-      className="absolute left-0 top-full z-20 mt-1 w-72 rounded-lg border border-zinc-200 bg-white p-3 text-xs shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+      className="absolute bottom-full left-0 z-20 mb-1 w-72 max-w-[calc(100vw-5rem)] rounded-lg border border-zinc-200 bg-white p-3 text-xs shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
     >
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
         {rows.map(([term, value]) => (

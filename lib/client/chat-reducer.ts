@@ -187,9 +187,11 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       // A reload that lands while a new answer streams would erase it; the stream's own events win.
       if (state.run) return state;
       const c = action.conversation;
+      // droppedTurns is only known from the live `start` event; keep it across re-reads.
+      const dropped = new Map(state.messages.map((m) => [m.id, m.droppedTurns]));
       const messages: UiMessage[] = c.messages
         .filter((m) => m.role !== "system")
-        .map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, error: m.error, createdAt: m.createdAt }));
+        .map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, error: m.error, createdAt: m.createdAt, droppedTurns: dropped.get(m.id) }));
       return { ...state, conversationId: c.id, title: c.title, messages };
     }
     case "submit":

@@ -33,11 +33,20 @@ export function useAutoScroll<T extends HTMLElement>(dependency: unknown) {
     if (el && followingRef.current) el.scrollTop = el.scrollHeight;
   }, [dependency]);
 
+  // Markdown renders deferred (after this hook's layout effect), so also follow every size change
+  // of the content itself.
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
     el.addEventListener("scroll", onScroll, { passive: true });
-    return () => el.removeEventListener("scroll", onScroll);
+    const observer = new ResizeObserver(() => {
+      if (followingRef.current) el.scrollTop = el.scrollHeight;
+    });
+    if (el.firstElementChild) observer.observe(el.firstElementChild);
+    return () => {
+      el.removeEventListener("scroll", onScroll);
+      observer.disconnect();
+    };
   }, [onScroll]);
 
   const jumpToLatest = useCallback(() => {
@@ -45,7 +54,8 @@ export function useAutoScroll<T extends HTMLElement>(dependency: unknown) {
     if (!el) return;
     followingRef.current = true;
     setFollowing(true);
-    el.scrollTo({ top: el.scrollHeight, behavior: "smooth" });
+    // Instant on purpose: the intermediate positions of a smooth scroll would read as "user scrolled up".
+    el.scrollTop = el.scrollHeight;
   }, []);
 
   return { ref, following, jumpToLatest };

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import type { ConversationDto } from "@/lib/schemas/conversations";
+import type { ChatEvent } from "@/lib/schemas/events";
+import { DEFAULT_GENERATION_PARAMS } from "@/lib/schemas/params";
+import { canEdit, canRegenerate, chatReducer, initialChatState, type ChatAction, type ChatState } from "./chat-reducer";
+
+const stats = { promptTokens: 12, completionTokens: 3, cachedPromptTokens: 0, ttftMs: 50, prefillTokPerS: 240, decodeTokPerS: 20, totalMs: 150, stopReason: "eos" as const };
+
+const submit = (content: string, mode: "send" | "regenerate" | "edit" = "send", now = 0): ChatAction => ({
+  type: "submit", mode, content, params: DEFAULT_GENERATION_PARAMS, now, iso: "2026-11-28T10:00:00.000Z", nonce: String(now),
+});
+const event = (e: ChatEvent, now = 0): ChatAction => ({ type: "event", event: e, now });
+const start = (n: number): ChatEvent => ({
+  event: "start",
+  data: { conversationId: "c1", userMessageId: `u${n}`, assistantMessageId: `a${n}`, promptTokens: 12, droppedTurns: 0, title: "Hello" },
+});
+const run = (state: ChatState, ...actions: ChatAction[]) => actions.reduce(chatReducer, state);
+
+/** One finished turn: question "hi", answer "Hey!". */
+function oneTurn(): ChatState {
+  return run(
+    initialChatState(null),
+    submit("hi"),
+    event(start(1)),
+    event({ event: "token", data: { text: "Hey", id: 1 } }, 100),
+    event({ event: "token", data: { text: "!", id: 2 } }, 150),
+    event({ event: "done", data: { messageId: "a1", status: "complete", stats } }, 160),
+  );
+}
+
+describe("chatReducer", () => {
+  it("streams an answer: optimistic messages, server ids, tokens, final stats", () => {
+    const state = oneTurn();
+    expect(state.conversationId).toBe("c1");
+    expect(state.title).toBe("Hello");
+    expect(state.run).toBeNull();
+    expect(state.messages.map((m) => [m.id, m.role, m.content, m.status])).toEqual([
+      ["u1", "user", "hi", "complete"],
+      ["a1", "assistant", "Hey!", "complete"],
+    ]);
+    expect(state.messages[1].stats).toEqual(stats);
+  });
+
+  it("tracks queue position and prefill progress while waiting", () => {
+    let state = run(initialChatState(null), submit("hi"), event({ event: "queued", data: { position: 2 } }));
+    expect(state.run).toMatchObject({ phase: "queued", queuePosition: 2 });
+    state = run(state, event(start(1)), event({ event: "prefill", data: { done: 64, total: 256 } }));
+    expect(state.run).toMatchObject({ phase: "prefill", prefill: { done: 64, total: 256 }, started: true });
+    expect(state.messages.at(-1)?.status).toBe("streaming");
+  });
+
+  it("keeps a partial answer marked stopped when the user stops", () => {
+    const state = run(initialChatState(null), submit("hi", "send", 0), event(start(1)), event({ event: "token", data: { text: "Par", id: 1 } }, 100), { type: "stopped", now: 500 });
+    const answer = state.messages.at(-1)!;
+    expect(answer).toMatchObject({ id: "a1", content: "Par", status: "stopped" });
+    expect(answer.stats).toMatchObject({ completionTokens: 1, stopReason: "abort" });
+    expect(state.run).toBeNull();
+  });
+
+  it("rolls back and reports when the server rejects the request", () => {
+    const before = oneTurn();
+    const state = run(before, submit("again"), { type: "rejected", message: "temperature must be between 0 and 2" });
+    expect(state.messages).toEqual(before.messages);
+    expect(state.error).toBe("temperature must be between 0 and 2");
+  });
+
+  it("marks the answer as error when the stream fails after it started", () => {
+    const state = run(initialChatState(null), submit("hi"), event(start(1)), event({ event: "error", data: { code: "engine_error", message: "boom" } }));
+    expect(state.messages.at(-1)).toMatchObject({ status: "error", error: "boom" });
+  });
+
+  it("regenerate replaces only the last answer", () => {
+    const state = run(oneTurn(), submit("hi", "regenerate"), event(start(2)));
+    expect(state.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+    expect(state.messages[0].id).toBe("u2");
+    expect(state.messages[1]).toMatchObject({ id: "a2", content: "", status: "streaming" });
+  });
+
+  it("edit replaces the last user message and drops its answer", () => {
+    const state = run(oneTurn(), submit("hello instead", "edit"));
+    expect(state.messages.map((m) => [m.role, m.content])).toEqual([
+      ["user", "hello instead"],
+      ["assistant", ""],
+    ]);
+  });
+
+  it("ignores a reload while an answer streams and applies it afterwards", () => {
+    const conversation: ConversationDto = {
+      id: "c1", title: "Renamed", createdAt: "", updatedAt: "", messageCount: 1, params: DEFAULT_GENERATION_PARAMS,
+      messages: [{ id: "s", conversationId: "c1", role: "system", content: "sys", status: "complete", stats: null, params: null, error: null, createdAt: "" },
+        { id: "u1", conversationId: "c1", role: "user", content: "hi", status: "complete", stats: null, params: null, error: null, createdAt: "" }],
+    };
+    const streaming = run(initialChatState(null), submit("x"));
+    expect(chatReducer(streaming, { type: "loaded", conversation })).toBe(streaming);
+    const idle = chatReducer(initialChatState("c1"), { type: "loaded", conversation });
+    expect(idle.title).toBe("Renamed");
+    expect(idle.messages.map((m) => m.id)).toEqual(["u1"]); // system messages are not shown
+  });
+
+  it("keeps the dropped-turns note of a streamed answer across a reload", () => {
+    const streamed = run(initialChatState(null), submit("hi"), event({ ...start(1), data: { ...(start(1).data as object), droppedTurns: 2 } } as ChatEvent),
+      event({ event: "done", data: { messageId: "a1", status: "complete", stats } }));
+    const conversation: ConversationDto = {
+      id: "c1", title: "Hello", createdAt: "", updatedAt: "", messageCount: 2, params: DEFAULT_GENERATION_PARAMS,
+      messages: [{ id: "a1", conversationId: "c1", role: "assistant", content: "Hey", status: "complete", stats, params: null, error: null, createdAt: "" }],
+    };
+    expect(chatReducer(streamed, { type: "loaded", conversation }).messages[0].droppedTurns).toBe(2);
+  });
+
+  it("knows when regenerate and edit are possible", () => {
+    expect(canRegenerate(initialChatState(null))).toBe(false);
+    expect(canRegenerate(oneTurn())).toBe(true);
+    expect(canEdit(oneTurn())).toBe(true);
+    expect(canEdit(run(oneTurn(), submit("more")))).toBe(false);
+  });
+});
