@@ -137,13 +137,13 @@ describe("OpenAI-compatible API (production server, official client)", () => {
   });
 });
 
-describe("OpenAI-compatible API with BITNET_API_KEY", () => {
+describe("OpenAI-compatible API with BITNET_API_KEY and no waiting line (BITNET_MAX_QUEUE=0)", () => {
   const KEY = "e2e-secret-key";
   let server: AppServer;
   let model = "";
 
   beforeAll(async () => {
-    server = await startAppServer({ BITNET_MODEL: inject("tinyOnnx"), BITNET_API_KEY: KEY }, { waitForModel: true });
+    server = await startAppServer({ BITNET_MODEL: inject("tinyOnnx"), BITNET_API_KEY: KEY, BITNET_MAX_QUEUE: "0" }, { waitForModel: true });
     model = (await clientFor(server.baseUrl, KEY).models.list()).data[0]!.id;
   });
 
@@ -183,5 +183,26 @@ describe("OpenAI-compatible API with BITNET_API_KEY", () => {
 
     const next = await client.chat.completions.create({ model, messages: PROMPT, max_tokens: 3, temperature: 0 });
     expect(next.choices[0]!.finish_reason).toBe("length");
+  });
+
+  it("answers 429 with Retry-After while the model is busy, then serves again", async () => {
+    const client = clientFor(server.baseUrl, KEY);
+    // Without max_tokens this answer runs to the end of the context window: the model stays busy meanwhile.
+    const running = await client.chat.completions.create({ model, messages: PROMPT, stream: true });
+    const iterator = running[Symbol.asyncIterator]();
+    await iterator.next();
+
+    const refused = await client.chat.completions.create({ model, messages: PROMPT, max_tokens: 2 }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(refused).toMatchObject({ status: 429, code: "queue_full", type: "rate_limit_error" });
+    expect(Number((refused as InstanceType<typeof OpenAI.RateLimitError>).headers?.get("retry-after"))).toBeGreaterThan(0);
+
+    running.controller.abort();
+    await expect
+      .poll(async () => {
+        const retry = await client.chat.completions.create({ model, messages: PROMPT, max_tokens: 2 }).catch(() => null);
+        return retry?.usage?.completion_tokens ?? 0;
+      }, { timeout: 10_000, interval: 200 })
+      .toBe(2);
   });
 });
