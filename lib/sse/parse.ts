@@ -62,18 +62,25 @@ export class SseLineParser {
   }
 }
 
-/** Yields every complete frame; ends when the body ends or `signal` aborts (an unfinished frame is dropped). */
+/**
+ * Yields every complete frame; ends when the body ends or `signal` aborts (an unfinished frame is
+ * dropped). Stopping the iteration early cancels the body.
+ */
 export async function* readSseStream(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<SseFrame> {
   const reader = body.getReader();
   const decoder = new TextDecoder("utf-8");
   const parser = new SseLineParser();
   const onAbort = () => void reader.cancel().catch(() => undefined);
   signal?.addEventListener("abort", onAbort, { once: true });
+  let ended = false;
   try {
     if (signal?.aborted) return;
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done) {
+        ended = true;
+        break;
+      }
       yield* parser.push(decoder.decode(value, { stream: true }));
       if (signal?.aborted) return;
     }
@@ -81,6 +88,8 @@ export async function* readSseStream(body: ReadableStream<Uint8Array>, signal?: 
     yield* parser.push(decoder.decode());
   } finally {
     signal?.removeEventListener("abort", onAbort);
+    // A consumer that stops early (break) is done with the response: cancel it so the server sees it.
+    if (!ended) void reader.cancel().catch(() => undefined);
     reader.releaseLock();
   }
 }

@@ -1,0 +1,87 @@
+import { describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import { RequestError } from "@/lib/api/request-error";
+import { readSseStream } from "@/lib/sse/parse";
+import { EngineError } from "@/server/engine/types";
+import { errorResponse, withErrors } from "./json-response";
+import { readJsonBody } from "./read-json";
+import { sseResponse } from "./sse-response";
+import { parseOrThrow } from "./zod-error";
+
+describe("errorResponse / withErrors", () => {
+  it("never leaks a stack trace: unknown errors become a generic 500 JSON body", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const handler = withErrors(async () => {
+      throw new Error("secret path /etc/passwd at line 42");
+    });
+    const response = await handler();
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toContain("secret");
+    expect(text).not.toContain("at ");
+    expect(JSON.parse(text).error.code).toBe("internal");
+    expect(log).toHaveBeenCalled();
+    log.mockRestore();
+  });
+
+  it("maps request and engine errors to their status", async () => {
+    expect(errorResponse(new RequestError(404, "not_found", "Conversation not found", "id")).status).toBe(404);
+    const busy = errorResponse(new EngineError("busy", "try later"));
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get("retry-after")).toBe("5");
+    expect(await errorResponse(new EngineError("not_ready", "loading")).json()).toEqual({ error: { code: "not_ready", message: "loading" } });
+  });
+});
+
+describe("parseOrThrow", () => {
+  const schema = z.object({ a: z.object({ b: z.number() }) });
+  it("names the dotted field and keeps schema messages that already name it", () => {
+    expect(() => parseOrThrow(schema, { a: { b: "x" } })).toThrow(expect.objectContaining({ status: 400, field: "a.b", message: expect.stringMatching(/^a\.b: /) }));
+    const named = z.object({ temperature: z.number().max(2, "temperature must be between 0 and 2") });
+    expect(() => parseOrThrow(named, { temperature: 3 })).toThrow(expect.objectContaining({ field: "temperature", message: "temperature must be between 0 and 2" }));
+  });
+});
+
+describe("readJsonBody", () => {
+  const post = (body: string, type = "application/json") => new Request("http://x/", { method: "POST", headers: { "Content-Type": type }, body });
+  it("accepts JSON content types with parameters", async () => {
+    expect(await readJsonBody(post('{"a":1}', "application/json; charset=utf-8"))).toEqual({ a: 1 });
+  });
+  it("refuses other content types, empty and malformed bodies, and bodies over the limit", async () => {
+    await expect(readJsonBody(post("{}", "text/plain"))).rejects.toMatchObject({ status: 415 });
+    await expect(readJsonBody(post(""))).rejects.toMatchObject({ status: 400, code: "invalid_json" });
+    await expect(readJsonBody(post("{"))).rejects.toMatchObject({ status: 400, code: "invalid_json" });
+    await expect(readJsonBody(post(JSON.stringify({ s: "x".repeat(100) })), { maxBytes: 50 })).rejects.toMatchObject({ status: 413 });
+  });
+});
+
+describe("sseResponse", () => {
+  it("sends a ping comment while the stream is idle", async () => {
+    async function* slow() {
+      await new Promise((r) => setTimeout(r, 120));
+      yield { event: "done", data: { ok: true } };
+    }
+    const response = sseResponse(slow(), { abort: new AbortController(), heartbeatMs: 20 });
+    const text = await response.text();
+    expect(text).toContain(": ping\n\n");
+    expect(text.endsWith('event: done\ndata: {"ok":true}\n\n')).toBe(true);
+  });
+
+  it("keeps draining the events after the client cancels, and aborts the job", async () => {
+    const abort = new AbortController();
+    let drained = false;
+    async function* events() {
+      yield { event: "start", data: {} };
+      await new Promise((r) => setTimeout(r, 30));
+      yield { event: "token", data: { text: "x" } };
+      drained = true;
+    }
+    const response = sseResponse(events(), { abort, heartbeatMs: 1_000 });
+    const reader = readSseStream(response.body!)[Symbol.asyncIterator]();
+    expect((await reader.next()).value?.event).toBe("start");
+    await reader.return?.();
+    expect(abort.signal.aborted).toBe(true);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(drained).toBe(true);
+  });
+});
