@@ -163,5 +163,6 @@ describe("reference runner (float64 KV cache)", () => {
     await expect(runner.forward([1])).rejects.toThrow(/exceed/);
     expect(() => runner.truncate(9)).toThrow(/truncate/);
     await runner.dispose();
+    await expect(runner.forward([1])).rejects.toThrow(/disposed/);
   });
 });

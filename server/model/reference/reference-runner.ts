@@ -30,6 +30,7 @@ export async function createReferenceRunner(dir: string, options: ReferenceRunne
 
 class ReferenceRunner implements ModelRunner {
   private cache: KvCache;
+  private disposed = false;
 
   constructor(
     private readonly model: ReferenceModel,
@@ -43,6 +44,7 @@ class ReferenceRunner implements ModelRunner {
   }
 
   async forward(ids: ArrayLike<number>, options: { keepLogits?: number } = {}): Promise<Float32Array> {
+    if (this.disposed) throw new Error("forward: the runner has been disposed");
     const n = ids.length;
     const keep = options.keepLogits ?? 1;
     if (n === 0) throw new Error("forward: no tokens");
@@ -59,6 +61,7 @@ class ReferenceRunner implements ModelRunner {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     this.cache = this.model.newCache(0);
   }
 }
