@@ -22,6 +22,15 @@ describe("bf16", () => {
     expect(Number.isNaN(bf16ToFloat32(float32ToBf16([NaN]))[0])).toBe(true);
   });
 
+  it("bulk Float32Array path equals the per-value path (ties, NaN, infinities, random bits)", () => {
+    const bits = Uint32Array.from([0x3f808000, 0x3f818000, 0x3f808001, 0x7f800000, 0xff800000, 0x7fc00001, 0x7f7fffff, 0x80000000]);
+    const random = new Uint32Array(10_000).map((_, i) => Math.imul(i + 1, 2654435761) >>> 0);
+    const values = new Float32Array(Uint32Array.from([...bits, ...random]).buffer);
+    const bulk = float32ToBf16(values);
+    const single = float32ToBf16(Array.from(values));
+    expect(Buffer.from(bulk).equals(Buffer.from(single))).toBe(true);
+  });
+
   it("round-trips bytes little-endian and widens exactly", () => {
     const bytes = float32ToBf16([1, -2.5, 0.15625, 3e38]);
     expect(Array.from(bytes.slice(0, 4))).toEqual([0x80, 0x3f, 0x20, 0xc0]);

@@ -27,6 +27,16 @@ export function float32ToBf16Bits(value: number): number {
 export function float32ToBf16(values: ArrayLike<number>, out?: Uint8Array): Uint8Array {
   const n = values.length;
   const result = out ?? new Uint8Array(n * 2);
+  if (values instanceof Float32Array && result.byteOffset % 2 === 0) {
+    // Bulk path on the raw bits (the 2B embedding has 328M values).
+    const x32 = new Uint32Array(values.buffer, values.byteOffset, n);
+    const b16 = new Uint16Array(result.buffer, result.byteOffset, n);
+    for (let i = 0; i < n; i++) {
+      const x = x32[i];
+      b16[i] = (x & 0x7fffffff) > 0x7f800000 ? (x >>> 16) | 0x0040 : (x + 0x7fff + ((x >>> 16) & 1)) >>> 16;
+    }
+    return result;
+  }
   for (let i = 0, j = 0; i < n; i++, j += 2) {
     const b = float32ToBf16Bits(values[i]);
     result[j] = b & 0xff;

@@ -1,7 +1,8 @@
 /**
  * Seeded PRNG for reproducible test checkpoints: xoshiro128** (fast, 32-bit state words, good statistical
- * quality) seeded through splitmix32. Each tensor gets its own stream derived from (seed, tensor name),
- * so its values do not depend on the order tensors are generated in. Hand-written: a few lines, and the
+ * quality) seeded through splitmix32; normals by Box-Muller (one at a time) or Marsaglia's polar method (bulk).
+ * Each tensor gets its own stream derived from (seed, tensor name), so its values do not depend on the order
+ * tensors are generated in. Hand-written: a few lines, and the
  * npm PRNG packages either allocate per call or do not document their output as stable across versions.
  */
 
@@ -13,6 +14,9 @@ export interface Rng {
   uniform(min: number, max: number): number;
   /** Normal(mean, std) by Box-Muller. */
   normal(mean: number, std: number): number;
+  /** Bulk versions (no per-value call overhead: the 2B embedding has 328M values). */
+  fillU32(out: Uint32Array): void;
+  fillNormal(out: Float32Array, mean: number, std: number): void;
 }
 
 function splitmix32(state: number): () => number {
@@ -50,10 +54,51 @@ export function createRng(seed: number, stream = ""): Rng {
     return result;
   };
   const next = () => nextU32() / 4294967296;
+  const fillU32 = (out: Uint32Array): void => {
+    // nextU32 inlined on local copies of the state (captured variables live in a heap context, locals in
+    // registers): the same sequence, several times faster in bulk.
+    let s0 = a, s1 = b, s2 = c, s3 = d;
+    for (let i = 0; i < out.length; i++) {
+      out[i] = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+    }
+    a = s0;
+    b = s1;
+    c = s2;
+    d = s3;
+  };
   return {
     nextU32,
     next,
     uniform: (min, max) => min + (max - min) * next(),
+    fillU32,
+    fillNormal(out, mean, std) {
+      // Marsaglia's polar method: exact normals from pairs of uniforms in the unit disc, one log + sqrt
+      // per two values and no trigonometry (Box-Muller's cos/sin dominated the 2B embedding's generation time).
+      const u = new Uint32Array(1 << 16);
+      let k = u.length;
+      let i = 0;
+      while (i < out.length) {
+        if (k === u.length) {
+          fillU32(u);
+          k = 0;
+        }
+        const x = u[k] / 2147483648 - 1;
+        const y = u[k + 1] / 2147483648 - 1;
+        k += 2;
+        const r2 = x * x + y * y;
+        if (r2 >= 1 || r2 === 0) continue;
+        const f = std * Math.sqrt((-2 * Math.log(r2)) / r2);
+        out[i++] = mean + x * f;
+        if (i < out.length) out[i++] = mean + y * f;
+      }
+    },
     normal(mean, std) {
       if (spare !== undefined) {
         const z = spare;

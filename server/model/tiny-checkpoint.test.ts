@@ -23,6 +23,16 @@ describe("rng", () => {
     expect(seq(b)).toEqual(sa);
     expect(seq(c)).not.toEqual(sa);
     expect(seq(d)).not.toEqual(sa);
+    const bulk = new Uint32Array(8);
+    createRng(7, "x").fillU32(bulk);
+    expect(Array.from(bulk)).toEqual(sa);
+    const normals = new Float32Array(100_001);
+    createRng(2).fillNormal(normals, 0, 1);
+    const m = normals.reduce((s, x) => s + x, 0) / normals.length;
+    const v = normals.reduce((s, x) => s + x * x, 0) / normals.length;
+    expect(Math.abs(m)).toBeLessThan(0.02);
+    expect(Math.abs(v - 1)).toBeLessThan(0.03);
+    expect(normals[100_000]).not.toBe(0);
     const r = createRng(1);
     let sum = 0, sq = 0;
     const n = 200_000;

@@ -9,7 +9,7 @@ import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { EMBEDDING, expectedTensors } from "./checkpoint-layout";
 import { configJsonFor, parseBitNetConfig, type ConfigOverrides, type LinearClass, type ShapeName } from "./config";
-import { float32ToBf16Bits } from "./bf16";
+import { float32ToBf16, float32ToBf16Bits } from "./bf16";
 import { CheckpointError } from "./errors";
 import { createRng, type Rng } from "./rng";
 import { createSafetensorsWriter, type TensorSpec } from "./safetensors";
@@ -82,7 +82,9 @@ async function writeWeights(file: string, specs: TensorSpec[], seed: number, onP
       } else if (spec.name === EMBEDDING) {
         for (let start = 0; start < count; start += CHUNK) {
           const n = Math.min(CHUNK, count - start);
-          await writer.writeChunk(spec.name, randomBf16(n, () => rng.normal(0, 0.02)));
+          const values = new Float32Array(n);
+          rng.fillNormal(values, 0, 0.02);
+          await writer.writeChunk(spec.name, float32ToBf16(values));
         }
       } else if (spec.name.endsWith("_scale")) {
         await writer.write(spec.name, randomBf16(count, () => rng.uniform(1, 3)));
@@ -102,8 +104,14 @@ async function writeWeights(file: string, specs: TensorSpec[], seed: number, onP
 
 function randomPackedTernary(rng: Rng, count: number): Uint8Array {
   const out = new Uint8Array(count);
-  // (u32 * 81) >> 32 maps uniformly to 0..80 up to a bias of 81 / 2^32, far below anything measurable.
-  for (let i = 0; i < count; i++) out[i] = TERNARY_BYTES[Math.floor((rng.nextU32() * 81) / 4294967296)];
+  const random = new Uint32Array(Math.ceil(count / 2));
+  rng.fillU32(random);
+  // One u32 → an index in 0..81²-1 → two bytes; the bias (6561 / 2^32) is far below anything measurable.
+  for (let i = 0; i < count; i += 2) {
+    const pair = Math.floor((random[i >>> 1] * 6561) / 4294967296);
+    out[i] = TERNARY_BYTES[pair % 81];
+    if (i + 1 < count) out[i + 1] = TERNARY_BYTES[(pair / 81) | 0];
+  }
   return out;
 }
 
