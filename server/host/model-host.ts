@@ -10,14 +10,14 @@
 import os from "node:os";
 import type { ModelHost } from "@/server/engine/host-types";
 import { downloadSnapshot } from "@/server/model/hub/download-snapshot";
-import { hubConfigFromEnv } from "@/server/model/hub/hub-config";
+import { hubConfigFromEnv, type Env } from "@/server/model/hub/hub-config";
 import { createModelHost } from "./create-model-host";
 import type { HostConfig, HostDeps, StepProgress } from "./host-deps";
 
 /** The demo's random weights are fixed so every machine shows the same (nonsense) model. */
 const DEMO_SEED = 20260101;
 
-export function hostConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HostConfig {
+export function hostConfigFromEnv(env: Env = process.env): HostConfig {
   const hub = hubConfigFromEnv(env);
   const threads = Number.parseInt(env.BITNET_THREADS ?? "", 10);
   return {

@@ -17,6 +17,9 @@ export const MODEL_FILES = [
   "tokenizer_config.json",
 ] as const;
 
+/** process.env or a plain object (tests, `--cache`). */
+export type Env = Record<string, string | undefined>;
+
 export interface HubConfig {
   hubUrl: string;
   accessToken: string | undefined;
@@ -27,13 +30,13 @@ export interface HubConfig {
 }
 
 /** `BITNET_CACHE`, else `$XDG_CACHE_HOME/bitnet-chat`, else `~/.cache/bitnet-chat`. */
-export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultCacheRoot(env: Env = process.env): string {
   if (env.BITNET_CACHE) return path.resolve(env.BITNET_CACHE);
   const base = env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
   return path.join(base, "bitnet-chat");
 }
 
-export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfig {
+export function hubConfigFromEnv(env: Env = process.env): HubConfig {
   return {
     hubUrl: (env.HF_ENDPOINT || HUB_URL).replace(/\/+$/, ""),
     // HUGGING_FACE_HUB_TOKEN is the older name huggingface_hub still honours.
