@@ -58,7 +58,12 @@ export async function run(argv: string[]): Promise<void> {
   const { generateTinyCheckpoint } = await import("@/server/model/tiny-checkpoint");
   const started = performance.now();
   let lastReport = 0;
+  // Ctrl-C stops between tensors so the generator can remove its temporary folder before exiting.
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error("interrupted: nothing was written"));
+  process.once("SIGINT", onSigint);
   const result = await generateTinyCheckpoint({
+    signal: controller.signal,
     outDir: args.out,
     seed: args.seed,
     shape: args.shape,
@@ -71,8 +76,10 @@ export async function run(argv: string[]): Promise<void> {
         process.stderr.write(`\rwriting model.safetensors: ${Math.floor((100 * done) / total)}%`);
       }
     },
+  }).finally(() => {
+    process.off("SIGINT", onSigint);
+    if (lastReport > 0) process.stderr.write("\n");
   });
-  if (lastReport > 0) process.stderr.write("\n");
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `Wrote ${args.shape} checkpoint (seed ${args.seed}, ${args.linearClass}) to ${result.dir}: ` +

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -157,6 +157,16 @@ describe("generateTinyCheckpoint", () => {
     });
     await expect(run).rejects.toThrow("interrupted");
     expect((await readdir(root)).filter((f) => f.startsWith("interrupted"))).toEqual([]);
+
+    const controller = new AbortController();
+    controller.abort(new Error("stopped by user"));
+    await expect(generateTinyCheckpoint({ outDir: dir, signal: controller.signal })).rejects.toThrow("stopped by user");
+    expect((await readdir(root)).filter((f) => f.startsWith("interrupted"))).toEqual([]);
+
+    // A temp folder left by a killed run (its pid no longer exists) is cleaned up by the next run.
+    await mkdir(path.join(root, "interrupted.tmp-999999999-1"));
+    await generateTinyCheckpoint({ outDir: dir, overrides: { vocabSize: 512 } });
+    expect((await readdir(root)).filter((f) => f.startsWith("interrupted"))).toEqual(["interrupted"]);
 
     const precious = path.join(root, "precious");
     await generateTinyCheckpoint({ outDir: path.join(precious, "sub"), overrides: { vocabSize: 512 } });

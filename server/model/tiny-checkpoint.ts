@@ -25,6 +25,8 @@ export interface TinyCheckpointOptions {
   overrides?: Omit<ConfigOverrides, "linearClass">;
   /** Called after each tensor with bytes written so far and the total. */
   onProgress?: (bytesWritten: number, totalBytes: number) => void;
+  /** Stops between tensors (Ctrl-C in the CLI); the temporary folder is removed and the signal's reason thrown. */
+  signal?: AbortSignal;
 }
 
 export interface GeneratedCheckpoint {
@@ -47,6 +49,7 @@ export async function generateTinyCheckpoint(options: TinyCheckpointOptions): Pr
   const config = parseBitNetConfig(configJson);
   const outDir = path.resolve(options.outDir);
   assertReplaceable(outDir);
+  await removeStaleTemps(outDir);
 
   const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(tmp, { recursive: true });
@@ -54,7 +57,7 @@ export async function generateTinyCheckpoint(options: TinyCheckpointOptions): Pr
     await writeFile(path.join(tmp, "config.json"), JSON.stringify(configJson, null, 2) + "\n");
     await writeFile(path.join(tmp, "generation_config.json"), JSON.stringify(generationConfig(config.bosTokenId), null, 2) + "\n");
     const specs = expectedTensors(config);
-    const bytes = await writeWeights(path.join(tmp, "model.safetensors"), specs, seed, options.onProgress);
+    const bytes = await writeWeights(path.join(tmp, "model.safetensors"), specs, seed, options);
     await writeTokenizerAssets(tmp);
     await replaceDir(tmp, outDir);
     return { dir: outDir, bytes, tensors: specs.length };
@@ -69,18 +72,25 @@ function generationConfig(bos: number): Record<string, unknown> {
   return { _from_model_config: true, bos_token_id: bos, eos_token_id: [128001, 128009] };
 }
 
-async function writeWeights(file: string, specs: TensorSpec[], seed: number, onProgress?: TinyCheckpointOptions["onProgress"]): Promise<number> {
+async function writeWeights(
+  file: string,
+  specs: TensorSpec[],
+  seed: number,
+  { onProgress, signal }: Pick<TinyCheckpointOptions, "onProgress" | "signal">,
+): Promise<number> {
   const writer = await createSafetensorsWriter(file, specs);
   const total = specs.reduce((sum, s) => sum + elementCount(s.shape) * (s.dtype === "U8" ? 1 : 2), 0);
   let written = 0;
   try {
     for (const spec of specs) {
+      signal?.throwIfAborted();
       const rng = createRng(seed, spec.name);
       const count = elementCount(spec.shape);
       if (spec.dtype === "U8") {
         await writer.write(spec.name, randomPackedTernary(rng, count));
       } else if (spec.name === EMBEDDING) {
         for (let start = 0; start < count; start += CHUNK) {
+          signal?.throwIfAborted();
           const n = Math.min(CHUNK, count - start);
           const values = new Float32Array(n);
           rng.fillNormal(values, 0, 0.02);
@@ -138,6 +148,30 @@ function assertReplaceable(outDir: string): void {
       `${outDir} already exists and is not a BitNet checkpoint folder; refusing to overwrite it. Choose another --out or remove it.`,
     );
   }
+}
+
+/** Temporary folders of earlier runs that were killed (their process is gone) would otherwise pile up. */
+async function removeStaleTemps(outDir: string): Promise<void> {
+  const parent = path.dirname(outDir);
+  if (!existsSync(parent)) return;
+  const pattern = new RegExp(`^${escapeRegExp(path.basename(outDir))}\\.(?:tmp|old)-(\\d+)-\\d+$`);
+  for (const entry of readdirSync(parent)) {
+    const pid = Number(pattern.exec(entry)?.[1]);
+    if (pid && !isRunning(pid)) await rm(path.join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 async function replaceDir(tmp: string, outDir: string): Promise<void> {
