@@ -129,6 +129,12 @@ describe("OpenAI-compatible API (production server, official client)", () => {
     expect(await malformed.json()).toMatchObject({ error: { type: "invalid_request_error", code: "invalid_json" } });
   });
 
+  it("answers other /v1 URLs with an OpenAI-shaped 404", async () => {
+    const response = await fetch(`${baseUrl}/v1/completions`, { method: "POST", body: "{}" });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { type: "invalid_request_error", message: expect.stringContaining("POST /v1/completions") } });
+  });
+
   it("answers 404 model_not_found for a model it does not serve", async () => {
     await expect(client.chat.completions.create({ model: "gpt-4o", messages: PROMPT })).rejects.toMatchObject({
       status: 404,
