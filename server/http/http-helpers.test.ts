@@ -79,7 +79,7 @@ describe("sseResponse", () => {
     const response = sseResponse(events(), { abort, heartbeatMs: 1_000 });
     const reader = readSseStream(response.body!)[Symbol.asyncIterator]();
     expect((await reader.next()).value?.event).toBe("start");
-    await reader.return?.();
+    await reader.return?.(undefined);
     expect(abort.signal.aborted).toBe(true);
     await new Promise((r) => setTimeout(r, 80));
     expect(drained).toBe(true);
