@@ -1,15 +1,16 @@
 "use client";
 /**
- * Model output is untrusted. react-markdown never renders raw HTML (no rehype-raw), so `<script>` or
- * `<img onerror=…>` in an answer stays visible text; rehype-sanitize additionally strips anything
- * dangerous a Markdown construct could produce (e.g. `javascript:` links). Highlighting runs after
- * sanitizing so its `hljs-*` classes survive.
+ * Model output is untrusted. Raw HTML is turned into literal text before rendering (never parsed as
+ * HTML: no rehype-raw), so `<script>` or `<img onerror=…>` in an answer stays visible, inert text;
+ * rehype-sanitize additionally strips anything dangerous a Markdown construct could produce (e.g.
+ * `javascript:` links). Highlighting runs after sanitizing so its `hljs-*` classes survive.
  */
 import { memo, useDeferredValue } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
 import rehypeHighlight from "rehype-highlight";
 import rehypeSanitize, { defaultSchema } from "rehype-sanitize";
 import remarkGfm from "remark-gfm";
+import remarkHtmlAsText from "@/lib/client/remark-html-as-text";
 import { CodeBlock } from "./code-block";
 
 // Keep `language-*` on code so rehype-highlight knows the fence's language; nothing else is widened.
@@ -36,7 +37,7 @@ function MarkdownViewImpl({ text }: { text: string }) {
   return (
     <div className="prose prose-zinc max-w-none break-words dark:prose-invert prose-pre:my-0 prose-pre:bg-transparent prose-pre:p-0 prose-code:before:content-none prose-code:after:content-none">
       <ReactMarkdown
-        remarkPlugins={[remarkGfm]}
+        remarkPlugins={[remarkGfm, remarkHtmlAsText]}
         rehypePlugins={[[rehypeSanitize, schema], [rehypeHighlight, { detect: false, ignoreMissing: true }]]}
         components={components}
       >
