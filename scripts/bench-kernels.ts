@@ -24,6 +24,7 @@ const { values } = parseArgs({
     threads: { type: "string", default: String(os.availableParallelism()) },
     "no-fuse": { type: "boolean", default: false },
     lut: { type: "boolean", default: false },
+    "no-arena": { type: "boolean", default: false },
     layers: { type: "string", default: String(SHAPE_2B.numLayers) },
     decode: { type: "string", default: "24" },
     ctx: { type: "string", default: "2000" },
@@ -73,8 +74,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const tokens = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => (i * 7919 + offset) % 128000);
 
 const t0 = performance.now();
-const runner = await loadOnnxRunner(dir, { threads: Number(values.threads), lutGemm: values.lut, profilePrefix: values.profile });
+const runner = await loadOnnxRunner(dir, { threads: Number(values.threads), lutGemm: values.lut, memArena: !values["no-arena"], profilePrefix: values.profile });
 const loadS = (performance.now() - t0) / 1000;
+const rssLoadedMb = process.memoryUsage().rss / 1e6;
 
 async function decodeMs(n: number): Promise<number> {
   const times: number[] = [];
@@ -111,6 +113,7 @@ console.log(
     variant,
     threads: Number(values.threads),
     lut: values.lut,
+    arena: !values["no-arena"],
     load_s: +loadS.toFixed(2),
     decode_ms: +decodeShort.toFixed(1),
     decode_tok_s: +(1000 / decodeShort).toFixed(2),
@@ -118,6 +121,7 @@ console.log(
     decode_tok_s_at_ctx: +(1000 / decodeLong).toFixed(2),
     ctx,
     prefill_tok_s: +(nPrefill / prefillS).toFixed(1),
+    rss_loaded_mb: Math.round(rssLoadedMb),
     rss_mb: Math.round(rssMb),
   }),
 );

@@ -27,6 +27,8 @@ export interface ConvertOptions {
   embeddingBits?: EmbeddingBits;
   blockSize?: number;
   accuracyLevel?: number;
+  /** LM head MatMulNBits accuracy_level (default: accuracyLevel; 0 keeps its input in fp32, ~2× slower). */
+  lmHeadAccuracyLevel?: number;
   fuseProjections?: boolean;
   onProgress?: (message: string) => void;
   /** Precomputed source checksum (ensureConverted already has it). */
@@ -50,6 +52,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
   const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
   const accuracyLevel = options.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL;
   const fuseProjections = options.fuseProjections ?? true;
+  const lmHeadAccuracyLevel = options.lmHeadAccuracyLevel ?? accuracyLevel;
 
   const checkpoint = await openCheckpoint(modelDir);
   const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
@@ -63,7 +66,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
     const info = await writeModelFiles(
       tmp,
       checkpoint as WeightSource,
-      { embeddingBits, blockSize, accuracyLevel, fuseProjections, onLayer: (done, total) => progress(`layer ${done}/${total}`) },
+      { embeddingBits, blockSize, accuracyLevel, lmHeadAccuracyLevel, fuseProjections, onLayer: (done, total) => progress(`layer ${done}/${total}`) },
       CONVERTER_VERSION,
     );
     for (const name of COPIED_FILES) {
@@ -76,6 +79,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
       embeddingBlockSize: info.embeddingBlockSize,
       blockSize,
       accuracyLevel,
+      lmHeadAccuracyLevel,
       fuseProjections,
       numLayers: config.numLayers,
       hiddenSize: config.hiddenSize,

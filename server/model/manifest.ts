@@ -37,6 +37,7 @@ export const manifestSchema = z.object({
   embeddingBlockSize: z.number(),
   blockSize: z.number(),
   accuracyLevel: z.number(),
+  lmHeadAccuracyLevel: z.number().optional(),
   fuseProjections: z.boolean(),
   numLayers: z.number(),
   hiddenSize: z.number(),

@@ -9,6 +9,8 @@ export interface RunnerTuning {
   threads?: number;
   /** MLAS' 2-bit LUT GEMM (`mlas.use_lut_gemm`). */
   lutGemm?: boolean;
+  /** ORT's CPU memory arena (default on). */
+  memArena?: boolean;
   /** Collect an ORT profile (JSON file prefix). */
   profilePrefix?: string;
 }
@@ -21,7 +23,7 @@ export function sessionOptions(tuning: RunnerTuning = {}): InferenceSession.Sess
     executionMode: "sequential",
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
-    enableCpuMemArena: true,
+    enableCpuMemArena: tuning.memArena ?? true,
     enableMemPattern: false,
     enableProfiling: tuning.profilePrefix !== undefined,
     profileFilePrefix: tuning.profilePrefix,

@@ -46,6 +46,8 @@ export interface GraphOptions {
   blockSize: number;
   /** MatMulNBits accuracy_level: 0 = fp32 activations (faithful), 4 = int8 re-quantized per block. */
   accuracyLevel: number;
+  /** MatMulNBits accuracy_level of the LM head (4 re-quantizes the final hidden state to int8 per block). */
+  lmHeadAccuracyLevel?: number;
   /** Fuse q/k/v and gate/up into one MatMulNBits each (same input, one activation quantization). */
   fuseProjections: boolean;
   onLayer?: (done: number, total: number) => void;
@@ -112,7 +114,7 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
       domain: "com.microsoft",
       attributes: { bits, block_size: bs, gather_axis: 0, quantize_axis: 1 },
     })[0];
-    lmHead = (x) => matMulNBitsNode(g, [x, lmB, lmScales], { n: V, k: H, bits, blockSize: bs }, "lm_head", mm);
+    lmHead = (x) => matMulNBitsNode(g, [x, lmB, lmScales], { n: V, k: H, bits, blockSize: bs }, "lm_head", { accuracyLevel: opts.lmHeadAccuracyLevel ?? opts.accuracyLevel });
   }
 
   // int8 kernels (accuracy_level > 0) get the integer activations in the sentinel layout and the

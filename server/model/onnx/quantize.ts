@@ -114,3 +114,16 @@ export function blockSizeFor(cols: number, preferred: number): number {
   if (cols % bs !== 0) throw new Error(`no block size ≥ 16 divides ${cols}`);
   return bs;
 }
+
+/** Inverse of quantizeBlocks, computed as the kernels do: (code - zp) * scale in float32. */
+export function dequantizeBlocks(p: PackedNBits): Float32Array {
+  const out = new Float32Array(p.n * p.k);
+  const zp = 1 << (p.bits - 1);
+  const kBlocks = p.k / p.blockSize;
+  for (let idx = 0; idx < out.length; idx++) {
+    const code = p.bits === 8 ? p.b[idx] : (p.b[idx >> 1] >> ((idx & 1) * 4)) & 15;
+    const row = Math.floor(idx / p.k);
+    out[idx] = Math.fround((code - zp) * p.scales[row * kBlocks + Math.floor((idx % p.k) / p.blockSize)]);
+  }
+  return out;
+}
