@@ -56,6 +56,7 @@ describe("parseBitNetConfig", () => {
     expect(q.linearClass).toBe("bitlinear");
     expect(parseBitNetConfig({ model_type: "bitnet", num_key_value_heads: null }).numKvHeads).toBe(20);
     expect(parseBitNetConfig({ model_type: "bitnet", eos_token_id: [128001, 128009] }).eosTokenIds).toEqual([128001, 128009]);
+    expect(parseBitNetConfig({ model_type: "bitnet", eos_token_id: null }).eosTokenIds).toEqual([]);
   });
 
   it("tiny shape: real vocab, head_dim 16", () => {

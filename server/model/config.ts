@@ -61,7 +61,7 @@ const configSchema = z.looseObject({
   rope_scaling: z.null().optional(),
   tie_word_embeddings: z.boolean().default(false),
   bos_token_id: tokenId.default(128000),
-  eos_token_id: z.union([tokenId, z.array(tokenId).min(1)]).default(128001),
+  eos_token_id: z.union([tokenId, z.array(tokenId)]).nullable().default(128001),
   quantization_config: quantSchema.optional(),
 });
 
@@ -135,7 +135,7 @@ export function parseBitNetConfig(json: unknown): BitNetConfig {
     maxPositions: c.max_position_embeddings,
     tieWordEmbeddings: c.tie_word_embeddings,
     bosTokenId: c.bos_token_id,
-    eosTokenIds: Array.isArray(c.eos_token_id) ? c.eos_token_id : [c.eos_token_id],
+    eosTokenIds: c.eos_token_id === null ? [] : Array.isArray(c.eos_token_id) ? c.eos_token_id : [c.eos_token_id],
     linearClass: q.linear_class,
     quantizationMode: "offline",
     useRmsNorm: q.use_rms_norm,
