@@ -12,7 +12,6 @@ import { stopGeneration, type DoneEvent, type StartedGeneration } from "./start-
 export const SSE_HEADERS = {
   "Content-Type": "text/event-stream; charset=utf-8",
   "Cache-Control": "no-cache, no-transform",
-  Connection: "keep-alive",
   "X-Accel-Buffering": "no",
 };
 

@@ -129,6 +129,19 @@ describe("OpenAI-compatible API (production server, official client)", () => {
     expect(await malformed.json()).toMatchObject({ error: { type: "invalid_request_error", code: "invalid_json" } });
   });
 
+  it("does not store API requests as conversations", async () => {
+    const listConversations = async (query = "") => {
+      const response = await fetch(`${baseUrl}/api/conversations${query}`);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { conversations: unknown[] }).conversations;
+    };
+    const before = await listConversations();
+    const marker = `zebrafish${Date.now()}`;
+    await client.chat.completions.create({ model, messages: [{ role: "user", content: `Remember ${marker}` }], max_tokens: 2 });
+    expect(await listConversations()).toEqual(before);
+    expect(await listConversations(`?q=${marker}`)).toEqual([]);
+  });
+
   it("answers other /v1 URLs with an OpenAI-shaped 404", async () => {
     const response = await fetch(`${baseUrl}/v1/completions`, { method: "POST", body: "{}" });
     expect(response.status).toBe(404);
@@ -204,6 +217,39 @@ describe("OpenAI-compatible API with BITNET_API_KEY and no waiting line (BITNET_
     expect(Number((refused as InstanceType<typeof OpenAI.RateLimitError>).headers?.get("retry-after"))).toBeGreaterThan(0);
 
     running.controller.abort();
+    await expect
+      .poll(async () => {
+        const retry = await client.chat.completions.create({ model, messages: PROMPT, max_tokens: 2 }).catch(() => null);
+        return retry?.usage?.completion_tokens ?? 0;
+      }, { timeout: 10_000, interval: 200 })
+      .toBe(2);
+  });
+
+  it("shares one queue with the chat UI: the API gets 429 while a UI answer holds the model", async () => {
+    const ui = new AbortController();
+    const chat = await fetch(`${server.baseUrl}/api/chat`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ content: "Tell me a very long story.", params: { maxNewTokens: 2048, temperature: 0 } }),
+      signal: ui.signal,
+    });
+    expect(chat.status).toBe(200);
+    const reader = chat.body!.getReader();
+    const decoder = new TextDecoder();
+    let seen = "";
+    // Wait until the UI job has the model (its first token).
+    while (!/event: token/.test(seen)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += decoder.decode(value, { stream: true });
+    }
+    expect(seen).toMatch(/event: token/);
+
+    const client = clientFor(server.baseUrl, KEY);
+    await expect(client.chat.completions.create({ model, messages: PROMPT, max_tokens: 2 })).rejects.toMatchObject({ status: 429 });
+
+    ui.abort();
+    await reader.cancel().catch(() => undefined);
     await expect
       .poll(async () => {
         const retry = await client.chat.completions.create({ model, messages: PROMPT, max_tokens: 2 }).catch(() => null);
