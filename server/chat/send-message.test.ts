@@ -202,6 +202,20 @@ describe("sendMessage", () => {
     for (let r = await iterator.next(); !r.done; r = await iterator.next());
   });
 
+  it("keeps the code of an EngineError thrown by another bundle's copy of the class", async () => {
+    const foreign = Object.assign(new Error("Queue full"), { name: "EngineError", code: "busy" });
+    const engine: Engine = {
+      contextLength: 64,
+      queueLength: () => 1,
+      async *generate() {
+        throw foreign;
+      },
+    };
+    const events = await collectEvents(send(engine, { content: "hi" }).events);
+    expect(events).toEqual([{ event: "error", data: { code: "busy", message: "Queue full" } }]);
+    expect(tableCounts(t)).toEqual({ conversations: 0, messages: 0 });
+  });
+
   it("rejects unknown conversations and modes that need one, writing nothing", () => {
     const { engine } = createTestEngine();
     expect(() => send(engine, { conversationId: "missing", content: "hi" })).toThrow(expect.objectContaining({ status: 404, field: "conversationId" }));

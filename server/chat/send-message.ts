@@ -14,8 +14,9 @@ import type { MessageStatus } from "@/lib/schemas/conversations";
 import type { ChatEvent } from "@/lib/schemas/events";
 import type { GenerationStats } from "@/lib/schemas/stats";
 import type { Db } from "@/server/db/types";
-import { EngineError, type Engine } from "@/server/engine/types";
+import type { Engine } from "@/server/engine/types";
 import { AnswerMeter } from "./answer-meter";
+import { isEngineError } from "./is-engine-error";
 import { toSamplingParams } from "./history";
 import { prepareTurn, saveAnswer, undoTurn, type PreparedTurn } from "./turn-writes";
 
@@ -86,9 +87,9 @@ async function* runTurn({ db, engine, signal }: SendMessageArgs, turn: PreparedT
         // Refused before starting: nothing of this request stays stored.
         undoTurn(db, turn);
         settled = true;
-        const code = error instanceof EngineError ? error.code : "internal";
-        const message = error instanceof EngineError ? error.message : "The model failed before answering.";
-        if (!(error instanceof EngineError)) console.error("[chat] generation failed before start:", error);
+        const code = isEngineError(error) ? error.code : "internal";
+        const message = isEngineError(error) ? error.message : "The model failed before answering.";
+        if (!isEngineError(error)) console.error("[chat] generation failed before start:", error);
         yield { event: "error", data: { code, message, ...(turn.undo.createdConversation ? {} : { conversationId: turn.conversationId }) } };
         return;
       }

@@ -19,11 +19,12 @@ export interface OpenDatabase {
 
 /** drizzle/ is resolved from the working directory: `next start`, the CLI and vitest all run from the repo root. */
 export function migrationsFolder(): string {
-  return process.env.DRIZZLE_MIGRATIONS_DIR ?? path.resolve(process.cwd(), "drizzle");
+  return process.env.DRIZZLE_MIGRATIONS_DIR ?? path.resolve(/*turbopackIgnore: true*/ process.cwd(), "drizzle");
 }
 
 export function resolveDatabasePath(): string {
-  return path.resolve(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+  // turbopackIgnore: a run-time path; without it Next traces the whole project into the server build.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
 }
 
 export function openDatabase(file: string = resolveDatabasePath()): OpenDatabase {

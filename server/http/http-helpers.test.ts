@@ -85,3 +85,20 @@ describe("sseResponse", () => {
     expect(drained).toBe(true);
   });
 });
+
+describe("engine errors from another bundle's copy of the class", () => {
+  it("are recognised by shape, not identity", async () => {
+    class EngineError extends Error {
+      constructor(
+        readonly code: string,
+        message: string,
+      ) {
+        super(message);
+        this.name = "EngineError";
+      }
+    }
+    const response = errorResponse(new EngineError("not_ready", "still loading"));
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: { code: "not_ready", message: "still loading" } });
+  });
+});

@@ -1,5 +1,6 @@
 import { RequestError, apiErrorBody } from "@/lib/api/request-error";
-import { EngineError, type EngineErrorCode } from "@/server/engine/types";
+import { isEngineError } from "@/server/chat/is-engine-error";
+import type { EngineErrorCode } from "@/server/engine/types";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
@@ -21,7 +22,7 @@ const ENGINE_STATUS: Record<EngineErrorCode, number> = {
  */
 export function errorResponse(error: unknown): Response {
   if (error instanceof RequestError) return jsonResponse(error.toBody(), { status: error.status });
-  if (error instanceof EngineError) {
+  if (isEngineError(error)) {
     const status = ENGINE_STATUS[error.code] ?? 500;
     return jsonResponse(apiErrorBody(error.code, error.message), {
       status,
