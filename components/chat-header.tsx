@@ -32,7 +32,7 @@ export function ChatHeader({ title, conversationId, contextUsed }: ChatHeaderPro
       </h1>
       {contextUsed !== null && contextLength && <ContextMeter used={contextUsed} total={contextLength} />}
       {conversationId && <ExportButtons conversationId={conversationId} />}
-      <div className="max-w-[40vw] sm:max-w-xs">
+      <div className="max-w-[40vw] sm:max-w-md">
         <ModelStatus />
       </div>
       <ThemeToggle />

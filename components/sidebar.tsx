@@ -26,9 +26,13 @@ export function Sidebar() {
   return (
     <aside
       id="sidebar"
+      onKeyDown={(e) => {
+        if (e.key === "Escape" && sidebarOpen) setSidebarOpen(false);
+      }}
       aria-label="Conversations"
       className={`fixed inset-y-0 left-0 z-40 flex w-72 max-w-[85vw] flex-col border-r border-zinc-200 bg-zinc-50 transition-transform dark:border-zinc-800 dark:bg-zinc-900 md:relative md:translate-x-0 ${
-        sidebarOpen ? "translate-x-0" : "-translate-x-full"
+        // Invisible (not just off-screen) when closed on phones, so Tab does not wander into it.
+        sidebarOpen ? "translate-x-0" : "-translate-x-full max-md:invisible"
       }`}
     >
       <div className="flex items-center gap-2 px-3 pt-3">
