@@ -1,4 +1,5 @@
 import { getModelHost } from "@/server/host/model-host";
+import { errorResponse } from "@/server/openai/errors";
 import { handleListModels } from "@/server/openai/models";
 
 export const runtime = "nodejs";
@@ -6,5 +7,9 @@ export const dynamic = "force-dynamic";
 
 /** OpenAI-compatible `GET /v1/models`. */
 export function GET(request: Request): Response {
-  return handleListModels(request, getModelHost(), process.env.BITNET_API_KEY);
+  try {
+    return handleListModels(request, getModelHost(), process.env.BITNET_API_KEY);
+  } catch (error) {
+    return errorResponse(error);
+  }
 }
