@@ -53,6 +53,14 @@ export class EngineError extends Error {
     super(message);
     this.name = "EngineError";
   }
+
+  /**
+   * Next.js bundles `instrumentation.ts` (which creates the model host) apart from the route handlers,
+   * so an EngineError may come from another copy of this class: recognise it by shape, not identity.
+   */
+  static [Symbol.hasInstance](value: unknown): value is EngineError {
+    return isEngineError(value);
+  }
 }
 
 export interface Engine {
@@ -64,11 +72,7 @@ export interface Engine {
   queueLength(): number;
 }
 
-/**
- * `instanceof EngineError` is not reliable in Next.js: the model host is created from `instrumentation.ts`,
- * which Next bundles separately from route handlers, so each side has its own copy of this class.
- * Check errors with this guard instead.
- */
+/** True for an EngineError from any bundled copy of this module (what `instanceof EngineError` checks). */
 export function isEngineError(error: unknown): error is EngineError {
   return (
     error instanceof Error &&
