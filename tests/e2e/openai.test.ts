@@ -258,3 +258,26 @@ describe("OpenAI-compatible API with BITNET_API_KEY and no waiting line (BITNET_
       .toBe(2);
   });
 });
+
+describe("OpenAI-compatible API without a loaded model", () => {
+  let server: AppServer;
+
+  beforeAll(async () => {
+    // A folder that does not exist: the model host ends in its error state and never loads an engine.
+    server = await startAppServer({ BITNET_MODEL: "/nonexistent/bitnet-model" });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("answers 503 model_not_ready with Retry-After and the host's explanation", async () => {
+    const client = clientFor(server.baseUrl);
+    const model = (await client.models.list()).data[0]!.id;
+    const error = await client.chat.completions.create({ model, messages: PROMPT }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.InternalServerError);
+    expect(error).toMatchObject({ status: 503, code: "model_not_ready", type: "server_error" });
+    expect((error as InstanceType<typeof OpenAI.APIError>).message).toMatch(/\S{10,}/);
+    expect(Number((error as InstanceType<typeof OpenAI.APIError>).headers?.get("retry-after"))).toBeGreaterThan(0);
+  });
+});
