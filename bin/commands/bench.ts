@@ -16,7 +16,6 @@ Measures load time, prefill speed and time to first token (prompt of --prompt-to
 With --runs N the speeds are the median of N runs.`;
 
 const CONTEXT_AT_2K = 2048;
-const FILL_CHUNK = 256;
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -101,10 +100,12 @@ async function generateStats(runner: ModelRunner, prompt: number[], genTokens: n
 /** Fills the cache to `context` positions (no sampling), then times `steps` greedy decode steps. */
 async function decodeAtContext(runner: ModelRunner, context: number, steps: number): Promise<number> {
   const { argmax } = await import("@/server/engine/sampler");
+  const { DEFAULT_PREFILL_CHUNK } = await import("@/server/engine/generate");
   const ids = benchIds(context, runner.info.vocabSize);
   runner.truncate(0);
   let logits: Float32Array | null = null;
-  for (let i = 0; i < ids.length; i += FILL_CHUNK) logits = await runner.forward(ids.slice(i, i + FILL_CHUNK));
+  // same chunk size as the engine's prefill, so memory (onnxruntime's arena) is what the app would use
+  for (let i = 0; i < ids.length; i += DEFAULT_PREFILL_CHUNK) logits = await runner.forward(ids.slice(i, i + DEFAULT_PREFILL_CHUNK));
   let next = argmax(logits!, runner.info.vocabSize);
   const start = performance.now();
   for (let s = 0; s < steps; s++) {
