@@ -38,6 +38,10 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
     if (listVersion > 0) refresh();
   }, [listVersion, refresh]);
 
+  useEffect(() => {
+    document.title = state.title ? `${state.title} · BitNet Chat` : "BitNet Chat";
+  }, [state.title]);
+
   // Esc stops from anywhere on the page, unless a dialog is open (Esc belongs to it then).
   useEffect(() => {
     if (!running) return;

@@ -81,16 +81,18 @@ export function ConversationItem({ conversation, active }: { conversation: Conve
         </div>
       )}
       {error && <p role="alert" className="px-3 pb-2 text-xs text-red-600 dark:text-red-400">{error}</p>}
-      <ConfirmDialog
-        open={confirming}
-        title="Delete conversation?"
-        confirmLabel="Delete"
-        busy={busy}
-        onConfirm={() => void remove()}
-        onCancel={() => setConfirming(false)}
-      >
-        “{conversation.title}” and all its messages will be deleted. This cannot be undone.
-      </ConfirmDialog>
+      {confirming && (
+        <ConfirmDialog
+          open
+          title="Delete conversation?"
+          confirmLabel="Delete"
+          busy={busy}
+          onConfirm={() => void remove()}
+          onCancel={() => setConfirming(false)}
+        >
+          “{conversation.title}” and all its messages will be deleted. This cannot be undone.
+        </ConfirmDialog>
+      )}
     </li>
   );
 }
