@@ -47,7 +47,10 @@ export const defaultHostDeps: HostDeps = {
   },
   async load(modelDir, { threads, onProgress }) {
     const { loadEngine } = await import("@/server/engine/engine");
-    const { engine, dispose } = await loadEngine(modelDir, { threads, onProgress });
+    const { engine, dispose } = await loadEngine(modelDir, {
+      threads,
+      onProgress: (p) => onProgress({ ...p, detail: p.detail && `Loading: ${p.detail}` }),
+    });
     return { engine, dispose };
   },
 };
