@@ -88,6 +88,7 @@ export function createModelHost(deps: HostDeps, config: HostConfig, log: Pick<Co
         set({ state: "error", progress: null, error: toStatusError(error, "load") });
       }
     },
+    /** Resolves once the old engine is freed and the demo run has started; status()/subscribe() tell the outcome. */
     async useDemoModel() {
       started = true;
       // Already on (or on the way to) the demo: a second click must not restart it.
@@ -95,6 +96,7 @@ export function createModelHost(deps: HostDeps, config: HostConfig, log: Pick<Co
       await stop();
       run({ kind: "demo" });
     },
+    /** Re-runs the failed source (a download resumes where it stopped); resolves once the run has started. */
     async retry() {
       started = true;
       if (status.state !== "error" && status.state !== "idle") return;
