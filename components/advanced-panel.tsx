@@ -64,7 +64,7 @@ export function AdvancedPanel({ params, onChange, onInvalidChange, saveError }: 
         </span>
         <ChevronDown className={`size-4 transition-transform ${open ? "rotate-180" : ""}`} aria-hidden />
       </button>
-      <div id={panelId} hidden={!open} className="space-y-3 border-t border-zinc-200 p-3 dark:border-zinc-800">
+      <div id={panelId} hidden={!open} className="max-h-[50dvh] space-y-3 overflow-y-auto border-t border-zinc-200 p-3 dark:border-zinc-800">
         <div className="flex flex-col gap-1">
           <label htmlFor={promptId} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
             System prompt
