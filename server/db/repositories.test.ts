@@ -106,6 +106,23 @@ describe("full-text search", () => {
     expect(searchConversations(t.db, { query: "neutron spaghetti", limit: 10 })).toEqual([]);
   });
 
+  it("returns matching conversations newest first, preferring a message snippet over the title", () => {
+    seedConversation("old", "Rocket notes", 0);
+    seedConversation("new", "Garden", 1000);
+    seedConversation("none", "Unrelated", 2000);
+    addMessage("old", "o1", "user", "first stage");
+    addMessage("old", "o2", "assistant", "The rocket lifts off.");
+    addMessage("old", "o3", "user", "Another rocket question");
+    addMessage("new", "n1", "user", "a rocket-shaped flower bed");
+    expect(searchConversations(t.db, { query: "rocket", limit: 10 })).toEqual([
+      { conversationId: "new", snippet: "a «rocket»-shaped flower bed" },
+      { conversationId: "old", snippet: "The «rocket» lifts off." },
+    ]);
+    expect(searchConversations(t.db, { query: "rocket", limit: 1 }).map((h) => h.conversationId)).toEqual(["new"]);
+    conversations.touchConversation(t.db, { id: "old", updatedAt: at(9000) });
+    expect(searchConversations(t.db, { query: "rocket", limit: 10 }).map((h) => h.conversationId)).toEqual(["old", "new"]);
+  });
+
   it("treats FTS syntax in the query as plain words", () => {
     seedConversation("a", "Quotes", 0);
     addMessage("a", "a1", "user", 'she said "NEAR" AND left: title*');
