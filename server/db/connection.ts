@@ -1,9 +1,11 @@
-import "server-only";
 import { openDatabase, type OpenDatabase } from "./open-database";
 
 /**
- * The app's one connection, opened (and migrated) on first use. Kept on globalThis so Next.js dev
- * reloads reuse it instead of opening a new handle per module instance.
+ * The app's one connection, opened (and migrated) on first use — or at server start if
+ * instrumentation.ts calls `getDatabase()`. Kept on globalThis so Next.js dev reloads (and the
+ * separately bundled instrumentation) reuse it instead of opening another handle.
+ * No `server-only` here: instrumentation is compiled outside the React server layer, where that
+ * package throws. Route code imports ./client, which adds the guard.
  */
 const holder = globalThis as typeof globalThis & { __bitnetChatDb?: { path: string; open: OpenDatabase } };
 
