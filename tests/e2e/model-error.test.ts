@@ -1,0 +1,90 @@
+/**
+ * First run without a hub (issue 5's "Done when"): a second production server whose model is the
+ * real hub repo, with HF_ENDPOINT pointing at a port nothing listens on. The page must show the
+ * download error and why the composer is disabled, keep saved conversations browsable, and one
+ * click on "Use offline demo model" must lead to a streaming chat.
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAppServer, type AppServer } from "./support/app-server";
+import { launchBrowser } from "./support/browser";
+import { ChatPage, UI_TIMEOUT } from "./support/chat-page";
+
+/** Generating, converting and loading the demo model happens on the first click; allow for a busy machine. */
+const DEMO_READY_TIMEOUT = 240_000;
+/** Port 9 (discard): nothing listens there, so the connection is refused at once. */
+const UNREACHABLE_HUB = "http://127.0.0.1:9";
+
+describe("model error state (hub unreachable) and the offline demo model", () => {
+  let server: AppServer;
+  let browser: Browser;
+  let chat: ChatPage;
+  const savedTitle = `Saved while offline ${Date.now()}`;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([
+      startAppServer({ BITNET_MODEL: "microsoft/bitnet-b1.58-2B-4T", HF_ENDPOINT: UNREACHABLE_HUB }),
+      launchBrowser(),
+    ]);
+    // A conversation that exists before the model does: browsing must not depend on the model.
+    const created = await fetch(`${server.baseUrl}/api/conversations`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ title: savedTitle }),
+    });
+    expect(created.status).toBeLessThan(300);
+    chat = await ChatPage.open(browser, server.baseUrl);
+  });
+
+  afterAll(async () => {
+    await chat?.close();
+    await browser?.close();
+    if (server) await server.stop();
+  });
+
+  it("shows the download error with its message, and the composer says why it is disabled", async () => {
+    await expect.poll(() => chat.modelStatus.getAttribute("data-state"), { timeout: 60_000 }).toBe("error");
+    const details = await chat.modelDetails.innerText();
+    expect(details).toContain("The model could not be loaded");
+    const message = await chat.modelDetails.getByRole("alert").innerText();
+    expect(message).toContain(`Cannot reach the model hub at ${UNREACHABLE_HUB}`);
+    // What to do about it, not just what went wrong.
+    expect(details).toMatch(/offline demo model/);
+    await chat.page.getByRole("button", { name: "Use offline demo model" }).waitFor();
+
+    expect(await chat.composerHint.innerText()).toBe(`The model is not available: ${message}`);
+    await chat.composer.fill("Hello?");
+    expect(await chat.sendButton.isDisabled()).toBe(true);
+  });
+
+  it("still lists and opens saved conversations", async () => {
+    const item = chat.conversationItem(savedTitle);
+    await item.waitFor({ timeout: UI_TIMEOUT });
+    await item.getByRole("link").click();
+    await expect.poll(() => chat.title.innerText(), { timeout: UI_TIMEOUT }).toBe(savedTitle);
+    await chat.search.fill("offline");
+    await chat.history.getByRole("region", { name: "Search results" }).getByRole("listitem", { name: savedTitle }).waitFor({ timeout: UI_TIMEOUT });
+    await chat.search.fill("");
+  });
+
+  it("switches to the demo model with one click, labelled as random weights, and streams an answer", async () => {
+    await chat.goto("/");
+    await chat.page.getByRole("button", { name: "Use offline demo model" }).click();
+    await expect.poll(() => chat.modelStatus.getAttribute("data-state"), { timeout: DEMO_READY_TIMEOUT, interval: 500 }).toBe("ready");
+    const label = await chat.modelStatus.innerText();
+    expect(label).toMatch(/DEMO/);
+    expect(label).toMatch(/random weights/i);
+    await expect.poll(() => chat.composerHint.innerText(), { timeout: UI_TIMEOUT }).not.toMatch(/not available/);
+
+    await chat.setParam("Max new tokens", "64");
+    await chat.recordAnswer();
+    await chat.send("Hello from an offline machine.");
+    await chat.waitForAnswerStatus("complete", chat.lastAnswer, 120_000);
+    const lengths = new Set((await chat.answerSamples()).filter((s) => s.status === "streaming" && s.length > 0).map((s) => s.length));
+    expect(lengths.size).toBeGreaterThanOrEqual(2);
+    expect((await chat.answerBody().innerText()).trim().length).toBeGreaterThan(0);
+
+    const status = (await (await fetch(`${server.baseUrl}/api/model`)).json()) as { state: string; isDemo: boolean };
+    expect(status).toMatchObject({ state: "ready", isDemo: true });
+  }, DEMO_READY_TIMEOUT + 120_000);
+});

@@ -1,0 +1,199 @@
+/**
+ * Page object for the chat UI. Selectors go through accessible names and the documented hooks
+ * (`article[data-role][data-status]`, `[data-testid=caption]`) so a test breaks when what users
+ * (and screen readers) see breaks, not when class names change.
+ */
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { expect } from "vitest";
+import type { ConversationDto } from "@/lib/schemas/conversations";
+
+/** Generous: the machine is shared, and a `next start` page compiles nothing but may be slow to hydrate. */
+export const UI_TIMEOUT = 30_000;
+
+export interface CaptionNumbers {
+  tokens: number;
+  tokensPerSecond: number;
+}
+
+/** `⏱ 4.2 s · 🔢 73 tokens · 🚀 17.4 tok/s` → the numbers; null when the caption has no rate yet. */
+export function parseCaption(text: string): CaptionNumbers | null {
+  const tokens = /(\d+)\s+tokens?\b/.exec(text);
+  const rate = /([\d.]+)\s+tok\/s/.exec(text);
+  if (!tokens || !rate) return null;
+  return { tokens: Number(tokens[1]), tokensPerSecond: Number(rate[1]) };
+}
+
+/** One observation of the newest answer, taken by a MutationObserver inside the page. */
+export interface AnswerSample {
+  status: string | null;
+  length: number;
+  caption: string | null;
+}
+
+export class ChatPage {
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {}
+
+  /** A fresh context per test: its own localStorage (last-used settings), cookies and downloads. */
+  static async open(browser: Browser, baseUrl: string, viewport = { width: 1280, height: 800 }): Promise<ChatPage> {
+    const context = await browser.newContext({ viewport, acceptDownloads: true, baseURL: baseUrl });
+    const page = await context.newPage();
+    const chat = new ChatPage(context, page, baseUrl);
+    await chat.goto("/");
+    return chat;
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+
+  async goto(path: string): Promise<void> {
+    await this.page.goto(path);
+    await this.waitForHydration();
+  }
+
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.waitForHydration();
+  }
+
+  /**
+   * The server renders the composer hint as "Checking whether the model is ready…"; any other text
+   * means React hydrated the page and fetched the model status, so clicks and typing take effect.
+   * waitForFunction rather than expect.poll: this also runs from beforeAll hooks.
+   */
+  private async waitForHydration(): Promise<void> {
+    await this.page.waitForFunction(
+      () => {
+        const hint = document.getElementById("composer-reason")?.textContent ?? "";
+        return /\S/.test(hint) && !hint.startsWith("Checking");
+      },
+      undefined,
+      { timeout: UI_TIMEOUT },
+    );
+  }
+
+  get composer(): Locator {
+    return this.page.getByRole("textbox", { name: "Message", exact: true });
+  }
+  get composerHint(): Locator {
+    return this.page.locator("#composer-reason");
+  }
+  get sendButton(): Locator {
+    return this.page.getByRole("button", { name: "Send", exact: true });
+  }
+  get stopButton(): Locator {
+    return this.page.getByRole("button", { name: "Stop", exact: true });
+  }
+  get modelStatus(): Locator {
+    return this.page.getByRole("status", { name: /^Model status:/ });
+  }
+  get modelDetails(): Locator {
+    return this.page.getByRole("region", { name: "Model status details" });
+  }
+  get userMessages(): Locator {
+    return this.page.locator('article[data-role="user"]');
+  }
+  get answers(): Locator {
+    return this.page.locator('article[data-role="assistant"]');
+  }
+  get lastAnswer(): Locator {
+    return this.answers.last();
+  }
+  get history(): Locator {
+    return this.page.getByRole("navigation", { name: "Conversation history" });
+  }
+  get search(): Locator {
+    return this.page.getByRole("searchbox", { name: "Search conversations" });
+  }
+  /** The conversation's title in the page header (an empty chat has a second h1 in its welcome text). */
+  get title(): Locator {
+    return this.page.locator("header").getByRole("heading", { level: 1 });
+  }
+
+  /** A sidebar entry (`<li aria-label={title}>`). */
+  conversationItem(title: string): Locator {
+    return this.history.getByRole("listitem", { name: title, exact: true });
+  }
+
+  captionOf(answer: Locator): Locator {
+    return answer.getByTestId("caption");
+  }
+
+  /** The conversation id from the URL, which becomes `/c/<id>` once the server created it. */
+  async conversationId(): Promise<string> {
+    await expect.poll(() => new URL(this.page.url()).pathname, { timeout: UI_TIMEOUT }).toMatch(/^\/c\/[^/]+$/);
+    return decodeURIComponent(new URL(this.page.url()).pathname.slice("/c/".length));
+  }
+
+  async send(text: string): Promise<void> {
+    await this.composer.fill(text);
+    await expect.poll(() => this.sendButton.isEnabled(), { timeout: UI_TIMEOUT }).toBe(true);
+    await this.sendButton.click();
+  }
+
+  /** Opens the collapsible panel if needed and types a value into one of its numeric fields. */
+  async setParam(label: string, value: string): Promise<void> {
+    const toggle = this.page.getByRole("button", { name: /^Advanced settings/ });
+    if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+    const field = this.page.getByLabel(label, { exact: true });
+    await field.fill(value);
+    await expect.poll(() => field.getAttribute("aria-invalid")).toBe("false");
+  }
+
+  async waitForAnswerStatus(status: "complete" | "stopped" | "error", answer = this.lastAnswer, timeout = 90_000): Promise<void> {
+    await expect.poll(() => answer.getAttribute("data-status"), { timeout }).toBe(status);
+  }
+
+  /**
+   * Records every DOM change of the newest answer (text length, status, caption) from now on.
+   * Observing in the page, instead of polling from the test, sees every streamed token however
+   * fast the model is, so "it streamed" is checked without any timing assumption.
+   */
+  async recordAnswer(): Promise<void> {
+    await this.page.evaluate(() => {
+      const w = window as unknown as { __answerSamples: AnswerSample[] };
+      w.__answerSamples = [];
+      const sample = () => {
+        const articles = document.querySelectorAll('article[data-role="assistant"]');
+        const last = articles[articles.length - 1];
+        if (!last) return;
+        // Only the rendered Markdown: the live caption ticks on its own and must not count as growth.
+        const body = last.querySelector(".prose");
+        w.__answerSamples.push({
+          status: last.getAttribute("data-status"),
+          length: (body?.textContent ?? "").length,
+          caption: last.querySelector('[data-testid="caption"]')?.textContent ?? null,
+        });
+      };
+      new MutationObserver(sample).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+  }
+
+  async answerSamples(): Promise<AnswerSample[]> {
+    return this.page.evaluate(() => (window as unknown as { __answerSamples: AnswerSample[] }).__answerSamples);
+  }
+
+  /**
+   * The answer's rendered Markdown (`.prose`, Tailwind Typography's container) without caption,
+   * badge and buttons. No accessible hook marks the answer body yet, hence the class.
+   */
+  answerBody(answer = this.lastAnswer): Locator {
+    return answer.locator(".prose");
+  }
+}
+
+/** JSON API helpers: the source of truth the UI assertions are checked against. */
+export async function fetchConversation(baseUrl: string, id: string): Promise<{ status: number; body: ConversationDto | null }> {
+  const response = await fetch(`${baseUrl}/api/conversations/${encodeURIComponent(id)}`);
+  return { status: response.status, body: response.ok ? ((await response.json()) as ConversationDto) : null };
+}
+
+export async function fetchExport(baseUrl: string, id: string, format: "md" | "json"): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/conversations/${encodeURIComponent(id)}/export?format=${format}`);
+  expect(response.status).toBe(200);
+  return response.text();
+}
