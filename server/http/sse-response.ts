@@ -26,21 +26,22 @@ export function sseResponse(events: AsyncIterable<{ event: string; data: unknown
 
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      let sentSinceTick = false;
+      const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+      let lastSentAt = Date.now();
       const send = (text: string) => {
         if (closed) return;
         try {
           controller.enqueue(encoder.encode(text));
-          sentSinceTick = true;
+          lastSentAt = Date.now();
         } catch {
           closed = true;
         }
       };
-      // Only idle streams need the ping: while tokens flow they keep the connection alive.
+      // Only idle streams need the ping (queued, long prompt): while tokens flow they keep the
+      // connection alive. Checking five times per period keeps the gap close to `heartbeatMs`.
       timer = setInterval(() => {
-        if (!sentSinceTick) send(SSE_HEARTBEAT);
-        sentSinceTick = false;
-      }, options.heartbeatMs ?? HEARTBEAT_MS);
+        if (Date.now() - lastSentAt >= heartbeatMs) send(SSE_HEARTBEAT);
+      }, Math.max(10, heartbeatMs / 5));
       void (async () => {
         try {
           for await (const { event, data } of events) send(encodeSseEvent(event, data));
