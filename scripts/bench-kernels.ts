@@ -43,6 +43,7 @@ const opts = {
 };
 const variant = `L${shape.numLayers}-b${opts.blockSize}-a${opts.accuracyLevel}-e${opts.embeddingBits}-${opts.fuseProjections ? "fused" : "split"}`;
 const dir = values.dir ?? path.join(os.tmpdir(), "bitnet-bench", variant);
+const label = values.dir ? `${values.dir}` : variant;
 
 if (!existsSync(path.join(dir, MANIFEST_FILE))) {
   mkdirSync(dir, { recursive: true });
@@ -78,39 +79,47 @@ const runner = await loadOnnxRunner(dir, { threads: Number(values.threads), lutG
 const loadS = (performance.now() - t0) / 1000;
 const rssLoadedMb = process.memoryUsage().rss / 1e6;
 
-async function decodeMs(n: number): Promise<number> {
+/** CPU time (user + system, all threads) per call: less sensitive than wall time to other processes. */
+const cpu: Record<string, number> = {};
+async function decodeMs(n: number, label: string): Promise<number> {
   const times: number[] = [];
+  const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const t = performance.now();
     await runner.forward([(i * 31) % 128000]);
     times.push(performance.now() - t);
   }
+  const c = process.cpuUsage(c0);
+  cpu[label] = (c.user + c.system) / 1000 / n;
   return median(times);
 }
 
 await runner.forward(tokens(16));
-const decodeShort = await decodeMs(Number(values.decode));
+const decodeShort = await decodeMs(Number(values.decode), "decode");
 
 runner.truncate(0);
 const nPrefill = Number(values.prefill);
 await runner.forward(tokens(8)); // warm-up of the prefill shapes
 runner.truncate(0);
 const tp = performance.now();
+const cp = process.cpuUsage();
 await runner.forward(tokens(nPrefill, 3));
 const prefillS = (performance.now() - tp) / 1000;
+const prefillCpu = process.cpuUsage(cp);
+cpu.prefill_per_token = (prefillCpu.user + prefillCpu.system) / 1000 / nPrefill;
 
 let decodeLong = NaN;
 const ctx = Number(values.ctx);
 if (ctx > 0) {
   runner.truncate(0);
   for (let done = 0; done < ctx; done += 512) await runner.forward(tokens(Math.min(512, ctx - done), done));
-  decodeLong = await decodeMs(Number(values.decode));
+  decodeLong = await decodeMs(Number(values.decode), "decode_at_ctx");
 }
 const rssMb = process.memoryUsage().rss / 1e6;
 await runner.dispose();
 console.log(
   JSON.stringify({
-    variant,
+    variant: label,
     threads: Number(values.threads),
     lut: values.lut,
     arena: !values["no-arena"],
@@ -121,6 +130,8 @@ console.log(
     decode_tok_s_at_ctx: +(1000 / decodeLong).toFixed(2),
     ctx,
     prefill_tok_s: +(nPrefill / prefillS).toFixed(1),
+    cpu_ms_per_token: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, +v.toFixed(1)])),
+    load_avg_1m: +os.loadavg()[0].toFixed(1),
     rss_loaded_mb: Math.round(rssLoadedMb),
     rss_mb: Math.round(rssMb),
   }),

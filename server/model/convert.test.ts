@@ -70,3 +70,13 @@ describe("convertCheckpoint / ensureConverted", () => {
     expect(readdirSync(root).filter((n) => n.startsWith("bad-out"))).toEqual([]);
   });
 });
+
+describe("ensureConverted on a converted folder", () => {
+  it("refuses a different --embedding-bits than the folder was converted with", async () => {
+    const converted = await ensureConverted(src, cache);
+    const bits = readManifest(converted).embeddingBits;
+    const other = bits === 8 ? 4 : 8;
+    await expect(ensureConverted(converted, cache, { embeddingBits: other })).rejects.toThrow(/already converted with/);
+    expect(await ensureConverted(converted, cache, { embeddingBits: bits })).toBe(converted);
+  });
+});

@@ -149,7 +149,13 @@ export interface EnsureOptions extends Omit<ConvertOptions, "modelDir" | "outDir
  */
 export async function ensureConverted(modelDir: string, cacheRoot: string = defaultCacheRoot(), options: EnsureOptions = {}): Promise<string> {
   const source = path.resolve(modelDir);
-  if (isConvertedDir(source)) return source;
+  if (isConvertedDir(source)) {
+    const have = safeManifest(source)?.embeddingBits;
+    if (options.embeddingBits !== undefined && have !== undefined && have !== options.embeddingBits) {
+      throw new Error(`${source} is already converted with ${have}-bit embeddings; convert the original checkpoint with --embedding-bits ${options.embeddingBits} instead.`);
+    }
+    return source;
+  }
   const bits = options.embeddingBits ?? DEFAULT_EMBEDDING_BITS;
   const key = createHash("sha256").update(source).digest("hex").slice(0, 12);
   const outDir = path.join(cacheRoot, "onnx", `${path.basename(source)}-${key}-e${bits}`);
