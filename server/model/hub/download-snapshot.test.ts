@@ -190,7 +190,8 @@ describe("downloadSnapshot against a fake hub", () => {
   it("lets a second process wait for the first instead of downloading the same files twice", async () => {
     await setup({ chunkBytes: 64 * 1024, chunkDelayMs: 1 });
     let waited = 0;
-    const [a, b] = await Promise.all([pull(), pull({ onWaiting: () => waited++ })]);
+    // Either call may win the lock; the other must wait once and then find the finished snapshot.
+    const [a, b] = await Promise.all([pull({ onWaiting: () => waited++ }), pull({ onWaiting: () => waited++ })]);
     expect([a.fromCache, b.fromCache].sort()).toEqual([false, true]);
     expect(waited).toBe(1);
     expect(b.dir).toBe(a.dir);
