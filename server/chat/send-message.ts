@@ -16,7 +16,7 @@ import type { GenerationStats } from "@/lib/schemas/stats";
 import type { Db } from "@/server/db/types";
 import type { Engine } from "@/server/engine/types";
 import { AnswerMeter } from "./answer-meter";
-import { isEngineError } from "./is-engine-error";
+import { isEngineError } from "@/server/engine/types";
 import { toSamplingParams } from "./history";
 import { prepareTurn, saveAnswer, undoTurn, type PreparedTurn } from "./turn-writes";
 

@@ -1,5 +1,5 @@
 import { RequestError, apiErrorBody } from "@/lib/api/request-error";
-import { isEngineError } from "@/server/chat/is-engine-error";
+import { isEngineError } from "@/server/engine/types";
 import type { EngineErrorCode } from "@/server/engine/types";
 
 const NO_STORE = { "Cache-Control": "no-store" };
