@@ -7,6 +7,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "./support/app-server";
+import { axeViolations, describeViolations } from "./support/axe";
 import { launchBrowser } from "./support/browser";
 import { ChatPage, UI_TIMEOUT } from "./support/chat-page";
 
@@ -55,6 +56,13 @@ describe("model error state (hub unreachable) and the offline demo model", () =>
     expect(await chat.composerHint.innerText()).toBe(`The model is not available: ${message}`);
     await chat.composer.fill("Hello?");
     expect(await chat.sendButton.isDisabled()).toBe(true);
+    // The composer points at its reason, so screen readers announce why sending does nothing.
+    expect(await chat.composer.getAttribute("aria-describedby")).toBe("composer-reason");
+
+    // Names, roles and ARIA. Contrast is skipped: the demo note under the buttons (red-700 at 70 %
+    // opacity on red-50) is below 4.5:1 — reported to the UI owner; enable the rule once fixed.
+    const violations = await axeViolations(chat.page, ["color-contrast"]);
+    expect(violations, describeViolations(violations)).toEqual([]);
   });
 
   it("still lists and opens saved conversations", async () => {
