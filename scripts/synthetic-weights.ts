@@ -2,20 +2,12 @@
  * Random BitNet weights of any shape, generated layer by layer (never all at once), for kernel
  * benchmarks that do not need a checkpoint on disk: speed does not depend on the weight values.
  */
-import type { BitNetConfig } from "@/server/model/config";
+import { SHAPES, type BitNetConfig, type ModelShape } from "@/server/model/config";
 import type { LayerWeightsLike, LinearWeights, WeightSource } from "@/server/model/onnx/bitnet-graph";
 
-export interface SyntheticShape {
-  hiddenSize: number;
-  intermediateSize: number;
-  numLayers: number;
-  numHeads: number;
-  numKvHeads: number;
-  vocabSize: number;
-  maxPositions: number;
-}
-
-export const SHAPE_2B: SyntheticShape = { hiddenSize: 2560, intermediateSize: 6912, numLayers: 30, numHeads: 20, numKvHeads: 5, vocabSize: 128256, maxPositions: 4096 };
+/** The benchmark shapes are the generator's shapes: one definition of "the 2B shape". */
+export type SyntheticShape = ModelShape;
+export const SHAPE_2B: SyntheticShape = SHAPES["2b"];
 
 export function syntheticSource(shape: SyntheticShape, seed = 1): WeightSource {
   let state = seed >>> 0 || 1;
