@@ -4,10 +4,9 @@
  * covered by its own server in model-error.test.ts), in the light and the dark theme, and at phone
  * width with the sidebar drawer open.
  */
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { axeViolations, describeViolations, type AxeViolation } from "./support/axe";
-import { launchBrowser } from "./support/browser";
+import { useChatSuite } from "./support/chat-suite";
 import { ChatPage, UI_TIMEOUT } from "./support/chat-page";
 
 /**
@@ -24,32 +23,13 @@ function withoutKnown(violations: AxeViolation[]): AxeViolation[] {
 }
 
 describe("accessibility (axe-core, WCAG 2.1 A/AA)", () => {
-  const baseUrl = inject("baseUrl");
-  let browser: Browser;
-  const open: ChatPage[] = [];
+  const { baseUrl, openChat } = useChatSuite();
   let conversationPath = "";
-
-  async function openChat(pathname = "/", viewport?: { width: number; height: number }): Promise<ChatPage> {
-    const chat = await ChatPage.open(browser, baseUrl, viewport);
-    open.push(chat);
-    if (pathname !== "/") await chat.goto(pathname);
-    return chat;
-  }
 
   async function expectNoViolations(chat: ChatPage, skipRules: string[] = []): Promise<void> {
     const violations = withoutKnown(await axeViolations(chat.page, skipRules));
     expect(violations, describeViolations(violations)).toEqual([]);
   }
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((chat) => chat.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
 
   it("the empty chat with its example prompts", async () => {
     await expectNoViolations(await openChat());

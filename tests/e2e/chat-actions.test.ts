@@ -3,19 +3,15 @@
  * regenerate, edit-and-resend, JSON import of an export, and the theme switch. Each test starts a
  * fresh browser context and its own conversation, with short answers to stay quick.
  */
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser } from "./support/browser";
+import { describe, expect, it } from "vitest";
+import { useChatSuite } from "./support/chat-suite";
 import { ChatPage, fetchConversation, fetchExport, UI_TIMEOUT } from "./support/chat-page";
 
 describe("chat actions (production build, tiny model)", () => {
-  const baseUrl = inject("baseUrl");
-  let browser: Browser;
-  const open: ChatPage[] = [];
+  const { baseUrl, openChat } = useChatSuite();
 
   async function newChat(maxNewTokens = "8"): Promise<ChatPage> {
-    const chat = await ChatPage.open(browser, baseUrl);
-    open.push(chat);
+    const chat = await openChat();
     await chat.setParam("Max new tokens", maxNewTokens);
     return chat;
   }
@@ -25,16 +21,6 @@ describe("chat actions (production build, tiny model)", () => {
     expect(status).toBe(200);
     return body!.messages;
   }
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((chat) => chat.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
 
   it("Enter sends and Shift+Enter adds a new line", async () => {
     const chat = await newChat();
@@ -122,8 +108,7 @@ describe("chat actions (production build, tiny model)", () => {
   });
 
   it("the theme switch changes the page's theme and remembers it after a reload", async () => {
-    const chat = await ChatPage.open(browser, baseUrl);
-    open.push(chat);
+    const chat = await openChat();
     const isDark = () => chat.page.evaluate(() => document.documentElement.classList.contains("dark"));
     const initial = await isDark();
     const background = () => chat.page.evaluate(() => getComputedStyle(document.querySelector("main")!.parentElement!).backgroundColor);

@@ -5,28 +5,18 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ROOT } from "./support/app-server";
-import { launchBrowser } from "./support/browser";
-import { ChatPage, fetchConversation, parseCaption, UI_TIMEOUT } from "./support/chat-page";
+import { useChatSuite } from "./support/chat-suite";
+import { fetchConversation, parseCaption, UI_TIMEOUT } from "./support/chat-page";
 
 const QUESTION = "Tell me about lighthouses on rocky coasts.";
 const XSS = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
 
 describe("chat UI (production build, tiny model)", () => {
-  const baseUrl = inject("baseUrl");
-  let browser: Browser;
-  const open: ChatPage[] = [];
+  const { baseUrl, openChat } = useChatSuite();
   let conversationId = "";
   let title = "";
-
-  async function openChat(pathname = "/", viewport?: { width: number; height: number }): Promise<ChatPage> {
-    const chat = await ChatPage.open(browser, baseUrl, viewport);
-    open.push(chat);
-    if (pathname !== "/") await chat.goto(pathname);
-    return chat;
-  }
 
   async function savedConversation() {
     expect(conversationId, "the first test creates the conversation").not.toBe("");
@@ -34,16 +24,6 @@ describe("chat UI (production build, tiny model)", () => {
     expect(status).toBe(200);
     return body!;
   }
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((chat) => chat.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
 
   it("streams the answer token by token with a live tok/s caption, then saves both messages", async () => {
     const chat = await openChat();
