@@ -10,10 +10,10 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { CONVERTER_VERSION, MANIFEST_FILE, type BitNetManifest } from "@/server/model/manifest";
-import { loadOnnxRunner } from "@/server/model/onnx-runner";
-import { writeModelFiles } from "@/server/model/onnx/write-model";
-import type { EmbeddingBits } from "@/server/model/onnx/bitnet-graph";
+import { CONVERTER_VERSION, MANIFEST_FILE, type BitNetManifest } from "@/server/checkpoint/onnx-manifest";
+import { loadOnnxRunner } from "@/server/runtime/onnx-runner";
+import { writeModelFiles } from "@/server/convert/onnx/write-model";
+import type { EmbeddingBits } from "@/server/convert/onnx/bitnet-graph";
 import { SHAPE_2B, syntheticSource } from "./synthetic-weights";
 
 const { values } = parseArgs({

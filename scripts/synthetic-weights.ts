@@ -2,8 +2,8 @@
  * Random BitNet weights of any shape, generated layer by layer (never all at once), for kernel
  * benchmarks that do not need a checkpoint on disk: speed does not depend on the weight values.
  */
-import { SHAPES, type BitNetConfig, type ModelShape } from "@/server/model/config";
-import type { LayerWeightsLike, LinearWeights, WeightSource } from "@/server/model/onnx/bitnet-graph";
+import { SHAPES, type BitNetConfig, type ModelShape } from "@/server/checkpoint/config";
+import type { LayerWeightsLike, LinearWeights, WeightSource } from "@/server/convert/onnx/bitnet-graph";
 
 /** The benchmark shapes are the generator's shapes: one definition of "the 2B shape". */
 export type SyntheticShape = ModelShape;

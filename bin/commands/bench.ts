@@ -6,7 +6,7 @@
  * then times decode steps. Conversion (first use of a hub checkpoint) is not part of load_s.
  */
 import { parseArgs } from "node:util";
-import type { ModelRunner } from "@/server/model/runner-types";
+import type { ModelRunner } from "@/server/runtime/runner-types";
 import type { GenerationStats } from "@/lib/schemas/stats";
 
 const HELP = `Usage: bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N] [--runs 1]
@@ -39,7 +39,7 @@ export async function run(argv: string[]): Promise<void> {
   const runs = positiveInt("runs", values.runs);
   const threads = values.threads === undefined ? undefined : positiveInt("threads", values.threads);
 
-  const { ensureConverted } = await import("@/server/model/convert");
+  const { ensureConverted } = await import("@/server/convert/convert");
   const { loadEngine } = await import("@/server/engine/engine");
   const dir = await ensureConverted(values.model);
   const loadStart = performance.now();

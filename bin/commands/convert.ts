@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import path from "node:path";
-import { convertCheckpoint, DEFAULT_BLOCK_SIZE, DEFAULT_EMBEDDING_BITS, defaultCacheRoot } from "@/server/model/convert";
+import { convertCheckpoint, DEFAULT_BLOCK_SIZE, DEFAULT_EMBEDDING_BITS, defaultCacheRoot } from "@/server/convert/convert";
 import { parseEmbeddingBits } from "./embedding-bits";
 
 const HELP = `Usage: bitnet convert --model DIR [--out DIR] [--embedding-bits 4|8|16]

@@ -1,4 +1,4 @@
-import type { EmbeddingBits } from "@/server/model/onnx/bitnet-graph";
+import type { EmbeddingBits } from "@/server/convert/onnx/bitnet-graph";
 
 /** Parses `--embedding-bits`; undefined means the converter's default. */
 export function parseEmbeddingBits(value: string | undefined): EmbeddingBits | undefined {

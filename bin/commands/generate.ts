@@ -82,7 +82,7 @@ export async function run(argv: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
-  const { ensureConverted } = await import("@/server/model/convert");
+  const { ensureConverted } = await import("@/server/convert/convert");
   const { loadEngine } = await import("@/server/engine/engine");
   const dir = await ensureConverted(args.model);
   const { engine, dispose } = await loadEngine(dir, { threads: args.threads });

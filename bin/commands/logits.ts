@@ -4,8 +4,8 @@
  * DIR may be a converted folder or a hub-format checkpoint (converted into the cache on first use).
  */
 import { parseArgs } from "node:util";
-import { ensureConverted } from "@/server/model/convert";
-import { loadOnnxRunner } from "@/server/model/onnx-runner";
+import { ensureConverted } from "@/server/convert/convert";
+import { loadOnnxRunner } from "@/server/runtime/onnx-runner";
 import { parseEmbeddingBits } from "./embedding-bits";
 
 const HELP = `Usage: bitnet logits --model DIR --ids 1,2,3 [--all] [--embedding-bits 4|8|16]`;

@@ -3,11 +3,11 @@
  * (BITNET_CACHE), with a progress bar on stderr, and prints the snapshot folder on stdout.
  */
 import { parseArgs } from "node:util";
-import { downloadSnapshot } from "@/server/model/hub/download-snapshot";
-import { DEFAULT_REPO, hubConfigFromEnv, isRepoId } from "@/server/model/hub/hub-config";
-import { HubError } from "@/server/model/hub/hub-error";
-import { formatBytes, formatProgressLine } from "@/server/model/hub/format-progress";
-import type { DownloadProgress } from "@/server/model/hub/download-progress";
+import { downloadSnapshot } from "@/server/hub/download-snapshot";
+import { DEFAULT_REPO, hubConfigFromEnv, isRepoId } from "@/server/hub/hub-config";
+import { HubError } from "@/server/hub/hub-error";
+import { formatBytes, formatProgressLine } from "@/server/hub/format-progress";
+import type { DownloadProgress } from "@/server/hub/download-progress";
 
 const HELP = `Usage: bitnet pull [REPO] [--revision R] [--cache DIR]
 

@@ -3,7 +3,7 @@
  * writes a random-weight checkpoint in the exact hub format (for tests and benchmarks).
  */
 import { parseArgs } from "node:util";
-import { SHAPES, type LinearClass, type ShapeName } from "@/server/model/config";
+import { SHAPES, type LinearClass, type ShapeName } from "@/server/checkpoint/config";
 
 const HELP = `Usage: bitnet tiny --out DIR [options]
 
@@ -55,7 +55,7 @@ export async function run(argv: string[]): Promise<void> {
     return;
   }
   // Loaded after argument parsing so `--help` and usage errors stay instant.
-  const { generateTinyCheckpoint } = await import("@/server/model/tiny-checkpoint");
+  const { generateTinyCheckpoint } = await import("@/server/demo/tiny-checkpoint");
   const started = performance.now();
   let lastReport = 0;
   // Ctrl-C stops between tensors so the generator can remove its temporary folder before exiting.

@@ -3,7 +3,7 @@
  * with KV-cache prefix reuse across jobs.
  */
 import type { PreTrainedTokenizer } from "@huggingface/transformers";
-import type { ModelRunner } from "@/server/model/runner-types";
+import type { ModelRunner } from "@/server/runtime/runner-types";
 import { createChatTokenizer, type ChatTokenizer } from "./chat-prompt";
 import { fitContext } from "./context-fit";
 import { runGeneration } from "./generate";

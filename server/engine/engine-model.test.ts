@@ -4,9 +4,9 @@
  */
 import type { PreTrainedTokenizer } from "@huggingface/transformers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { loadTokenizer } from "@/server/model/load-tokenizer";
-import { createReferenceRunner } from "@/server/model/reference/reference-runner";
-import type { ModelRunner } from "@/server/model/runner-types";
+import { loadTokenizer } from "@/server/runtime/load-tokenizer";
+import { createReferenceRunner } from "@/server/reference/reference-runner";
+import type { ModelRunner } from "@/server/runtime/runner-types";
 import { createChatTokenizer, renderChat, type ChatTokenizer } from "./chat-prompt";
 import { createEngine } from "./create-engine";
 import { Detokenizer } from "./detokenizer";

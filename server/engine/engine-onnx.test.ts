@@ -3,7 +3,7 @@
  * pick exactly the tokens a full forward pass over prompt + answer would, and prefix reuse must not change them.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadOnnxRunner, type OnnxRunner } from "@/server/model/onnx-runner";
+import { loadOnnxRunner, type OnnxRunner } from "@/server/runtime/onnx-runner";
 import { createEngine } from "./create-engine";
 import { argmax } from "./sampler";
 import { fakeTokenizer } from "./testing/fake-model";

@@ -2,7 +2,7 @@
  * One generation job on the model runner: prefill (reusing the cached prefix), then decode one token at a
  * time, with streaming text, stop rules and measurements. Runs only while the scheduler grants the model.
  */
-import type { ModelRunner } from "@/server/model/runner-types";
+import type { ModelRunner } from "@/server/runtime/runner-types";
 import type { GenerationStats, StopReason } from "@/lib/schemas/stats";
 import { Detokenizer, type DecodeFn } from "./detokenizer";
 import type { PrefixCache } from "./prefix-cache";

@@ -2,9 +2,9 @@
  * Loads a converted model folder into a ready engine: tokenizer (transformers.js, from the folder's
  * tokenizer files) and the ONNX runner. The process-wide singleton lives in the model host (server/host).
  */
-import { loadTokenizer } from "@/server/model/load-tokenizer";
-import { loadOnnxRunner } from "@/server/model/onnx-runner";
-import type { ModelRunner } from "@/server/model/runner-types";
+import { loadTokenizer } from "@/server/runtime/load-tokenizer";
+import { loadOnnxRunner } from "@/server/runtime/onnx-runner";
+import type { ModelRunner } from "@/server/runtime/runner-types";
 import { createChatTokenizer, type ChatTokenizer } from "./chat-prompt";
 import { createEngine } from "./create-engine";
 import type { Engine } from "./types";

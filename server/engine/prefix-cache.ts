@@ -2,7 +2,7 @@
  * Which token ids the runner's KV cache holds, so the next job can keep the longest common prefix with its
  * prompt instead of recomputing it: in a multi-turn chat only the new turn is prefilled.
  */
-import type { ModelRunner } from "@/server/model/runner-types";
+import type { ModelRunner } from "@/server/runtime/runner-types";
 
 export class PrefixCache {
   private ids: number[] = [];

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import { EngineError, type Engine } from "@/server/engine/types";
-import { downloadSnapshot } from "@/server/model/hub/download-snapshot";
+import { downloadSnapshot } from "@/server/hub/download-snapshot";
 import { startFakeHub, type FakeHub } from "@/tests/support/fake-hub-server";
 import { makeHubSource } from "@/tests/support/hub-source";
 import { createModelHost, type TestableModelHost } from "./create-model-host";

@@ -4,7 +4,7 @@
  * Failures only ever change the status: nothing here throws into the server.
  */
 import { EngineError, type Engine } from "@/server/engine/types";
-import type { ModelHost } from "@/server/engine/host-types";
+import type { ModelHost } from "./model-host-types";
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import { acquireModel, PhaseError } from "./acquire-model";
 import { HostError, toStatusError } from "./host-error";

@@ -3,7 +3,7 @@
  * and without a real converter or engine.
  */
 import type { Engine } from "@/server/engine/types";
-import type { SnapshotRequest, SnapshotResult } from "@/server/model/hub/download-snapshot";
+import type { SnapshotRequest, SnapshotResult } from "@/server/hub/download-snapshot";
 
 export interface StepProgress {
   done: number;

@@ -2,7 +2,7 @@
  * The error shown in the model status: a code, what happened, and what to do. Hub errors carry their own
  * hint; failures of the converter or the engine get one that points at the retry / demo buttons.
  */
-import { HubError, errorCode, formatGb } from "@/server/model/hub/hub-error";
+import { HubError, errorCode, formatGb } from "@/server/hub/hub-error";
 
 export interface StatusError {
   code: string;

@@ -8,9 +8,9 @@
  * package throws; the server/ folder is the boundary instead.
  */
 import os from "node:os";
-import type { ModelHost } from "@/server/engine/host-types";
-import { downloadSnapshot } from "@/server/model/hub/download-snapshot";
-import { hubConfigFromEnv, type Env } from "@/server/model/hub/hub-config";
+import type { ModelHost } from "./model-host-types";
+import { downloadSnapshot } from "@/server/hub/download-snapshot";
+import { hubConfigFromEnv, type Env } from "@/server/hub/hub-config";
 import { createModelHost } from "./create-model-host";
 import type { HostConfig, HostDeps, StepProgress } from "./host-deps";
 
@@ -38,11 +38,11 @@ export function hostConfigFromEnv(env: Env = process.env): HostConfig {
 export const defaultHostDeps: HostDeps = {
   download: downloadSnapshot,
   async generateDemo(outDir) {
-    const { generateTinyCheckpoint } = await import("@/server/model/tiny-checkpoint");
+    const { generateTinyCheckpoint } = await import("@/server/demo/tiny-checkpoint");
     await generateTinyCheckpoint({ outDir, seed: DEMO_SEED, shape: "tiny" });
   },
   async convert(checkpointDir, cacheRoot, onProgress) {
-    const { ensureConverted } = await import("@/server/model/convert");
+    const { ensureConverted } = await import("@/server/convert/convert");
     return ensureConverted(checkpointDir, cacheRoot, { onProgress: (message) => onProgress(convertStep(message)) });
   },
   async load(modelDir, { threads, onProgress }) {

@@ -6,12 +6,12 @@
 import { existsSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DEFAULT_REPO, isRepoId } from "@/server/model/hub/hub-config";
+import { DEFAULT_REPO, isRepoId } from "@/server/hub/hub-config";
 import { HostError } from "./host-error";
 
-import { MANIFEST_FILE } from "@/server/model/manifest";
+import { MANIFEST_FILE } from "@/server/checkpoint/onnx-manifest";
 
-/** Written by the converter (server/model/convert.ts) into every converted model folder. */
+/** Written by the converter (server/convert/convert.ts) into every converted model folder. */
 export const CONVERTED_MANIFEST = MANIFEST_FILE;
 
 export type ModelSource =

@@ -3,7 +3,7 @@
  * loaded model and the same engine queue as the chat UI, and nothing is stored.
  */
 import { chatCompletionRequestSchema } from "@/lib/schemas/openai";
-import type { ModelHost } from "@/server/engine/host-types";
+import type { ModelHost } from "@/server/host/model-host-types";
 import { checkApiKey } from "./auth";
 import { newCompletionMeta } from "./chat-objects";
 import { collectCompletion } from "./complete";

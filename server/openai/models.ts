@@ -1,6 +1,6 @@
 /** `GET /v1/models` and `GET /v1/models/{id}`: the one model this server serves. */
 import type { Model } from "openai/resources/models";
-import type { ModelHost } from "@/server/engine/host-types";
+import type { ModelHost } from "@/server/host/model-host-types";
 import { checkApiKey } from "./auth";
 import { errorResponse, OpenAIApiError } from "./errors";
 

@@ -4,8 +4,8 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { generateTinyCheckpoint } from "@/server/model/tiny-checkpoint";
-import { ensureConverted } from "@/server/model/convert";
+import { generateTinyCheckpoint } from "@/server/demo/tiny-checkpoint";
+import { ensureConverted } from "@/server/convert/convert";
 
 export const TEST_MODELS_DIR = path.resolve(import.meta.dirname, "../../test-models");
 

@@ -7,10 +7,10 @@ import { cp, mkdtemp, open, readFile, rm, stat, truncate, writeFile } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openCheckpoint } from "@/server/model/checkpoint";
-import { CheckpointError } from "@/server/model/errors";
-import { createSafetensorsWriter, openSafetensors, type TensorSpec } from "@/server/model/safetensors";
-import { generateTinyCheckpoint } from "@/server/model/tiny-checkpoint";
+import { openCheckpoint } from "@/server/checkpoint/checkpoint";
+import { CheckpointError } from "@/server/checkpoint/errors";
+import { createSafetensorsWriter, openSafetensors, type TensorSpec } from "@/server/checkpoint/safetensors";
+import { generateTinyCheckpoint } from "@/server/demo/tiny-checkpoint";
 
 let root: string;
 let good: string;

@@ -3,7 +3,7 @@
  * template and a deterministic runner whose logits depend only on (previous token, position).
  * Real-model tests use the tiny checkpoint; these make stop reasons, the queue and abort easy to steer.
  */
-import type { ModelInfo, ModelRunner } from "@/server/model/runner-types";
+import type { ModelInfo, ModelRunner } from "@/server/runtime/runner-types";
 import type { ChatTokenizer } from "../chat-prompt";
 import type { ChatTurn } from "../types";
 

@@ -9,7 +9,7 @@ import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import { closeDatabase, getDatabase } from "@/server/db/client";
 import { tableCounts, tempDbFile } from "@/server/db/testing/temp-db";
 import { EngineError, type Engine } from "@/server/engine/types";
-import type { ModelHost } from "@/server/engine/host-types";
+import type { ModelHost } from "@/server/host/model-host-types";
 
 export const hostState: { engine: Engine | null; status: ModelStatusDto; actions: string[] } = {
   engine: null,

@@ -4,7 +4,7 @@
  */
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import type { GenerationStats } from "@/lib/schemas/stats";
-import type { ModelHost } from "@/server/engine/host-types";
+import type { ModelHost } from "@/server/host/model-host-types";
 import { EngineError, type Engine, type EngineEvent, type GenerateRequest } from "@/server/engine/types";
 
 export interface FakeEngineScript {

@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openCheckpoint } from "./checkpoint";
+import { openCheckpoint } from "@/server/checkpoint/checkpoint";
 import { createRng } from "./rng";
-import { openSafetensors } from "./safetensors";
+import { openSafetensors } from "@/server/checkpoint/safetensors";
 import { generateTinyCheckpoint } from "./tiny-checkpoint";
 
 let root: string;

@@ -3,8 +3,8 @@
  * for the ONNX graph and a real (slow) model for tests. Weights stay as read (ternary Int8, norms and
  * embedding as the exact bf16 values in float32); every computation is float64.
  */
-import { openCheckpoint, type LayerWeights } from "../checkpoint";
-import type { BitNetConfig } from "../config";
+import { openCheckpoint, type LayerWeights } from "@/server/checkpoint/checkpoint";
+import type { BitNetConfig } from "@/server/checkpoint/config";
 import { causalAttention } from "./attention";
 import { KvCache } from "./kv-cache";
 import { applyRope, bitLinear, relu2Mul, rmsNormRows, ropeInvFreq, type BitLinearOptions } from "./ops";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TernaryLinear } from "../checkpoint";
+import type { TernaryLinear } from "@/server/checkpoint/checkpoint";
 import { causalAttention } from "./attention";
 import { applyRope, bitLinear, kvHeadFor, quantizeActivation, relu2Mul, rmsNormRows, roundHalfToEven, ropeInvFreq, softmaxInPlace } from "./ops";
 

@@ -1,19 +1,19 @@
 /**
- * Parity of the converted ONNX model with the float64 reference forward pass (server/model/reference)
+ * Parity of the converted ONNX model with the float64 reference forward pass (server/reference)
  * on random tiny checkpoints of several shapes and both linear classes.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { generateTinyCheckpoint } from "./tiny-checkpoint";
+import { generateTinyCheckpoint } from "@/server/demo/tiny-checkpoint";
 import { convertCheckpoint } from "./convert";
-import { loadOnnxRunner } from "./onnx-runner";
-import { createReferenceModel, loadReferenceModel } from "./reference/reference-model";
-import { openCheckpoint, type LayerWeights } from "./checkpoint";
-import { readManifest } from "./manifest";
+import { loadOnnxRunner } from "@/server/runtime/onnx-runner";
+import { createReferenceModel, loadReferenceModel } from "@/server/reference/reference-model";
+import { openCheckpoint, type LayerWeights } from "@/server/checkpoint/checkpoint";
+import { readManifest } from "@/server/checkpoint/onnx-manifest";
 import { dequantizeBlocks, quantizeBlocks } from "./onnx/quantize";
-import type { LinearClass } from "./config";
+import type { LinearClass } from "@/server/checkpoint/config";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "bitnet-parity-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

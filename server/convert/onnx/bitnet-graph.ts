@@ -4,7 +4,7 @@
  * holds more than one layer's unpacked tensors (plus the embedding while it is quantized).
  * Graph inputs/outputs are documented in ../manifest.ts.
  */
-import type { BitNetConfig } from "../config";
+import type { BitNetConfig } from "@/server/checkpoint/config";
 import { DataType } from "./onnx-proto";
 import { GraphBuilder } from "./graph-builder";
 import { actQuant, addRmsNorm, matMulNBits, matMulNBitsNode, rmsNorm, sentinelLayout, splitLast } from "./ops";
@@ -29,7 +29,7 @@ export interface LayerWeightsLike {
   down: LinearWeights;
 }
 
-/** What the graph needs from a checkpoint (server/model/checkpoint.ts satisfies it). */
+/** What the graph needs from a checkpoint (server/checkpoint/checkpoint.ts satisfies it). */
 export interface WeightSource {
   config: BitNetConfig;
   readLayer(i: number): LayerWeightsLike | Promise<LayerWeightsLike>;

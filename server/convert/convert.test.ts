@@ -6,10 +6,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateTinyCheckpoint } from "./tiny-checkpoint";
+import { generateTinyCheckpoint } from "@/server/demo/tiny-checkpoint";
 import { convertCheckpoint, ensureConverted } from "./convert";
-import { MANIFEST_FILE, readManifest } from "./manifest";
-import { CheckpointError } from "./errors";
+import { MANIFEST_FILE, readManifest } from "@/server/checkpoint/onnx-manifest";
+import { CheckpointError } from "@/server/checkpoint/errors";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "bitnet-convert-"));
 const src = path.join(root, "src");

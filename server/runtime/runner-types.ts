@@ -1,5 +1,5 @@
 /**
- * The contract between the converted ONNX model (server/model) and the generation loop
+ * The contract between the converted ONNX model (server/convert, server/runtime) and the generation loop
  * (server/engine): a model runner owns one inference session and one KV cache.
  * Implemented by the ONNX runner (onnxruntime-node) and by the float64 reference (tests).
  */

@@ -7,8 +7,8 @@
 import path from "node:path";
 import ort from "onnxruntime-node";
 import type { ModelInfo, ModelRunner } from "./runner-types";
-import { readManifest, type BitNetManifest } from "./manifest";
-import { cacheNames } from "./onnx/attention";
+import { readManifest, type BitNetManifest } from "@/server/checkpoint/onnx-manifest";
+import { cacheNames } from "@/server/convert/onnx/attention";
 import { sessionOptions, type RunnerTuning } from "./session-options";
 
 export interface LoadOptions extends RunnerTuning {

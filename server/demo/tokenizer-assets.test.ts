@@ -4,7 +4,7 @@ import path from "node:path";
 import { AutoTokenizer, type PreTrainedTokenizer } from "@huggingface/transformers";
 import llama3 from "llama3-tokenizer-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadTokenizer } from "./load-tokenizer";
+import { loadTokenizer } from "@/server/runtime/load-tokenizer";
 import { llama3SpecialTokens, TOKENIZER_VOCAB_SIZE, writeTokenizerAssets } from "./tokenizer-assets";
 
 /** Text that exercises every branch of Llama 3's split regex and the byte-level fallback. */

@@ -8,11 +8,11 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, 
 import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
-import { openCheckpoint } from "./checkpoint";
-import { CONVERTER_VERSION, MANIFEST_FILE, readManifest, type BitNetManifest } from "./manifest";
+import { openCheckpoint } from "@/server/checkpoint/checkpoint";
+import { CONVERTER_VERSION, MANIFEST_FILE, readManifest, type BitNetManifest } from "@/server/checkpoint/onnx-manifest";
 import { writeModelFiles } from "./onnx/write-model";
 import type { EmbeddingBits, WeightSource } from "./onnx/bitnet-graph";
-import { hashSource, sameStamps, stampFiles } from "./source-fingerprint";
+import { hashSource, sameStamps, stampFiles } from "@/server/checkpoint/source-fingerprint";
 
 /** Measured fastest correct settings (docs/performance.md). */
 export const DEFAULT_EMBEDDING_BITS: EmbeddingBits = 4;

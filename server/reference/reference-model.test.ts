@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openCheckpoint, type LayerWeights, type TernaryLinear } from "../checkpoint";
-import { generateTinyCheckpoint } from "../tiny-checkpoint";
+import { openCheckpoint, type LayerWeights, type TernaryLinear } from "@/server/checkpoint/checkpoint";
+import { generateTinyCheckpoint } from "@/server/demo/tiny-checkpoint";
 import { loadReferenceModel, type ReferenceModel } from "./reference-model";
 import { createReferenceRunner } from "./reference-runner";
 

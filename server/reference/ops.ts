@@ -4,7 +4,7 @@
  * graph is checked against, so it must not share code or libraries with it.
  * Row-major throughout: a [rows, cols] matrix is a flat array, row r at [r*cols, (r+1)*cols).
  */
-import type { TernaryLinear } from "../checkpoint";
+import type { TernaryLinear } from "@/server/checkpoint/checkpoint";
 
 /** torch.round / np.round: ties go to the even neighbour (2.5 → 2, 3.5 → 4, -2.5 → -2). */
 export function roundHalfToEven(x: number): number {

@@ -7,13 +7,13 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { EMBEDDING, expectedTensors } from "./checkpoint-layout";
-import { configJsonFor, parseBitNetConfig, type ConfigOverrides, type LinearClass, type ShapeName } from "./config";
-import { float32ToBf16, float32ToBf16Bits } from "./bf16";
-import { CheckpointError } from "./errors";
+import { EMBEDDING, expectedTensors } from "@/server/checkpoint/checkpoint-layout";
+import { configJsonFor, parseBitNetConfig, type ConfigOverrides, type LinearClass, type ShapeName } from "@/server/checkpoint/config";
+import { float32ToBf16, float32ToBf16Bits } from "@/server/checkpoint/bf16";
+import { CheckpointError } from "@/server/checkpoint/errors";
 import { createRng, type Rng } from "./rng";
-import { createSafetensorsWriter, type TensorSpec } from "./safetensors";
-import { elementCount } from "./safetensors-header";
+import { createSafetensorsWriter, type TensorSpec } from "@/server/checkpoint/safetensors";
+import { elementCount } from "@/server/checkpoint/safetensors-header";
 import { writeTokenizerAssets } from "./tokenizer-assets";
 
 export interface TinyCheckpointOptions {

@@ -4,7 +4,7 @@
  * kept on `globalThis` so Next.js dev reloads do not load the model twice.
  */
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
-import type { Engine } from "./types";
+import type { Engine } from "@/server/engine/types";
 
 export interface ModelHost {
   status(): ModelStatusDto;

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { ModelInfo, ModelRunner } from "../runner-types";
+import type { ModelInfo, ModelRunner } from "@/server/runtime/runner-types";
 import type { KvCache } from "./kv-cache";
 import { loadReferenceModel, type ReferenceModel } from "./reference-model";
 
