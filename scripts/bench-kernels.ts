@@ -10,7 +10,9 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { CONVERTER_VERSION, MANIFEST_FILE, type BitNetManifest } from "@/server/checkpoint/onnx-manifest";
+import { MANIFEST_FILE } from "@/server/checkpoint/onnx-manifest";
+import { buildManifest } from "@/server/convert/build-manifest";
+import { CONVERTER_VERSION } from "@/server/convert/version";
 import { loadOnnxRunner } from "@/server/runtime/onnx-runner";
 import { writeModelFiles } from "@/server/convert/onnx/write-model";
 import type { EmbeddingBits } from "@/server/convert/onnx/bitnet-graph";
@@ -51,22 +53,7 @@ if (!existsSync(path.join(dir, MANIFEST_FILE))) {
   const source = syntheticSource(shape);
   const info = await writeModelFiles(dir, source, opts, CONVERTER_VERSION);
   const c = source.config;
-  const manifest: BitNetManifest = {
-    converterVersion: CONVERTER_VERSION,
-    source: { dir: "synthetic", sha256: "synthetic", files: [] },
-    ...opts,
-    embeddingBlockSize: info.embeddingBlockSize,
-    numLayers: c.numLayers,
-    hiddenSize: c.hiddenSize,
-    numHeads: c.numHeads,
-    numKvHeads: c.numKvHeads,
-    headDim: c.headDim,
-    vocabSize: c.vocabSize,
-    maxPositions: c.maxPositions,
-    bosTokenId: c.bosTokenId,
-    eosTokenIds: c.eosTokenIds,
-    createdAt: new Date().toISOString(),
-  };
+  const manifest = buildManifest({ config: c, options: opts, info, source: { dir: "synthetic", sha256: "synthetic", files: [] }, eosTokenIds: c.eosTokenIds });
   writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));
   console.error(`built ${dir} in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${(info.bytes / 1e6).toFixed(0)} MB`);
 }

@@ -1,17 +1,19 @@
 /**
  * `bitnet-manifest.json`: what a converted model folder contains and the contract of its graph.
+ * The converter writes it, the runtime reads it; neither imports the other, so the graph's input and
+ * output names travel here (`graph`), not as shared code.
  *
  * Graph inputs (S = new tokens this call, L = positions already cached, rep = heads / kv heads):
- * - `input_ids` int64 [1, S]; `position_ids` int64 [1, S] = L .. L+S-1
- * - `causal_mask` float32 [rep*S, S]: row r*S+i, column j is 0 when j ≤ i else -inf (among the new tokens;
- *   every new token sees all L cached positions)
- * - `num_logits_to_keep` int64 scalar: the LM head runs only on the last K positions
- * - `past_key.{layer}.{kvHead}`, `past_value.{layer}.{kvHead}` float32 [L, headDim]: the cached keys
- *   (after RoPE) and values of one kv head, fed as zero-copy views of the runner's buffers
+ * - `graph.inputIds` int64 [1, S]; `graph.positionIds` int64 [1, S] = L .. L+S-1
+ * - `graph.causalMask` float32 [rep*S, S]: row r*S+i, column j is 0 when j ≤ i else -inf (among the
+ *   new tokens; every new token sees all L cached positions)
+ * - `graph.numLogitsToKeep` int64 scalar: the LM head runs only on the last K positions
+ * - `graph.pastKey`, `graph.pastValue` (templates over {layer} and {head}) float32 [L, headDim]: the
+ *   cached keys (after RoPE) and values of one kv head, fed as zero-copy views of the runner's buffers
  * Graph outputs:
- * - `logits` float32 [1, K, vocab]
- * - `new_key.{layer}`, `new_value.{layer}` float32 [1, S, kvHeads*headDim]: the S new rows, which the
- *   runner writes into its cache buffers.
+ * - `graph.logits` float32 [1, K, vocab]
+ * - `graph.newKey`, `graph.newValue` (templates over {layer}) float32 [1, S, kvHeads*headDim]: the S
+ *   new rows, which the runner writes into its cache buffers.
  *
  * Why not GroupQueryAttention's shared past/present buffer: onnxruntime-node copies every fetched
  * output (preallocated or not) into a new JS ArrayBuffer after each run, so a present KV output the
@@ -23,8 +25,26 @@ import path from "node:path";
 import { z } from "zod";
 
 export const MANIFEST_FILE = "bitnet-manifest.json";
-/** Bump whenever the graph or weight layout changes: cached conversions are then redone. */
-export const CONVERTER_VERSION = "1";
+
+/** Names of the graph's inputs and outputs; per-layer names are templates over `{layer}` / `{head}`. */
+export const graphNamesSchema = z.object({
+  inputIds: z.string(),
+  positionIds: z.string(),
+  causalMask: z.string(),
+  numLogitsToKeep: z.string(),
+  pastKey: z.string(),
+  pastValue: z.string(),
+  logits: z.string(),
+  newKey: z.string(),
+  newValue: z.string(),
+});
+
+export type GraphNames = z.infer<typeof graphNamesSchema>;
+
+/** Fills a name template: `past_key.{layer}.{head}` with { layer: 3, head: 0 } → `past_key.3.0`. */
+export function graphName(template: string, slots: { layer: number; head?: number }): string {
+  return template.replaceAll("{layer}", String(slots.layer)).replaceAll("{head}", String(slots.head ?? 0));
+}
 
 export const manifestSchema = z.object({
   converterVersion: z.string(),
@@ -48,12 +68,39 @@ export const manifestSchema = z.object({
   maxPositions: z.number(),
   bosTokenId: z.number(),
   eosTokenIds: z.array(z.number()),
+  graph: graphNamesSchema,
   createdAt: z.string(),
 });
 
 export type BitNetManifest = z.infer<typeof manifestSchema>;
 
+/**
+ * Converter version 1 wrote no `graph` field; its graph used these fixed names. Kept so folders
+ * converted by it (and passed directly, outside the convert-once cache) still load.
+ */
+const VERSION_1_GRAPH_NAMES: GraphNames = {
+  inputIds: "input_ids",
+  positionIds: "position_ids",
+  causalMask: "causal_mask",
+  numLogitsToKeep: "num_logits_to_keep",
+  pastKey: "past_key.{layer}.{head}",
+  pastValue: "past_value.{layer}.{head}",
+  logits: "logits",
+  newKey: "new_key.{layer}",
+  newValue: "new_value.{layer}",
+};
+
+function withVersion1Names(json: unknown): unknown {
+  const m = json as { converterVersion?: unknown; graph?: unknown } | null;
+  return m && typeof m === "object" && m.converterVersion === "1" && m.graph === undefined ? { ...m, graph: VERSION_1_GRAPH_NAMES } : json;
+}
+
 export function readManifest(dir: string): BitNetManifest {
   const file = path.join(dir, MANIFEST_FILE);
-  return manifestSchema.parse(JSON.parse(readFileSync(file, "utf8")));
+  const parsed = manifestSchema.safeParse(withVersion1Names(JSON.parse(readFileSync(file, "utf8"))));
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => i.path.join(".") || "(root)").join(", ");
+    throw new Error(`${file} was written by another converter version (fields: ${fields}); convert the checkpoint again with \`bitnet convert\`.`);
+  }
+  return parsed.data;
 }

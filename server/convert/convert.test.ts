@@ -2,13 +2,14 @@
  * The convert-once cache and atomic output: a second ensureConverted reuses the folder, a changed
  * source reconverts, a converted folder is used as is, and a failing conversion leaves nothing behind.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateTinyCheckpoint } from "@/server/demo/tiny-checkpoint";
 import { convertCheckpoint, ensureConverted } from "./convert";
-import { MANIFEST_FILE, readManifest } from "@/server/checkpoint/onnx-manifest";
+import ort from "onnxruntime-node";
+import { graphName, MANIFEST_FILE, readManifest } from "@/server/checkpoint/onnx-manifest";
 import { CheckpointError } from "@/server/checkpoint/errors";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "bitnet-convert-"));
@@ -30,6 +31,31 @@ describe("convertCheckpoint / ensureConverted", () => {
     expect(m.source.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(result.bytes).toBe(statSync(path.join(out, "model.onnx")).size + statSync(path.join(out, "model.onnx.data")).size);
     expect(readdirSync(root).filter((n) => n.includes(".tmp-"))).toEqual([]);
+
+    // The manifest's graph names are exactly the graph's inputs and outputs (the runtime feeds by them).
+    const g = m.graph;
+    const perLayer = (template: string, heads: number) =>
+      Array.from({ length: m.numLayers }, (_, layer) => Array.from({ length: heads }, (_, head) => graphName(template, { layer, head }))).flat();
+    const session = await ort.InferenceSession.create(path.join(out, "model.onnx"));
+    try {
+      expect([...session.inputNames].sort()).toEqual(
+        [g.inputIds, g.positionIds, g.causalMask, g.numLogitsToKeep, ...perLayer(g.pastKey, m.numKvHeads), ...perLayer(g.pastValue, m.numKvHeads)].sort(),
+      );
+      expect([...session.outputNames].sort()).toEqual([g.logits, ...perLayer(g.newKey, 1), ...perLayer(g.newValue, 1)].sort());
+    } finally {
+      await session.release();
+    }
+  });
+
+  it("reads a version-1 manifest with its fixed names; says to reconvert when fields are missing", () => {
+    const dir = path.join(root, "old-manifest");
+    mkdirSync(dir);
+    const current = readManifest(path.join(root, "out"));
+    const { graph, ...old } = current;
+    writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...old, converterVersion: "1" }));
+    expect(readManifest(dir).graph).toEqual(graph);
+    writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...old, converterVersion: "7" }));
+    expect(() => readManifest(dir)).toThrow(/another converter version \(fields: graph\).*bitnet convert/);
   });
 
   it("converts once, then reuses the cache until the source changes", async () => {

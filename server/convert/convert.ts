@@ -9,8 +9,10 @@ import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { openCheckpoint } from "@/server/checkpoint/checkpoint";
-import { CONVERTER_VERSION, MANIFEST_FILE, readManifest, type BitNetManifest } from "@/server/checkpoint/onnx-manifest";
+import { MANIFEST_FILE, readManifest, type BitNetManifest } from "@/server/checkpoint/onnx-manifest";
 import { writeModelFiles } from "./onnx/write-model";
+import { buildManifest } from "./build-manifest";
+import { CONVERTER_VERSION } from "./version";
 import type { EmbeddingBits, WeightSource } from "./onnx/bitnet-graph";
 import { hashSource, sameStamps, stampFiles } from "@/server/checkpoint/source-fingerprint";
 
@@ -72,26 +74,13 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
     for (const name of COPIED_FILES) {
       if (existsSync(path.join(modelDir, name))) copyFileSync(path.join(modelDir, name), path.join(tmp, name));
     }
-    const manifest: BitNetManifest = {
-      converterVersion: CONVERTER_VERSION,
+    const manifest = buildManifest({
+      config,
+      options: { embeddingBits, blockSize, accuracyLevel, lmHeadAccuracyLevel, fuseProjections },
+      info,
       source: { dir: modelDir, sha256, files: stamps },
-      embeddingBits,
-      embeddingBlockSize: info.embeddingBlockSize,
-      blockSize,
-      accuracyLevel,
-      lmHeadAccuracyLevel,
-      fuseProjections,
-      numLayers: config.numLayers,
-      hiddenSize: config.hiddenSize,
-      numHeads: config.numHeads,
-      numKvHeads: config.numKvHeads,
-      headDim: config.headDim,
-      vocabSize: config.vocabSize,
-      maxPositions: config.maxPositions,
-      bosTokenId: config.bosTokenId,
       eosTokenIds: stopTokenIds(modelDir, config.eosTokenIds, config.vocabSize),
-      createdAt: new Date().toISOString(),
-    };
+    });
     writeFileSync(path.join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
     replaceDir(tmp, outDir);
     return { outDir, manifest, seconds: (performance.now() - started) / 1000, bytes: info.bytes };

@@ -1,14 +1,13 @@
 /**
- * ModelRunner over a converted model folder (graph contract in manifest.ts). The KV cache is one
- * Float32Array [maxPositions, headDim] per (layer, kv head, k|v): allocated once (zero pages are
+ * ModelRunner over a converted model folder (graph contract and input/output names: the manifest,
+ * server/checkpoint/onnx-manifest.ts). The KV cache is one Float32Array [maxPositions, headDim] per (layer, kv head, k|v): allocated once (zero pages are
  * only backed by memory when written), fed to the graph as zero-copy prefix views, and extended by
  * copying in just the new rows each call, so a decode step's cost does not grow with copying.
  */
 import path from "node:path";
 import ort from "onnxruntime-node";
 import type { ModelInfo, ModelRunner } from "./runner-types";
-import { readManifest, type BitNetManifest } from "@/server/checkpoint/onnx-manifest";
-import { cacheNames } from "@/server/convert/onnx/attention";
+import { graphName, readManifest, type BitNetManifest } from "@/server/checkpoint/onnx-manifest";
 import { sessionOptions, type RunnerTuning } from "./session-options";
 
 export interface LoadOptions extends RunnerTuning {
@@ -28,6 +27,11 @@ export class OnnxRunner implements ModelRunner {
   private keys: Float32Array[][];
   private values: Float32Array[][];
   private maskCache = new Map<number, ort.Tensor>();
+  /** Per-layer cache input/output names, expanded once from the manifest's templates. */
+  private pastKeyNames: string[][];
+  private pastValueNames: string[][];
+  private newKeyNames: string[];
+  private newValueNames: string[];
 
   constructor(
     private session: ort.InferenceSession,
@@ -45,6 +49,12 @@ export class OnnxRunner implements ModelRunner {
     const alloc = () => Array.from({ length: m.numLayers }, () => Array.from({ length: m.numKvHeads }, () => new Float32Array(perHead)));
     this.keys = alloc();
     this.values = alloc();
+    const layers = Array.from({ length: m.numLayers }, (_, layer) => layer);
+    const perHeadNames = (template: string) => layers.map((layer) => Array.from({ length: m.numKvHeads }, (_, head) => graphName(template, { layer, head })));
+    this.pastKeyNames = perHeadNames(m.graph.pastKey);
+    this.pastValueNames = perHeadNames(m.graph.pastValue);
+    this.newKeyNames = layers.map((layer) => graphName(m.graph.newKey, { layer }));
+    this.newValueNames = layers.map((layer) => graphName(m.graph.newValue, { layer }));
   }
 
   get length(): number {
@@ -68,25 +78,26 @@ export class OnnxRunner implements ModelRunner {
       inputIds[i] = BigInt(id);
       positions[i] = BigInt(L + i);
     }
+    const names = this.m.graph;
     const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor("int64", inputIds, [1, S]),
-      position_ids: new ort.Tensor("int64", positions, [1, S]),
-      causal_mask: this.mask(S),
-      num_logits_to_keep: new ort.Tensor("int64", BigInt64Array.of(BigInt(keep)), []),
+      [names.inputIds]: new ort.Tensor("int64", inputIds, [1, S]),
+      [names.positionIds]: new ort.Tensor("int64", positions, [1, S]),
+      [names.causalMask]: this.mask(S),
+      [names.numLogitsToKeep]: new ort.Tensor("int64", BigInt64Array.of(BigInt(keep)), []),
     };
     for (let i = 0; i < numLayers; i++) {
       for (let h = 0; h < nKV; h++) {
-        feeds[cacheNames.pastKey(i, h)] = new ort.Tensor("float32", this.keys[i][h].subarray(0, L * D), [L, D]);
-        feeds[cacheNames.pastValue(i, h)] = new ort.Tensor("float32", this.values[i][h].subarray(0, L * D), [L, D]);
+        feeds[this.pastKeyNames[i][h]] = new ort.Tensor("float32", this.keys[i][h].subarray(0, L * D), [L, D]);
+        feeds[this.pastValueNames[i][h]] = new ort.Tensor("float32", this.values[i][h].subarray(0, L * D), [L, D]);
       }
     }
     const out = await this.session.run(feeds);
     for (let i = 0; i < numLayers; i++) {
-      scatterRows(out[cacheNames.newKey(i)].data as Float32Array, this.keys[i], L, S, nKV, D);
-      scatterRows(out[cacheNames.newValue(i)].data as Float32Array, this.values[i], L, S, nKV, D);
+      scatterRows(out[this.newKeyNames[i]].data as Float32Array, this.keys[i], L, S, nKV, D);
+      scatterRows(out[this.newValueNames[i]].data as Float32Array, this.values[i], L, S, nKV, D);
     }
     this.cached = L + S;
-    return out.logits.data as Float32Array;
+    return out[names.logits].data as Float32Array;
   }
 
   truncate(length: number): void {

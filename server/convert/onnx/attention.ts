@@ -1,12 +1,13 @@
 /**
- * Causal grouped-query attention over a KV cache that the caller owns (see manifest.ts for why
- * this is not ORT's GroupQueryAttention): RoPE (half-split) on the new q/k, new k/v returned as
+ * Causal grouped-query attention over a KV cache that the caller owns (see
+ * server/checkpoint/onnx-manifest.ts for why this is not ORT's GroupQueryAttention): RoPE (half-split) on the new q/k, new k/v returned as
  * graph outputs, past k/v read straight from per-(layer, kv head) inputs [L, D] that are zero-copy
  * views of the runner's buffers. Scores for past and new keys are computed separately, softmaxed
  * jointly, and applied separately, so nothing the size of the context is ever copied.
  */
 import { DataType } from "./onnx-proto";
 import { GraphBuilder, MS_DOMAIN } from "./graph-builder";
+import { cacheNames } from "./graph-names";
 
 export interface AttentionShape {
   numHeads: number;
@@ -24,14 +25,6 @@ export interface AttentionShared {
   /** int64 [2] = [L, S], to split joint probabilities into past and new parts. */
   splitPastNew: string;
 }
-
-/** Names of the per-layer cache inputs/outputs (the runner relies on these). */
-export const cacheNames = {
-  pastKey: (layer: number, head: number) => `past_key.${layer}.${head}`,
-  pastValue: (layer: number, head: number) => `past_value.${layer}.${head}`,
-  newKey: (layer: number) => `new_key.${layer}`,
-  newValue: (layer: number) => `new_value.${layer}`,
-};
 
 /** cos/sin tables [maxPositions, D/2] of RoPE angles pos * theta^(-2j/D), computed in float64. */
 export function ropeTables(maxPositions: number, headDim: number, theta: number): { cos: Float32Array; sin: Float32Array } {

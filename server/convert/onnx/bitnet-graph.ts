@@ -2,13 +2,14 @@
  * The BitNet b1.58 forward pass (docs/bitnet-format.md §3) as an ONNX graph. Weights are read one
  * layer at a time from a WeightSource and streamed to external data, so building the 2B graph never
  * holds more than one layer's unpacked tensors (plus the embedding while it is quantized).
- * Graph inputs/outputs are documented in ../manifest.ts.
+ * Graph inputs/outputs are documented in server/checkpoint/onnx-manifest.ts; their names in ./graph-names.ts.
  */
 import type { BitNetConfig } from "@/server/checkpoint/config";
 import { DataType } from "./onnx-proto";
 import { GraphBuilder } from "./graph-builder";
 import { actQuant, addRmsNorm, matMulNBits, matMulNBitsNode, rmsNorm, sentinelLayout, splitLast } from "./ops";
-import { attention, cacheNames, ropeTables, type AttentionShared } from "./attention";
+import { attention, ropeTables, type AttentionShared } from "./attention";
+import { cacheNames, GRAPH_NAMES } from "./graph-names";
 import { blockSizeFor, packTernary2Bit, quantizeBlocks, type TernaryMatrix } from "./quantize";
 
 export interface LinearWeights extends TernaryMatrix {
@@ -64,10 +65,10 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
   const { hiddenSize: H, numHeads: nH, numKvHeads: nKV, headDim: D, vocabSize: V, rmsNormEps: eps } = c;
   const mm = { accuracyLevel: opts.accuracyLevel };
 
-  const inputIds = g.input("input_ids", DataType.INT64, [1, "S"]);
-  const positionIds = g.input("position_ids", DataType.INT64, [1, "S"]);
-  const causalMask = g.input("causal_mask", DataType.FLOAT, ["RS", "S"]);
-  const keep = g.input("num_logits_to_keep", DataType.INT64, []);
+  const inputIds = g.input(GRAPH_NAMES.inputIds, DataType.INT64, [1, "S"]);
+  const positionIds = g.input(GRAPH_NAMES.positionIds, DataType.INT64, [1, "S"]);
+  const causalMask = g.input(GRAPH_NAMES.causalMask, DataType.FLOAT, ["RS", "S"]);
+  const keep = g.input(GRAPH_NAMES.numLogitsToKeep, DataType.INT64, []);
   for (let i = 0; i < c.numLayers; i++) {
     for (let h = 0; h < nKV; h++) {
       g.input(cacheNames.pastKey(i, h), DataType.FLOAT, ["L", D]);
@@ -175,9 +176,9 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
   const lastDelta = g.op("Slice", [pendingDelta!, starts, ends, axis1], "keep/delta");
   const finalNorm = await source.readFinalNorm();
   const [normed] = addRmsNorm(g, lastResidual, lastDelta, g.weight("norm.weight", DataType.FLOAT, [H], f32(finalNorm)), eps, "final_norm");
-  g.node("Identity", [lmHead(normed)], { name: "logits_out", outputs: ["logits"], exactOutputs: true });
+  g.node("Identity", [lmHead(normed)], { name: "logits_out", outputs: [GRAPH_NAMES.logits], exactOutputs: true });
 
-  g.output("logits", DataType.FLOAT, [1, "K", V]);
+  g.output(GRAPH_NAMES.logits, DataType.FLOAT, [1, "K", V]);
   for (let i = 0; i < c.numLayers; i++) {
     g.output(cacheNames.newKey(i), DataType.FLOAT, [1, "S", nKV * D]);
     g.output(cacheNames.newValue(i), DataType.FLOAT, [1, "S", nKV * D]);

@@ -1,0 +1,38 @@
+/** The manifest the converter writes next to model.onnx (schema: server/checkpoint/onnx-manifest.ts). */
+import type { BitNetConfig } from "@/server/checkpoint/config";
+import type { BitNetManifest } from "@/server/checkpoint/onnx-manifest";
+import type { GraphInfo, GraphOptions } from "./onnx/bitnet-graph";
+import { GRAPH_NAMES } from "./onnx/graph-names";
+import { CONVERTER_VERSION } from "./version";
+
+export interface ManifestInput {
+  config: BitNetConfig;
+  options: Pick<GraphOptions, "embeddingBits" | "blockSize" | "accuracyLevel" | "lmHeadAccuracyLevel" | "fuseProjections">;
+  info: GraphInfo;
+  source: BitNetManifest["source"];
+  eosTokenIds: number[];
+}
+
+export function buildManifest({ config, options, info, source, eosTokenIds }: ManifestInput): BitNetManifest {
+  return {
+    converterVersion: CONVERTER_VERSION,
+    source,
+    embeddingBits: options.embeddingBits,
+    embeddingBlockSize: info.embeddingBlockSize,
+    blockSize: options.blockSize,
+    accuracyLevel: options.accuracyLevel,
+    lmHeadAccuracyLevel: options.lmHeadAccuracyLevel,
+    fuseProjections: options.fuseProjections,
+    numLayers: config.numLayers,
+    hiddenSize: config.hiddenSize,
+    numHeads: config.numHeads,
+    numKvHeads: config.numKvHeads,
+    headDim: config.headDim,
+    vocabSize: config.vocabSize,
+    maxPositions: config.maxPositions,
+    bosTokenId: config.bosTokenId,
+    eosTokenIds,
+    graph: GRAPH_NAMES,
+    createdAt: new Date().toISOString(),
+  };
+}

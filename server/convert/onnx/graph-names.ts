@@ -1,0 +1,25 @@
+/**
+ * The names this converter gives the graph's inputs and outputs. They are written into the manifest
+ * (`graph`), which is how the runtime learns them; nothing outside server/convert imports this file.
+ */
+import { graphName, type GraphNames } from "@/server/checkpoint/onnx-manifest";
+
+export const GRAPH_NAMES: GraphNames = {
+  inputIds: "input_ids",
+  positionIds: "position_ids",
+  causalMask: "causal_mask",
+  numLogitsToKeep: "num_logits_to_keep",
+  pastKey: "past_key.{layer}.{head}",
+  pastValue: "past_value.{layer}.{head}",
+  logits: "logits",
+  newKey: "new_key.{layer}",
+  newValue: "new_value.{layer}",
+};
+
+/** Per-layer cache input/output names as the graph builder uses them. */
+export const cacheNames = {
+  pastKey: (layer: number, head: number) => graphName(GRAPH_NAMES.pastKey, { layer, head }),
+  pastValue: (layer: number, head: number) => graphName(GRAPH_NAMES.pastValue, { layer, head }),
+  newKey: (layer: number) => graphName(GRAPH_NAMES.newKey, { layer }),
+  newValue: (layer: number) => graphName(GRAPH_NAMES.newValue, { layer }),
+};
