@@ -197,3 +197,30 @@ export async function fetchExport(baseUrl: string, id: string, format: "md" | "j
   expect(response.status).toBe(200);
   return response.text();
 }
+
+/** Imports `data` (a conversation export) through the API and returns the new conversation's id. */
+export async function importViaApi(baseUrl: string, data: unknown): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/conversations/import`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(data),
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { conversation: { id: string } }).conversation.id;
+}
+
+/** A minimal conversation export with one question and the given answer. */
+export function exportWithAnswer(title: string, answer: string): object {
+  const now = new Date().toISOString();
+  return {
+    format: "bitnet-chat/conversation@1",
+    title,
+    createdAt: now,
+    updatedAt: now,
+    params: {},
+    messages: [
+      { role: "user", content: "Show me.", status: "complete", stats: null, createdAt: now },
+      { role: "assistant", content: answer, status: "complete", stats: null, createdAt: now },
+    ],
+  };
+}
