@@ -18,6 +18,7 @@ import type { Engine } from "@/server/engine/types";
 import { AnswerMeter } from "./answer-meter";
 import { isEngineError } from "@/server/engine/types";
 import { toSamplingParams } from "./history";
+import { toStatsDto } from "./to-dto";
 import { prepareTurn, saveAnswer, undoTurn, type PreparedTurn } from "./turn-writes";
 
 export interface SendMessageArgs {
@@ -80,7 +81,7 @@ async function* runTurn({ db, engine, signal }: SendMessageArgs, turn: PreparedT
         else if (event.type === "token") {
           meter.onToken(event.text);
           yield { event: "token", data: { text: event.text, id: event.id } };
-        } else final = { stats: event.stats, error: event.error };
+        } else final = { stats: toStatsDto(event.stats), error: event.error };
       }
     } catch (error) {
       if (!meter.started && !signal.aborted) {

@@ -1,5 +1,10 @@
-/** Database rows → the API's DTOs (lib/schemas/conversations.ts): ISO dates, null instead of undefined. */
+/**
+ * Database rows and engine results → the API's DTOs (lib/schemas/conversations.ts, stats.ts): ISO
+ * dates, null instead of undefined.
+ */
 import type { ConversationDto, ConversationSummaryDto, MessageDto } from "@/lib/schemas/conversations";
+import type { GenerationStats } from "@/lib/schemas/stats";
+import type { EngineStats } from "@/server/engine/types";
 import type { ConversationSummaryRow } from "@/server/db/conversations-repo";
 import type { ConversationRow, MessageRow } from "@/server/db/schema";
 
@@ -34,5 +39,19 @@ export function toConversationDto(row: ConversationRow, messages: MessageRow[]):
     ...toSummaryDto({ ...row, messageCount: messages.length }),
     params: row.params,
     messages: messages.map(toMessageDto),
+  };
+}
+
+/** Field by field, so what the engine measures reaches the wire (and the database) only by choice. */
+export function toStatsDto(stats: EngineStats): GenerationStats {
+  return {
+    promptTokens: stats.promptTokens,
+    completionTokens: stats.completionTokens,
+    cachedPromptTokens: stats.cachedPromptTokens,
+    ttftMs: stats.ttftMs,
+    prefillTokPerS: stats.prefillTokPerS,
+    decodeTokPerS: stats.decodeTokPerS,
+    totalMs: stats.totalMs,
+    stopReason: stats.stopReason,
   };
 }

@@ -4,11 +4,12 @@
  * end, so a failed conversion never leaves a half-written output. `ensureConverted` is the
  * convert-once cache: it reconverts only when the source checksum or the converter version changes.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { openCheckpoint } from "@/server/checkpoint/checkpoint";
+import { stopTokenIds } from "@/server/checkpoint/stop-token-ids";
 import { MANIFEST_FILE, readManifest, type BitNetManifest } from "@/server/checkpoint/onnx-manifest";
 import { writeModelFiles } from "./onnx/write-model";
 import { buildManifest } from "./build-manifest";
@@ -102,23 +103,6 @@ function replaceDir(tmp: string, outDir: string): void {
   } else {
     renameSync(tmp, outDir);
   }
-}
-
-/** config eos ids + generation_config eos ids + `<|eot_id|>` (ends a chat turn), within the vocabulary. */
-function stopTokenIds(modelDir: string, configEos: number[], vocabSize: number): number[] {
-  const ids = new Set(configEos);
-  const readJson = (name: string): Record<string, unknown> | undefined => {
-    const file = path.join(modelDir, name);
-    return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>) : undefined;
-  };
-  const gen = readJson("generation_config.json")?.eos_token_id;
-  for (const id of Array.isArray(gen) ? gen : gen === undefined ? [] : [gen]) if (typeof id === "number") ids.add(id);
-  const added = readJson("tokenizer.json")?.added_tokens;
-  if (Array.isArray(added)) {
-    const eot = added.find((t) => (t as { content?: string }).content === "<|eot_id|>") as { id?: number } | undefined;
-    if (typeof eot?.id === "number") ids.add(eot.id);
-  }
-  return [...ids].filter((id) => id < vocabSize).sort((a, b) => a - b);
 }
 
 export function defaultCacheRoot(): string {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openCheckpoint } from "@/server/checkpoint/checkpoint";
-import { createRng } from "./rng";
+import { createRng } from "@/lib/seeded-rng";
 import { openSafetensors } from "@/server/checkpoint/safetensors";
 import { generateTinyCheckpoint } from "./tiny-checkpoint";
 

@@ -11,7 +11,7 @@ import { EMBEDDING, expectedTensors } from "@/server/checkpoint/checkpoint-layou
 import { configJsonFor, parseBitNetConfig, type ConfigOverrides, type LinearClass, type ShapeName } from "@/server/checkpoint/config";
 import { float32ToBf16, float32ToBf16Bits } from "@/server/checkpoint/bf16";
 import { CheckpointError } from "@/server/checkpoint/errors";
-import { createRng, type Rng } from "./rng";
+import { createRng, type Rng } from "@/lib/seeded-rng";
 import { createSafetensorsWriter, type TensorSpec } from "@/server/checkpoint/safetensors";
 import { elementCount } from "@/server/checkpoint/safetensors-header";
 import { writeTokenizerAssets } from "./tokenizer-assets";

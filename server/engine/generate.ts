@@ -3,12 +3,11 @@
  * time, with streaming text, stop rules and measurements. Runs only while the scheduler grants the model.
  */
 import type { ModelRunner } from "@/server/runtime/runner-types";
-import type { GenerationStats, StopReason } from "@/lib/schemas/stats";
 import { Detokenizer, type DecodeFn } from "./detokenizer";
 import type { PrefixCache } from "./prefix-cache";
 import { Sampler } from "./sampler";
 import { StopStringMatcher } from "./stop-strings";
-import type { EngineEvent, SamplingParams } from "./types";
+import type { EngineEvent, EngineStats, EngineStopReason, SamplingParams } from "./types";
 
 export interface GenerationJob {
   promptIds: readonly number[];
@@ -48,7 +47,7 @@ export async function* runGeneration(ctx: GenerationContext, job: GenerationJob)
   const stops = new StopStringMatcher(job.stop);
   const one = [0];
 
-  let stopReason: StopReason | null = null;
+  let stopReason: EngineStopReason | null = null;
   let error: string | undefined;
   let completion = 0;
   let samples = 0;
@@ -120,7 +119,7 @@ export async function* runGeneration(ctx: GenerationContext, job: GenerationJob)
   if (pending) yield pending;
 
   const ended = performance.now();
-  const stats: GenerationStats = {
+  const stats: EngineStats = {
     promptTokens: prompt.length,
     completionTokens: completion,
     cachedPromptTokens: cached,

@@ -3,7 +3,7 @@
  * repetition penalty → temperature → top-k → top-p → draw (seeded). Temperature 0 is greedy argmax.
  * One Sampler per job: it owns the PRNG and the set of ids the repetition penalty applies to.
  */
-import { createPrng, type Prng } from "./prng";
+import { createRng, randomSeed, type Rng } from "@/lib/seeded-rng";
 import { TopKSelector } from "./top-k";
 
 export interface SamplerOptions {
@@ -23,7 +23,7 @@ export interface SamplerOptions {
 const NUCLEUS_PROBE = 256;
 
 export class Sampler {
-  private readonly prng: Prng;
+  private readonly prng: Rng;
   private readonly seenFlag: Uint8Array;
   private readonly seenIds: number[] = [];
   private readonly selector: TopKSelector;
@@ -36,7 +36,7 @@ export class Sampler {
     private readonly options: SamplerOptions,
     private readonly vocabSize: number,
   ) {
-    this.prng = createPrng(options.seed);
+    this.prng = createRng(options.seed ?? randomSeed());
     this.seenFlag = new Uint8Array(vocabSize);
     this.topK = options.topK > 0 && options.topK < vocabSize ? Math.floor(options.topK) : 0;
     this.selector = new TopKSelector(Math.max(this.topK, Math.min(NUCLEUS_PROBE, vocabSize)));

@@ -2,7 +2,6 @@
  * The engine's public interface: what the chat use cases and the OpenAI-compatible API call.
  * The engine knows nothing about HTTP or the database.
  */
-import type { GenerationStats } from "@/lib/schemas/stats";
 
 export interface ChatTurn {
   role: "system" | "user" | "assistant";
@@ -29,13 +28,30 @@ export interface GenerateRequest {
   stop?: string[];
 }
 
+/** Why a generation ended ("stop": a stop string matched; "context": the context window is full). */
+export type EngineStopReason = "eos" | "length" | "abort" | "context" | "error" | "stop";
+
+/** Measured by the engine for every job; the chat and OpenAI layers map it to their wire shapes. */
+export interface EngineStats {
+  promptTokens: number;
+  completionTokens: number;
+  /** Prompt tokens served from the KV cache of the previous job (not recomputed). */
+  cachedPromptTokens: number;
+  /** From the job's start (after queueing) to the first sampled token. */
+  ttftMs: number;
+  prefillTokPerS: number;
+  decodeTokPerS: number;
+  totalMs: number;
+  stopReason: EngineStopReason;
+}
+
 export type EngineEvent =
   | { type: "queued"; position: number }
   | { type: "start"; promptTokens: number; droppedTurns: number; cachedPromptTokens: number }
   | { type: "prefill"; done: number; total: number }
   | { type: "token"; text: string; id: number }
   /** Always the last event. A failure after start ends with stopReason "error" and `error` set; text so far is kept. */
-  | { type: "done"; stats: GenerationStats; error?: string };
+  | { type: "done"; stats: EngineStats; error?: string };
 
 export type EngineErrorCode =
   | "busy" // queue full: retry later

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { CompletionUsage } from "openai/resources/completions";
-import type { GenerationStats, StopReason } from "@/lib/schemas/stats";
+import type { EngineStats, EngineStopReason } from "@/server/engine/types";
 import { toTimings, toUsage, type Timings } from "./usage";
 
 export type FinishReason = "stop" | "length";
@@ -22,14 +22,14 @@ export function newCompletionMeta(model: string, now: Date = new Date()): Comple
 }
 
 /** Hitting the context window is, for the client, the same as hitting max_tokens: the text was cut. */
-export function toFinishReason(stopReason: StopReason): FinishReason {
+export function toFinishReason(stopReason: EngineStopReason): FinishReason {
   return stopReason === "length" || stopReason === "context" ? "length" : "stop";
 }
 
 export type ChatCompletionWithTimings = ChatCompletion & { timings: Timings };
 export type ChatCompletionChunkWithTimings = ChatCompletionChunk & { timings?: Timings };
 
-export function buildCompletion(meta: CompletionMeta, content: string, stats: GenerationStats): ChatCompletionWithTimings {
+export function buildCompletion(meta: CompletionMeta, content: string, stats: EngineStats): ChatCompletionWithTimings {
   return {
     id: meta.id,
     object: "chat.completion",
@@ -80,14 +80,14 @@ export class ChunkBuilder {
   }
 
   /** The last chunk with a choice: an empty delta and the finish reason, plus the timings. */
-  finish(stats: GenerationStats): ChatCompletionChunkWithTimings {
+  finish(stats: EngineStats): ChatCompletionChunkWithTimings {
     const chunk = this.chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: toFinishReason(stats.stopReason) }]);
     chunk.timings = toTimings(stats);
     return chunk;
   }
 
   /** Only with `include_usage`: no choices, the usage of the whole request. */
-  usage(stats: GenerationStats): ChatCompletionChunkWithTimings {
+  usage(stats: EngineStats): ChatCompletionChunkWithTimings {
     return this.chunk([], toUsage(stats));
   }
 }

@@ -3,7 +3,7 @@
  * `timings` mirrors llama.cpp's server field of the same name, so tools that read it there work here.
  */
 import type { CompletionUsage } from "openai/resources/completions";
-import type { GenerationStats } from "@/lib/schemas/stats";
+import type { EngineStats } from "@/server/engine/types";
 
 export interface Timings {
   /** Prompt tokens served from the KV cache (not recomputed). */
@@ -25,7 +25,7 @@ const round = (value: number, digits = 3): number => {
   return Number.isFinite(value) ? Math.round(value * scale) / scale : 0;
 };
 
-export function toUsage(stats: GenerationStats): CompletionUsage {
+export function toUsage(stats: EngineStats): CompletionUsage {
   return {
     prompt_tokens: stats.promptTokens,
     completion_tokens: stats.completionTokens,
@@ -34,7 +34,7 @@ export function toUsage(stats: GenerationStats): CompletionUsage {
   };
 }
 
-export function toTimings(stats: GenerationStats): Timings {
+export function toTimings(stats: EngineStats): Timings {
   const promptN = Math.max(0, stats.promptTokens - stats.cachedPromptTokens);
   const predictedMs = Math.max(0, stats.totalMs - stats.ttftMs);
   return {

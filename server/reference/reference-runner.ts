@@ -2,8 +2,7 @@
  * ModelRunner over the float64 reference model, straight from a hub-format checkpoint folder: lets engine
  * tests run a real (tiny) model without onnxruntime, with the same argument checks as the ONNX runner.
  */
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { stopTokenIds } from "@/server/checkpoint/stop-token-ids";
 import type { ModelInfo, ModelRunner } from "@/server/runtime/runner-types";
 import type { KvCache } from "./kv-cache";
 import { loadReferenceModel, type ReferenceModel } from "./reference-model";
@@ -64,30 +63,4 @@ class ReferenceRunner implements ModelRunner {
     this.disposed = true;
     this.cache = this.model.newCache(0);
   }
-}
-
-/**
- * The ids that end an answer, as the converter's manifest records them: config eos, generation_config eos,
- * and `<|eot_id|>` from the tokenizer files, within the vocabulary (the same rule as convert.ts, whose helper is private).
- */
-function stopTokenIds(dir: string, configEos: number[], vocabSize: number): number[] {
-  const ids = new Set(configEos);
-  const readJson = (name: string): Record<string, unknown> | undefined => {
-    const file = path.join(dir, name);
-    return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>) : undefined;
-  };
-  const gen = readJson("generation_config.json")?.eos_token_id;
-  for (const id of Array.isArray(gen) ? gen : gen === undefined ? [] : [gen]) if (typeof id === "number") ids.add(id);
-  // tokenizer_config.json lists the same added tokens as tokenizer.json in 1% of the bytes (parsing the
-  // 128k-entry tokenizer.json takes over a second).
-  const decoder = readJson("tokenizer_config.json")?.added_tokens_decoder as Record<string, { content?: string }> | undefined;
-  const fromConfig = Object.entries(decoder ?? {}).find(([, t]) => t.content === "<|eot_id|>")?.[0];
-  if (fromConfig !== undefined) {
-    ids.add(Number(fromConfig));
-  } else {
-    const added = readJson("tokenizer.json")?.added_tokens;
-    const eot = Array.isArray(added) ? (added.find((t) => (t as { content?: string }).content === "<|eot_id|>") as { id?: number } | undefined) : undefined;
-    if (typeof eot?.id === "number") ids.add(eot.id);
-  }
-  return [...ids].filter((id) => id < vocabSize).sort((a, b) => a - b);
 }

@@ -1,8 +1,9 @@
 /**
  * ModelRunner over a converted model folder (graph contract and input/output names: the manifest,
- * server/checkpoint/onnx-manifest.ts). The KV cache is one Float32Array [maxPositions, headDim] per (layer, kv head, k|v): allocated once (zero pages are
- * only backed by memory when written), fed to the graph as zero-copy prefix views, and extended by
- * copying in just the new rows each call, so a decode step's cost does not grow with copying.
+ * server/checkpoint/onnx-manifest.ts). The KV cache is one Float32Array [maxPositions, headDim] per
+ * (layer, kv head, k|v): allocated once (zero pages are only backed by memory when written), fed to
+ * the graph as zero-copy prefix views, and extended by copying in just the new rows each call, so a
+ * decode step's cost does not grow with copying.
  */
 import path from "node:path";
 import ort from "onnxruntime-node";

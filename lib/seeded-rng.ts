@@ -1,9 +1,12 @@
 /**
- * Seeded PRNG for reproducible test checkpoints: xoshiro128** (fast, 32-bit state words, good statistical
- * quality) seeded through splitmix32; normals by Box-Muller (one at a time) or Marsaglia's polar method (bulk).
- * Each tensor gets its own stream derived from (seed, tensor name), so its values do not depend on the order
- * tensors are generated in. Hand-written: a few lines, and the
- * npm PRNG packages either allocate per call or do not document their output as stable across versions.
+ * The project's one seeded PRNG: the sampler draws from it (same seed ⇒ same tokens) and the demo
+ * checkpoint generator fills tensors with it (same seed ⇒ same weights). Math.random cannot be seeded.
+ *
+ * xoshiro128** (fast, 32-bit state words, good statistical quality) seeded through splitmix32;
+ * normals by Box-Muller (one at a time) or Marsaglia's polar method (bulk). A named stream (e.g. a
+ * tensor's name) is derived from (seed, name), so a tensor's values do not depend on the order tensors
+ * are generated in. Hand-written: a few lines, and the npm PRNG packages either allocate per call or
+ * do not document their output as stable across versions.
  */
 
 export interface Rng {
@@ -35,6 +38,11 @@ function streamSeed(seed: number, stream: string): number {
   let h = 0x811c9dc5 ^ (seed >>> 0) ^ Math.floor(seed / 2 ** 32);
   for (let i = 0; i < stream.length; i++) h = Math.imul(h ^ stream.charCodeAt(i), 0x01000193);
   return h >>> 0;
+}
+
+/** A fresh random 32-bit seed, for callers that were given none. */
+export function randomSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]!;
 }
 
 export function createRng(seed: number, stream = ""): Rng {
