@@ -6,6 +6,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(argv
   pull: { summary: "download a checkpoint from the Hugging Face Hub into the cache", load: () => import("./commands/pull.ts") },
   tiny: { summary: "write a random-weight BitNet checkpoint in the hub format (tiny or 2b shape)", load: () => import("./commands/tiny.ts") },
   convert: { summary: "convert a hub-format checkpoint to an ONNX model folder (2-bit weights)", load: () => import("./commands/convert.ts") },
+  "export-gguf": { summary: "write a hub-format checkpoint as a llama.cpp GGUF file (TQ2_0)", load: () => import("./commands/export-gguf.ts") },
   logits: { summary: "print the logits of a token sequence as JSON", load: () => import("./commands/logits.ts") },
   generate: { summary: "generate a chat answer, streamed to stdout", load: () => import("./commands/generate.ts") },
   bench: { summary: "measure decode/prefill speed, load time and memory (one JSON line)", load: () => import("./commands/bench.ts") },

@@ -117,6 +117,12 @@ export function relu2Mul(g: Float64Array, u: Float64Array): Float64Array {
   return g;
 }
 
+/** silu(g) * u elementwise into g (llama.cpp's `bitnet` FFN, which does not read hidden_act). */
+export function siluMul(g: Float64Array, u: Float64Array): Float64Array {
+  for (let i = 0; i < g.length; i++) g[i] = (g[i] / (1 + Math.exp(-g[i]))) * u[i];
+  return g;
+}
+
 /** Numerically stable softmax of scores[0, n) in place; -Infinity entries get probability 0. */
 export function softmaxInPlace(scores: Float64Array, n = scores.length): void {
   let max = -Infinity;

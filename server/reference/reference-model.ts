@@ -7,7 +7,7 @@ import { openCheckpoint, type LayerWeights } from "@/server/checkpoint/checkpoin
 import type { BitNetConfig } from "@/server/checkpoint/config";
 import { causalAttention } from "./attention";
 import { KvCache } from "./kv-cache";
-import { applyRope, bitLinear, relu2Mul, rmsNormRows, ropeInvFreq, type BitLinearOptions } from "./ops";
+import { applyRope, bitLinear, relu2Mul, rmsNormRows, ropeInvFreq, siluMul, type BitLinearOptions } from "./ops";
 
 export interface ReferenceModel {
   readonly config: BitNetConfig;
@@ -24,14 +24,22 @@ export interface ReferenceModel {
   logits(hidden: Float64Array, row: number): Float64Array;
 }
 
-export async function loadReferenceModel(dir: string): Promise<ReferenceModel> {
+export interface ReferenceOptions {
+  /**
+   * The MLP activation: BitNet's relu² (default), or SiLU — what llama.cpp's `bitnet` graph computes, so an
+   * exported GGUF can be checked against the same network llama.cpp actually runs.
+   */
+  ffnActivation?: "relu2" | "silu";
+}
+
+export async function loadReferenceModel(dir: string, options: ReferenceOptions = {}): Promise<ReferenceModel> {
   const checkpoint = await openCheckpoint(dir);
   try {
     const layers: LayerWeights[] = [];
     for (let i = 0; i < checkpoint.config.numLayers; i++) layers.push(await checkpoint.readLayer(i));
     const embedding = await checkpoint.readEmbedding();
     const finalNorm = await checkpoint.readFinalNorm();
-    return createReferenceModel(checkpoint.config, layers, embedding, finalNorm);
+    return createReferenceModel(checkpoint.config, layers, embedding, finalNorm, options);
   } finally {
     await checkpoint.close();
   }
@@ -42,7 +50,9 @@ export function createReferenceModel(
   layers: LayerWeights[],
   embedding: Float32Array,
   finalNorm: Float32Array,
+  options: ReferenceOptions = {},
 ): ReferenceModel {
+  const activationMul = options.ffnActivation === "silu" ? siluMul : relu2Mul;
   const { hiddenSize: H, intermediateSize: I, numHeads: nH, numKvHeads: nKV, headDim: D, vocabSize: V, rmsNormEps: eps } = config;
   const invFreq = ropeInvFreq(D, config.ropeTheta);
   const linearOptions: BitLinearOptions = config.useRmsNorm ? { rmsNormEps: config.quantRmsNormEps } : {};
@@ -76,7 +86,7 @@ export function createReferenceModel(
     for (let i = 0; i < h.length; i++) h[i] += o[i];
 
     const x2 = norm(h, H, w.postAttentionNorm);
-    const m = relu2Mul(bitLinear(x2, w.gate, linearOptions), bitLinear(x2, w.up, linearOptions));
+    const m = activationMul(bitLinear(x2, w.gate, linearOptions), bitLinear(x2, w.up, linearOptions));
     const down = bitLinear(rmsNormRows(m, I, eps, w.ffnSubNorm), w.down, linearOptions);
     for (let i = 0; i < h.length; i++) h[i] += down[i];
   }
