@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SSE_HEADERS, SSE_HEARTBEAT, encodeSseEvent } from "./encode";
+import { SSE_HEADERS, SSE_HEARTBEAT, encodeSseData, encodeSseEvent } from "./encode";
 
 describe("encodeSseEvent", () => {
   it("frames one event as event line, one data line, blank line", () => {
@@ -12,8 +12,14 @@ describe("encodeSseEvent", () => {
     expect(JSON.parse(frame.split("\n")[1].slice("data: ".length))).toEqual({ text: "a\nb\r\nc" });
   });
 
-  it("refuses an event name that would break the framing", () => {
+  it("refuses an event name or a data line that would break the framing", () => {
     expect(() => encodeSseEvent("bad\nname", {})).toThrow();
+    expect(() => encodeSseData("two\nlines")).toThrow();
+  });
+
+  it("frames unnamed data lines (OpenAI's stream) the same way", () => {
+    expect(encodeSseData("[DONE]")).toBe("data: [DONE]\n\n");
+    expect(encodeSseEvent("x", { a: 1 })).toBe("event: x\n" + encodeSseData('{"a":1}'));
   });
 
   it("heartbeat is a comment and headers disable buffering", () => {

@@ -1,9 +1,18 @@
-/** Server-Sent Events framing for the chat stream (see lib/schemas/events.ts). */
+/**
+ * Server-Sent Events framing, the one encoder for both streams: `/api/chat` (named events, see
+ * lib/schemas/events.ts) and `/v1/chat/completions` (unnamed `data:` frames, as OpenAI sends them).
+ */
 
-/** `event: <name>\ndata: <json>\n\n`. JSON.stringify never emits a raw newline, so one data line suffices. */
+/** `data: <text>\n\n`. The text must be one line: JSON.stringify never emits a raw newline. */
+export function encodeSseData(text: string): string {
+  if (/[\r\n]/.test(text)) throw new Error("An SSE data line cannot contain line breaks");
+  return `data: ${text}\n\n`;
+}
+
+/** `event: <name>\ndata: <json>\n\n`. */
 export function encodeSseEvent(name: string, data: unknown): string {
   if (/[\r\n]/.test(name)) throw new Error("SSE event names cannot contain line breaks");
-  return `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+  return `event: ${name}\n${encodeSseData(JSON.stringify(data))}`;
 }
 
 /** A comment line: keeps proxies and the browser from timing out an idle stream; parsers ignore it. */

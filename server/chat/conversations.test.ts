@@ -43,9 +43,9 @@ describe("conversation use cases", () => {
 
     deleteConversation(t.db, { id: a });
     expect(listConversations(t.db, { q: "giraffes", limit: 50 })).toEqual([]);
-    expect(() => getConversation(t.db, { id: a })).toThrow(expect.objectContaining({ status: 404 }));
-    expect(() => deleteConversation(t.db, { id: a })).toThrow(expect.objectContaining({ status: 404 }));
-    expect(() => updateConversation(t.db, { id: a, title: "x" })).toThrow(expect.objectContaining({ status: 404 }));
+    expect(() => getConversation(t.db, { id: a })).toThrow(expect.objectContaining({ kind: "not_found" }));
+    expect(() => deleteConversation(t.db, { id: a })).toThrow(expect.objectContaining({ kind: "not_found" }));
+    expect(() => updateConversation(t.db, { id: a, title: "x" })).toThrow(expect.objectContaining({ kind: "not_found" }));
     checkFtsIntegrity(t);
   });
 

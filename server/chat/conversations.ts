@@ -1,11 +1,11 @@
 /** Conversation use cases behind `/api/conversations…`: list/search, read, create, update, delete. */
-import { notFound } from "@/lib/api/request-error";
 import type { ConversationDto, ConversationSummaryDto } from "@/lib/schemas/conversations";
 import { DEFAULT_GENERATION_PARAMS, type GenerationParams } from "@/lib/schemas/params";
 import * as conversationsRepo from "@/server/db/conversations-repo";
 import * as messagesRepo from "@/server/db/messages-repo";
 import { searchConversations } from "@/server/db/search-repo";
 import type { Db } from "@/server/db/types";
+import { conversationNotFound } from "./chat-error";
 import { newId } from "./ids";
 import { toConversationDto, toSummaryDto } from "./to-dto";
 
@@ -22,7 +22,7 @@ export function listConversations(db: Db, args: { q?: string; limit: number }): 
 
 export function getConversation(db: Db, args: { id: string }): ConversationDto {
   const row = conversationsRepo.getConversation(db, { id: args.id });
-  if (!row) throw notFound("Conversation", "id");
+  if (!row) throw conversationNotFound("id");
   return toConversationDto(row, messagesRepo.listMessages(db, { conversationId: row.id }));
 }
 
@@ -39,7 +39,7 @@ export function createConversation(db: Db, args: { title?: string; params?: Part
 export function updateConversation(db: Db, args: { id: string; title?: string; params?: Partial<GenerationParams> }): ConversationDto {
   return db.transaction((tx) => {
     const row = conversationsRepo.getConversation(tx, { id: args.id });
-    if (!row) throw notFound("Conversation", "id");
+    if (!row) throw conversationNotFound("id");
     const now = new Date();
     if (args.title !== undefined) conversationsRepo.renameConversation(tx, { id: args.id, title: args.title, updatedAt: now });
     if (args.params !== undefined) {
@@ -50,5 +50,5 @@ export function updateConversation(db: Db, args: { id: string; title?: string; p
 }
 
 export function deleteConversation(db: Db, args: { id: string }): void {
-  if (!conversationsRepo.deleteConversation(db, { id: args.id })) throw notFound("Conversation", "id");
+  if (!conversationsRepo.deleteConversation(db, { id: args.id })) throw conversationNotFound("id");
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { RequestError } from "@/lib/api/request-error";
+import { ChatError } from "./chat-error";
 import { chatRequestSchema, type ChatRequest } from "@/lib/schemas/chat";
 import { DEFAULT_GENERATION_PARAMS } from "@/lib/schemas/params";
 import * as conversationsRepo from "@/server/db/conversations-repo";
@@ -218,10 +218,10 @@ describe("sendMessage", () => {
 
   it("rejects unknown conversations and modes that need one, writing nothing", () => {
     const { engine } = createTestEngine();
-    expect(() => send(engine, { conversationId: "missing", content: "hi" })).toThrow(expect.objectContaining({ status: 404, field: "conversationId" }));
+    expect(() => send(engine, { conversationId: "missing", content: "hi" })).toThrow(expect.objectContaining({ kind: "not_found", field: "conversationId" }));
     const regenerate = () => send(engine, { content: "hi", mode: "regenerate" });
-    expect(regenerate).toThrow(RequestError);
-    expect(regenerate).toThrow(expect.objectContaining({ status: 400, field: "conversationId" }));
+    expect(regenerate).toThrow(ChatError);
+    expect(regenerate).toThrow(expect.objectContaining({ kind: "invalid", field: "conversationId" }));
     expect(tableCounts(t)).toEqual({ conversations: 0, messages: 0 });
   });
 });

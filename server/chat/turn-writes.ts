@@ -9,7 +9,6 @@
  *   rolled back, replaced rows restored, so a refused request leaves the database as it was.
  * - `saveAnswer`: the answer's text, status, stats.
  */
-import { RequestError, notFound } from "@/lib/api/request-error";
 import type { ParsedChatRequest } from "@/lib/schemas/chat";
 import type { MessageStatus } from "@/lib/schemas/conversations";
 import { DEFAULT_GENERATION_PARAMS, type GenerationParams } from "@/lib/schemas/params";
@@ -20,6 +19,7 @@ import type { MessageRow } from "@/server/db/schema";
 import type { Db } from "@/server/db/types";
 import type { ChatTurn } from "@/server/engine/types";
 import { autoTitle } from "./auto-title";
+import { ChatError, conversationNotFound } from "./chat-error";
 import { buildEngineMessages } from "./history";
 import { newId } from "./ids";
 
@@ -56,9 +56,9 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
   const { request, now } = args;
   return db.transaction((tx) => {
     let conversation = request.conversationId ? conversationsRepo.getConversation(tx, { id: request.conversationId }) : undefined;
-    if (request.conversationId && !conversation) throw notFound("Conversation", "conversationId");
+    if (request.conversationId && !conversation) throw conversationNotFound("conversationId");
     if (!conversation && request.mode !== "send") {
-      throw new RequestError(400, "invalid_request", `conversationId is required for mode "${request.mode}"`, "conversationId");
+      throw new ChatError("invalid", `conversationId is required for mode "${request.mode}"`, "conversationId");
     }
     const createdConversation = !conversation;
     const previous = conversation ? { title: conversation.title, params: conversation.params, updatedAt: conversation.updatedAt } : null;
@@ -73,7 +73,7 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
     const existing = messagesRepo.listMessages(tx, { conversationId });
     const userIndex = lastUserIndex(existing);
     if (request.mode !== "send" && userIndex < 0) {
-      throw new RequestError(409, "conflict", `Nothing to ${request.mode === "edit" ? "edit" : "regenerate"}: the conversation has no user message`, "mode");
+      throw new ChatError("conflict", `Nothing to ${request.mode === "edit" ? "edit" : "regenerate"}: the conversation has no user message`, "mode");
     }
 
     let history: MessageRow[];

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { RequestError } from "@/lib/api/request-error";
 import { readSseStream } from "@/lib/sse/parse";
+import { ChatError } from "@/server/chat/chat-error";
 import { EngineError } from "@/server/engine/types";
 import { errorResponse, withErrors } from "./json-response";
 import { readJsonBody } from "./read-json";
@@ -22,6 +23,16 @@ describe("errorResponse / withErrors", () => {
     expect(JSON.parse(text).error.code).toBe("internal");
     expect(log).toHaveBeenCalled();
     log.mockRestore();
+  });
+
+  it("maps the chat use cases' errors to 404 / 400 / 409, naming the field", async () => {
+    const missing = errorResponse(new ChatError("not_found", "Conversation not found", "conversationId"));
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: { code: "not_found", message: "Conversation not found", field: "conversationId" } });
+    expect(errorResponse(new ChatError("invalid", "conversationId is required", "conversationId")).status).toBe(400);
+    const conflict = errorResponse(new ChatError("conflict", "Nothing to edit", "mode"));
+    expect(conflict.status).toBe(409);
+    expect((await conflict.json()).error.code).toBe("conflict");
   });
 
   it("maps request and engine errors to their status", async () => {

@@ -1,4 +1,5 @@
-import { RequestError, apiErrorBody } from "@/lib/api/request-error";
+import { RequestError, apiErrorBody, type ApiErrorCode } from "@/lib/api/request-error";
+import { ChatError, type ChatErrorKind } from "@/server/chat/chat-error";
 import { isEngineError } from "@/server/engine/types";
 import type { EngineErrorCode } from "@/server/engine/types";
 
@@ -16,12 +17,23 @@ const ENGINE_STATUS: Record<EngineErrorCode, number> = {
   internal: 500,
 };
 
+const CHAT_STATUS: Record<ChatErrorKind, { status: number; code: ApiErrorCode }> = {
+  not_found: { status: 404, code: "not_found" },
+  invalid: { status: 400, code: "invalid_request" },
+  conflict: { status: 409, code: "conflict" },
+};
+
 /**
- * Every failure as the API's JSON error body. Unknown errors are logged here, server-side, and
- * answered with a generic message: a stack trace never reaches the client.
+ * Every failure as the API's JSON error body: the one place where use-case and engine errors get
+ * their HTTP status. Unknown errors are logged here, server-side, and answered with a generic
+ * message: a stack trace never reaches the client.
  */
 export function errorResponse(error: unknown): Response {
   if (error instanceof RequestError) return jsonResponse(error.toBody(), { status: error.status });
+  if (error instanceof ChatError) {
+    const { status, code } = CHAT_STATUS[error.kind];
+    return jsonResponse(apiErrorBody(code, error.message, error.field), { status });
+  }
   if (isEngineError(error)) {
     const status = ENGINE_STATUS[error.code] ?? 500;
     return jsonResponse(apiErrorBody(error.code, error.message), {

@@ -4,19 +4,15 @@
  * when asked for, then `data: [DONE]`. A failure after the start is reported in-stream the way OpenAI
  * does it (`data: {"error": {...}}`, which the official clients raise as an APIError).
  */
+import { encodeSseData } from "@/lib/sse/encode";
 import type { EngineEvent } from "@/server/engine/types";
 import { ChunkBuilder, type CompletionMeta } from "./chat-objects";
 import { OpenAIApiError } from "./errors";
 import { stopGeneration, type DoneEvent, type StartedGeneration } from "./start-generation";
 
-export const SSE_HEADERS = {
-  "Content-Type": "text/event-stream; charset=utf-8",
-  "Cache-Control": "no-cache, no-transform",
-  "X-Accel-Buffering": "no",
-};
-
-export function sseData(payload: unknown): string {
-  return `data: ${typeof payload === "string" ? payload : JSON.stringify(payload)}\n\n`;
+/** One OpenAI stream frame: a JSON object, or the literal `[DONE]`. */
+export function sseData(payload: object | "[DONE]"): string {
+  return encodeSseData(typeof payload === "string" ? payload : JSON.stringify(payload));
 }
 
 export interface ChunkStreamOptions {
