@@ -23,4 +23,19 @@ export interface ModelStatusDto {
   error: { code: string; message: string; hint: string } | null;
   /** Context size in tokens, once known. */
   contextLength: number | null;
+  /** With BITNET_WORKERS: the OpenAI-compatible inference workers and their state. */
+  workers?: WorkerStatusDto[];
+}
+
+export interface WorkerStatusDto {
+  /** Base URL (credentials removed). */
+  url: string;
+  state: "checking" | "up" | "down";
+  model: string | null;
+  /** Answers this server has sent to it and not yet finished. */
+  inFlight: number;
+  /** Answers it has finished for this server since start. */
+  served: number;
+  /** Why it is down. */
+  error: string | null;
 }

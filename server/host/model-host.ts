@@ -11,7 +11,9 @@ import os from "node:os";
 import type { ModelHost } from "./model-host-types";
 import { downloadSnapshot } from "@/server/hub/download-snapshot";
 import { hubConfigFromEnv, type Env } from "@/server/hub/hub-config";
+import { parseWorkers, type WorkerEndpoint } from "@/server/workers/worker-config";
 import { createModelHost } from "./create-model-host";
+import { withWorkers } from "./with-workers";
 import type { HostConfig, HostDeps, StepProgress } from "./host-deps";
 
 /** The demo's random weights are fixed so every machine shows the same (nonsense) model. */
@@ -65,6 +67,26 @@ function convertStep(message: string): StepProgress {
 const globalForHost = globalThis as typeof globalThis & { __bitnetModelHost?: ModelHost };
 
 export function getModelHost(): ModelHost {
-  globalForHost.__bitnetModelHost ??= createModelHost(defaultHostDeps, hostConfigFromEnv());
+  globalForHost.__bitnetModelHost ??= createConfiguredHost();
   return globalForHost.__bitnetModelHost;
+}
+
+/**
+ * The local model host, wrapped in the worker pool when BITNET_WORKERS is set or there is no local
+ * model (BITNET_MODEL=none: UI + database, generation only through workers or the demo).
+ */
+export function createConfiguredHost(env: Env = process.env): ModelHost {
+  const config = hostConfigFromEnv(env);
+  const localModel = config.model?.trim().toLowerCase() !== "none";
+  let endpoints: WorkerEndpoint[] = [];
+  let configError: string | undefined;
+  try {
+    endpoints = parseWorkers(env.BITNET_WORKERS);
+  } catch (error) {
+    configError = error instanceof Error ? error.message : String(error);
+    console.error(`[model] ${configError}`);
+  }
+  const local = createModelHost(defaultHostDeps, localModel ? config : { ...config, model: "demo" });
+  if (localModel && endpoints.length === 0 && !configError) return local;
+  return withWorkers(local, { endpoints, localModel, configError });
 }

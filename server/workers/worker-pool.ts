@@ -1,0 +1,244 @@
+/**
+ * A pool of OpenAI-compatible inference workers (and, optionally, the local model) behind the one
+ * `Engine` interface the chat layer and the `/v1` API already use.
+ *
+ * Routing: each answer goes to the candidate with the fewest answers in flight (ties rotate), so two
+ * answers at once land on two workers. Health: every worker's `/models` is polled; one that fails is
+ * taken out of rotation and put back when it answers again. A worker that cannot take a request (down,
+ * refused, busy) before the first token is skipped for the next candidate; one that dies mid-answer ends
+ * that answer with an error (the chat layer keeps the partial text) and is taken out at once.
+ */
+import OpenAI from "openai";
+import { EngineError, type Engine, type EngineEvent, type GenerateRequest } from "@/server/engine/types";
+import type { WorkerEndpoint } from "./worker-config";
+import { generateOnWorker, WorkerUnavailable } from "./worker-generate";
+
+export type WorkerState = "checking" | "up" | "down";
+
+export interface WorkerStatus {
+  url: string;
+  state: WorkerState;
+  /** The model id the worker serves, once known. */
+  model: string | null;
+  /** Answers this server has sent to it and not yet finished. */
+  inFlight: number;
+  /** Answers it has finished for this server since start. */
+  served: number;
+  /** Why it is down. */
+  error: string | null;
+}
+
+export interface WorkerPoolOptions {
+  endpoints: WorkerEndpoint[];
+  /** The local engine while one is loaded (null when there is none or it is not ready). */
+  localEngine?: () => Engine | null;
+  healthIntervalMs?: number;
+  healthTimeoutMs?: number;
+  /** Told whenever a worker's state or load changes (drives the status indicator). */
+  onChange?: () => void;
+}
+
+/** BitNet b1.58 2B4T's window; used when no worker advertises its own. */
+const DEFAULT_CONTEXT_LENGTH = 4096;
+
+interface Worker {
+  endpoint: WorkerEndpoint;
+  client: OpenAI;
+  state: WorkerState;
+  model: string | null;
+  contextLength: number | null;
+  inFlight: number;
+  served: number;
+  error: string | null;
+}
+
+type Candidate = { kind: "local"; engine: Engine; load: number } | { kind: "worker"; worker: Worker; load: number };
+
+export class WorkerPool implements Engine {
+  private readonly workers: Worker[];
+  private readonly healthTimeoutMs: number;
+  private readonly healthIntervalMs: number;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private rotation = 0;
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    this.healthTimeoutMs = options.healthTimeoutMs ?? 3000;
+    this.healthIntervalMs = options.healthIntervalMs ?? 5000;
+    this.workers = options.endpoints.map((endpoint) => ({
+      endpoint,
+      // Failover is ours (next worker), so the client's own retries would only delay it.
+      client: new OpenAI({ baseURL: endpoint.baseUrl, apiKey: endpoint.apiKey ?? "none", maxRetries: 0, timeout: 10 * 60_000 }),
+      state: "checking",
+      model: null,
+      contextLength: null,
+      inFlight: 0,
+      served: 0,
+      error: null,
+    }));
+  }
+
+  get contextLength(): number {
+    const local = this.options.localEngine?.();
+    if (local) return local.contextLength;
+    const known = this.workers.filter((w) => w.state === "up" && w.contextLength).map((w) => w.contextLength as number);
+    return known.length > 0 ? Math.min(...known) : DEFAULT_CONTEXT_LENGTH;
+  }
+
+  queueLength(): number {
+    const local = this.options.localEngine?.()?.queueLength() ?? 0;
+    return local + this.workers.reduce((sum, w) => sum + w.inFlight, 0);
+  }
+
+  statuses(): WorkerStatus[] {
+    return this.workers.map((w) => ({
+      url: w.endpoint.baseUrl,
+      state: w.state,
+      model: w.model,
+      inFlight: w.inFlight,
+      served: w.served,
+      error: w.error,
+    }));
+  }
+
+  /** True when some worker is up or the local model is loaded. */
+  hasCandidate(): boolean {
+    return this.candidates(new Set()).length > 0;
+  }
+
+  /** Polls every worker now and then every `healthIntervalMs` (the timer does not keep the process alive). */
+  start(): void {
+    if (this.timer) return;
+    void this.checkAll();
+    this.timer = setInterval(() => void this.checkAll(), this.healthIntervalMs);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  async checkAll(): Promise<void> {
+    await Promise.all(this.workers.map((w) => this.check(w)));
+  }
+
+  async *generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
+    const tried = new Set<Worker | "local">();
+    let refusal: EngineError | null = null;
+    for (;;) {
+      const candidate = this.pick(tried);
+      if (!candidate) throw refusal ?? new EngineError("not_ready", this.notReadyMessage());
+      if (candidate.kind === "local") {
+        tried.add("local");
+        let queuedOrStarted = false;
+        try {
+          for await (const event of candidate.engine.generate(request, signal)) {
+            queuedOrStarted = true;
+            yield event;
+          }
+          return;
+        } catch (error) {
+          // The local queue is full: a worker may still take it.
+          if (!queuedOrStarted && error instanceof EngineError && error.code === "busy") {
+            refusal = error;
+            continue;
+          }
+          throw error;
+        }
+      }
+      const { worker } = candidate;
+      tried.add(worker);
+      worker.inFlight += 1;
+      this.changed();
+      let started = false;
+      try {
+        const target = { client: worker.client, model: worker.model ?? "default", label: worker.endpoint.baseUrl };
+        for await (const event of generateOnWorker(target, request, signal, (message) => this.markDown(worker, message))) {
+          started = true;
+          yield event;
+        }
+        worker.served += 1;
+        return;
+      } catch (error) {
+        if (started) throw error;
+        if (error instanceof WorkerUnavailable) {
+          this.markDown(worker, error.message);
+          continue;
+        }
+        if (error instanceof EngineError && error.code === "busy") {
+          refusal = error;
+          continue;
+        }
+        throw error;
+      } finally {
+        worker.inFlight -= 1;
+        this.changed();
+      }
+    }
+  }
+
+  private pick(tried: Set<Worker | "local">): Candidate | null {
+    const candidates = this.candidates(tried);
+    if (candidates.length === 0) return null;
+    const least = Math.min(...candidates.map((c) => c.load));
+    const tied = candidates.filter((c) => c.load === least);
+    const chosen = tied[this.rotation % tied.length];
+    this.rotation += 1;
+    return chosen;
+  }
+
+  private candidates(tried: Set<Worker | "local">): Candidate[] {
+    const list: Candidate[] = this.workers
+      .filter((w) => w.state === "up" && !tried.has(w))
+      .map((worker) => ({ kind: "worker" as const, worker, load: worker.inFlight }));
+    const local = this.options.localEngine?.();
+    if (local && !tried.has("local")) list.push({ kind: "local", engine: local, load: local.queueLength() });
+    return list;
+  }
+
+  private async check(worker: Worker): Promise<void> {
+    try {
+      const page = await worker.client.models.list({ timeout: this.healthTimeoutMs, maxRetries: 0 });
+      const first = page.data[0] as (OpenAI.Models.Model & ContextHints) | undefined;
+      if (!first) throw new Error("it serves no model (/models is empty)");
+      const wasUp = worker.state === "up";
+      worker.model = first.id;
+      worker.contextLength = contextLengthOf(first);
+      worker.state = "up";
+      worker.error = null;
+      if (!wasUp) this.changed();
+    } catch (error) {
+      this.markDown(worker, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private markDown(worker: Worker, message: string): void {
+    const changed = worker.state !== "down" || worker.error !== message;
+    worker.state = "down";
+    worker.error = message;
+    if (changed) this.changed();
+  }
+
+  private changed(): void {
+    this.options.onChange?.();
+  }
+
+  private notReadyMessage(): string {
+    const down = this.workers.filter((w) => w.state !== "up");
+    if (this.workers.length === 0) return "No model is loaded and no inference worker is configured.";
+    const detail = down.map((w) => `${w.endpoint.baseUrl} (${w.state === "checking" ? "checking" : w.error})`).join("; ");
+    return `No inference worker is reachable: ${detail}.`;
+  }
+}
+
+/** Servers advertise their window differently: vLLM `max_model_len`, llama.cpp `meta.n_ctx_train`. */
+interface ContextHints {
+  max_model_len?: number;
+  context_length?: number;
+  meta?: { n_ctx_train?: number; n_ctx?: number } | null;
+}
+
+function contextLengthOf(model: ContextHints): number | null {
+  const value = model.context_length ?? model.max_model_len ?? model.meta?.n_ctx ?? model.meta?.n_ctx_train;
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : null;
+}
