@@ -62,3 +62,20 @@ export function composerBlockReason(status: ModelStatusDto | null, unreachable: 
       return `The model is not available: ${status.error?.message ?? "unknown error"}`;
   }
 }
+
+/** `2/3 workers up` for the header, or null without BITNET_WORKERS. */
+export function workersSummary(status: ModelStatusDto | null): string | null {
+  const workers = status?.workers;
+  if (!workers || workers.length === 0) return null;
+  const up = workers.filter((w) => w.state === "up").length;
+  return `${up}/${workers.length} worker${workers.length === 1 ? "" : "s"} up`;
+}
+
+/** One line per worker: `http://a:3000/v1 — up, 1 answering, 12 served` / `— down: connection refused`. */
+export function workerLines(status: ModelStatusDto | null): string[] {
+  return (status?.workers ?? []).map((w) => {
+    if (w.state === "down") return `${w.url} — down${w.error ? `: ${w.error}` : ""}`;
+    if (w.state === "checking") return `${w.url} — checking…`;
+    return `${w.url} — up${w.model ? ` (${w.model})` : ""}, ${w.inFlight} answering, ${w.served} served`;
+  });
+}

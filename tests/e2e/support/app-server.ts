@@ -13,8 +13,11 @@ export const ROOT = path.resolve(import.meta.dirname, "../../..");
 export interface AppServer {
   baseUrl: string;
   databasePath: string;
+  port: number;
   logs(): string;
   stop(): Promise<void>;
+  /** kill -9: no shutdown, no clean-up (a crash). */
+  kill(): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -29,8 +32,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startAppServer(env: Record<string, string>, options: { waitForModel?: boolean } = {}): Promise<AppServer> {
-  const port = await freePort();
+export async function startAppServer(
+  env: Record<string, string>,
+  options: { waitForModel?: boolean; port?: number } = {},
+): Promise<AppServer> {
+  const port = options.port ?? (await freePort());
   const workDir = mkdtempSync(path.join(os.tmpdir(), "bitnet-e2e-"));
   const databasePath = path.join(workDir, "chat.db");
   let output = "";
@@ -54,7 +60,12 @@ export async function startAppServer(env: Record<string, string>, options: { wai
   const server: AppServer = {
     baseUrl,
     databasePath,
+    port,
     logs: () => output,
+    async kill() {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await exited;
+    },
     async stop() {
       if (child.exitCode === null) {
         child.kill("SIGTERM");
