@@ -34,11 +34,6 @@ export function importConversation(db: Db, args: { data: ConversationExport }): 
         content: m.content,
         status: m.status,
         stats: m.stats,
-        promptTokens: m.stats?.promptTokens ?? null,
-        completionTokens: m.stats?.completionTokens ?? null,
-        ttftMs: m.stats?.ttftMs ?? null,
-        totalMs: m.stats?.totalMs ?? null,
-        tokensPerS: m.stats?.decodeTokPerS ?? null,
         createdAt: toDate(m.createdAt, createdAt),
       })),
     });

@@ -31,8 +31,8 @@ describe("sendMessage with the tiny ONNX model", () => {
     expect(["eos", "length"]).toContain(done.data.stats.stopReason);
     const [user, assistant] = messagesRepo.listMessages(t.db, { conversationId: result.conversationId });
     expect(user.content).toBe("Hello, tiny model!");
-    expect(assistant).toMatchObject({ content: textOf(events), status: "complete", completionTokens: tokens.length });
-    expect(assistant.promptTokens).toBe(eventOf(events, "start").data.promptTokens);
+    expect(assistant).toMatchObject({ content: textOf(events), status: "complete", stats: done.data.stats });
+    expect(assistant.stats?.promptTokens).toBe(eventOf(events, "start").data.promptTokens);
 
     // Greedy decoding is deterministic: regenerating gives the same answer.
     const again = sendMessage({

@@ -48,7 +48,7 @@ describe("sendMessage", () => {
       [start.data.userMessageId, "user", "complete"],
       [start.data.assistantMessageId, "assistant", "complete"],
     ]);
-    expect(stored[1]).toMatchObject({ content: "Hello world", completionTokens: 11, promptTokens: start.data.promptTokens, stats: done.data.stats });
+    expect(stored[1]).toMatchObject({ content: "Hello world", stats: { ...done.data.stats, completionTokens: 11, promptTokens: start.data.promptTokens } });
     expect(stored[1].params).toEqual({ ...DEFAULT_GENERATION_PARAMS, temperature: 0, seed: 7 });
     const conversation = conversationsRepo.getConversation(t.db, { id: result.conversationId });
     expect(conversation?.params).toEqual({ ...DEFAULT_GENERATION_PARAMS, temperature: 0, seed: 7 });

@@ -152,11 +152,6 @@ export function saveAnswer(db: Db, args: { turn: PreparedTurn; answer: FinishedA
       patch: {
         content: answer.content,
         status: answer.status,
-        promptTokens: answer.stats.promptTokens,
-        completionTokens: answer.stats.completionTokens,
-        ttftMs: answer.stats.ttftMs,
-        totalMs: answer.stats.totalMs,
-        tokensPerS: answer.stats.decodeTokPerS,
         stats: answer.stats,
         error: answer.error,
       },

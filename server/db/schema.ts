@@ -6,7 +6,7 @@
  * describe virtual tables); see drizzle/*_fts.sql.
  * No `server-only` import here: drizzle-kit loads this file from plain Node.
  */
-import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
 
@@ -36,11 +36,7 @@ export const messages = sqliteTable(
     role: text("role", { enum: ["system", "user", "assistant"] }).notNull(),
     content: text("content").notNull(),
     status: text("status", { enum: ["complete", "stopped", "error"] }).notNull().default("complete"),
-    promptTokens: integer("prompt_tokens"),
-    completionTokens: integer("completion_tokens"),
-    ttftMs: real("ttft_ms"),
-    totalMs: real("total_ms"),
-    tokensPerS: real("tokens_per_s"),
+    /** An answer's measurements, stored once, as the JSON the API returns. */
     stats: text("stats", { mode: "json" }).$type<GenerationStats>(),
     params: text("params", { mode: "json" }).$type<GenerationParams>(),
     error: text("error"),
