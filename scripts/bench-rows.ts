@@ -1,0 +1,177 @@
+/**
+ * What does a forward pass with M rows cost? (issue 12, item 1). Two workloads per (context L, M):
+ *  - "tokens": M new tokens of ONE sequence after L cached positions (what a speculative verify costs);
+ *  - "seqs":   M separate sequences, one new token each, each with its own L cached positions, run as
+ *              one pass whose past is the M caches side by side (M·L positions, a mask keeps each row to
+ *              its own sequence — the pooled-cache prototype of continuous batching: the linears see M
+ *              rows, the attention reads M·L positions per row).
+ * Every pass keeps the logits of all M rows (both uses need them). Cells are measured interleaved
+ * (round-robin over all cells, `--reps` rounds) so load from other processes spreads evenly; the table
+ * reports the median. Drives the session directly with random cache contents (speed does not depend on them).
+ *
+ *   npx tsx scripts/bench-rows.ts --dir /work/models/2b-onnx-base --threads 2 --reps 5
+ *   npx tsx scripts/bench-rows.ts --dir /work/models/2b-onnx-base --invariance   # same logits for M rows vs 1?
+ */
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import ort from "onnxruntime-node";
+import { readManifest } from "@/server/checkpoint/onnx-manifest";
+import { cacheNames } from "@/server/convert/onnx/attention";
+import { loadOnnxRunner } from "@/server/runtime/onnx-runner";
+import { sessionOptions } from "@/server/runtime/session-options";
+
+const { values } = parseArgs({
+  options: {
+    dir: { type: "string", default: "/work/models/2b-onnx-base" },
+    threads: { type: "string", default: "2" },
+    reps: { type: "string", default: "5" },
+    ms: { type: "string", default: "1,2,3,4,6,8,12,16" },
+    ctxs: { type: "string", default: "16,512,2048" },
+    "max-pool": { type: "string", default: "8192" },
+    invariance: { type: "boolean", default: false },
+  },
+});
+const dir = values.dir!;
+const threads = Number(values.threads);
+const Ms = values.ms!.split(",").map(Number);
+const ctxs = values.ctxs!.split(",").map(Number);
+const maxPool = Number(values["max-pool"]);
+const m = readManifest(dir);
+
+if (values.invariance) {
+  await invariance();
+  process.exit(0);
+}
+
+const { numLayers, numKvHeads: nKV, headDim: D } = m;
+const rep = m.numHeads / nKV;
+// Worker threads that spin while waiting burn CPU that is not work; without spinning, CPU time per pass
+// is a measure of the work that holds up better than wall time when other processes share the cores.
+const options = sessionOptions({ threads });
+options.extra = { ...(options.extra as object), session: { intra_op: { allow_spinning: "0" } } };
+const session = await ort.InferenceSession.create(path.join(dir, "model.onnx"), options);
+
+// Distinct buffers per (layer, head, k|v), as the runner has: the attention streams them from memory.
+let seed = 12345;
+const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.2;
+const alloc = () =>
+  Array.from({ length: numLayers }, () =>
+    Array.from({ length: nKV }, () => {
+      const a = new Float32Array(maxPool * D);
+      for (let i = 0; i < a.length; i++) a[i] = rand();
+      return a;
+    }),
+  );
+const keys = alloc();
+const values_ = alloc();
+
+type Mode = "tokens" | "seqs";
+function feeds(mode: Mode, M: number, L: number): Record<string, ort.Tensor> {
+  const past = mode === "tokens" ? L : M * L;
+  const ids = new BigInt64Array(M);
+  const pos = new BigInt64Array(M);
+  for (let i = 0; i < M; i++) {
+    ids[i] = BigInt((i * 7919 + L) % 128000);
+    pos[i] = BigInt(mode === "tokens" ? L + i : L);
+  }
+  // Among the new rows: causal for one sequence; only itself for separate sequences.
+  const mask = new Float32Array(rep * M * M);
+  for (let r = 0; r < rep; r++)
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < M; j++) if (mode === "tokens" ? j > i : j !== i) mask[(r * M + i) * M + j] = -Infinity;
+  const f: Record<string, ort.Tensor> = {
+    input_ids: new ort.Tensor("int64", ids, [1, M]),
+    position_ids: new ort.Tensor("int64", pos, [1, M]),
+    causal_mask: new ort.Tensor("float32", mask, [rep * M, M]),
+    num_logits_to_keep: new ort.Tensor("int64", BigInt64Array.of(BigInt(M)), []),
+  };
+  for (let i = 0; i < numLayers; i++)
+    for (let h = 0; h < nKV; h++) {
+      f[cacheNames.pastKey(i, h)] = new ort.Tensor("float32", keys[i][h].subarray(0, past * D), [past, D]);
+      f[cacheNames.pastValue(i, h)] = new ort.Tensor("float32", values_[i][h].subarray(0, past * D), [past, D]);
+    }
+  return f;
+}
+
+const cells: { mode: Mode; M: number; L: number; times: number[]; cpu: number[] }[] = [];
+for (const L of ctxs)
+  for (const M of Ms)
+    for (const mode of ["tokens", "seqs"] as Mode[]) {
+      if (mode === "seqs" && M * L > maxPool) continue;
+      if (mode === "tokens" && L + M > maxPool) continue;
+      cells.push({ mode, M, L, times: [], cpu: [] });
+    }
+
+const loadStart = os.loadavg()[0];
+for (const c of cells) await session.run(feeds(c.mode, c.M, c.L)); // warm-up: every shape once
+for (let r = 0; r < Number(values.reps); r++) {
+  for (const c of cells) {
+    const f = feeds(c.mode, c.M, c.L);
+    const t = performance.now();
+    const c0 = process.cpuUsage();
+    await session.run(f);
+    c.times.push(performance.now() - t);
+    const used = process.cpuUsage(c0);
+    c.cpu.push((used.user + used.system) / 1000);
+  }
+  console.error(`round ${r + 1} done, load ${os.loadavg()[0].toFixed(1)}`);
+}
+await session.release();
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+let metric: "times" | "cpu" = "times";
+const ms = (mode: Mode, M: number, L: number) => {
+  const c = cells.find((x) => x.mode === mode && x.M === M && x.L === L);
+  return c ? median(c[metric]) : NaN;
+};
+console.log(`load average 1m: ${loadStart.toFixed(1)} at start, ${os.loadavg()[0].toFixed(1)} at end; ${values.reps} rounds, median ms`);
+for (const [mode, m_] of [["tokens", "times"], ["seqs", "times"], ["tokens", "cpu"], ["seqs", "cpu"]] as [Mode, typeof metric][]) {
+  metric = m_;
+  const what = mode === "tokens" ? "M new tokens of one sequence" : "M sequences × 1 token (pooled cache, M·L past)";
+  console.log(`\n${what}: ${metric === "times" ? "wall" : "CPU (both threads)"} ms (× M = 1 same context)`);
+  console.log(`| context | ${Ms.map((M) => `M = ${M}`).join(" | ")} |`);
+  console.log(`|---|${Ms.map(() => "---").join("|")}|`);
+  for (const L of ctxs) {
+    const base = ms("tokens", 1, L);
+    const row = Ms.map((M) => {
+      const t = ms(mode, M, L);
+      return Number.isNaN(t) ? "—" : `${t.toFixed(0)} (${(t / base).toFixed(2)}×)`;
+    });
+    console.log(`| ${L} | ${row.join(" | ")} |`);
+  }
+}
+console.log(`\nJSON ${JSON.stringify(cells.map((c) => ({ mode: c.mode, M: c.M, L: c.L, median_ms: +median(c.times).toFixed(1), median_cpu_ms: +median(c.cpu).toFixed(1), times: c.times.map((t) => +t.toFixed(1)) })))}`);
+
+/** Are a row's logits the same when it runs alone as when it runs with others (same sequence)? */
+async function invariance(): Promise<void> {
+  const runner = await loadOnnxRunner(dir, { threads });
+  const V = runner.info.vocabSize;
+  const prompt = Array.from({ length: 16 }, (_, i) => (i * 7919 + 5) % 128000);
+  const next = [1000, 2000, 3000, 4000, 5000];
+  await runner.forward(prompt);
+  const together = (await runner.forward(next, { keepLogits: next.length })).slice();
+  runner.truncate(prompt.length);
+  let worst = 0;
+  let bitEqualRows = 0;
+  let sameArgmax = 0;
+  for (let t = 0; t < next.length; t++) {
+    const alone = await runner.forward([next[t]]);
+    const row = together.subarray(t * V, (t + 1) * V);
+    let d = 0;
+    let equal = true;
+    let a1 = 0;
+    let a2 = 0;
+    for (let i = 0; i < V; i++) {
+      d = Math.max(d, Math.abs(alone[i] - row[i]));
+      if (alone[i] !== row[i]) equal = false;
+      if (alone[i] > alone[a1]) a1 = i;
+      if (row[i] > row[a2]) a2 = i;
+    }
+    worst = Math.max(worst, d);
+    if (equal) bitEqualRows++;
+    if (a1 === a2) sameArgmax++;
+  }
+  console.log(JSON.stringify({ rows: next.length, bit_equal_rows: bitEqualRows, same_argmax: sameArgmax, max_abs_diff: worst }));
+  await runner.dispose();
+}
