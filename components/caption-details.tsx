@@ -18,6 +18,7 @@ export function CaptionDetails({ id, stats, params, droppedTurns }: CaptionDetai
     ["Prefill speed", formatRate(stats.prefillTokPerS)],
     ["Generated tokens", String(stats.completionTokens)],
     ["Generation speed", formatRate(stats.decodeTokPerS)],
+    ...(stats.draftTokens ? ([["Draft tokens accepted", `${stats.acceptedDraftTokens ?? 0} of ${stats.draftTokens}`]] as [string, string][]) : []),
     ["Total time", formatDuration(stats.totalMs)],
     ["Stop reason", describeStopReason(stats.stopReason)],
   ];

@@ -16,8 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import ort from "onnxruntime-node";
-import { readManifest } from "@/server/checkpoint/onnx-manifest";
-import { cacheNames } from "@/server/convert/onnx/attention";
+import { graphName, readManifest } from "@/server/checkpoint/onnx-manifest";
 import { loadOnnxRunner } from "@/server/runtime/onnx-runner";
 import { sessionOptions } from "@/server/runtime/session-options";
 
@@ -80,16 +79,17 @@ function feeds(mode: Mode, M: number, L: number): Record<string, ort.Tensor> {
   for (let r = 0; r < rep; r++)
     for (let i = 0; i < M; i++)
       for (let j = 0; j < M; j++) if (mode === "tokens" ? j > i : j !== i) mask[(r * M + i) * M + j] = -Infinity;
+  const g = m.graph;
   const f: Record<string, ort.Tensor> = {
-    input_ids: new ort.Tensor("int64", ids, [1, M]),
-    position_ids: new ort.Tensor("int64", pos, [1, M]),
-    causal_mask: new ort.Tensor("float32", mask, [rep * M, M]),
-    num_logits_to_keep: new ort.Tensor("int64", BigInt64Array.of(BigInt(M)), []),
+    [g.inputIds]: new ort.Tensor("int64", ids, [1, M]),
+    [g.positionIds]: new ort.Tensor("int64", pos, [1, M]),
+    [g.causalMask]: new ort.Tensor("float32", mask, [rep * M, M]),
+    [g.numLogitsToKeep]: new ort.Tensor("int64", BigInt64Array.of(BigInt(M)), []),
   };
-  for (let i = 0; i < numLayers; i++)
-    for (let h = 0; h < nKV; h++) {
-      f[cacheNames.pastKey(i, h)] = new ort.Tensor("float32", keys[i][h].subarray(0, past * D), [past, D]);
-      f[cacheNames.pastValue(i, h)] = new ort.Tensor("float32", values_[i][h].subarray(0, past * D), [past, D]);
+  for (let layer = 0; layer < numLayers; layer++)
+    for (let head = 0; head < nKV; head++) {
+      f[graphName(g.pastKey, { layer, head })] = new ort.Tensor("float32", keys[layer][head].subarray(0, past * D), [past, D]);
+      f[graphName(g.pastValue, { layer, head })] = new ort.Tensor("float32", values_[layer][head].subarray(0, past * D), [past, D]);
     }
   return f;
 }

@@ -87,7 +87,8 @@ async function generateStats(runner: ModelRunner, prompt: number[], genTokens: n
     dispose: () => runner.dispose(),
   };
   runner.truncate(0);
-  const params = { temperature: 0, topP: 1, topK: 0, repetitionPenalty: 1, maxNewTokens: genTokens, seed: 0 };
+  // Plain one-token decoding: the speculative speed-up depends on the text (see `bench --speculative`).
+  const params = { temperature: 0, topP: 1, topK: 0, repetitionPenalty: 1, maxNewTokens: genTokens, seed: 0, speculative: false };
   for await (const event of runGeneration({ runner: noEos, cache: new PrefixCache(noEos), decode }, { promptIds: prompt, droppedTurns: 0, params })) {
     if (event.type === "done") {
       if (event.error) throw new Error(event.error);

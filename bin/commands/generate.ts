@@ -20,6 +20,7 @@ Options:
   --top-k K                   1–100 (default ${DEFAULT_GENERATION_PARAMS.topK})
   --repetition-penalty R      1 = off, up to 2 (default ${DEFAULT_GENERATION_PARAMS.repetitionPenalty})
   --seed S                    same seed + same inputs ⇒ same answer (default: random)
+  --no-speculative            no prompt-lookup speculative decoding (same answer, only the speed differs)
   --threads N                 onnxruntime threads (default: every core)
   --json                      print one JSON object {ids, text, stats} instead of streaming`;
 
@@ -45,6 +46,7 @@ export function parseGenerateArgs(argv: string[]): GenerateArgs | "help" {
       "top-k": { type: "string" },
       "repetition-penalty": { type: "string" },
       seed: { type: "string" },
+      "no-speculative": { type: "boolean" },
       threads: { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -66,6 +68,7 @@ export function parseGenerateArgs(argv: string[]): GenerateArgs | "help" {
     topK: num("top-k", values["top-k"], d.topK),
     repetitionPenalty: num("repetition-penalty", values["repetition-penalty"], d.repetitionPenalty),
     seed: values.seed === undefined ? null : num("seed", values.seed, 0),
+    ...(values["no-speculative"] ? { speculative: false } : {}),
   });
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("; "));
   const threads = values.threads === undefined ? undefined : num("threads", values.threads, 0);

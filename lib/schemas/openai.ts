@@ -69,6 +69,8 @@ export const chatCompletionRequestSchema = z
       z.number().gt(0, "repetition_penalty must be greater than 0").max(2, "repetition_penalty must be at most 2"),
     ),
     seed: optional(z.number().int("seed must be an integer")),
+    /** Extension: prompt-lookup speculative decoding (default on; same output, only the speed differs). */
+    speculative: optional(z.boolean({ error: "speculative must be a boolean" })),
     stop: optional(stopSchema),
     n: optional(z.number().int("n must be an integer")).refine((n) => n == null || n === 1, "Only n=1 is supported."),
     stream: optional(z.boolean({ error: "stream must be a boolean" })),

@@ -17,6 +17,8 @@ export const generationParamsSchema = z.object({
     .max(2, "repetitionPenalty must be between 1 and 2"),
   /** null = a fresh random seed per answer. */
   seed: z.number().int("seed must be an integer").min(0, "seed must be between 0 and 4294967295").max(4_294_967_295, "seed must be between 0 and 4294967295").nullable(),
+  /** Prompt-lookup speculative decoding; absent = on. Same tokens either way, only the speed differs. */
+  speculative: z.boolean({ error: "speculative must be true or false" }).optional(),
 });
 
 export type GenerationParams = z.infer<typeof generationParamsSchema>;

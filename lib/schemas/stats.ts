@@ -14,5 +14,8 @@ export const generationStatsSchema = z.object({
   decodeTokPerS: z.number(),
   totalMs: z.number(),
   stopReason: stopReasonSchema,
+  /** Prompt-lookup draft tokens the model verified, and how many of them it accepted (speculative decoding). */
+  draftTokens: z.number().int().optional(),
+  acceptedDraftTokens: z.number().int().optional(),
 });
 export type GenerationStats = z.infer<typeof generationStatsSchema>;

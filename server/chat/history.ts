@@ -28,5 +28,6 @@ export function toSamplingParams(params: GenerationParams): SamplingParams {
     maxNewTokens: params.maxNewTokens,
     repetitionPenalty: params.repetitionPenalty,
     seed: params.seed,
+    speculative: params.speculative,
   };
 }

@@ -53,5 +53,6 @@ export function toStatsDto(stats: EngineStats): GenerationStats {
     decodeTokPerS: stats.decodeTokPerS,
     totalMs: stats.totalMs,
     stopReason: stats.stopReason,
+    ...(stats.draftTokens ? { draftTokens: stats.draftTokens, acceptedDraftTokens: stats.acceptedDraftTokens } : {}),
   };
 }

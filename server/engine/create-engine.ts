@@ -6,7 +6,7 @@ import type { PreTrainedTokenizer } from "@huggingface/transformers";
 import type { ModelRunner } from "@/server/runtime/runner-types";
 import { createChatTokenizer, type ChatTokenizer } from "./chat-prompt";
 import { fitContext } from "./context-fit";
-import { runGeneration } from "./generate";
+import { runGeneration, type GenerationContext } from "./generate";
 import { PrefixCache } from "./prefix-cache";
 import { Scheduler, maxQueueFromEnv } from "./scheduler";
 import type { Engine, EngineEvent, GenerateRequest } from "./types";
@@ -18,6 +18,7 @@ export interface CreateEngineOptions {
   /** Requests that may wait behind the running one (default: BITNET_MAX_QUEUE or 8). */
   maxQueue?: number;
   prefillChunk?: number;
+  proposeDraft?: GenerationContext["proposeDraft"];
 }
 
 export function createEngine(options: CreateEngineOptions): Engine {
@@ -27,7 +28,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
     : createChatTokenizer(options.tokenizer, { bosTokenId: runner.info.bosTokenId });
   const scheduler = new Scheduler(options.maxQueue ?? maxQueueFromEnv());
   const cache = new PrefixCache(runner);
-  const ctx = { runner, cache, decode: (ids: number[]) => tokenizer.decode(ids), prefillChunk: options.prefillChunk };
+  const ctx = { runner, cache, decode: (ids: number[]) => tokenizer.decode(ids), prefillChunk: options.prefillChunk, proposeDraft: options.proposeDraft };
   const encode = (messages: Parameters<ChatTokenizer["encodeChat"]>[0]) => tokenizer.encodeChat(messages);
 
   /**

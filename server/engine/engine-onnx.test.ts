@@ -62,4 +62,31 @@ describe("engine on the ONNX runner", () => {
     check.truncate(0);
     expect(tokensOf(warmEvents)).toEqual(tokensOf(await collect(cold.generate(second))));
   });
+
+  it("speculative decoding gives the same tokens as plain decoding when drafts are accepted and rejected", async () => {
+    // The tiny model's answers never repeat, so prompt lookup has nothing to propose: an oracle proposes the
+    // plain run's own next tokens, with every third draft token wrong, to exercise accept, reject and rollback.
+    const tokenizer = fakeTokenizer();
+    const cases = [params, { ...params, temperature: 0.9, topP: 0.95, topK: 40, repetitionPenalty: 1.1, seed: 11 }];
+    for (const p of cases) {
+      const req: GenerateRequest = { messages: [{ role: "user", content: "Tell me a story" }], params: p };
+      runner.truncate(0);
+      const plain = tokensOf(await collect(createEngine({ runner, tokenizer }).generate({ ...req, params: { ...p, speculative: false } })));
+      const prompt = tokenizer.encodeChat(req.messages);
+      const oracle = (history: readonly number[], k: number) => {
+        const at = history.length - prompt.length;
+        return plain.slice(at, at + k).map((id, i) => ((at + i) % 3 === 2 ? (id + 1) % V() : id));
+      };
+      runner.truncate(0);
+      const events = await collect(createEngine({ runner, tokenizer, proposeDraft: oracle }).generate(req));
+      expect(tokensOf(events)).toEqual(plain);
+      const stats = (events[events.length - 1] as Extract<EngineEvent, { type: "done" }>).stats;
+      expect(stats.acceptedDraftTokens).toBeGreaterThan(5);
+      expect(stats.draftTokens).toBeGreaterThan(stats.acceptedDraftTokens!);
+      // What the cache holds after the answer equals a fresh run on prompt + answer (rollbacks left nothing behind).
+      expect(runner.length).toBe(prompt.length + plain.length - 1);
+    }
+  });
 });
+
+const V = () => runner.info.vocabSize;

@@ -175,7 +175,7 @@ describe("sampling through the engine", () => {
 
 describe("KV-cache prefix reuse", () => {
   it("the second turn only prefills what is new, with the same tokens as a cold run", async () => {
-    const params = { temperature: 0.8, seed: 7, maxNewTokens: 12 };
+    const params = { temperature: 0.8, seed: 7, maxNewTokens: 12, speculative: false }; // counts the tokens fed: no drafts
     const warm = setup();
     const first = await collect(warm.engine.generate(request("First question", params)));
     const answer = textOf(first);
@@ -196,5 +196,57 @@ describe("KV-cache prefix reuse", () => {
     const cold = await collect(setup().engine.generate(second));
     expect(doneOf(cold).stats.cachedPromptTokens).toBe(0);
     expect(tokensOf(warmEvents)).toEqual(tokensOf(cold));
+  });
+});
+
+describe("speculative decoding (prompt lookup)", () => {
+  /** Forces the answer to copy `text` from the prompt, the case prompt lookup exists for. */
+  function copying(text: string) {
+    const req = request(`Please repeat: ${text}`, { maxNewTokens: 100 });
+    const promptLength = fakeTokenizer().encodeChat(req.messages).length;
+    return { req, options: { script: scriptText(text, () => promptLength) } };
+  }
+  const text = "the quick brown fox jumps over the lazy dog, then the quick brown fox sleeps.";
+
+  it("greedy: the same tokens as plain decoding, in fewer forward passes, with accepted drafts counted", async () => {
+    const { req, options } = copying(text);
+    const plain = setup(options);
+    const spec = setup(options);
+    const plainEvents = await collect(plain.engine.generate({ ...req, params: { ...req.params, speculative: false } }));
+    const specEvents = await collect(spec.engine.generate(req));
+    expect(tokensOf(specEvents)).toEqual(tokensOf(plainEvents));
+    expect(textOf(specEvents)).toBe(text);
+    const stats = doneOf(specEvents).stats;
+    expect(stats.acceptedDraftTokens).toBeGreaterThan(20);
+    expect(stats.draftTokens).toBeGreaterThanOrEqual(stats.acceptedDraftTokens!);
+    expect(doneOf(plainEvents).stats.draftTokens).toBe(0);
+    expect(spec.runner.calls.length).toBeLessThan(plain.runner.calls.length - 10);
+    // Rejected drafts were rolled back: the cache holds prompt + answer (minus the last, never fed) exactly.
+    expect(spec.runner.ids).toEqual(plain.runner.ids);
+  });
+
+  it("sampling with a seed: the same tokens as plain decoding (one PRNG draw per emitted token)", async () => {
+    for (const seed of [1, 2, 3]) {
+      const params = { temperature: 1, topP: 0.9, topK: 50, repetitionPenalty: 1.2, seed, maxNewTokens: 40 };
+      const req = request("abc abc abc abc abc abc", params);
+      const plain = await collect(setup().engine.generate({ ...req, params: { ...req.params, speculative: false } }));
+      const spec = await collect(setup().engine.generate(req));
+      expect(tokensOf(spec)).toEqual(tokensOf(plain));
+    }
+  });
+
+  it("a stop string or the token limit inside an accepted draft ends exactly where plain decoding ends", async () => {
+    for (const [stop, maxNewTokens] of [[["lazy"], 100], [undefined, 23]] as const) {
+      const { req, options } = copying(text);
+      const r = { ...req, params: { ...req.params, maxNewTokens }, stop: stop ? [...stop] : undefined };
+      const plain = setup(options);
+      const spec = setup(options);
+      const a = await collect(plain.engine.generate({ ...r, params: { ...r.params, speculative: false } }));
+      const b = await collect(spec.engine.generate(r));
+      expect(textOf(b)).toBe(textOf(a));
+      expect(doneOf(b).stats.stopReason).toBe(doneOf(a).stats.stopReason);
+      expect(doneOf(b).stats.completionTokens).toBe(doneOf(a).stats.completionTokens);
+      expect(spec.runner.ids).toEqual(plain.runner.ids);
+    }
   });
 });

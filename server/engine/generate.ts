@@ -7,6 +7,7 @@ import { Detokenizer, type DecodeFn } from "./detokenizer";
 import type { PrefixCache } from "./prefix-cache";
 import { Sampler } from "./sampler";
 import { StopStringMatcher } from "./stop-strings";
+import { DraftLength, lookupDraft } from "./prompt-lookup";
 import type { EngineEvent, EngineStats, EngineStopReason, SamplingParams } from "./types";
 
 export interface GenerationJob {
@@ -23,6 +24,8 @@ export interface GenerationContext {
   decode: DecodeFn;
   /** Prompt tokens per prefill forward pass: big enough for fast matrix kernels, small enough for progress and abort. */
   prefillChunk?: number;
+  /** Draft tokens to verify after `history` (prompt + answer so far), at most `k`: prompt lookup unless a test swaps it. */
+  proposeDraft?: (history: readonly number[], k: number) => number[];
 }
 
 type TokenEvent = Extract<EngineEvent, { type: "token" }>;
@@ -46,6 +49,12 @@ export async function* runGeneration(ctx: GenerationContext, job: GenerationJob)
   const detok = new Detokenizer(ctx.decode);
   const stops = new StopStringMatcher(job.stop);
   const one = [0];
+  // Prompt + answer so far: where prompt lookup searches for drafts.
+  const history = [...prompt];
+  const draftLength = params.speculative === false ? null : new DraftLength();
+  const propose = ctx.proposeDraft ?? lookupDraft;
+  let draftTokens = 0;
+  let acceptedDrafts = 0;
 
   let stopReason: EngineStopReason | null = null;
   let error: string | undefined;
@@ -76,32 +85,61 @@ export async function* runGeneration(ctx: GenerationContext, job: GenerationJob)
     prefillMs = performance.now() - prefillStart;
     if (stopReason === null && !logits) throw new Error("The prompt is empty: nothing to generate from.");
 
-    while (stopReason === null && logits) {
-      const id = sampler.sample(logits);
-      lastSampleAt = performance.now();
-      if (samples++ === 0) firstSampleAt = lastSampleAt;
-      if (eos.has(id)) {
-        stopReason = "eos";
-        break;
+    // Decode. Each pass runs the last sampled token plus up to k draft tokens (prompt lookup); row j of its
+    // logits is the distribution after the j-th of them. Sampling row j exactly as plain decoding would
+    // (same sampler state, same PRNG draw) and keeping the draft token only when the sample equals it is the
+    // speculative-sampling rule for a single proposed token (accepted with probability p(t), otherwise a
+    // draw from p without t): greedy and seeded output are those of one-token-at-a-time decoding.
+    let rows = logits ? [logits] : [];
+    let drafts: number[] = [];
+    let base = runner.length - 1; // cache length before the first token of the current pass
+    while (stopReason === null && rows.length > 0) {
+      let next = -1;
+      let j = 0;
+      for (; j < rows.length; j++) {
+        const id = sampler.sample(rows[j]!);
+        lastSampleAt = performance.now();
+        if (samples++ === 0) firstSampleAt = lastSampleAt;
+        if (eos.has(id)) {
+          stopReason = "eos";
+          break;
+        }
+        completion++;
+        history.push(id);
+        one[0] = id;
+        sampler.observe(one);
+        const check = stops.push(detok.push(id));
+        if (pending) yield pending;
+        pending = { type: "token", text: check.text, id };
+        if (!detok.holding && !stops.holding) {
+          yield pending;
+          pending = null;
+        }
+        const accepted = j < drafts.length && id === drafts[j];
+        if (accepted) acceptedDrafts++;
+        if (check.stopped) stopReason = "stop";
+        else if (completion >= params.maxNewTokens) stopReason = "length";
+        else if (base + 1 + j >= maxPositions) stopReason = "context";
+        else if (signal?.aborted) stopReason = "abort";
+        if (stopReason !== null || !accepted) {
+          next = id;
+          break;
+        }
       }
-      completion++;
-      one[0] = id;
-      sampler.observe(one);
-      const check = stops.push(detok.push(id));
-      if (pending) yield pending;
-      pending = { type: "token", text: check.text, id };
-      if (!detok.holding && !stops.holding) {
-        yield pending;
-        pending = null;
-      }
-      if (check.stopped) stopReason = "stop";
-      else if (completion >= params.maxNewTokens) stopReason = "length";
-      else if (runner.length >= maxPositions) stopReason = "context";
-      else if (signal?.aborted) stopReason = "abort";
-      else {
-        logits = await runner.forward(one, { keepLogits: 1 });
-        cache.append(one);
-      }
+      if (drafts.length > 0) draftLength?.record(drafts.length, Math.min(j, drafts.length));
+      // Forget the rejected drafts (and, on a stop, the accepted ones past the last emitted token), so the
+      // cache holds exactly what plain decoding would have.
+      const keep = base + 1 + Math.min(j, drafts.length);
+      if (runner.length > keep) cache.truncate(keep);
+      if (stopReason !== null) break;
+      const room = Math.min(params.maxNewTokens - completion - 1, maxPositions - runner.length - 1);
+      drafts = draftLength ? propose(history, Math.min(draftLength.next(), room)) : [];
+      draftTokens += drafts.length;
+      base = runner.length;
+      const ids = [next, ...drafts];
+      const out = await runner.forward(ids, { keepLogits: ids.length });
+      cache.append(ids);
+      rows = ids.length === 1 ? [out] : ids.map((_, r) => out.subarray(r * vocabSize, (r + 1) * vocabSize));
     }
   } catch (e) {
     stopReason = "error";
@@ -128,6 +166,8 @@ export async function* runGeneration(ctx: GenerationContext, job: GenerationJob)
     decodeTokPerS: samples > 1 && lastSampleAt > firstSampleAt ? round(((samples - 1) / (lastSampleAt - firstSampleAt)) * 1000) : 0,
     totalMs: round(ended - started),
     stopReason: stopReason ?? "abort",
+    draftTokens,
+    acceptedDraftTokens: acceptedDrafts,
   };
   yield error === undefined ? { type: "done", stats } : { type: "done", stats, error };
 }

@@ -28,6 +28,12 @@ export class PrefixCache {
     for (let i = 0; i < ids.length; i++) this.ids.push(ids[i]!);
   }
 
+  /** Forgets every position ≥ `length` (speculative drafts the model rejected). */
+  truncate(length: number): void {
+    this.runner.truncate(length);
+    if (this.ids.length > length) this.ids.length = length;
+  }
+
   /** After a failed forward pass the cache content is unknown: start empty. */
   reset(): void {
     this.ids = [];

@@ -18,6 +18,8 @@ export interface SamplingParams {
   repetitionPenalty: number;
   /** null/undefined = random. Same seed + same inputs ⇒ same tokens. */
   seed?: number | null;
+  /** Prompt-lookup speculative decoding (default on; the output is the same either way, only the speed differs). */
+  speculative?: boolean;
 }
 
 export interface GenerateRequest {
@@ -43,6 +45,9 @@ export interface EngineStats {
   decodeTokPerS: number;
   totalMs: number;
   stopReason: EngineStopReason;
+  /** Speculative decoding: draft tokens verified, and how many of them the model accepted. */
+  draftTokens?: number;
+  acceptedDraftTokens?: number;
 }
 
 export type EngineEvent =

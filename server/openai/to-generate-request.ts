@@ -58,6 +58,7 @@ export function toGenerateRequest(body: ParsedChatCompletionRequest, contextLeng
       maxNewTokens: maxNewTokens(body, contextLength),
       repetitionPenalty: body.repetition_penalty ?? defaults.repetitionPenalty,
       seed: body.seed == null ? null : toEngineSeed(body.seed),
+      speculative: body.speculative ?? undefined,
     },
     stop,
   };

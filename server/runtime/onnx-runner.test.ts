@@ -65,6 +65,19 @@ describe("OnnxRunner KV cache", () => {
     expect(maxDiff(reused, fresh)).toBeLessThan(1e-4 * scale());
   });
 
+  it("rolling back rejected draft rows equals a fresh run on the accepted tokens", async () => {
+    runner.truncate(0);
+    await runner.forward(IDS.slice(0, 8));
+    // Verify 4 rows (last token + 3 drafts); the model accepts the first draft only.
+    await runner.forward([IDS[8], 2028, 374, 264], { keepLogits: 4 });
+    runner.truncate(10);
+    const after = (await runner.forward([1296], { keepLogits: 1 })).slice();
+    runner.truncate(0);
+    const fresh = await runner.forward([...IDS.slice(0, 9), 2028, 1296], { keepLogits: 1 });
+    expect(maxDiff(after, fresh)).toBeLessThan(1e-4 * scale());
+    expect(runner.length).toBe(11);
+  });
+
   it("rejects bad inputs with clear errors", async () => {
     runner.truncate(0);
     await expect(runner.forward([])).rejects.toThrow(/no tokens/);

@@ -6,7 +6,7 @@ describe("bitnet generate arguments", () => {
   it("maps every flag onto the request", () => {
     const args = parseGenerateArgs([
       "--model", "/m", "--prompt", "Hi", "--system", "Be terse", "--max-tokens", "64", "--temperature", "0",
-      "--top-p", "0.5", "--top-k", "7", "--repetition-penalty", "1.3", "--seed", "42", "--json", "--threads", "2",
+      "--top-p", "0.5", "--top-k", "7", "--repetition-penalty", "1.3", "--seed", "42", "--json", "--threads", "2", "--no-speculative",
     ]);
     expect(args).toEqual({
       model: "/m",
@@ -14,7 +14,7 @@ describe("bitnet generate arguments", () => {
         { role: "system", content: "Be terse" },
         { role: "user", content: "Hi" },
       ],
-      params: { maxNewTokens: 64, temperature: 0, topP: 0.5, topK: 7, repetitionPenalty: 1.3, seed: 42 },
+      params: { maxNewTokens: 64, temperature: 0, topP: 0.5, topK: 7, repetitionPenalty: 1.3, seed: 42, speculative: false },
       json: true,
       threads: 2,
     });

@@ -46,7 +46,7 @@ export class FakeRunner implements ModelRunner {
   readonly ids: number[] = [];
   /** Tokens run by each forward call. */
   readonly calls: number[][] = [];
-  private readonly logits = new Float32Array(FAKE_VOCAB);
+  private logits = new Float32Array(FAKE_VOCAB);
 
   constructor(private readonly options: FakeRunnerOptions = {}) {
     this.info = {
@@ -64,21 +64,27 @@ export class FakeRunner implements ModelRunner {
   }
 
   async forward(ids: ArrayLike<number>, options?: { keepLogits?: number }): Promise<Float32Array> {
-    if ((options?.keepLogits ?? 1) !== 1) throw new Error("FakeRunner only keeps the last logits");
+    const keep = options?.keepLogits ?? 1;
+    if (keep < 1 || keep > ids.length) throw new Error(`forward: keepLogits must be in 1..${ids.length}`);
     await this.options.gate?.();
     this.calls.push(Array.from(ids));
     if (this.calls.length === this.options.failOnCall) throw new Error("fake forward failure");
     if (this.ids.length + ids.length > this.info.maxPositions) throw new Error("KV cache overflow");
     for (let i = 0; i < ids.length; i++) this.ids.push(ids[i]!);
-    const prev = this.ids[this.ids.length - 1]!;
-    const pos = this.ids.length;
-    // Printable ASCII only (and no EOS) unless scripted, so decoded text stays readable.
-    this.logits.fill(-1e9);
-    for (let i = 32; i < 127; i++) this.logits[i] = hash(prev, pos, i) * 4 - 2;
-    const forced = this.options.script?.(this.ids);
-    if (forced !== undefined) this.logits[forced] = 20;
+    if (this.logits.length < keep * FAKE_VOCAB) this.logits = new Float32Array(keep * FAKE_VOCAB);
+    for (let r = 0; r < keep; r++) {
+      // Row r: the logits after the first `end` tokens (the last `keep` positions of this call).
+      const end = this.ids.length - keep + 1 + r;
+      const row = this.logits.subarray(r * FAKE_VOCAB, (r + 1) * FAKE_VOCAB);
+      const prev = this.ids[end - 1]!;
+      // Printable ASCII only (and no EOS) unless scripted, so decoded text stays readable.
+      row.fill(-1e9);
+      for (let i = 32; i < 127; i++) row[i] = hash(prev, end, i) * 4 - 2;
+      const forced = this.options.script?.(this.ids.slice(0, end));
+      if (forced !== undefined) row[forced] = 20;
+    }
     await Promise.resolve();
-    return this.logits;
+    return this.logits.subarray(0, keep * FAKE_VOCAB);
   }
 
   truncate(length: number): void {

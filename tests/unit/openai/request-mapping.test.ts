@@ -59,10 +59,10 @@ describe("chat completion request schema", () => {
 describe("toGenerateRequest", () => {
   it("maps every sampling field", () => {
     const request = toGenerateRequest(
-      parse({ temperature: 0, top_p: 0.5, top_k: 7, repetition_penalty: 1.3, seed: 42, max_tokens: 9, stop: "END" }),
+      parse({ temperature: 0, top_p: 0.5, top_k: 7, repetition_penalty: 1.3, seed: 42, max_tokens: 9, stop: "END", speculative: false }),
       4096,
     );
-    expect(request.params).toEqual({ temperature: 0, topP: 0.5, topK: 7, maxNewTokens: 9, repetitionPenalty: 1.3, seed: 42 });
+    expect(request.params).toEqual({ temperature: 0, topP: 0.5, topK: 7, maxNewTokens: 9, repetitionPenalty: 1.3, seed: 42, speculative: false });
     expect(request.stop).toEqual(["END"]);
   });
 
