@@ -1,10 +1,12 @@
 /**
  * Identity of a hub-format checkpoint for the convert-once cache: size + mtime of its files (cheap,
- * checked first) and a streamed SHA-256 of config.json + model.safetensors (authoritative).
+ * checked first) and a SHA-256 over config.json + model.safetensors (authoritative). Each file's own
+ * sha256 is taken from verified-hashes.ts when the downloader already computed it, otherwise streamed.
  */
 import { createHash } from "node:crypto";
 import { createReadStream, statSync } from "node:fs";
 import path from "node:path";
+import { verifiedSha256 } from "./verified-hashes";
 
 export const FINGERPRINT_FILES = ["config.json", "model.safetensors"] as const;
 
@@ -25,13 +27,19 @@ export function sameStamps(a: FileStamp[], b: FileStamp[]): boolean {
   return a.length === b.length && a.every((x, i) => x.name === b[i].name && x.size === b[i].size && x.mtimeMs === b[i].mtimeMs);
 }
 
-/** SHA-256 over each file's name, length and bytes, streamed (the 2B safetensors is ~1.2 GB). */
+/** SHA-256 over each file's name, length and content sha256 (the 2B safetensors is ~1.2 GB). */
 export async function hashSource(dir: string): Promise<string> {
   const hash = createHash("sha256");
   for (const name of FINGERPRINT_FILES) {
     const file = path.join(dir, name);
-    hash.update(`${name}\0${statSync(file).size}\0`);
-    for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) hash.update(chunk as Buffer);
+    const digest = verifiedSha256(dir, name) ?? (await sha256File(file));
+    hash.update(`${name}\0${statSync(file).size}\0${digest}\n`);
   }
+  return hash.digest("hex");
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) hash.update(chunk as Buffer);
   return hash.digest("hex");
 }

@@ -11,6 +11,7 @@ import type { DownloadProgress } from "./download-progress";
 import { HubError } from "./hub-error";
 import { MODEL_FILES } from "./hub-config";
 import { COMPLETE_MARKER, snapshotDir } from "./snapshot-cache";
+import { verifiedSha256 } from "@/server/checkpoint/verified-hashes";
 
 const REPO = "microsoft/bitnet-b1.58-2B-4T";
 let sourceDir: string;
@@ -67,6 +68,8 @@ describe("downloadSnapshot against a fake hub", () => {
     }
     expect(result.files.find((f) => f.path === "model.safetensors")?.sha256).toBe(safetensors().sha256);
     expect(existsSync(path.join(result.dir, COMPLETE_MARKER))).toBe(true);
+    // The verified sha256 is recorded for the converter's fingerprint (no second read of the weights).
+    expect(verifiedSha256(result.dir, "model.safetensors")).toBe(safetensors().sha256);
 
     const total = MODEL_FILES.reduce((s, n) => s + hub.files.find((f) => f.path === n)!.size, 0);
     expect(events.length).toBeGreaterThan(3);

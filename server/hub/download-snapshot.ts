@@ -14,6 +14,7 @@ import { diskFullError, invalidEndpointError, notFoundError, offlineError, toHub
 import { lockRepoCache } from "./repo-lock";
 import { fileSize, findCachedSnapshot, repoCacheDir, snapshotDir, writeManifest, writeRef, type VerifiedFile } from "./snapshot-cache";
 import { freeBytes, normalizeEtag } from "./verify";
+import { recordVerifiedHashes } from "@/server/checkpoint/verified-hashes";
 
 export interface SnapshotRequest {
   repo: string;
@@ -120,6 +121,8 @@ async function download(request: SnapshotRequest, config: HubConfig, revision: s
   }
   tracker.flush();
 
+  // Every file now on disk passed verification; the converter's source fingerprint reuses the sha256s.
+  recordVerifiedHashes(dir, expected.flatMap((f) => (f.sha256 ? [{ name: f.path, sha256: f.sha256 }] : [])));
   await writeManifest(dir, { repo, revision, commit, hubUrl: config.hubUrl, files: expected, completedAt: new Date().toISOString() });
   await writeRef(config.cacheRoot, repo, revision, commit);
   return { dir, repo, revision, commit, fromCache: false, files: expected };

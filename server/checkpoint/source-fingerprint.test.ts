@@ -1,0 +1,65 @@
+/**
+ * The source fingerprint reuses a sha256 recorded by the downloader instead of reading the file
+ * again, only while the file keeps the recorded size and mtime, and it equals the fingerprint
+ * computed by reading when the record is right.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { hashSource, sha256File } from "./source-fingerprint";
+import { recordVerifiedHashes, verifiedSha256 } from "./verified-hashes";
+
+const root = mkdtempSync(path.join(os.tmpdir(), "bitnet-fingerprint-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function checkpointDir(name: string): string {
+  const dir = path.join(root, name);
+  const weights = Buffer.alloc(256 * 1024);
+  for (let i = 0; i < weights.length; i++) weights[i] = (i * 31) & 0xff;
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, "config.json"), '{"hidden_size": 64}');
+  writeFileSync(path.join(dir, "model.safetensors"), weights);
+  return dir;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+describe("hashSource with recorded sha256s", () => {
+  it("equals the read-everything fingerprint when the recorded hash is the file's", async () => {
+    const dir = checkpointDir("right");
+    const read = await hashSource(dir);
+    recordVerifiedHashes(dir, [{ name: "model.safetensors", sha256: await sha256File(path.join(dir, "model.safetensors")) }]);
+    expect(await hashSource(dir)).toBe(read);
+  });
+
+  it("does not read a file whose recorded size and mtime match: the recorded digest is what counts", async () => {
+    const dir = checkpointDir("reuse");
+    const read = await hashSource(dir);
+    // A digest the bytes cannot have: if hashSource read the file, the fingerprint would equal `read`.
+    const recorded = sha256("not the content");
+    recordVerifiedHashes(dir, [{ name: "model.safetensors", sha256: recorded }]);
+    expect(verifiedSha256(dir, "model.safetensors")).toBe(recorded);
+    const reused = await hashSource(dir);
+    expect(reused).not.toBe(read);
+
+    // The same fingerprint, built by hand from the files' digests: config.json read, the weights recorded.
+    const configDigest = await sha256File(path.join(dir, "config.json"));
+    const expected = createHash("sha256")
+      .update(`config.json\0${Buffer.byteLength('{"hidden_size": 64}')}\0${configDigest}\n`)
+      .update(`model.safetensors\0${256 * 1024}\0${recorded}\n`)
+      .digest("hex");
+    expect(reused).toBe(expected);
+  });
+
+  it("reads the file again once its mtime no longer matches the record", async () => {
+    const dir = checkpointDir("touched");
+    const read = await hashSource(dir);
+    recordVerifiedHashes(dir, [{ name: "model.safetensors", sha256: sha256("stale") }]);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(path.join(dir, "model.safetensors"), later, later);
+    expect(verifiedSha256(dir, "model.safetensors")).toBeUndefined();
+    expect(await hashSource(dir)).toBe(read);
+  });
+});

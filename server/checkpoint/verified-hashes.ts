@@ -1,0 +1,46 @@
+/**
+ * SHA-256 digests that something already computed over a checkpoint's files (the hub downloader
+ * verifies every LFS file's sha256 while it arrives), recorded next to the files with each file's
+ * size and mtime. The source fingerprint reuses a digest while the file still has that size and
+ * mtime, so a first start does not read the 1.2 GB safetensors a second time right after the
+ * download.
+ */
+import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+export const VERIFIED_HASHES_FILE = ".verified-sha256.json";
+
+const recordSchema = z.object({
+  files: z.array(z.object({ name: z.string(), size: z.number(), mtimeMs: z.number(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
+});
+
+/** Records `sha256` for each named file of `dir` as it is on disk now (size and mtime). */
+export function recordVerifiedHashes(dir: string, files: readonly { name: string; sha256: string }[]): void {
+  const entries = files.map(({ name, sha256 }) => {
+    const st = statSync(path.join(dir, name));
+    return { name, size: st.size, mtimeMs: Math.floor(st.mtimeMs), sha256: sha256.toLowerCase() };
+  });
+  const file = path.join(dir, VERIFIED_HASHES_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ files: entries }, null, 2) + "\n");
+  renameSync(tmp, file);
+}
+
+/** The recorded digest of `dir/name`, if there is one and the file's size and mtime still match it. */
+export function verifiedSha256(dir: string, name: string): string | undefined {
+  let record: z.infer<typeof recordSchema>;
+  try {
+    record = recordSchema.parse(JSON.parse(readFileSync(path.join(dir, VERIFIED_HASHES_FILE), "utf8")));
+  } catch {
+    return undefined;
+  }
+  const entry = record.files.find((f) => f.name === name);
+  if (!entry) return undefined;
+  try {
+    const st = statSync(path.join(dir, name));
+    return st.size === entry.size && Math.floor(st.mtimeMs) === entry.mtimeMs ? entry.sha256 : undefined;
+  } catch {
+    return undefined;
+  }
+}
