@@ -2,7 +2,7 @@
 /**
  * What the shell shares with every page: the model's status (one poller for the whole app), a
  * version counter that tells the sidebar to re-read the conversation list, the "new chat" nonce
- * and the phone-width sidebar drawer state.
+ * the phone-width sidebar drawer state and the keyboard-shortcuts dialog.
  */
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
 import { useModelStatus, type ModelStatusState } from "@/lib/client/use-model-status";
@@ -15,6 +15,8 @@ interface AppContextValue {
   startNewChat: () => void;
   sidebarOpen: boolean;
   setSidebarOpen: (open: boolean) => void;
+  shortcutsOpen: boolean;
+  setShortcutsOpen: (open: boolean) => void;
 }
 
 const AppContext = createContext<AppContextValue | null>(null);
@@ -24,11 +26,12 @@ export function AppProvider({ children }: { children: ReactNode }) {
   const [listVersion, setListVersion] = useState(0);
   const [newChatNonce, setNewChatNonce] = useState(0);
   const [sidebarOpen, setSidebarOpen] = useState(false);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const invalidateList = useCallback(() => setListVersion((v) => v + 1), []);
   const startNewChat = useCallback(() => setNewChatNonce((n) => n + 1), []);
   const value = useMemo(
-    () => ({ model, listVersion, invalidateList, newChatNonce, startNewChat, sidebarOpen, setSidebarOpen }),
-    [model, listVersion, invalidateList, newChatNonce, startNewChat, sidebarOpen],
+    () => ({ model, listVersion, invalidateList, newChatNonce, startNewChat, sidebarOpen, setSidebarOpen, shortcutsOpen, setShortcutsOpen }),
+    [model, listVersion, invalidateList, newChatNonce, startNewChat, sidebarOpen, shortcutsOpen],
   );
   return <AppContext.Provider value={value}>{children}</AppContext.Provider>;
 }

@@ -1,12 +1,58 @@
 "use client";
-import type { ReactNode } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, type ReactNode } from "react";
+import { isTypingTarget, shortcutFor } from "@/lib/client/shortcuts";
 import { AppProvider, useApp } from "./app-context";
+import { ShortcutsDialog } from "./shortcuts-dialog";
 import { Sidebar } from "./sidebar";
 
+/** Focuses the conversation search once the (phone) drawer has been made visible by the next render. */
+function focusSearch(): void {
+  requestAnimationFrame(() => document.querySelector<HTMLInputElement>('input[type="search"]')?.focus());
+}
+
+/** Ctrl+Shift+O, Ctrl+K and `?`; copying the last answer belongs to the chat view, which has it. */
+function useAppShortcuts() {
+  const { startNewChat, setSidebarOpen, setShortcutsOpen } = useApp();
+  const router = useRouter();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || document.querySelector("dialog[open]")) return;
+      const action = shortcutFor(e, isTypingTarget(e.target));
+      if (action === "new-chat") {
+        e.preventDefault();
+        setSidebarOpen(false);
+        startNewChat();
+        router.push("/");
+      } else if (action === "search") {
+        e.preventDefault();
+        setSidebarOpen(true);
+        focusSearch();
+      } else if (action === "help") {
+        e.preventDefault();
+        setShortcutsOpen(true);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [router, startNewChat, setSidebarOpen, setShortcutsOpen]);
+}
+
 function Frame({ children }: { children: ReactNode }) {
-  const { sidebarOpen, setSidebarOpen } = useApp();
+  const { sidebarOpen, setSidebarOpen, shortcutsOpen, setShortcutsOpen } = useApp();
+  useAppShortcuts();
   return (
     <div className="flex h-dvh overflow-hidden bg-white text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100">
+      <a
+        href="#composer"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById("composer")?.focus();
+        }}
+        className="sr-only z-50 rounded-lg bg-indigo-600 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:fixed focus:left-2 focus:top-2"
+      >
+        Skip to message box
+      </a>
       {sidebarOpen && (
         <button
           type="button"
@@ -18,6 +64,7 @@ function Frame({ children }: { children: ReactNode }) {
       )}
       <Sidebar />
       <main className="flex min-w-0 flex-1 flex-col">{children}</main>
+      <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
     </div>
   );
 }

@@ -2,16 +2,19 @@
 /** One conversation page: header, messages (or example prompts), model state, settings and composer. */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { canEdit, canRegenerate } from "@/lib/client/chat-reducer";
+import { copyText } from "@/lib/client/copy-text";
 import { composerBlockReason } from "@/lib/client/model-readiness";
+import { isTypingTarget, shortcutFor } from "@/lib/client/shortcuts";
 import { useChat, type RunOutcome } from "@/lib/client/use-chat";
 import { useConversationParams } from "@/lib/client/use-conversation-params";
-import { AdvancedPanel } from "./advanced-panel";
 import { useApp } from "./app-context";
 import { ChatHeader } from "./chat-header";
 import { Composer } from "./composer";
 import { ExamplePrompts } from "./example-prompts";
 import { MessageList } from "./message-list";
 import { ModelStatusPanel } from "./model-status-panel";
+import { SettingsButton } from "./settings-button";
+import { SettingsPanel } from "./settings-panel";
 import { NotFoundNotice } from "./not-found-notice";
 
 export function ChatView({ conversationId }: { conversationId: string | null }) {
@@ -20,6 +23,8 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   const composerRef = useRef<HTMLTextAreaElement>(null);
   const [draft, setDraft] = useState("");
   const [paramsInvalid, setParamsInvalid] = useState(false);
+  const [editRequest, setEditRequest] = useState(0);
+  const [notice, setNotice] = useState<string | null>(null);
 
   const chat = useChat(conversationId, {
     onStarted: (id) => {
@@ -30,7 +35,9 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
     onFinished: invalidateList,
   });
   const { state, loadState, refresh, send: sendMessage, regenerate: regenerateAnswer, editAndResend, stop: stopAnswer, dismissError } = chat;
-  const { params, setParams, saveError } = useConversationParams(state.conversationId, chat.loadedParams);
+  const { params, setParams, saveError, useAsDefault } = useConversationParams(state.conversationId, chat.loadedParams);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const settingsButtonRef = useRef<HTMLButtonElement>(null);
   const running = state.run !== null;
 
   // Renames from the sidebar (and stats saved after an answer) show up here without a reload.
@@ -52,6 +59,28 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
     return () => window.removeEventListener("keydown", onKey);
   }, [running, stopAnswer]);
 
+  // Ctrl+Shift+C copies the last answer (the app-wide shortcuts live in the shell).
+  const messagesRef = useRef(state.messages);
+  useEffect(() => {
+    messagesRef.current = state.messages;
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || shortcutFor(e, isTypingTarget(e.target)) !== "copy-last-answer") return;
+      e.preventDefault();
+      const answer = [...messagesRef.current].reverse().find((m) => m.role === "assistant" && m.content);
+      if (!answer) return setNotice("There is no answer to copy yet.");
+      void copyText(answer.content).then((ok) => setNotice(ok ? "Last answer copied." : "Copy failed — select the text instead."));
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), 2500);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
   const focusComposer = useCallback(() => composerRef.current?.focus(), []);
   const afterRun = useCallback(
     (outcome: RunOutcome, content: string) => {
@@ -62,7 +91,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   );
 
   const modelReason = composerBlockReason(app.model.status, app.model.unreachable);
-  const disabledReason = modelReason ?? (paramsInvalid ? "Fix the highlighted value in Advanced settings to send." : null);
+  const disabledReason = modelReason ?? (paramsInvalid ? "Fix the highlighted value in Settings to send." : null);
 
   const send = useCallback(
     (text: string) => {
@@ -102,7 +131,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
     <div className="flex min-h-0 flex-1 flex-col">
       <ChatHeader title={state.title} conversationId={state.conversationId} contextUsed={contextUsed} />
       {loadState === "loading" ? (
-        <p role="status" className="flex flex-1 items-center justify-center text-sm text-zinc-500">Loading conversation…</p>
+        <p role="status" className="flex flex-1 items-center justify-center text-sm text-zinc-600 dark:text-zinc-400">Loading conversation…</p>
       ) : loadState === "error" ? (
         <p role="alert" className="flex flex-1 items-center justify-center px-4 text-center text-sm text-red-600">
           Could not load this conversation: {chat.loadError}
@@ -111,6 +140,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
         <div className="flex min-h-0 flex-1 overflow-y-auto">
           <ExamplePrompts
             demo={app.model.status?.state === "ready" && app.model.status.isDemo}
+            modelId={app.model.status?.state === "ready" && !app.model.unreachable ? app.model.status.modelId : null}
             onPick={(prompt) => (ready && !running ? send(prompt) : (setDraft(prompt), focusComposer()))}
           />
         </div>
@@ -122,9 +152,10 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
           canEdit={canEdit(state) && ready}
           onRegenerate={regenerate}
           onEdit={edit}
+          editRequest={editRequest}
         />
       )}
-      <div className="mx-auto w-full max-w-3xl shrink-0 space-y-2 px-3 pb-3 pt-1 sm:px-4">
+      <div className="relative mx-auto w-full max-w-3xl shrink-0 space-y-2 px-3 pb-3 pt-1 sm:px-4">
         <ModelStatusPanel />
         {state.error && (
           <div role="alert" className="flex items-start justify-between gap-2 rounded-xl border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200">
@@ -134,7 +165,17 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
             </button>
           </div>
         )}
-        <AdvancedPanel params={params} onChange={setParams} onInvalidChange={setParamsInvalid} saveError={saveError} />
+        <SettingsPanel
+          id="settings-panel"
+          open={settingsOpen}
+          onClose={() => setSettingsOpen(false)}
+          returnFocusTo={settingsButtonRef}
+          params={params}
+          onChange={setParams}
+          onInvalidChange={setParamsInvalid}
+          onUseAsDefault={useAsDefault}
+          saveError={saveError}
+        />
         <Composer
           value={draft}
           onChange={setDraft}
@@ -143,7 +184,14 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
           running={running}
           disabledReason={disabledReason}
           inputRef={composerRef}
+          accessory={
+            <SettingsButton ref={settingsButtonRef} open={settingsOpen} invalid={paramsInvalid} controls="settings-panel" onToggle={() => setSettingsOpen((o) => !o)} />
+          }
+          onEditLast={canEdit(state) && ready && !running ? () => setEditRequest((n) => n + 1) : undefined}
         />
+        <p role="status" className={notice ? "fixed bottom-24 left-1/2 z-20 -translate-x-1/2 rounded-full bg-zinc-900 px-3 py-1.5 text-xs text-white shadow dark:bg-zinc-100 dark:text-zinc-900" : "sr-only"}>
+          {notice}
+        </p>
       </div>
     </div>
   );

@@ -1,6 +1,6 @@
 "use client";
 import { ArrowUp, Square } from "lucide-react";
-import type { RefObject } from "react";
+import { useEffect, type ReactNode, type RefObject } from "react";
 import { MAX_MESSAGE_CHARS } from "@/lib/schemas/chat";
 
 interface ComposerProps {
@@ -12,13 +12,22 @@ interface ComposerProps {
   /** Why sending is not possible right now (model loading, invalid settings); null when it is. */
   disabledReason: string | null;
   inputRef: RefObject<HTMLTextAreaElement | null>;
+  /** ↑ in an empty box: edit the last message you sent (absent when there is none to edit). */
+  onEditLast?: () => void;
+  /** Controls shown next to the send button (the settings gear). */
+  accessory?: ReactNode;
 }
 
-/** Enter sends, Shift+Enter adds a line, Esc stops the answer being written. */
-export function Composer({ value, onChange, onSend, onStop, running, disabledReason, inputRef }: ComposerProps) {
+/** Enter sends, Shift+Enter adds a line, Esc stops the answer being written, ↑ in an empty box edits. */
+export function Composer({ value, onChange, onSend, onStop, running, disabledReason, inputRef, onEditLast, accessory }: ComposerProps) {
   const empty = value.trim().length === 0;
   const tooLong = value.length > MAX_MESSAGE_CHARS;
   const canSend = !running && !empty && !tooLong && disabledReason === null;
+  // Focused on arrival (page load, New chat, another conversation) so typing can start at once —
+  // except on touch screens, where focus would pop the keyboard over the conversation.
+  useEffect(() => {
+    if (window.matchMedia("(pointer: fine)").matches) inputRef.current?.focus({ preventScroll: true });
+  }, [inputRef]);
   const reason = tooLong ? `The message is too long (${value.length} / ${MAX_MESSAGE_CHARS} characters).` : disabledReason;
 
   return (
@@ -32,6 +41,7 @@ export function Composer({ value, onChange, onSend, onStop, running, disabledRea
       <div className="flex items-end gap-2 rounded-2xl border border-zinc-300 bg-white p-2 shadow-sm focus-within:border-indigo-500 focus-within:ring-2 focus-within:ring-indigo-500/20 dark:border-zinc-700 dark:bg-zinc-900">
         <textarea
           ref={inputRef}
+          id="composer"
           aria-label="Message"
           aria-describedby={reason ? "composer-reason" : undefined}
           placeholder="Message BitNet…"
@@ -45,10 +55,14 @@ export function Composer({ value, onChange, onSend, onStop, running, disabledRea
             } else if (e.key === "Escape" && running) {
               e.preventDefault();
               onStop();
+            } else if (e.key === "ArrowUp" && value === "" && onEditLast && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
+              e.preventDefault();
+              onEditLast();
             }
           }}
           className="max-h-60 min-h-10 flex-1 resize-none bg-transparent px-2 py-2 text-[0.9375rem] placeholder:text-zinc-400 focus:outline-none [field-sizing:content]"
         />
+        {accessory}
         {running ? (
           <button
             type="button"
@@ -71,8 +85,8 @@ export function Composer({ value, onChange, onSend, onStop, running, disabledRea
           </button>
         )}
       </div>
-      <p id="composer-reason" role="status" className="min-h-4 px-2 text-xs text-zinc-500 dark:text-zinc-400">
-        {reason ?? (running ? "Generating… press Esc to stop." : "Enter to send · Shift+Enter for a new line")}
+      <p id="composer-reason" role="status" className="min-h-4 px-2 text-xs text-zinc-600 dark:text-zinc-400">
+        {reason ?? (running ? "Generating… press Esc to stop." : "Enter to send · Shift+Enter for a new line · ? for shortcuts")}
       </p>
     </form>
   );

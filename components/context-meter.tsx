@@ -6,7 +6,7 @@ export function ContextMeter({ used, total }: { used: number; total: number }) {
   const pct = Math.min(100, Math.round((used / total) * 100));
   const tone = pct >= 90 ? "bg-red-500" : pct >= 70 ? "bg-amber-500" : "bg-emerald-500";
   return (
-    <div className="hidden items-center gap-1.5 text-xs text-zinc-500 sm:flex" title={`Context window: ${used} of ${total} tokens used by the last answer`}>
+    <div className="hidden items-center gap-1.5 text-xs text-zinc-600 sm:flex dark:text-zinc-400" title={`Context window: ${used} of ${total} tokens used by the last answer`}>
       <span>Context</span>
       <div
         role="meter"

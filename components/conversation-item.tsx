@@ -11,7 +11,29 @@ import { RenameInput } from "./rename-input";
 import { Snippet } from "./snippet";
 
 const iconButton =
-  "rounded-md p-1.5 text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 focus-visible:opacity-100 dark:hover:bg-zinc-700 dark:hover:text-zinc-100";
+  "flex items-center justify-center rounded-md p-1.5 text-zinc-600 hover:bg-zinc-200 hover:text-zinc-900 max-md:size-10 dark:text-zinc-400 dark:hover:bg-zinc-700 dark:hover:text-zinc-100";
+
+/**
+ * One Tab stop per conversation (its link): ← → move between the link and its Rename / Delete
+ * buttons, ↑ ↓ move to the neighbouring conversation, F2 renames, Delete asks to delete.
+ */
+function onRowKey(e: React.KeyboardEvent<HTMLLIElement>, actions: { rename: () => void; remove: () => void }) {
+  const row = e.currentTarget;
+  const stops = [...row.querySelectorAll<HTMLElement>("a, button")];
+  const at = stops.indexOf(document.activeElement as HTMLElement);
+  if (at < 0) return;
+  const rows = [...(row.closest("nav")?.querySelectorAll<HTMLElement>("li[data-conversation] > a") ?? [])];
+  const link = row.querySelector<HTMLElement>(":scope > a");
+  const rowAt = link ? rows.indexOf(link) : -1;
+  if (e.key === "ArrowRight") stops[Math.min(at + 1, stops.length - 1)]?.focus();
+  else if (e.key === "ArrowLeft") stops[Math.max(at - 1, 0)]?.focus();
+  else if (e.key === "ArrowDown") rows[Math.min(rowAt + 1, rows.length - 1)]?.focus();
+  else if (e.key === "ArrowUp") rows[Math.max(rowAt - 1, 0)]?.focus();
+  else if (e.key === "F2") actions.rename();
+  else if (e.key === "Delete") actions.remove();
+  else return;
+  e.preventDefault();
+}
 
 export function ConversationItem({ conversation, active }: { conversation: ConversationSummaryDto; active: boolean }) {
   const { invalidateList, setSidebarOpen, startNewChat } = useApp();
@@ -54,7 +76,9 @@ export function ConversationItem({ conversation, active }: { conversation: Conve
 
   return (
     <li
+      data-conversation
       aria-label={conversation.title}
+      onKeyDown={renaming ? undefined : (e) => onRowKey(e, { rename: () => setRenaming(true), remove: () => setConfirming(true) })}
       className={`group relative rounded-lg ${active ? "bg-zinc-200/80 dark:bg-zinc-800" : "hover:bg-zinc-200/50 dark:hover:bg-zinc-800/60"}`}
     >
       {renaming ? (
@@ -63,19 +87,22 @@ export function ConversationItem({ conversation, active }: { conversation: Conve
         <Link
           href={`/c/${conversation.id}`}
           aria-current={active ? "page" : undefined}
+          aria-describedby="conversation-keys-hint"
           onClick={() => setSidebarOpen(false)}
-          className="block rounded-lg py-2 pl-3 pr-16 text-sm focus-visible:outline-2 focus-visible:outline-indigo-500"
+          className={`block rounded-lg py-2 pl-3 text-sm focus-visible:outline-2 focus-visible:outline-indigo-500 max-md:min-h-10 max-md:pr-22 ${
+            active ? "md:pr-16" : "md:pr-3 md:group-focus-within:pr-16 md:group-hover:pr-16"
+          }`}
         >
           <span className="block truncate" title={conversation.title}>{conversation.title}</span>
           {conversation.snippet && <Snippet text={conversation.snippet} />}
         </Link>
       )}
       {!renaming && (
-        <div className={`absolute right-1 top-1 flex gap-0.5 ${active ? "" : "md:opacity-0 md:group-hover:opacity-100 md:group-focus-within:opacity-100"}`}>
-          <button type="button" aria-label="Rename" title="Rename" className={iconButton} onClick={() => setRenaming(true)}>
+        <div className={`absolute right-1 top-1 flex gap-0.5 max-md:top-0 ${active ? "" : "md:opacity-0 md:group-hover:opacity-100 md:group-focus-within:opacity-100"}`}>
+          <button type="button" tabIndex={-1} aria-label="Rename" title="Rename (F2)" className={iconButton} onClick={() => setRenaming(true)}>
             <Pencil className="size-3.5" aria-hidden />
           </button>
-          <button type="button" aria-label="Delete" title="Delete" className={iconButton} onClick={() => setConfirming(true)}>
+          <button type="button" tabIndex={-1} aria-label="Delete" title="Delete (Del)" className={iconButton} onClick={() => setConfirming(true)}>
             <Trash2 className="size-3.5" aria-hidden />
           </button>
         </div>

@@ -1,17 +1,13 @@
 "use client";
 import { Check, Copy } from "lucide-react";
 import { useState } from "react";
+import { copyText } from "@/lib/client/copy-text";
 
 /** Copies `getText()` to the clipboard and confirms for a moment. */
 export function CopyButton({ getText, label = "Copy", className = "" }: { getText: () => string; label?: string; className?: string }) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   async function copy() {
-    try {
-      await navigator.clipboard.writeText(getText());
-      setState("copied");
-    } catch {
-      setState("failed"); // insecure context (plain http on a LAN address) or permission denied
-    }
+    setState((await copyText(getText())) ? "copied" : "failed");
     setTimeout(() => setState("idle"), 1500);
   }
   return (
@@ -20,7 +16,7 @@ export function CopyButton({ getText, label = "Copy", className = "" }: { getTex
       aria-label={label}
       title={state === "failed" ? "Copy failed — select the text instead" : label}
       onClick={() => void copy()}
-      className={`inline-flex items-center gap-1 rounded-md px-1.5 py-1 text-xs text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-700 dark:hover:text-zinc-100 ${className}`}
+      className={`inline-flex items-center justify-center gap-1 rounded-md px-1.5 py-1 text-xs text-zinc-600 hover:bg-zinc-200 hover:text-zinc-900 max-sm:min-h-10 max-sm:min-w-10 dark:text-zinc-400 dark:hover:bg-zinc-700 dark:hover:text-zinc-100 ${className}`}
     >
       {state === "copied" ? <Check className="size-3.5 text-emerald-600" aria-hidden /> : <Copy className="size-3.5" aria-hidden />}
       <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : ""}</span>

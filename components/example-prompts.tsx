@@ -9,7 +9,7 @@ const EXAMPLES = [
 ];
 
 /** The empty chat: what this is, and a few prompts to start from. */
-export function ExamplePrompts({ onPick, demo }: { onPick: (prompt: string) => void; demo: boolean }) {
+export function ExamplePrompts({ onPick, demo, modelId }: { onPick: (prompt: string) => void; demo: boolean; modelId: string | null }) {
   return (
     <div className="mx-auto flex w-full max-w-2xl flex-1 flex-col justify-center gap-6 px-4 py-8">
       <div className="text-center">
@@ -18,7 +18,13 @@ export function ExamplePrompts({ onPick, demo }: { onPick: (prompt: string) => v
         </div>
         <h1 className="text-2xl font-semibold tracking-tight">BitNet Chat</h1>
         <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">
-          Microsoft’s BitNet b1.58 2B4T — a ternary-weight language model — running on this machine’s CPU. Nothing leaves your computer.
+          {demo
+            ? "A demo model with random weights stands in for Microsoft’s BitNet b1.58 2B4T, on this machine’s CPU. Nothing leaves your computer."
+            : modelId && /bitnet-b1\.58-2B-4T/i.test(modelId)
+              ? "Microsoft’s BitNet b1.58 2B4T — a ternary-weight language model — running on this machine’s CPU. Nothing leaves your computer."
+              : modelId
+                ? `${modelId}, running on this machine’s CPU. Nothing leaves your computer.`
+                : "A chat with Microsoft’s BitNet b1.58 2B4T, a ternary-weight language model, on this machine’s CPU once it is ready. Nothing leaves your computer."}
         </p>
         {demo && <p className="mt-2 text-sm font-semibold text-amber-700 dark:text-amber-300">{DEMO_LABEL}</p>}
       </div>

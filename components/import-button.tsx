@@ -43,7 +43,7 @@ export function ImportButton() {
         title="Import a conversation (JSON export)"
         disabled={busy}
         onClick={() => input.current?.click()}
-        className="rounded-lg border border-zinc-300 p-2 text-zinc-600 hover:bg-zinc-200 disabled:opacity-50 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800"
+        className="flex size-10 items-center justify-center rounded-lg border border-zinc-300 text-zinc-600 hover:bg-zinc-200 disabled:opacity-50 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800"
       >
         <Upload className="size-4" aria-hidden />
       </button>

@@ -3,7 +3,7 @@ import { Pencil, RefreshCw } from "lucide-react";
 import { CopyButton } from "./copy-button";
 
 const actionClass =
-  "inline-flex items-center gap-1 rounded-md px-1.5 py-1 text-xs text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 disabled:opacity-40 dark:hover:bg-zinc-700 dark:hover:text-zinc-100";
+  "inline-flex items-center justify-center gap-1 rounded-md px-1.5 py-1 text-xs text-zinc-600 hover:bg-zinc-200 hover:text-zinc-900 disabled:opacity-40 max-sm:min-h-10 max-sm:min-w-10 dark:text-zinc-400 dark:hover:bg-zinc-700 dark:hover:text-zinc-100";
 
 interface MessageActionsProps {
   text: string;

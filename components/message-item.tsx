@@ -15,10 +15,17 @@ interface MessageItemProps {
   onRegenerate?: () => void;
   onEdit?: (text: string) => void;
   busy: boolean;
+  /** Incremented to open the editor from outside (↑ in an empty composer). */
+  editRequest?: number;
 }
 
-function MessageItemImpl({ message, run, onRegenerate, onEdit, busy }: MessageItemProps) {
+function MessageItemImpl({ message, run, onRegenerate, onEdit, busy, editRequest = 0 }: MessageItemProps) {
   const [editing, setEditing] = useState(false);
+  const [seenEditRequest, setSeenEditRequest] = useState(editRequest);
+  if (editRequest !== seenEditRequest) {
+    setSeenEditRequest(editRequest);
+    if (onEdit) setEditing(true);
+  }
   const streaming = message.status === "streaming";
 
   if (message.role === "user") {
@@ -65,7 +72,7 @@ function MessageItemImpl({ message, run, onRegenerate, onEdit, busy }: MessageIt
           </div>
         )}
         {message.status !== "streaming" && message.content.length === 0 && message.status !== "error" && (
-          <p className="text-sm italic text-zinc-500">(no text)</p>
+          <p className="text-sm italic text-zinc-600 dark:text-zinc-400">(no text)</p>
         )}
         {message.status === "error" && message.error && (
           <p role="alert" className="mt-2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/50 dark:text-red-200">

@@ -11,9 +11,11 @@ interface MessageListProps {
   canEdit: boolean;
   onRegenerate: () => void;
   onEdit: (text: string) => void;
+  /** Incremented to open the editor on the last user message. */
+  editRequest: number;
 }
 
-export function MessageList({ messages, run, canRegenerate, canEdit, onRegenerate, onEdit }: MessageListProps) {
+export function MessageList({ messages, run, canRegenerate, canEdit, onRegenerate, onEdit, editRequest }: MessageListProps) {
   const last = messages.at(-1);
   // Re-follow on every new token: the dependency changes with the streamed length.
   const { ref, following, jumpToLatest } = useAutoScroll<HTMLDivElement>(`${messages.length}:${last?.content.length ?? 0}:${run?.phase}`);
@@ -34,6 +36,7 @@ export function MessageList({ messages, run, canRegenerate, canEdit, onRegenerat
               busy={run !== null}
               onRegenerate={canRegenerate && i === messages.length - 1 && message.role === "assistant" ? onRegenerate : undefined}
               onEdit={canEdit && i === lastUserIndex ? onEdit : undefined}
+              editRequest={i === lastUserIndex ? editRequest : undefined}
             />
           ))}
         </div>

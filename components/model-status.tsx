@@ -16,7 +16,8 @@ export function ModelStatus() {
           ? "bg-amber-500"
           : "bg-emerald-500"
         : "bg-sky-500 animate-pulse";
-  const demo = status?.state === "ready" && status.isDemo;
+  // While the server is unreachable its last status is stale: say so instead of "DEMO".
+  const demo = !unreachable && status?.state === "ready" && status.isDemo;
   const workers = workersSummary(status);
   const pill = (
     <div
@@ -34,8 +35,16 @@ export function ModelStatus() {
       }`}
     >
       <span aria-hidden className={`size-2 shrink-0 rounded-full ${tone}`} />
-      <span className="truncate">{demo ? DEMO_LABEL : summary}</span>
-      {workers && <span className="shrink-0 text-zinc-500 dark:text-zinc-400">· {workers}</span>}
+      {demo ? (
+        <>
+          <span className="sm:hidden">DEMO</span>
+          <span className="truncate max-sm:hidden">{DEMO_LABEL}</span>
+        </>
+      ) : (
+        // On a phone a ready model is just the green dot (the name is in the label); other states keep their words.
+        <span className={`truncate max-sm:max-w-24 ${status?.state === "ready" && !unreachable ? "max-sm:sr-only" : ""}`}>{summary}</span>
+      )}
+      {workers && <span className="shrink-0 text-zinc-600 max-sm:hidden dark:text-zinc-400">· {workers}</span>}
     </div>
   );
   if (!status?.workers?.length) return pill;

@@ -6,6 +6,7 @@ import { useState } from "react";
 import { groupByRecency } from "@/lib/client/group-by-recency";
 import { useConversationList } from "@/lib/client/use-conversation-list";
 import { useDebouncedValue } from "@/lib/client/use-debounced-value";
+import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import { useApp } from "./app-context";
 import { ConversationItem } from "./conversation-item";
 import { ImportButton } from "./import-button";
@@ -13,15 +14,22 @@ import { SearchBox } from "./search-box";
 
 const SEARCH_DEBOUNCE_MS = 250;
 
+/** Names the model actually loaded: the demo model or no model must not be passed off as BitNet 2B4T. */
+function footerText(status: ModelStatusDto | null): string {
+  if (status?.state !== "ready") return "Runs locally on your CPU";
+  if (status.isDemo) return "Demo model (random weights) · runs locally";
+  return `${status.modelId} · runs locally on your CPU`;
+}
+
 export function Sidebar() {
-  const { listVersion, sidebarOpen, setSidebarOpen, startNewChat } = useApp();
+  const { listVersion, sidebarOpen, setSidebarOpen, startNewChat, model } = useApp();
   // The pathname, not route params: a new chat moves to /c/<id> by history.replaceState.
   const activeId = /^\/c\/([^/]+)/.exec(usePathname() ?? "")?.[1];
   const [query, setQuery] = useState("");
   const debounced = useDebouncedValue(query.trim(), SEARCH_DEBOUNCE_MS);
   const { conversations, loading, error } = useConversationList(debounced, listVersion);
   const searching = debounced.length > 0;
-  const groups = searching ? [{ group: "Search results", items: conversations }] : groupByRecency(conversations);
+  const groups = searching ? (conversations.length > 0 ? [{ group: "Search results", items: conversations }] : []) : groupByRecency(conversations);
 
   return (
     <aside
@@ -52,7 +60,7 @@ export function Sidebar() {
           type="button"
           aria-label="Close sidebar"
           onClick={() => setSidebarOpen(false)}
-          className="rounded-lg p-2 text-zinc-500 hover:bg-zinc-200 md:hidden dark:hover:bg-zinc-800"
+          className="flex size-10 items-center justify-center rounded-lg text-zinc-600 hover:bg-zinc-200 md:hidden dark:text-zinc-400 dark:hover:bg-zinc-800"
         >
           <X className="size-4" aria-hidden />
         </button>
@@ -61,13 +69,16 @@ export function Sidebar() {
         <SearchBox value={query} onChange={setQuery} />
       </div>
       <nav aria-label="Conversation history" className="flex-1 overflow-y-auto px-2 pb-4">
+        <p id="conversation-keys-hint" hidden>
+          Arrow right for Rename and Delete, arrow up and down for other conversations.
+        </p>
         {error && <p role="alert" className="px-2 text-sm text-red-600 dark:text-red-400">{error}</p>}
         {!loading && !error && conversations.length === 0 && (
-          <p className="px-2 py-4 text-sm text-zinc-500">{searching ? `No conversations match “${debounced}”.` : "No conversations yet."}</p>
+          <p className="px-2 py-4 text-sm text-zinc-600 dark:text-zinc-400">{searching ? `No conversations match “${debounced}”.` : "No conversations yet."}</p>
         )}
         {groups.map(({ group, items }) => (
           <section key={group} aria-label={group} className="mb-3">
-            <h2 className="px-2 pb-1 pt-2 text-xs font-semibold uppercase tracking-wide text-zinc-500">{group}</h2>
+            <h2 className="px-2 pb-1 pt-2 text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400">{group}</h2>
             <ul className="space-y-0.5">
               {items.map((c) => (
                 <ConversationItem key={c.id} conversation={c} active={c.id === (activeId && decodeURIComponent(activeId))} />
@@ -76,8 +87,8 @@ export function Sidebar() {
           </section>
         ))}
       </nav>
-      <p className="border-t border-zinc-200 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
-        BitNet b1.58 2B4T · runs locally on your CPU
+      <p className="border-t border-zinc-200 px-4 py-2 text-xs text-zinc-600 dark:text-zinc-400 dark:border-zinc-800">
+        {footerText(model.status)}
       </p>
     </aside>
   );

@@ -24,22 +24,28 @@ function subscribe(onChange: () => void): () => void {
 
 const current = (): Theme => (document.documentElement.classList.contains("dark") ? "dark" : "light");
 
-export function ThemeToggle() {
-  const theme = useSyncExternalStore(subscribe, current, () => null);
-  function toggle() {
-    const next: Theme = current() === "dark" ? "light" : "dark";
-    applyTheme(next);
-    try {
-      localStorage.setItem(THEME_KEY, next);
-    } catch {}
-  }
+/** Flips light/dark and remembers the choice. */
+export function toggleTheme(): void {
+  const next: Theme = current() === "dark" ? "light" : "dark";
+  applyTheme(next);
+  try {
+    localStorage.setItem(THEME_KEY, next);
+  } catch {}
+}
+
+export function useTheme(): Theme | null {
+  return useSyncExternalStore(subscribe, current, () => null);
+}
+
+export function ThemeToggle({ className }: { className: string }) {
+  const theme = useTheme();
   return (
     <button
       type="button"
       aria-label="Toggle theme"
       title={theme === "dark" ? "Switch to light theme" : "Switch to dark theme"}
-      onClick={toggle}
-      className="rounded-lg p-2 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+      onClick={toggleTheme}
+      className={className}
     >
       {theme === "dark" ? <Sun className="size-4" aria-hidden /> : <Moon className="size-4" aria-hidden />}
     </button>

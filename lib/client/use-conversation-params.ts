@@ -1,8 +1,8 @@
 "use client";
 /**
  * The generation settings of the open conversation: the stored ones once it is loaded, otherwise the
- * last used (or defaults). Changes are remembered for new chats and saved to the conversation,
- * debounced so typing "0.75" does not send three PATCH requests.
+ * user's defaults. Changes are saved to the conversation (debounced so typing "0.75" does not send
+ * three PATCH requests) and never silently become the defaults for new chats: `useAsDefault` does that.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { DEFAULT_GENERATION_PARAMS, type GenerationParams } from "@/lib/schemas/params";
@@ -35,7 +35,6 @@ export function useConversationParams(conversationId: string | null, loaded: Gen
   const setParams = useCallback(
     (next: GenerationParams) => {
       setParamsState(next);
-      writeLastParams(next);
       if (!conversationId) return;
       if (timer.current) clearTimeout(timer.current);
       timer.current = setTimeout(() => {
@@ -47,5 +46,7 @@ export function useConversationParams(conversationId: string | null, loaded: Gen
     [conversationId],
   );
 
-  return { params, setParams, saveError };
+  const useAsDefault = useCallback(() => writeLastParams(params), [params]);
+
+  return { params, setParams, saveError, useAsDefault };
 }

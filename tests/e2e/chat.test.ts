@@ -120,9 +120,10 @@ describe("chat UI (production build, tiny model)", () => {
   it("exports Markdown containing both messages", async () => {
     const saved = await savedConversation();
     const chat = await openChat(`/c/${conversationId}`);
+    await chat.page.getByRole("button", { name: "More actions", exact: true }).click();
     const [download] = await Promise.all([
       chat.page.waitForEvent("download", { timeout: UI_TIMEOUT }),
-      chat.page.getByRole("button", { name: "Export Markdown", exact: true }).click(),
+      chat.page.getByRole("menuitem", { name: "Export Markdown", exact: true }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/\.md$/);
     const markdown = readFileSync(await download.path(), "utf8");
@@ -131,11 +132,10 @@ describe("chat UI (production build, tiny model)", () => {
     expect(markdown).toContain(saved.messages[1]!.content.trim());
   });
 
-  it("takes the README screenshot (1280×800) and fits a 390 px phone without horizontal scroll", async () => {
+  it("takes the README screenshots (1280×800 light and dark, 390×844 phone) and fits a 390 px phone without horizontal scroll", async () => {
     // Its own short conversation, so question, answer and caption all fit in the picture.
     const desktop = await openChat("/");
     await desktop.setParam("Max new tokens", "80");
-    await desktop.page.getByRole("button", { name: /^Advanced settings/ }).click();
     await desktop.send("Explain what a 1-bit (ternary) language model is, in simple terms.");
     await desktop.waitForAnswerStatus("complete");
     await desktop.captionOf(desktop.lastAnswer).waitFor();
@@ -144,6 +144,11 @@ describe("chat UI (production build, tiny model)", () => {
     await desktop.waitForAnswerStatus("complete");
     mkdirSync(path.join(ROOT, "docs"), { recursive: true });
     await desktop.page.screenshot({ path: path.join(ROOT, "docs/screenshot.png") });
+    const isDark = () => desktop.page.evaluate(() => document.documentElement.classList.contains("dark"));
+    if (!(await isDark())) await desktop.page.getByRole("button", { name: "Toggle theme" }).click();
+    await expect.poll(isDark).toBe(true);
+    await desktop.page.mouse.move(0, 0); // no hover highlight in the picture
+    await desktop.page.screenshot({ path: path.join(ROOT, "docs/screenshot-dark.png") });
 
     const phone = await openChat(`/c/${id}`, { width: 390, height: 844 });
     await phone.waitForAnswerStatus("complete");
@@ -155,8 +160,7 @@ describe("chat UI (production build, tiny model)", () => {
     await phone.history.waitFor({ timeout: UI_TIMEOUT });
     await phone.page.getByRole("complementary", { name: "Conversations" }).getByRole("button", { name: "Close sidebar" }).click();
     await phone.history.waitFor({ state: "hidden", timeout: UI_TIMEOUT });
-    mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
-    await phone.page.screenshot({ path: path.join(ROOT, "test-results/screenshot-phone.png") });
+    await phone.page.screenshot({ path: path.join(ROOT, "docs/screenshot-phone.png") });
   });
 
   it("Stop mid-answer keeps the partial answer, marked stopped, also after a reload", async () => {

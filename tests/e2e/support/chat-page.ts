@@ -135,13 +135,29 @@ export class ChatPage {
     await this.sendButton.click();
   }
 
-  /** Opens the collapsible panel if needed and types a value into one of its numeric fields. */
+  /** The gear next to the composer that opens the settings popover. */
+  get settingsButton(): Locator {
+    return this.page.getByRole("button", { name: /^Settings/ });
+  }
+
+  async openSettings(): Promise<Locator> {
+    if ((await this.settingsButton.getAttribute("aria-expanded")) !== "true") await this.settingsButton.click();
+    const panel = this.page.getByRole("dialog", { name: "Settings" });
+    await panel.waitFor({ timeout: UI_TIMEOUT });
+    return panel;
+  }
+
+  async closeSettings(): Promise<void> {
+    if ((await this.settingsButton.getAttribute("aria-expanded")) === "true") await this.settingsButton.click();
+  }
+
+  /** Opens the settings, types a value into one of its numeric fields and closes them again. */
   async setParam(label: string, value: string): Promise<void> {
-    const toggle = this.page.getByRole("button", { name: /^Advanced settings/ });
-    if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
-    const field = this.page.getByLabel(label, { exact: true });
+    const panel = await this.openSettings();
+    const field = panel.getByLabel(label, { exact: true });
     await field.fill(value);
     await expect.poll(() => field.getAttribute("aria-invalid")).toBe("false");
+    await this.closeSettings();
   }
 
   async waitForAnswerStatus(status: "complete" | "stopped" | "error", answer = this.lastAnswer, timeout = 90_000): Promise<void> {

@@ -1,0 +1,37 @@
+"use client";
+import { FileDown, FileJson, Keyboard, Moon, MoreHorizontal, Sun } from "lucide-react";
+import { exportUrl } from "@/lib/client/api";
+import { useApp } from "./app-context";
+import { MenuButton, type MenuItem } from "./menu-button";
+import { toggleTheme, useTheme } from "./theme-toggle";
+
+/** Downloads go through an anchor so the browser uses the server's Content-Disposition file name. */
+function download(url: string) {
+  const anchor = document.createElement("a");
+  anchor.href = url;
+  anchor.download = "";
+  document.body.appendChild(anchor);
+  anchor.click();
+  anchor.remove();
+}
+
+/** The header's "⋯": exports of this conversation, the shortcut list and (on phones) the theme, out of the title's way. */
+export function ConversationMenu({ conversationId, buttonClassName }: { conversationId: string | null; buttonClassName: string }) {
+  const { setShortcutsOpen } = useApp();
+  const theme = useTheme();
+  const items: MenuItem[] = [];
+  if (conversationId) {
+    items.push(
+      { label: "Export Markdown", icon: <FileDown className="size-4" aria-hidden />, onSelect: () => download(exportUrl(conversationId, "md")) },
+      { label: "Export JSON", icon: <FileJson className="size-4" aria-hidden />, onSelect: () => download(exportUrl(conversationId, "json")) },
+    );
+  }
+  items.push({ label: "Keyboard shortcuts", icon: <Keyboard className="size-4" aria-hidden />, onSelect: () => setShortcutsOpen(true) });
+  items.push({
+    label: theme === "dark" ? "Light theme" : "Dark theme",
+    icon: theme === "dark" ? <Sun className="size-4" aria-hidden /> : <Moon className="size-4" aria-hidden />,
+    onSelect: toggleTheme,
+    className: "sm:hidden", // the header has its own toggle from sm up
+  });
+  return <MenuButton label="More actions" icon={<MoreHorizontal className="size-5" aria-hidden />} items={items} buttonClassName={buttonClassName} />;
+}
