@@ -1,4 +1,7 @@
 /**
+ * server/chat/ — the chat use cases (send/regenerate/edit, conversations, import/export): database
+ * writes around engine jobs. Errors are ChatErrors; server/http maps them to HTTP.
+ *
  * The chat use case behind `POST /api/chat`: send, regenerate or edit-and-resend, streamed as the
  * typed events of lib/schemas/events.ts.
  *

@@ -1,4 +1,8 @@
 /**
+ * server/checkpoint/ — the BitNet checkpoint on disk: config, safetensors, bf16, ternary unpacking,
+ * validation, fingerprints, and the converted folder's manifest schema. The bottom layer: it imports
+ * nothing else from server/.
+ *
  * A hub-format BitNet checkpoint folder (config.json + model.safetensors), validated up front and read
  * one layer at a time, so the converter never holds more than one layer's unpacked weights.
  */

@@ -6,8 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-
-const END_OF_TURN = "<|eot_id|>";
+import { EOT_TOKEN as END_OF_TURN } from "./chat-template";
 
 export function stopTokenIds(dir: string, configEos: number[], vocabSize: number): number[] {
   const ids = new Set(configEos);

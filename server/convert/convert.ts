@@ -1,4 +1,7 @@
 /**
+ * server/convert/ — checkpoint → ONNX model folder (the graph builder in ./onnx) and → GGUF (./gguf).
+ * Depends on server/checkpoint only; the runtime learns everything it needs from the manifest.
+ *
  * Hub-format BitNet checkpoint → ONNX model folder (model.onnx + model.onnx.data, tokenizer and
  * config files, bitnet-manifest.json). Written into a temporary sibling folder and renamed at the
  * end, so a failed conversion never leaves a half-written output. `ensureConverted` is the

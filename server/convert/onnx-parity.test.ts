@@ -102,7 +102,7 @@ describe("ONNX model vs float64 reference", () => {
       expect(results[16].argmaxAgreement).toBeGreaterThanOrEqual(0.99);
       // Against the reference given the same quantized embedding the
       // graph computes the same function (1-layer models agree to ~1e-7), but grid-valued embeddings put
-      // more activations on int8 rounding boundaries (bitnet-format.md §4), and one flip at position t
+      // more activations on int8 rounding boundaries (docs/model-format.md §3), and one flip at position t
       // shifts every later position by a few percent in these random models.
       for (const bits of [8, 4]) {
         expect(quantizedRef[bits].relL2).toBeLessThanOrEqual(0.15);

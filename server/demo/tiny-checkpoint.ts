@@ -1,4 +1,7 @@
 /**
+ * server/demo/ — generated checkpoints (tiny for tests, 2B-shaped for benchmarks), their tokenizer
+ * files and chat template.
+ *
  * Random-weight BitNet checkpoints in the exact hub format (config.json, generation_config.json,
  * model.safetensors, tokenizer files), deterministic per seed. `tiny` is for tests; `2b` has the full
  * 2B4T shape for benchmarks and is streamed one tensor at a time (the embedding in chunks), so memory stays

@@ -7,7 +7,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import llama3Tokenizer from "llama3-tokenizer-js";
-import { BITNET_CHAT_TEMPLATE, BOS_TOKEN, EOT_TOKEN } from "./chat-template";
+import { BITNET_CHAT_TEMPLATE, BOS_TOKEN, EOT_TOKEN } from "@/server/checkpoint/chat-template";
 
 /** Ordinary BPE tokens (ids 0..127999); the 256 special tokens follow. */
 export const BASE_VOCAB_SIZE = 128_000;

@@ -1,4 +1,7 @@
 /**
+ * server/host/ — the process-wide model host: acquires (download/convert/load) the model once and
+ * hands the engine to the chat and OpenAI layers; its status feeds `/api/model`.
+ *
  * The process-wide model host. Kept on `globalThis` so Next.js dev reloads (which re-evaluate modules)
  * reuse the loaded model instead of loading a second copy, and so the copy of this module that Next
  * bundles for `instrumentation.ts` (which starts acquisition at server start) and the copies in route

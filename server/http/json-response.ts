@@ -1,3 +1,7 @@
+/**
+ * server/http/ — helpers for the Next route handlers: JSON bodies and errors (this file maps every
+ * use-case and engine error to its HTTP status), request reading with limits, zod errors, SSE.
+ */
 import { RequestError, apiErrorBody, type ApiErrorCode } from "@/lib/api/request-error";
 import { ChatError, type ChatErrorKind } from "@/server/chat/chat-error";
 import { isEngineError } from "@/server/engine/types";

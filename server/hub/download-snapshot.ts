@@ -1,4 +1,7 @@
 /**
+ * server/hub/ — getting a checkpoint from the Hugging Face Hub: download, resume, verify, snapshot
+ * cache, progress, locks.
+ *
  * Acquires a checkpoint from the Hugging Face Hub (or a mirror at HF_ENDPOINT) into the cache:
  * a complete cached snapshot is used without any network; otherwise the revision is resolved to a commit,
  * the wanted files are listed with their sizes and hashes, and each one is downloaded, verified and moved

@@ -1,4 +1,6 @@
 /**
+ * server/openai/ — the OpenAI-compatible `/v1` API over the same engine; stores nothing.
+ *
  * `POST /v1/chat/completions`, independent of Next so it can be tested with a fake host: the same
  * loaded model and the same engine queue as the chat UI, and nothing is stored.
  */

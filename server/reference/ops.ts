@@ -1,5 +1,5 @@
 /**
- * The float64 building blocks of BitNet's forward pass, written straight from docs/bitnet-format.md §3
+ * The float64 building blocks of BitNet's forward pass, written straight from docs/model-format.md §3
  * (HF modeling_bitnet.py + integrations/bitnet.py). Hand-written on purpose: this is the oracle the ONNX
  * graph is checked against, so it must not share code or libraries with it.
  * Row-major throughout: a [rows, cols] matrix is a flat array, row r at [r*cols, (r+1)*cols).

@@ -1,5 +1,7 @@
 /**
- * A float64 BitNet forward pass straight from docs/bitnet-format.md §3, without onnxruntime: the oracle
+ * server/reference/ — the float64 reference model: the oracle the ONNX graph is tested against.
+ *
+ * A float64 BitNet forward pass straight from docs/model-format.md §3, without onnxruntime: the oracle
  * for the ONNX graph and a real (slow) model for tests. Weights stay as read (ternary Int8, norms and
  * embedding as the exact bf16 values in float32); every computation is float64.
  */

@@ -1,4 +1,7 @@
 /**
+ * server/runtime/ — running a converted model: the ONNX session, its options, the KV cache, the
+ * tokenizer. Knows the manifest (server/checkpoint), not the converter.
+ *
  * ModelRunner over a converted model folder (graph contract and input/output names: the manifest,
  * server/checkpoint/onnx-manifest.ts). The KV cache is one Float32Array [maxPositions, headDim] per
  * (layer, kv head, k|v): allocated once (zero pages are only backed by memory when written), fed to

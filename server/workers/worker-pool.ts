@@ -1,4 +1,6 @@
 /**
+ * server/workers/ — remote OpenAI-compatible workers pooled with the local model behind one Engine.
+ *
  * A pool of OpenAI-compatible inference workers (and, optionally, the local model) behind the one
  * `Engine` interface the chat layer and the `/v1` API already use.
  *

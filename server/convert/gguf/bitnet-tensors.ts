@@ -3,7 +3,7 @@
  * src/models/bitnet.cpp loads them). Each projection is stored as ternary codes (TQ2_0, block scale 1)
  * plus a one-element F32 `blk.N.<proj>.scale` that llama.cpp multiplies the projection's output by; we
  * store the *effective* scale (weight_scale for autobitlinear, 1/weight_scale for bitlinear —
- * docs/bitnet-format.md §2), so llama.cpp's multiply reproduces our semantics for either class.
+ * docs/model-format.md §2), so llama.cpp's multiply reproduces our semantics for either class.
  * The head is tied: llama.cpp's bitnet graph computes logits with token_embd, so there is no output.weight.
  */
 import type { Checkpoint, LayerWeights, TernaryLinear } from "@/server/checkpoint/checkpoint";

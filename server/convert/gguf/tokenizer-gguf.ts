@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { BITNET_CHAT_TEMPLATE, EOT_TOKEN } from "@/server/demo/chat-template";
+import { BITNET_CHAT_TEMPLATE, EOT_TOKEN } from "@/server/checkpoint/chat-template";
 import { bool, str, u32, type GgufValue } from "./gguf-metadata";
 
 const TOKEN_TYPE = { normal: 1, control: 3, userDefined: 4, unused: 5 } as const;

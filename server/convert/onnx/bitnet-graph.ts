@@ -1,5 +1,5 @@
 /**
- * The BitNet b1.58 forward pass (docs/bitnet-format.md §3) as an ONNX graph. Weights are read one
+ * The BitNet b1.58 forward pass (docs/model-format.md §3) as an ONNX graph. Weights are read one
  * layer at a time from a WeightSource and streamed to external data, so building the 2B graph never
  * holds more than one layer's unpacked tensors (plus the embedding while it is quantized).
  * Graph inputs/outputs are documented in server/checkpoint/onnx-manifest.ts; their names in ./graph-names.ts.

@@ -1,6 +1,6 @@
 /**
  * Op helpers for the BitNet graph: each emits a few nodes into a GraphBuilder and returns the
- * name of its output. Numerics follow docs/bitnet-format.md §3.
+ * name of its output. Numerics follow docs/model-format.md §3.
  */
 import { DataType } from "./onnx-proto";
 import { GraphBuilder, MS_DOMAIN } from "./graph-builder";

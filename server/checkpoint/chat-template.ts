@@ -1,6 +1,6 @@
 /**
  * BitNet b1.58 2B4T's chat template and special-token names, as the hub's tokenizer_config.json
- * carries them (see docs bitnet-format.md §5). Kept apart from the tokenizer writer so the engine and
+ * carries them (see docs/model-format.md §4). Kept apart from the tokenizer writer so the engine and
  * tests can name the pieces without loading the 128k-entry vocabulary.
  */
 export const BOS_TOKEN = "<|begin_of_text|>";
