@@ -5,15 +5,23 @@
  * every run is the same length); decode at 2k fills the KV cache to ~2048 positions without sampling,
  * then times decode steps. Conversion (first use of a hub checkpoint) is not part of load_s.
  */
+import os from "node:os";
 import { parseArgs } from "node:util";
 import type { ModelRunner } from "@/server/runtime/runner-types";
 import type { GenerationStats } from "@/lib/schemas/stats";
 
-const HELP = `Usage: bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N] [--runs 1]
+const HELP = `Usage: bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N] [--runs 1] [--baseline llama.cpp]
 
 Measures load time, prefill speed and time to first token (prompt of --prompt-tokens), decode speed
 (--gen-tokens steps) and decode speed with ~2048 tokens in the KV cache, then prints one JSON line.
-With --runs N the speeds are the median of N runs.`;
+With --runs N the speeds are the median of N runs.
+
+--baseline llama.cpp  also benchmarks llama.cpp on the same checkpoint (exported once to a cached GGUF,
+                      TQ2_0 + Q6_K embedding) with the same prompt ids, generation length and threads,
+                      through node-llama-cpp's prebuilt CPU binaries in a child process. The first use
+                      installs the separate bench/ package (npm install --prefix bench). Adds "baseline"
+                      and "ratio" (ours / llama.cpp) to the JSON line and prints a table on stderr.
+                      --model must then be the hub-format checkpoint folder.`;
 
 const CONTEXT_AT_2K = 2048;
 
@@ -26,6 +34,7 @@ export async function run(argv: string[]): Promise<void> {
       "gen-tokens": { type: "string", default: "128" },
       threads: { type: "string" },
       runs: { type: "string", default: "1" },
+      baseline: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -38,6 +47,10 @@ export async function run(argv: string[]): Promise<void> {
   const genTokens = positiveInt("gen-tokens", values["gen-tokens"]);
   const runs = positiveInt("runs", values.runs);
   const threads = values.threads === undefined ? undefined : positiveInt("threads", values.threads);
+  const { BASELINES } = await import("./bench/baseline-llama-cpp");
+  if (values.baseline !== undefined && !(BASELINES as readonly string[]).includes(values.baseline)) {
+    throw new Error(`--baseline must be one of ${BASELINES.join(", ")} (got "${values.baseline}")`);
+  }
 
   const { ensureConverted } = await import("@/server/convert/convert");
   const { loadEngine } = await import("@/server/engine/engine");
@@ -49,8 +62,9 @@ export async function run(argv: string[]): Promise<void> {
   const { maxPositions } = runner.info;
   if (promptTokens + genTokens > maxPositions) throw new Error(`--prompt-tokens + --gen-tokens must be at most ${maxPositions}`);
 
+  const prompt = benchIds(promptTokens, runner.info.vocabSize);
+  let result: Record<string, unknown>;
   try {
-    const prompt = benchIds(promptTokens, runner.info.vocabSize);
     const samples: { stats: GenerationStats; at2k: number }[] = [];
     for (let r = 0; r < runs; r++) {
       log(`run ${r + 1}/${runs}: prefill ${promptTokens} + decode ${genTokens}`);
@@ -59,7 +73,7 @@ export async function run(argv: string[]): Promise<void> {
       const at2k = await decodeAtContext(runner, Math.min(CONTEXT_AT_2K, maxPositions - genTokens), genTokens);
       samples.push({ stats, at2k });
     }
-    const result = {
+    result = {
       decode_tok_s: round(median(samples.map((s) => s.stats.decodeTokPerS))),
       decode_tok_s_at_2k: round(median(samples.map((s) => s.at2k))),
       prefill_tok_s: round(median(samples.map((s) => s.stats.prefillTokPerS))),
@@ -67,10 +81,25 @@ export async function run(argv: string[]): Promise<void> {
       load_s: round(loadS),
       rss_mb: round(process.memoryUsage().rss / 2 ** 20),
     };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await loaded.dispose();
   }
+  if (values.baseline) {
+    // Our peak before the baseline runs: a first-use GGUF export would otherwise count against us.
+    const oursPeakMb = round(process.resourceUsage().maxRSS / 1024);
+    const { runLlamaCppBaseline } = await import("./bench/baseline-llama-cpp");
+    const { baseline, ratio } = await runLlamaCppBaseline({
+      modelDir: values.model,
+      prompt,
+      genTokens,
+      threads: threads ?? os.availableParallelism(),
+      runs,
+      ours: { decode_tok_s: result.decode_tok_s as number, prefill_tok_s: result.prefill_tok_s as number, rss_peak_mb: oursPeakMb },
+      log,
+    });
+    result = { ...result, baseline, ratio: { ...ratio, ours_rss_peak_mb: oursPeakMb } };
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 /** The real generation loop on a cold cache, greedy, with EOS ignored so it always runs `genTokens` steps. */
