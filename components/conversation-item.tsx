@@ -1,5 +1,5 @@
 "use client";
-import { Pencil, Trash2 } from "lucide-react";
+import { LoaderCircle, Pencil, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -93,7 +93,12 @@ export function ConversationItem({ conversation, active }: { conversation: Conve
             active ? "md:pr-16" : "md:pr-3 md:group-focus-within:pr-16 md:group-hover:pr-16"
           }`}
         >
-          <span className="block truncate" title={conversation.title}>{conversation.title}</span>
+          <span className="flex items-center gap-1.5">
+            {conversation.answering && (
+              <LoaderCircle role="img" aria-label="Answering" className="size-3.5 shrink-0 animate-spin text-indigo-500 motion-reduce:animate-none" />
+            )}
+            <span className="block truncate" title={conversation.title}>{conversation.title}</span>
+          </span>
           {conversation.snippet && <Snippet text={conversation.snippet} />}
         </Link>
       )}

@@ -11,6 +11,7 @@ export type ApiErrorCode =
   | "payload_too_large"
   | "not_found"
   | "conflict"
+  | "answering"
   | "not_ready"
   | "busy"
   | "context_overflow"

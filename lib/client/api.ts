@@ -1,5 +1,5 @@
 /** Typed fetch wrappers for the JSON API; every failure becomes an ApiError carrying the server's message. */
-import type { ConversationDto, ConversationSummaryDto } from "@/lib/schemas/conversations";
+import type { ConversationDto, ConversationSummaryDto, StopAnswerDto } from "@/lib/schemas/conversations";
 import type { ApiErrorBody } from "@/lib/schemas/errors";
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import type { GenerationParams } from "@/lib/schemas/params";
@@ -62,6 +62,11 @@ export function updateConversation(
   patch: { title?: string; params?: Partial<GenerationParams> },
 ): Promise<unknown> {
   return request(`/api/conversations/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify(patch) });
+}
+
+/** Stops the conversation's running answer (from any tab); resolves once it is saved, undefined when nothing ran. */
+export function stopAnswer(id: string): Promise<StopAnswerDto | undefined> {
+  return request<StopAnswerDto | undefined>(`/api/conversations/${encodeURIComponent(id)}/stop`, { method: "POST" });
 }
 
 export function deleteConversation(id: string): Promise<unknown> {

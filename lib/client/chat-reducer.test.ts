@@ -86,7 +86,7 @@ describe("chatReducer", () => {
 
   it("ignores a reload while an answer streams and applies it afterwards", () => {
     const conversation: ConversationDto = {
-      id: "c1", title: "Renamed", createdAt: "", updatedAt: "", messageCount: 1, params: DEFAULT_GENERATION_PARAMS,
+      id: "c1", title: "Renamed", createdAt: "", updatedAt: "", messageCount: 1, answering: false, params: DEFAULT_GENERATION_PARAMS,
       messages: [{ id: "s", conversationId: "c1", role: "system", content: "sys", status: "complete", stats: null, params: null, error: null, createdAt: "" },
         { id: "u1", conversationId: "c1", role: "user", content: "hi", status: "complete", stats: null, params: null, error: null, createdAt: "" }],
     };
@@ -101,10 +101,35 @@ describe("chatReducer", () => {
     const streamed = run(initialChatState(null), submit("hi"), event({ ...start(1), data: { ...(start(1).data as object), droppedTurns: 2 } } as ChatEvent),
       event({ event: "done", data: { messageId: "a1", status: "complete", stats } }));
     const conversation: ConversationDto = {
-      id: "c1", title: "Hello", createdAt: "", updatedAt: "", messageCount: 2, params: DEFAULT_GENERATION_PARAMS,
+      id: "c1", title: "Hello", createdAt: "", updatedAt: "", messageCount: 2, answering: false, params: DEFAULT_GENERATION_PARAMS,
       messages: [{ id: "a1", conversationId: "c1", role: "assistant", content: "Hey", status: "complete", stats, params: null, error: null, createdAt: "" }],
     };
     expect(chatReducer(streamed, { type: "loaded", conversation }).messages[0].droppedTurns).toBe(2);
+  });
+
+  it("re-attaches from a snapshot: the saved partial answer becomes the live one, then streams on to done", () => {
+    const conversation: ConversationDto = {
+      id: "c1", title: "Hello", createdAt: "", updatedAt: "", messageCount: 2, answering: true, params: DEFAULT_GENERATION_PARAMS,
+      messages: [
+        { id: "u1", conversationId: "c1", role: "user", content: "hi", status: "complete", stats: null, params: null, error: null, createdAt: "" },
+        { id: "a1", conversationId: "c1", role: "assistant", content: "He", status: "stopped", stats: null, params: DEFAULT_GENERATION_PARAMS, error: null, createdAt: "" },
+      ],
+    };
+    const loaded = chatReducer(initialChatState("c1"), { type: "loaded", conversation });
+    const snapshot: ChatEvent = {
+      event: "snapshot",
+      data: { conversationId: "c1", userMessageId: "u1", messageId: "a1", title: "Hello", text: "Hey", phase: "generating", queuePosition: null,
+        stats: { promptTokens: 12, completionTokens: 3, elapsedMs: 1_000, ttftMs: 400 } },
+    };
+    const attached = run(loaded, event(snapshot, 5_000));
+    expect(attached.messages.map((m) => [m.id, m.content, m.status])).toEqual([["u1", "hi", "complete"], ["a1", "Hey", "streaming"]]);
+    expect(attached.run).toMatchObject({ assistantId: "a1", started: true, phase: "generating", promptTokens: 12,
+      timing: { startedAt: 4_000, firstTokenAt: 4_400, lastTokenAt: 5_000, tokens: 3 } });
+    // Only one run at a time: a second snapshot (or one during an own answer) changes nothing.
+    expect(run(attached, event(snapshot, 6_000))).toBe(attached);
+    const finished = run(attached, event({ event: "token", data: { text: "!", id: 4 } }, 5_100), event({ event: "done", data: { messageId: "a1", status: "complete", stats } }));
+    expect(finished.run).toBeNull();
+    expect(finished.messages.at(-1)).toMatchObject({ id: "a1", content: "Hey!", status: "complete", stats });
   });
 
   it("knows when regenerate and edit are possible", () => {

@@ -1,10 +1,11 @@
 /**
  * The chat page's state machine, kept pure so every transition is unit-tested: optimistic messages
- * on submit, stream events folding into the answer, rollback when the server rejects a request, and
- * partial answers kept when the user stops.
+ * on submit, stream events folding into the answer, rollback when the server rejects a request,
+ * partial answers kept when the user stops, and re-attaching to an answer that was already running
+ * (a `snapshot` event: after a reload, navigation, or from a second tab).
  */
 import type { ConversationDto, MessageRole, MessageStatus } from "@/lib/schemas/conversations";
-import type { ChatEvent } from "@/lib/schemas/events";
+import type { AnswerSnapshot, ChatEvent } from "@/lib/schemas/events";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
 import { statsFromLive, type LiveTiming } from "./caption";
@@ -124,6 +125,48 @@ function submit(state: ChatState, action: Extract<ChatAction, { type: "submit" }
   };
 }
 
+/** A run that was started elsewhere (another tab, before a reload): the snapshot says how far it got. */
+function attach(state: ChatState, snapshot: AnswerSnapshot, now: number): ChatState {
+  const { stats } = snapshot;
+  const startedAt = now - stats.elapsedMs;
+  const previous = state.messages.filter((m) => m.id !== snapshot.messageId);
+  const known = state.messages.find((m) => m.id === snapshot.messageId);
+  const answer: UiMessage = {
+    id: snapshot.messageId,
+    role: "assistant",
+    content: snapshot.text,
+    status: "streaming",
+    stats: null,
+    params: known?.params ?? null,
+    error: null,
+    createdAt: known?.createdAt ?? new Date().toISOString(),
+  };
+  const messages = known ? state.messages.map((m) => (m.id === snapshot.messageId ? answer : m)) : [...state.messages, answer];
+  return {
+    ...state,
+    conversationId: snapshot.conversationId,
+    title: snapshot.title || state.title,
+    error: null,
+    messages,
+    run: {
+      mode: "send",
+      phase: snapshot.phase,
+      queuePosition: snapshot.queuePosition,
+      prefill: null,
+      timing: {
+        startedAt,
+        firstTokenAt: stats.ttftMs === null ? null : startedAt + stats.ttftMs,
+        lastTokenAt: stats.completionTokens > 0 ? now : null,
+        tokens: stats.completionTokens,
+      },
+      promptTokens: stats.promptTokens,
+      assistantId: snapshot.messageId,
+      started: snapshot.phase !== "queued",
+      previous,
+    },
+  };
+}
+
 function updateAnswer(state: ChatState, update: (message: UiMessage) => UiMessage): UiMessage[] {
   const id = state.run?.assistantId;
   return state.messages.map((m) => (m.id === id ? update(m) : m));
@@ -131,6 +174,7 @@ function updateAnswer(state: ChatState, update: (message: UiMessage) => UiMessag
 
 function applyEvent(state: ChatState, event: ChatEvent, now: number): ChatState {
   const run = state.run;
+  if (event.event === "snapshot") return run ? state : attach(state, event.data, now);
   if (!run) return state;
   switch (event.event) {
     case "queued":

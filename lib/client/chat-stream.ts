@@ -21,28 +21,45 @@ export function parseChatEvent(event: string, data: string): ChatEvent | null {
   return parsed.success ? ({ event: name, data: parsed.data } as ChatEvent) : null;
 }
 
-/**
- * Yields the typed events of one chat request. Throws ApiError when the server rejects the request
- * (validation errors arrive as a JSON 4xx, not as a stream); aborting `signal` ends the iteration
- * with an AbortError, which is how Stop reaches the server.
- */
-export async function* streamChat(body: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatEvent> {
-  let response: Response;
-  try {
-    response = await fetch("/api/chat", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
-      body: JSON.stringify(body),
-      signal,
-    });
-  } catch (cause) {
-    if (signal.aborted) throw cause;
-    throw new ApiError("Cannot reach the BitNet Chat server. Is it still running?", 0, "network_error");
-  }
+async function* eventsOf(response: Response, signal: AbortSignal): AsyncGenerator<ChatEvent> {
   if (!response.ok) throw await errorFromResponse(response);
+  if (response.status === 204) return;
   if (!response.body) throw new ApiError("The server sent an empty response.", response.status, "bad_response");
   for await (const frame of readSseStream(response.body, signal)) {
     const event = parseChatEvent(frame.event, frame.data);
     if (event) yield event;
   }
+}
+
+async function fetchOrExplain(url: string, init: RequestInit & { signal: AbortSignal }): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (cause) {
+    if (init.signal.aborted) throw cause;
+    throw new ApiError("Cannot reach the BitNet Chat server. Is it still running?", 0, "network_error");
+  }
+}
+
+/**
+ * Re-attaches to a conversation's running answer: a `snapshot` event, then the same events as
+ * `streamChat`; nothing when no answer runs. Aborting `signal` only detaches.
+ */
+export async function* followAnswer(conversationId: string, signal: AbortSignal): AsyncGenerator<ChatEvent> {
+  const url = `/api/conversations/${encodeURIComponent(conversationId)}/stream`;
+  yield* eventsOf(await fetchOrExplain(url, { headers: { Accept: "text/event-stream" }, cache: "no-store", signal }), signal);
+}
+
+/**
+ * Yields the typed events of one chat request. Throws ApiError when the server rejects the request
+ * (validation errors arrive as a JSON 4xx, not as a stream). Aborting `signal` only detaches: the
+ * answer goes on on the server (`stopAnswer` stops it).
+ */
+export async function* streamChat(body: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatEvent> {
+  const init = {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+    body: JSON.stringify(body),
+    signal,
+  };
+  yield* eventsOf(await fetchOrExplain("/api/chat", init), signal);
 }

@@ -1,13 +1,16 @@
 "use client";
 /**
  * One conversation in the browser: loads it by id, sends / regenerates / edits through the SSE
- * stream, and stops by aborting the fetch (the server then keeps the partial answer as "stopped").
+ * stream. An answer belongs to the server: leaving the page only detaches from its stream, opening a
+ * conversation whose answer runs re-attaches to it (`/stream`), and Stop asks the server (`/stop`),
+ * which ends the stream with the answer saved as "stopped".
  */
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { ConversationDto } from "@/lib/schemas/conversations";
-import { ApiError, getConversation } from "./api";
-import { streamChat } from "./chat-stream";
+import type { ChatEvent } from "@/lib/schemas/events";
+import { ApiError, getConversation, stopAnswer } from "./api";
+import { followAnswer, streamChat } from "./chat-stream";
 import { chatReducer, initialChatState, lastIndexOfRole, type ChatMode } from "./chat-reducer";
 
 export type LoadState = "loading" | "ready" | "not-found" | "error";
@@ -20,16 +23,14 @@ export interface ChatCallbacks {
   onFinished?: () => void;
 }
 
-// The server saves a stopped answer right after the abort reaches it; re-reading shortly after
-// replaces the browser's estimates with the stored stats.
-const RESYNC_AFTER_STOP_MS = 800;
-
 export function useChat(conversationId: string | null, callbacks: ChatCallbacks = {}) {
   const [state, dispatch] = useReducer(chatReducer, conversationId, initialChatState);
   const [loadState, setLoadState] = useState<LoadState>(conversationId ? "loading" : "ready");
   const [loadError, setLoadError] = useState<string | null>(null);
   const [loadedParams, setLoadedParams] = useState<GenerationParams | null>(null);
   const controllerRef = useRef<AbortController | null>(null);
+  /** Stop was pressed before the server said which conversation the answer belongs to (a new chat). */
+  const stopPendingRef = useRef(false);
   const stateRef = useRef(state);
   const callbacksRef = useRef(callbacks);
   useEffect(() => {
@@ -37,10 +38,14 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
     callbacksRef.current = callbacks;
   });
 
+  // Set below; applyLoaded needs it to re-attach, and attach needs reload once the answer ended.
+  const attachRef = useRef<(id: string) => void>(() => undefined);
+
   const applyLoaded = useCallback((conversation: ConversationDto) => {
     dispatch({ type: "loaded", conversation });
     setLoadedParams(conversation.params);
     setLoadState("ready");
+    if (conversation.answering && !controllerRef.current) attachRef.current(conversation.id);
   }, []);
 
   const applyLoadError = useCallback((error: unknown) => {
@@ -65,8 +70,47 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
     return () => controller.abort();
   }, [conversationId, applyLoaded, applyLoadError]);
 
-  // Leaving the page mid-answer aborts it, exactly like Stop.
+  // Leaving the page only detaches from the answer's stream; the server finishes and saves it.
   useEffect(() => () => controllerRef.current?.abort(), []);
+
+  const requestStop = useCallback((id: string) => {
+    stopPendingRef.current = false;
+    stopAnswer(id).catch((error: unknown) => {
+      dispatch({ type: "failed", message: `Could not stop the answer: ${error instanceof Error ? error.message : String(error)}` });
+    });
+  }, []);
+
+  /** Folds one streamed event into the state; a Stop pressed before the id was known goes out now. */
+  const onEvent = useCallback((event: ChatEvent) => {
+    dispatch({ type: "event", event, now: performance.now() });
+    const id = event.event === "start" || event.event === "snapshot" || event.event === "queued" ? event.data.conversationId : undefined;
+    if (id && stopPendingRef.current) requestStop(id);
+  }, [requestStop]);
+
+  /** Follows the conversation's running answer (started in another tab, or before a reload). */
+  const attach = useCallback((id: string) => {
+    if (controllerRef.current) return;
+    const controller = new AbortController();
+    controllerRef.current = controller;
+    void (async () => {
+      try {
+        for await (const event of followAnswer(id, controller.signal)) onEvent(event);
+      } catch (error) {
+        if (!controller.signal.aborted) dispatch({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+      } finally {
+        if (controllerRef.current === controller) controllerRef.current = null;
+        if (!controller.signal.aborted) {
+          // A stream cut without `done` shows as failed; the stored answer (or a still running one) replaces it.
+          dispatch({ type: "failed", message: "The connection closed before the answer was finished." });
+          callbacksRef.current.onFinished?.();
+          void reload(id);
+        }
+      }
+    })();
+  }, [onEvent, reload]);
+  useEffect(() => {
+    attachRef.current = attach;
+  }, [attach]);
 
   const run = useCallback(async (mode: ChatMode, content: string, params: GenerationParams): Promise<RunOutcome> => {
     if (controllerRef.current) return "rejected";
@@ -82,7 +126,7 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
     try {
       const body = { conversationId: stateRef.current.conversationId ?? undefined, content, params, mode };
       for await (const event of streamChat(body, controller.signal)) {
-        dispatch({ type: "event", event, now: performance.now() });
+        onEvent(event);
         if (event.event === "start") {
           started = true;
           createdId = event.data.conversationId;
@@ -91,30 +135,33 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
         if (event.event === "error") outcome = started ? "failed" : "rejected";
         if (event.event === "done") finished = true;
       }
-      // The parser may end quietly on abort instead of throwing; both mean Stop.
-      if (controller.signal.aborted && !finished) throw new DOMException("Stopped", "AbortError");
+      // The parser may end quietly on abort instead of throwing: the page is going away.
+      if (controller.signal.aborted && !finished) throw new DOMException("Detached", "AbortError");
       if (!finished && outcome === "done") outcome = started ? "failed" : "rejected";
       // A stream that ends without `done` was cut (server restart, proxy); the reducer ignores this after `done`.
       dispatch({ type: "failed", message: "The connection closed before the answer was finished." });
+      // The answer may still be running (or be saved by now): the stored state decides, and re-attaches.
+      if (!finished && started && createdId) void reload(createdId);
     } catch (error) {
       if (controller.signal.aborted) {
         outcome = "stopped";
-        dispatch({ type: "stopped", now: performance.now() });
-        const id = createdId;
-        if (id) setTimeout(() => void reload(id), RESYNC_AFTER_STOP_MS);
       } else if (error instanceof ApiError && error.status > 0) {
         outcome = "rejected";
         dispatch({ type: "rejected", message: error.message });
+        // Answering elsewhere (another tab or client): follow that answer, so Stop is at hand.
+        const id = createdId;
+        if (error.code === "answering" && id) setTimeout(() => void reload(id), 0);
       } else {
         outcome = started ? "failed" : "rejected";
         dispatch({ type: "failed", message: error instanceof Error ? error.message : String(error) });
       }
     } finally {
-      controllerRef.current = null;
+      stopPendingRef.current = false;
+      if (controllerRef.current === controller) controllerRef.current = null;
       callbacksRef.current.onFinished?.();
     }
     return outcome;
-  }, [reload]);
+  }, [reload, onEvent]);
 
   const send = useCallback((content: string, params: GenerationParams) => run("send", content, params), [run]);
 
@@ -126,7 +173,12 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
 
   const editAndResend = useCallback((content: string, params: GenerationParams) => run("edit", content, params), [run]);
 
-  const stop = useCallback(() => controllerRef.current?.abort(), []);
+  const stop = useCallback(() => {
+    if (!stateRef.current.run) return;
+    const id = stateRef.current.conversationId;
+    if (id) requestStop(id);
+    else stopPendingRef.current = true;
+  }, [requestStop]);
   /** Re-reads the conversation from the server; skipped while an answer streams (its events are newer). */
   const refresh = useCallback(() => {
     const id = stateRef.current.conversationId;

@@ -1,5 +1,9 @@
 "use client";
-/** The sidebar's list: all conversations, or search results for `query`; re-read when `version` changes. */
+/**
+ * The sidebar's list: all conversations, or search results for `query`; re-read when `version`
+ * changes, and every few seconds while some conversation is answering (its spinner goes away when
+ * the answer ends, even one started from another tab).
+ */
 import { useEffect, useState } from "react";
 import type { ConversationSummaryDto } from "@/lib/schemas/conversations";
 import { listConversations } from "./api";
@@ -17,9 +21,18 @@ interface Result {
   error: string | null;
 }
 
+const POLL_WHILE_ANSWERING_MS = 2_000;
+
 export function useConversationList(query: string, version: number): ConversationListState {
-  const key = `${version}:${query}`;
+  const [tick, setTick] = useState(0);
+  const key = `${version}:${query}:${tick}`;
   const [result, setResult] = useState<Result>({ key: "", conversations: [], error: null });
+  const answering = result.conversations.some((c) => c.answering);
+  useEffect(() => {
+    if (!answering) return;
+    const timer = setTimeout(() => setTick((n) => n + 1), POLL_WHILE_ANSWERING_MS);
+    return () => clearTimeout(timer);
+  }, [answering, result]);
   useEffect(() => {
     const controller = new AbortController();
     listConversations(query, controller.signal).then(
@@ -31,5 +44,6 @@ export function useConversationList(query: string, version: number): Conversatio
     );
     return () => controller.abort();
   }, [query, key]);
-  return { conversations: result.conversations, loading: result.key !== key, error: result.error };
+  // A poll is not "loading": the list on screen stays current enough.
+  return { conversations: result.conversations, loading: !result.key.startsWith(`${version}:${query}:`), error: result.error };
 }

@@ -27,6 +27,8 @@ export interface ConversationSummaryDto {
   createdAt: string;
   updatedAt: string;
   messageCount: number;
+  /** True while an answer of this conversation is being generated or waits for the model. */
+  answering: boolean;
   /** Present for search results: the matching text with the match wrapped in «…». */
   snippet?: string;
 }
@@ -34,6 +36,13 @@ export interface ConversationSummaryDto {
 export interface ConversationDto extends ConversationSummaryDto {
   params: z.infer<typeof generationParamsSchema>;
   messages: MessageDto[];
+}
+
+/** `POST /api/conversations/{id}/stop` when an answer was running: the answer as saved. */
+export interface StopAnswerDto {
+  messageId: string;
+  /** "stopped" (or "complete"/"error" when it ended on its own first); null when the answer was rolled back (stopped while queued). */
+  status: MessageStatus | null;
 }
 
 export const MAX_TITLE_CHARS = 200;

@@ -2,12 +2,36 @@ import { z } from "zod";
 import { generationStatsSchema } from "./stats";
 import { messageStatusSchema } from "./conversations";
 
+/** The answer so far, sent first by `GET /api/conversations/{id}/stream` (re-attaching to a running answer). */
+export const answerSnapshotSchema = z.object({
+  conversationId: z.string(),
+  userMessageId: z.string(),
+  /** The answer's message id (the placeholder row that is saved as the answer grows). */
+  messageId: z.string(),
+  title: z.string(),
+  text: z.string(),
+  phase: z.enum(["queued", "prefill", "generating"]),
+  /** 1-based place in line while queued, otherwise null. */
+  queuePosition: z.number().int().nullable(),
+  /** Measured so far: tokens, time since the request was accepted, time to the first token (null before it). */
+  stats: z.object({
+    promptTokens: z.number().int(),
+    completionTokens: z.number().int(),
+    elapsedMs: z.number(),
+    ttftMs: z.number().nullable(),
+  }),
+});
+export type AnswerSnapshot = z.infer<typeof answerSnapshotSchema>;
+
 /**
- * The typed Server-Sent Events of `POST /api/chat`. Each frame is `event: <name>\ndata: <json>\n\n`.
- * A `: ping` comment is sent every few seconds as a heartbeat.
+ * The typed Server-Sent Events of `POST /api/chat` and `GET /api/conversations/{id}/stream`. Each
+ * frame is `event: <name>\ndata: <json>\n\n`. A `: ping` comment is sent every few seconds as a heartbeat.
  */
 export const chatEventSchemas = {
-  queued: z.object({ position: z.number().int() }),
+  /** Only from `/stream`, always first. */
+  snapshot: answerSnapshotSchema,
+  /** `conversationId` lets a client stop a queued answer of a conversation it has not seen created yet. */
+  queued: z.object({ position: z.number().int(), conversationId: z.string().optional() }),
   start: z.object({
     conversationId: z.string(),
     userMessageId: z.string(),

@@ -84,9 +84,15 @@ describe("conversation schemas", () => {
 
 describe("chat events", () => {
   it("every event name has a schema that rejects a wrong shape", () => {
-    expect(Object.keys(chatEventSchemas).sort()).toEqual(["done", "error", "prefill", "queued", "start", "token"]);
+    expect(Object.keys(chatEventSchemas).sort()).toEqual(["done", "error", "prefill", "queued", "snapshot", "start", "token"]);
     expect(chatEventSchemas.token.safeParse({ text: "a", id: 1 }).success).toBe(true);
     expect(chatEventSchemas.token.safeParse({ text: 1, id: 1 }).success).toBe(false);
     expect(chatEventSchemas.done.safeParse({ messageId: "m", status: "paused", stats: {} }).success).toBe(false);
+    const snapshot = {
+      conversationId: "c", userMessageId: "u", messageId: "m", title: "t", text: "so far", phase: "generating", queuePosition: null,
+      stats: { promptTokens: 3, completionTokens: 2, elapsedMs: 10, ttftMs: null },
+    };
+    expect(chatEventSchemas.snapshot.safeParse(snapshot).success).toBe(true);
+    expect(chatEventSchemas.snapshot.safeParse({ ...snapshot, phase: "done" }).success).toBe(false);
   });
 });

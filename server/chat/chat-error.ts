@@ -5,7 +5,8 @@
 export type ChatErrorKind =
   | "not_found" // the conversation (or message) does not exist
   | "invalid" // the request contradicts itself (e.g. regenerate without a conversation)
-  | "conflict"; // the request does not fit the conversation's current state
+  | "conflict" // the request does not fit the conversation's current state
+  | "answering"; // the conversation's answer is still running or queued: stop it first
 
 export class ChatError extends Error {
   constructor(

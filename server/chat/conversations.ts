@@ -6,24 +6,31 @@ import * as messagesRepo from "@/server/db/messages-repo";
 import { searchConversations } from "@/server/db/search-repo";
 import type { Db } from "@/server/db/types";
 import { conversationNotFound } from "./chat-error";
+import type { AnswerRegistry } from "./answer-registry";
 import { newId } from "./ids";
 import { toConversationDto, toSummaryDto } from "./to-dto";
 
+/** Which conversations have an answer running or queued (the answer registry's view); none by default. */
+export type IsAnswering = (conversationId: string) => boolean;
+const nothingAnswers: IsAnswering = () => false;
+
 /** Newest first; with `q`, only conversations whose title or messages match, each with its snippet. */
-export function listConversations(db: Db, args: { q?: string; limit: number }): ConversationSummaryDto[] {
+export function listConversations(db: Db, args: { q?: string; limit: number; isAnswering?: IsAnswering }): ConversationSummaryDto[] {
   const q = args.q?.trim();
-  if (!q) return conversationsRepo.listConversations(db, { limit: args.limit }).map((row) => toSummaryDto(row));
+  const answering = args.isAnswering ?? nothingAnswers;
+  if (!q) return conversationsRepo.listConversations(db, { limit: args.limit }).map((row) => toSummaryDto(row, undefined, answering(row.id)));
   const hits = searchConversations(db, { query: q, limit: args.limit });
   const snippets = new Map(hits.map((hit) => [hit.conversationId, hit.snippet]));
   return conversationsRepo
     .listConversationsByIds(db, { ids: hits.map((hit) => hit.conversationId) })
-    .map((row) => toSummaryDto(row, snippets.get(row.id)));
+    .map((row) => toSummaryDto(row, snippets.get(row.id), answering(row.id)));
 }
 
-export function getConversation(db: Db, args: { id: string }): ConversationDto {
+export function getConversation(db: Db, args: { id: string; isAnswering?: IsAnswering }): ConversationDto {
   const row = conversationsRepo.getConversation(db, { id: args.id });
   if (!row) throw conversationNotFound("id");
-  return toConversationDto(row, messagesRepo.listMessages(db, { conversationId: row.id }));
+  const answering = (args.isAnswering ?? nothingAnswers)(row.id);
+  return toConversationDto(row, messagesRepo.listMessages(db, { conversationId: row.id }), answering);
 }
 
 export function createConversation(db: Db, args: { title?: string; params?: Partial<GenerationParams> }): ConversationDto {
@@ -49,6 +56,8 @@ export function updateConversation(db: Db, args: { id: string; title?: string; p
   });
 }
 
-export function deleteConversation(db: Db, args: { id: string }): void {
+/** A running answer is stopped first: its decode loop sees the abort before its next step, freeing the model. */
+export function deleteConversation(db: Db, args: { id: string; registry?: AnswerRegistry }): void {
+  void args.registry?.stop(args.id);
   if (!conversationsRepo.deleteConversation(db, { id: args.id })) throw conversationNotFound("id");
 }

@@ -179,24 +179,39 @@ describe("sendMessage", () => {
     expect(tableCounts(t)).toEqual({ conversations: 0, messages: 0 });
   });
 
-  it("aborted while queued: the question stays, with an empty answer marked stopped", async () => {
+  it("cancelled while queued: rolled back like a busy refusal (new chat gone, regenerated answer restored)", async () => {
+    const existing = send(createTestEngine({ answer: "kept answer" }).engine, { content: "question" });
+    await collectEvents(existing.events);
+    const before = messagesOf(existing.conversationId).map((m) => [m.id, m.content, m.status]);
+    const beforeCounts = tableCounts(t);
+
     const held = createTestEngine({ answer: "x", gated: true });
     const occupying = send(held.engine, { content: "first" });
     const iterator = occupying.events[Symbol.asyncIterator]();
     const pending = iterator.next();
     await new Promise((r) => setTimeout(r, 20));
     const controller = new AbortController();
-    const queued = send(held.engine, { content: "second" }, controller.signal);
-    const queuedIterator = queued.events[Symbol.asyncIterator]();
-    expect((await queuedIterator.next()).value).toEqual({ event: "queued", data: { position: 1 } });
+    const queuedNew = send(held.engine, { content: "second" }, controller.signal);
+    const queuedRegenerate = send(held.engine, { conversationId: existing.conversationId, content: "question", mode: "regenerate" }, controller.signal);
+    const newIterator = queuedNew.events[Symbol.asyncIterator]();
+    const regenerateIterator = queuedRegenerate.events[Symbol.asyncIterator]();
+    expect((await newIterator.next()).value).toEqual({ event: "queued", data: { position: 1, conversationId: queuedNew.conversationId } });
+    expect((await regenerateIterator.next()).value).toMatchObject({ event: "queued", data: { position: 2 } });
     controller.abort();
-    const rest: string[] = [];
-    for (let r = await queuedIterator.next(); !r.done; r = await queuedIterator.next()) rest.push(r.value.event);
-    expect(rest).toEqual(["done"]);
-    expect(messagesOf(queued.conversationId).map((m) => [m.role, m.content, m.status])).toEqual([
-      ["user", "second", "complete"],
-      ["assistant", "", "stopped"],
+    const rest = async (it: AsyncIterator<unknown>) => {
+      const all: unknown[] = [];
+      for (let r = await it.next(); !r.done; r = await it.next()) all.push(r.value);
+      return all;
+    };
+    expect(await rest(newIterator)).toEqual([{ event: "error", data: { code: "cancelled", message: expect.any(String) } }]);
+    expect(await rest(regenerateIterator)).toEqual([
+      { event: "error", data: { code: "cancelled", message: expect.any(String), conversationId: existing.conversationId } },
     ]);
+    expect(conversationsRepo.getConversation(t.db, { id: queuedNew.conversationId })).toBeUndefined();
+    expect(messagesOf(existing.conversationId).map((m) => [m.id, m.content, m.status])).toEqual(before);
+    // Only the occupying turn (question + placeholder) was added.
+    expect(tableCounts(t)).toEqual({ conversations: beforeCounts.conversations + 1, messages: beforeCounts.messages + 2 });
+    checkFtsIntegrity(t);
     held.gate!.open();
     await pending;
     for (let r = await iterator.next(); !r.done; r = await iterator.next());

@@ -3,14 +3,16 @@
  * writes around engine jobs. Errors are ChatErrors; server/http maps them to HTTP.
  *
  * The chat use case behind `POST /api/chat`: send, regenerate or edit-and-resend, streamed as the
- * typed events of lib/schemas/events.ts.
+ * typed events of lib/schemas/events.ts. (start-answer.ts runs it detached from the HTTP request.)
  *
  * `sendMessage` validates and writes synchronously (so a 404 / 409 reaches the route before any
- * stream exists), then returns the event generator. The generator always ends by saving the answer
- * — complete, stopped (abort, including a client that went away) or error — before its `done`
- * event, or, when the engine refused the job before starting (busy, context overflow), by rolling
- * the turn back and yielding one `error` event (nothing of the request stays stored; the UI restores
- * the previous messages and puts the text back in the composer).
+ * stream exists), then returns the event generator. While tokens stream, the text so far is saved
+ * every few tokens (progress-saver.ts). The generator always ends by saving the answer — complete,
+ * stopped (abort) or error — before its `done` event; a save that fails (or finds the conversation
+ * deleted) ends with an `error` event instead, never a `done` for a message that is not stored.
+ * A job that never started (refused: busy, context overflow; or stopped while still queued) rolls
+ * the turn back and yields one `error` event: nothing of the request stays stored; the UI restores
+ * the previous messages and puts the text back in the composer.
  */
 import type { ParsedChatRequest } from "@/lib/schemas/chat";
 import type { MessageStatus } from "@/lib/schemas/conversations";
@@ -21,25 +23,29 @@ import type { Engine } from "@/server/engine/types";
 import { AnswerMeter } from "./answer-meter";
 import { isEngineError } from "@/server/engine/types";
 import { toSamplingParams } from "./history";
+import { ProgressSaver, type ProgressPolicy } from "./progress-saver";
 import { toStatsDto } from "./to-dto";
-import { prepareTurn, saveAnswer, undoTurn, type PreparedTurn } from "./turn-writes";
+import { prepareTurn, saveAnswer, saveProgress, undoTurn, type PreparedTurn } from "./turn-writes";
 
 export interface SendMessageArgs {
   db: Db;
   engine: Engine;
   request: ParsedChatRequest;
-  /** Aborts generation; the partial answer is saved as "stopped". */
+  /** Aborts generation; the partial answer is saved as "stopped" (rolled back if it never started). */
   signal: AbortSignal;
+  /** How often the partial answer is written while it streams (default: every 32 tokens or 1 s). */
+  progress?: ProgressPolicy;
 }
 
 export interface SendMessageResult {
   conversationId: string;
+  turn: PreparedTurn;
   events: AsyncGenerator<ChatEvent>;
 }
 
 export function sendMessage(args: SendMessageArgs): SendMessageResult {
   const turn = prepareTurn(args.db, { request: args.request, now: new Date() });
-  return { conversationId: turn.conversationId, events: runTurn(args, turn) };
+  return { conversationId: turn.conversationId, turn, events: runTurn(args, turn) };
 }
 
 function statusFor(stats: GenerationStats, error: string | undefined): MessageStatus {
@@ -52,21 +58,43 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function* runTurn({ db, engine, signal }: SendMessageArgs, turn: PreparedTurn): AsyncGenerator<ChatEvent> {
+async function* runTurn({ db, engine, signal, progress }: SendMessageArgs, turn: PreparedTurn): AsyncGenerator<ChatEvent> {
   const meter = new AnswerMeter();
+  const saver = new ProgressSaver((content) => saveProgress(db, { turn, content }), progress);
+  const otherwiseKnown = turn.undo.createdConversation ? {} : { conversationId: turn.conversationId };
   let final: { stats: GenerationStats; error?: string } | null = null;
   let settled = false;
   const save = (stats: GenerationStats, error: string | undefined): ChatEvent => {
     settled = true;
     const status = statusFor(stats, error);
-    saveAnswer(db, { turn, answer: { content: meter.text, status, stats, error: error ?? null }, now: new Date() });
+    let saved: boolean;
+    try {
+      saved = saveAnswer(db, { turn, answer: { content: meter.text, status, stats, error: error ?? null }, now: new Date() });
+    } catch (failure) {
+      console.error("[chat] saving the answer failed:", failure);
+      return { event: "error", data: { code: "save_failed", message: `The answer could not be saved: ${messageOf(failure)}`, conversationId: turn.conversationId } };
+    }
+    if (!saved) {
+      return { event: "error", data: { code: "not_saved", message: "The conversation was deleted while answering; the answer was not saved." } };
+    }
     return { event: "done", data: { messageId: turn.assistantMessageId, status, stats, ...(error ? { error } : {}) } };
+  };
+  const rollBack = (error: unknown): ChatEvent => {
+    settled = true;
+    undoTurn(db, turn);
+    if (signal.aborted) {
+      return { event: "error", data: { code: "cancelled", message: "Stopped before the model started; nothing was kept.", ...otherwiseKnown } };
+    }
+    const code = isEngineError(error) ? error.code : "internal";
+    const message = isEngineError(error) ? error.message : "The model failed before answering.";
+    if (!isEngineError(error)) console.error("[chat] generation failed before start:", error);
+    return { event: "error", data: { code, message, ...otherwiseKnown } };
   };
   try {
     try {
       const request = { messages: turn.engineMessages, params: toSamplingParams(turn.params) };
       for await (const event of engine.generate(request, signal)) {
-        if (event.type === "queued") yield { event: "queued", data: { position: event.position } };
+        if (event.type === "queued") yield { event: "queued", data: { position: event.position, conversationId: turn.conversationId } };
         else if (event.type === "start") {
           meter.onStart(event.promptTokens);
           yield {
@@ -83,27 +111,29 @@ async function* runTurn({ db, engine, signal }: SendMessageArgs, turn: PreparedT
         } else if (event.type === "prefill") yield { event: "prefill", data: { done: event.done, total: event.total } };
         else if (event.type === "token") {
           meter.onToken(event.text);
+          saver.onToken(meter.text);
           yield { event: "token", data: { text: event.text, id: event.id } };
         } else final = { stats: toStatsDto(event.stats), error: event.error };
       }
     } catch (error) {
-      if (!meter.started && !signal.aborted) {
-        // Refused before starting: nothing of this request stays stored.
-        undoTurn(db, turn);
-        settled = true;
-        const code = isEngineError(error) ? error.code : "internal";
-        const message = isEngineError(error) ? error.message : "The model failed before answering.";
-        if (!isEngineError(error)) console.error("[chat] generation failed before start:", error);
-        yield { event: "error", data: { code, message, ...(turn.undo.createdConversation ? {} : { conversationId: turn.conversationId }) } };
+      if (!meter.started) {
+        yield rollBack(error);
         return;
       }
       final = signal.aborted ? { stats: meter.stats("abort") } : { stats: meter.stats("error"), error: messageOf(error) };
     }
     // The engine always ends with `done`; a missing one means the job was cut short.
+    if (!final && !meter.started) {
+      yield rollBack(null);
+      return;
+    }
     final ??= signal.aborted ? { stats: meter.stats("abort") } : { stats: meter.stats("error"), error: "The answer ended unexpectedly." };
     yield save(final.stats, final.error);
   } finally {
     // The consumer stopped iterating (return() mid-stream): leaving the loop aborted the job; keep what was said.
-    if (!settled) save(final?.stats ?? meter.stats("abort"), final?.error);
+    if (!settled) {
+      if (meter.started) save(final?.stats ?? meter.stats("abort"), final?.error);
+      else rollBack(null);
+    }
   }
 }

@@ -22,21 +22,22 @@ export function toMessageDto(row: MessageRow): MessageDto {
   };
 }
 
-export function toSummaryDto(row: ConversationSummaryRow, snippet?: string): ConversationSummaryDto {
+export function toSummaryDto(row: ConversationSummaryRow, snippet?: string, answering = false): ConversationSummaryDto {
   const dto: ConversationSummaryDto = {
     id: row.id,
     title: row.title,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     messageCount: row.messageCount,
+    answering,
   };
   if (snippet !== undefined) dto.snippet = snippet;
   return dto;
 }
 
-export function toConversationDto(row: ConversationRow, messages: MessageRow[]): ConversationDto {
+export function toConversationDto(row: ConversationRow, messages: MessageRow[], answering = false): ConversationDto {
   return {
-    ...toSummaryDto({ ...row, messageCount: messages.length }),
+    ...toSummaryDto({ ...row, messageCount: messages.length }, undefined, answering),
     params: row.params,
     messages: messages.map(toMessageDto),
   };

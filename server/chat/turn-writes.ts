@@ -5,8 +5,9 @@
  *   placeholder answer, store the merged settings. The placeholder reserves the answer's place
  *   (a quick "Stop, then send again" cannot put the new question before the old answer) and, if the
  *   process dies mid-answer, leaves an empty answer marked "stopped" instead of nothing.
- * - `undoTurn`: the engine refused the job before starting (busy, context overflow): the turn is
- *   rolled back, replaced rows restored, so a refused request leaves the database as it was.
+ * - `undoTurn`: the job never started (refused: busy, context overflow; or stopped while queued):
+ *   the turn is rolled back, replaced rows restored, so it leaves the database as it was.
+ * - `saveProgress`: the text so far, while streaming (see progress-saver.ts).
  * - `saveAnswer`: the answer's text, status, stats.
  */
 import type { ParsedChatRequest } from "@/lib/schemas/chat";
@@ -122,6 +123,8 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
 export function undoTurn(db: Db, turn: PreparedTurn): void {
   db.transaction((tx) => {
     const { undo } = turn;
+    // Deleted meanwhile: nothing left to restore.
+    if (!conversationsRepo.getConversation(tx, { id: turn.conversationId })) return;
     if (undo.createdConversation || !undo.previous) {
       conversationsRepo.deleteConversation(tx, { id: turn.conversationId });
       return;
@@ -141,6 +144,11 @@ export interface FinishedAnswer {
   status: MessageStatus;
   stats: GenerationStats;
   error: string | null;
+}
+
+/** The streamed text so far; false when the answer's row is gone (conversation deleted). */
+export function saveProgress(db: Db, args: { turn: PreparedTurn; content: string }): boolean {
+  return messagesRepo.updateMessage(db, { id: args.turn.assistantMessageId, patch: { content: args.content } });
 }
 
 /** Returns false when the conversation was deleted while the answer was being generated. */

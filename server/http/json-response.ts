@@ -25,6 +25,7 @@ const CHAT_STATUS: Record<ChatErrorKind, { status: number; code: ApiErrorCode }>
   not_found: { status: 404, code: "not_found" },
   invalid: { status: 400, code: "invalid_request" },
   conflict: { status: 409, code: "conflict" },
+  answering: { status: 409, code: "answering" },
 };
 
 /**

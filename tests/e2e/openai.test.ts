@@ -248,8 +248,11 @@ describe("OpenAI-compatible API with BITNET_API_KEY and no waiting line (BITNET_
     const client = clientFor(server.baseUrl, KEY);
     await expect(client.chat.completions.create({ model, messages: PROMPT, max_tokens: 2 })).rejects.toMatchObject({ status: 429 });
 
+    // Closing the UI's stream only detaches (the answer belongs to the server); Stop frees the model.
     ui.abort();
     await reader.cancel().catch(() => undefined);
+    const conversationId = /"conversationId":"([^"]+)"/.exec(seen)![1];
+    expect((await fetch(`${server.baseUrl}/api/conversations/${conversationId}/stop`, { method: "POST" })).status).toBe(200);
     await expect
       .poll(async () => {
         const retry = await client.chat.completions.create({ model, messages: PROMPT, max_tokens: 2 }).catch(() => null);

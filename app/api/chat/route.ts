@@ -1,5 +1,6 @@
 import { chatRequestSchema } from "@/lib/schemas/chat";
-import { sendMessage } from "@/server/chat/send-message";
+import { answerRegistry } from "@/server/chat/answer-registry";
+import { startAnswer } from "@/server/chat/start-answer";
 import { getDb } from "@/server/db/client";
 import { getModelHost } from "@/server/host/model-host";
 import { withErrors } from "@/server/http/json-response";
@@ -14,13 +15,15 @@ export const dynamic = "force-dynamic";
 const MAX_BODY_BYTES = 512_000;
 
 /**
- * Validation (400/413/415), an unknown conversation (404) and a model that is not loaded (503)
- * answer JSON before anything is written; from then on the answer is an event stream.
+ * Validation (400/413/415), an unknown conversation (404), a conversation already answering (409)
+ * and a model that is not loaded (503) answer JSON before anything is written; from then on the
+ * answer is an event stream. Closing the stream only detaches: the answer runs on and is saved
+ * (`POST /api/conversations/{id}/stop` stops it).
  */
 export const POST = withErrors(async (request: Request) => {
   const body = parseOrThrow(chatRequestSchema, await readJsonBody(request, { maxBytes: MAX_BODY_BYTES }));
   const engine = getModelHost().engine();
-  const abort = new AbortController();
-  const { events } = sendMessage({ db: getDb(), engine, request: body, signal: abort.signal });
-  return sseResponse(events, { abort, requestSignal: request.signal });
+  const detach = new AbortController();
+  const { events } = startAnswer({ db: getDb(), engine, registry: answerRegistry(), request: body, signal: detach.signal });
+  return sseResponse(events, { abort: detach, requestSignal: request.signal });
 });

@@ -1,4 +1,5 @@
 import { createConversationSchema, listConversationsQuerySchema } from "@/lib/schemas/conversations";
+import { answerRegistry } from "@/server/chat/answer-registry";
 import { createConversation, listConversations } from "@/server/chat/conversations";
 import { getDb } from "@/server/db/client";
 import { jsonResponse, withErrors } from "@/server/http/json-response";
@@ -8,14 +9,14 @@ import { parseOrThrow } from "@/server/http/zod-error";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** `?q=` searches titles and messages (FTS5); newest first either way. */
+/** `?q=` searches titles and messages (FTS5); newest first either way; `answering` marks running answers. */
 export const GET = withErrors(async (request: Request) => {
   const search = new URL(request.url).searchParams;
   const query = parseOrThrow(listConversationsQuerySchema, {
     q: search.get("q") ?? undefined,
     limit: search.get("limit") ?? undefined,
   });
-  return jsonResponse({ conversations: listConversations(getDb(), query) });
+  return jsonResponse({ conversations: listConversations(getDb(), { ...query, isAnswering: answerRegistry().isAnswering }) });
 });
 
 export const POST = withErrors(async (request: Request) => {

@@ -38,7 +38,8 @@ export async function startAppServer(
 ): Promise<AppServer> {
   const port = options.port ?? (await freePort());
   const workDir = mkdtempSync(path.join(os.tmpdir(), "bitnet-e2e-"));
-  const databasePath = path.join(workDir, "chat.db");
+  // A given DATABASE_PATH lets a second server open the first one's database (restart after a crash).
+  const databasePath = env.DATABASE_PATH ?? path.join(workDir, "chat.db");
   let output = "";
   const child: ChildProcess = spawn(path.join(ROOT, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
@@ -67,10 +68,10 @@ export async function startAppServer(
       await exited;
     },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-        if (child.exitCode === null) child.kill("SIGKILL");
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       }
       rmSync(workDir, { recursive: true, force: true });
     },

@@ -240,3 +240,16 @@ export function exportWithAnswer(title: string, answer: string): object {
     ],
   };
 }
+
+/**
+ * Answers outlive their pages: a test that closes its browser mid-answer would leave the shared
+ * server's model busy for the next test. Stops every running or queued answer.
+ */
+export async function stopRunningAnswers(baseUrl: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/api/conversations?limit=500`);
+  if (!response.ok) return;
+  const { conversations } = (await response.json()) as { conversations: { id: string; answering: boolean }[] };
+  await Promise.all(
+    conversations.filter((c) => c.answering).map((c) => fetch(`${baseUrl}/api/conversations/${encodeURIComponent(c.id)}/stop`, { method: "POST" })),
+  );
+}

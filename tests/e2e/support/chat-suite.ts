@@ -1,11 +1,12 @@
 /**
  * One browser per test file, one fresh ChatPage (browser context) per call, all closed after each
- * test: the hooks every chat suite needs, registered once here instead of in each file.
+ * test, with any answer a test left running stopped: the hooks every chat suite needs, registered
+ * once here instead of in each file.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, inject } from "vitest";
 import { launchBrowser } from "./browser";
-import { ChatPage } from "./chat-page";
+import { ChatPage, stopRunningAnswers } from "./chat-page";
 
 export interface ChatSuite {
   baseUrl: string;
@@ -24,6 +25,7 @@ export function useChatSuite(): ChatSuite {
   });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((chat) => chat.close()));
+    await stopRunningAnswers(baseUrl);
   });
   afterAll(async () => {
     await browser?.close();

@@ -6,6 +6,7 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
+import { answerRegistry } from "@/server/chat/answer-registry";
 import { closeDatabase, getDatabase } from "@/server/db/client";
 import { tableCounts, tempDbFile } from "@/server/db/testing/temp-db";
 import { EngineError, type Engine } from "@/server/engine/types";
@@ -37,7 +38,9 @@ export function useTempDatabase(): void {
   closeDatabase();
 }
 
-export function disposeTempDatabase(): void {
+/** Answers still running (a test that left one) are stopped and saved before their database goes. */
+export async function disposeTempDatabase(): Promise<void> {
+  await answerRegistry().stopAll();
   closeDatabase();
   if (current) rmSync(path.dirname(current), { recursive: true, force: true });
   current = null;

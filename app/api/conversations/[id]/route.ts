@@ -1,4 +1,5 @@
 import { updateConversationSchema } from "@/lib/schemas/conversations";
+import { answerRegistry } from "@/server/chat/answer-registry";
 import { deleteConversation, getConversation, updateConversation } from "@/server/chat/conversations";
 import { getDb } from "@/server/db/client";
 import { jsonResponse, withErrors } from "@/server/http/json-response";
@@ -14,7 +15,7 @@ interface Context {
 }
 
 export const GET = withErrors(async (_request: Request, context: Context) => {
-  return jsonResponse(getConversation(getDb(), { id: await conversationIdFrom(context.params) }));
+  return jsonResponse(getConversation(getDb(), { id: await conversationIdFrom(context.params), isAnswering: answerRegistry().isAnswering }));
 });
 
 /** Rename and/or change the stored settings. */
@@ -24,7 +25,8 @@ export const PATCH = withErrors(async (request: Request, context: Context) => {
   return jsonResponse(updateConversation(getDb(), { id, ...body }));
 });
 
+/** Also stops the conversation's running answer. */
 export const DELETE = withErrors(async (_request: Request, context: Context) => {
-  deleteConversation(getDb(), { id: await conversationIdFrom(context.params) });
+  deleteConversation(getDb(), { id: await conversationIdFrom(context.params), registry: answerRegistry() });
   return new Response(null, { status: 204 });
 });

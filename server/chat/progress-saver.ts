@@ -1,0 +1,42 @@
+/**
+ * Writes a streaming answer's text to its row as it grows, so a crash (kill -9, power loss) loses
+ * at most the last `everyTokens` tokens or `everyMs` of it. Each write is one small UPDATE, its own
+ * transaction; the row stays "stopped" until the final save, which is what a crashed answer is.
+ */
+export interface ProgressPolicy {
+  everyTokens: number;
+  everyMs: number;
+  /** Clock in ms (tests pass a fake one). */
+  now?: () => number;
+}
+
+export const DEFAULT_PROGRESS_POLICY: ProgressPolicy = { everyTokens: 32, everyMs: 1_000 };
+
+export class ProgressSaver {
+  private pending = 0;
+  private lastSaveAt: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly save: (text: string) => void,
+    private readonly policy: ProgressPolicy = DEFAULT_PROGRESS_POLICY,
+  ) {
+    this.now = policy.now ?? (() => performance.now());
+    this.lastSaveAt = this.now();
+  }
+
+  /** Called after each token with the whole text so far. */
+  onToken(text: string): void {
+    this.pending += 1;
+    const now = this.now();
+    if (this.pending < this.policy.everyTokens && now - this.lastSaveAt < this.policy.everyMs) return;
+    this.pending = 0;
+    this.lastSaveAt = now;
+    try {
+      this.save(text);
+    } catch (error) {
+      // A failed intermediate save only widens what a crash could lose; the final save reports its own failure.
+      console.error("[chat] saving the partial answer failed:", error);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * One answer being generated, independent of any HTTP connection: its abort switch, the text and
+ * measurements so far (for a re-attaching client's snapshot), and the clients listening to it.
+ * Clients come and go (navigate, reload, a second tab); only `stop()` ends the answer early.
+ */
+import type { AnswerSnapshot, ChatEvent } from "@/lib/schemas/events";
+import type { StopAnswerDto } from "@/lib/schemas/conversations";
+import { EventChannel } from "./event-channel";
+import type { PreparedTurn } from "./turn-writes";
+
+export class RunningAnswer {
+  readonly conversationId: string;
+  readonly userMessageId: string;
+  readonly messageId: string;
+  readonly title: string;
+  private text = "";
+  private phase: AnswerSnapshot["phase"] = "prefill";
+  private queuePosition: number | null = null;
+  private promptTokens = 0;
+  private tokens = 0;
+  private readonly acceptedAt = performance.now();
+  private firstTokenAt: number | null = null;
+  private readonly listeners = new Set<EventChannel<ChatEvent>>();
+  private last: ChatEvent | null = null;
+  private ended = false;
+  private resolveSettled!: (result: StopAnswerDto) => void;
+  /** Resolves once the answer is saved (or rolled back): how it ended. */
+  readonly settled = new Promise<StopAnswerDto>((resolve) => (this.resolveSettled = resolve));
+
+  constructor(
+    turn: Pick<PreparedTurn, "conversationId" | "userMessageId" | "assistantMessageId" | "title">,
+    /** The generation's abort switch. */
+    private readonly abort: AbortController,
+  ) {
+    this.conversationId = turn.conversationId;
+    this.userMessageId = turn.userMessageId;
+    this.messageId = turn.assistantMessageId;
+    this.title = turn.title;
+  }
+
+  get isQueued(): boolean {
+    return this.phase === "queued";
+  }
+
+  /** Folds one event of the answer into the snapshot and hands it to every listener. */
+  publish(event: ChatEvent): void {
+    if (this.ended) return;
+    if (event.event === "queued") {
+      this.phase = "queued";
+      this.queuePosition = event.data.position;
+    } else if (event.event === "start") {
+      this.phase = "prefill";
+      this.queuePosition = null;
+      this.promptTokens = event.data.promptTokens;
+    } else if (event.event === "token") {
+      this.phase = "generating";
+      this.text += event.data.text;
+      this.tokens += 1;
+      this.firstTokenAt ??= performance.now();
+    } else if (event.event === "done" || event.event === "error") {
+      this.last = event;
+    }
+    for (const listener of this.listeners) listener.push(event);
+  }
+
+  /** The generation ended (saved or rolled back): listeners finish reading, `settled` resolves. */
+  finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const listener of this.listeners) listener.close();
+    this.listeners.clear();
+    const status = this.last?.event === "done" ? this.last.data.status : null;
+    this.resolveSettled({ messageId: this.messageId, status });
+  }
+
+  snapshot(): AnswerSnapshot {
+    const now = performance.now();
+    return {
+      conversationId: this.conversationId,
+      userMessageId: this.userMessageId,
+      messageId: this.messageId,
+      title: this.title,
+      text: this.text,
+      phase: this.phase,
+      queuePosition: this.queuePosition,
+      stats: {
+        promptTokens: this.promptTokens,
+        completionTokens: this.tokens,
+        elapsedMs: now - this.acceptedAt,
+        ttftMs: this.firstTokenAt === null ? null : this.firstTokenAt - this.acceptedAt,
+      },
+    };
+  }
+
+  /**
+   * The answer's events from now on (after a `snapshot` event of what came before, when asked),
+   * until it ends or `signal` fires. Leaving never stops the answer.
+   */
+  listen(options: { snapshot: boolean; signal?: AbortSignal }): AsyncGenerator<ChatEvent> {
+    const channel = new EventChannel<ChatEvent>();
+    if (options.snapshot) channel.push({ event: "snapshot", data: this.snapshot() });
+    if (this.ended) channel.close();
+    else this.listeners.add(channel);
+    const leave = () => {
+      this.listeners.delete(channel);
+      channel.close();
+    };
+    if (options.signal?.aborted) leave();
+    else options.signal?.addEventListener("abort", leave, { once: true });
+    const listeners = this.listeners;
+    return (async function* () {
+      try {
+        yield* channel.values();
+      } finally {
+        listeners.delete(channel);
+        options.signal?.removeEventListener("abort", leave);
+      }
+    })();
+  }
+
+  /** Asks the generation to stop (the decode loop checks before each step) and waits until it is saved. */
+  stop(): Promise<StopAnswerDto> {
+    this.abort.abort();
+    return this.settled;
+  }
+}

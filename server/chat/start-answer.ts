@@ -1,0 +1,55 @@
+/**
+ * Starts an answer that belongs to the server, not to the request that asked for it: the turn runs
+ * to its end (or to `stop`) and is saved even when every client has gone. The caller gets a listener
+ * on it; closing that listener only detaches.
+ */
+import type { ParsedChatRequest } from "@/lib/schemas/chat";
+import type { ChatEvent } from "@/lib/schemas/events";
+import type { Db } from "@/server/db/types";
+import type { Engine } from "@/server/engine/types";
+import type { AnswerRegistry } from "./answer-registry";
+import type { ProgressPolicy } from "./progress-saver";
+import { RunningAnswer } from "./running-answer";
+import { sendMessage } from "./send-message";
+
+export interface StartAnswerArgs {
+  db: Db;
+  engine: Engine;
+  registry: AnswerRegistry;
+  request: ParsedChatRequest;
+  /** Detaches this caller's listener (the client went away); the answer goes on. */
+  signal?: AbortSignal;
+  progress?: ProgressPolicy;
+}
+
+export interface StartedAnswer {
+  conversationId: string;
+  answer: RunningAnswer;
+  /** This caller's events, from the first. */
+  events: AsyncGenerator<ChatEvent>;
+}
+
+/** Throws 409 (`answering`) when the conversation already has an answer running or queued. */
+export function startAnswer(args: StartAnswerArgs): StartedAnswer {
+  const { db, engine, registry, request } = args;
+  if (request.conversationId) registry.assertIdle(request.conversationId);
+  // From the check above to `track` below nothing awaits, so no second writer can slip in between.
+  const abort = new AbortController();
+  const { turn, events } = sendMessage({ db, engine, request, signal: abort.signal, progress: args.progress });
+  const answer = new RunningAnswer(turn, abort);
+  registry.track(answer);
+  const listener = answer.listen({ snapshot: false, signal: args.signal });
+  void drive(answer, events);
+  return { conversationId: turn.conversationId, answer, events: listener };
+}
+
+async function drive(answer: RunningAnswer, events: AsyncGenerator<ChatEvent>): Promise<void> {
+  try {
+    for await (const event of events) answer.publish(event);
+  } catch (error) {
+    console.error("[chat] the answer failed:", error);
+    answer.publish({ event: "error", data: { code: "internal", message: "The server failed while answering. Details are in the server log." } });
+  } finally {
+    answer.finish();
+  }
+}
