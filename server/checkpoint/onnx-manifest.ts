@@ -8,8 +8,10 @@
  * - `graph.causalMask` float32 [rep*S, S]: row r*S+i, column j is 0 when j ≤ i else -inf (among the
  *   new tokens; every new token sees all L cached positions)
  * - `graph.numLogitsToKeep` int64 scalar: the LM head runs only on the last K positions
- * - `graph.pastKey`, `graph.pastValue` (templates over {layer} and {head}) float32 [L, headDim]: the
- *   cached keys (after RoPE) and values of one kv head, fed as zero-copy views of the runner's buffers
+ * - `graph.pastKey`, `graph.pastValue` (templates over {layer}) float32 [kvHeads, C, headDim]: the cached
+ *   keys (after RoPE) and values of one layer in buffers of capacity C ≥ L, fed as zero-copy views of the
+ *   runner's buffers (one input per layer: the op count per step does not grow with the kv heads)
+ * - `graph.pastMask` float32 [C]: 0 for the L cached positions, -inf for the unused capacity
  * Graph outputs:
  * - `graph.logits` float32 [1, K, vocab]
  * - `graph.newKey`, `graph.newValue` (templates over {layer}) float32 [1, S, kvHeads*headDim]: the S
@@ -26,12 +28,13 @@ import { z } from "zod";
 
 export const MANIFEST_FILE = "bitnet-manifest.json";
 
-/** Names of the graph's inputs and outputs; per-layer names are templates over `{layer}` / `{head}`. */
+/** Names of the graph's inputs and outputs; per-layer names are templates over `{layer}`. */
 export const graphNamesSchema = z.object({
   inputIds: z.string(),
   positionIds: z.string(),
   causalMask: z.string(),
   numLogitsToKeep: z.string(),
+  pastMask: z.string(),
   pastKey: z.string(),
   pastValue: z.string(),
   logits: z.string(),
@@ -41,9 +44,9 @@ export const graphNamesSchema = z.object({
 
 export type GraphNames = z.infer<typeof graphNamesSchema>;
 
-/** Fills a name template: `past_key.{layer}.{head}` with { layer: 3, head: 0 } → `past_key.3.0`. */
-export function graphName(template: string, slots: { layer: number; head?: number }): string {
-  return template.replaceAll("{layer}", String(slots.layer)).replaceAll("{head}", String(slots.head ?? 0));
+/** Fills a name template: `past_key.{layer}` with { layer: 3 } → `past_key.3`. */
+export function graphName(template: string, slots: { layer: number }): string {
+  return template.replaceAll("{layer}", String(slots.layer));
 }
 
 export const manifestSchema = z.object({
@@ -74,30 +77,9 @@ export const manifestSchema = z.object({
 
 export type BitNetManifest = z.infer<typeof manifestSchema>;
 
-/**
- * Converter version 1 wrote no `graph` field; its graph used these fixed names. Kept so folders
- * converted by it (and passed directly, outside the convert-once cache) still load.
- */
-const VERSION_1_GRAPH_NAMES: GraphNames = {
-  inputIds: "input_ids",
-  positionIds: "position_ids",
-  causalMask: "causal_mask",
-  numLogitsToKeep: "num_logits_to_keep",
-  pastKey: "past_key.{layer}.{head}",
-  pastValue: "past_value.{layer}.{head}",
-  logits: "logits",
-  newKey: "new_key.{layer}",
-  newValue: "new_value.{layer}",
-};
-
-function withVersion1Names(json: unknown): unknown {
-  const m = json as { converterVersion?: unknown; graph?: unknown } | null;
-  return m && typeof m === "object" && m.converterVersion === "1" && m.graph === undefined ? { ...m, graph: VERSION_1_GRAPH_NAMES } : json;
-}
-
 export function readManifest(dir: string): BitNetManifest {
   const file = path.join(dir, MANIFEST_FILE);
-  const parsed = manifestSchema.safeParse(withVersion1Names(JSON.parse(readFileSync(file, "utf8"))));
+  const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join(".") || "(root)").join(", ");
     throw new Error(`${file} was written by another converter version (fields: ${fields}); convert the checkpoint again with \`bitnet convert\`.`);

@@ -34,28 +34,28 @@ describe("convertCheckpoint / ensureConverted", () => {
 
     // The manifest's graph names are exactly the graph's inputs and outputs (the runtime feeds by them).
     const g = m.graph;
-    const perLayer = (template: string, heads: number) =>
-      Array.from({ length: m.numLayers }, (_, layer) => Array.from({ length: heads }, (_, head) => graphName(template, { layer, head }))).flat();
+    const perLayer = (template: string) => Array.from({ length: m.numLayers }, (_, layer) => graphName(template, { layer }));
     const session = await ort.InferenceSession.create(path.join(out, "model.onnx"));
     try {
       expect([...session.inputNames].sort()).toEqual(
-        [g.inputIds, g.positionIds, g.causalMask, g.numLogitsToKeep, ...perLayer(g.pastKey, m.numKvHeads), ...perLayer(g.pastValue, m.numKvHeads)].sort(),
+        [g.inputIds, g.positionIds, g.causalMask, g.numLogitsToKeep, g.pastMask, ...perLayer(g.pastKey), ...perLayer(g.pastValue)].sort(),
       );
-      expect([...session.outputNames].sort()).toEqual([g.logits, ...perLayer(g.newKey, 1), ...perLayer(g.newValue, 1)].sort());
+      expect([...session.outputNames].sort()).toEqual([g.logits, ...perLayer(g.newKey), ...perLayer(g.newValue)].sort());
     } finally {
       await session.release();
     }
   });
 
-  it("reads a version-1 manifest with its fixed names; says to reconvert when fields are missing", () => {
+  it("says to reconvert a folder made by an older converter (its graph has other inputs)", () => {
     const dir = path.join(root, "old-manifest");
     mkdirSync(dir);
     const current = readManifest(path.join(root, "out"));
     const { graph, ...old } = current;
     writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...old, converterVersion: "1" }));
-    expect(readManifest(dir).graph).toEqual(graph);
-    writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...old, converterVersion: "7" }));
     expect(() => readManifest(dir)).toThrow(/another converter version \(fields: graph\).*bitnet convert/);
+    const { pastMask: _, ...perHeadGraph } = graph;
+    writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...old, converterVersion: "2", graph: { ...perHeadGraph, pastKey: "past_key.{layer}.{head}" } }));
+    expect(() => readManifest(dir)).toThrow(/another converter version \(fields: graph.pastMask\)/);
   });
 
   it("converts once, then reuses the cache until the source changes", async () => {

@@ -2,5 +2,7 @@
  * Version of the converter's output (graph, weight layout, manifest fields). Bump it whenever any of
  * them changes: ensureConverted then redoes cached conversions made by an older converter.
  * 2: graph input/output names recorded in the manifest (`graph`).
+ * 3: one past key and one past value input per layer, [kvHeads, C, headDim], plus `past_mask` [C]
+ *    (was one [L, headDim] input per layer and kv head).
  */
-export const CONVERTER_VERSION = "2";
+export const CONVERTER_VERSION = "3";

@@ -3,16 +3,16 @@
  * tokenizer. Knows the manifest (server/checkpoint), not the converter.
  *
  * ModelRunner over a converted model folder (graph contract and input/output names: the manifest,
- * server/checkpoint/onnx-manifest.ts). The KV cache is one Float32Array [maxPositions, headDim] per
- * (layer, kv head, k|v): allocated once (zero pages are only backed by memory when written), fed to
- * the graph as zero-copy prefix views, and extended by copying in just the new rows each call, so a
- * decode step's cost does not grow with copying.
+ * server/checkpoint/onnx-manifest.ts). The KV cache (kv-buffers.ts) is fed to the graph as zero-copy
+ * inputs, one key and one value buffer per layer, and extended by copying in just the new rows each
+ * call, so a decode step's cost does not grow with copying.
  */
 import path from "node:path";
 import ort from "onnxruntime-node";
 import type { ModelInfo, ModelRunner } from "./runner-types";
 import { graphName, readManifest, type BitNetManifest } from "@/server/checkpoint/onnx-manifest";
 import { sessionOptions, type RunnerTuning } from "./session-options";
+import { KvBuffers } from "./kv-buffers";
 
 export interface LoadOptions extends RunnerTuning {
   onProgress?: (message: string) => void;
@@ -27,13 +27,11 @@ export async function loadOnnxRunner(dir: string, options: LoadOptions = {}): Pr
 
 export class OnnxRunner implements ModelRunner {
   readonly info: ModelInfo;
-  private cached = 0;
-  private keys: Float32Array[][];
-  private values: Float32Array[][];
+  private kv: KvBuffers;
   private maskCache = new Map<number, ort.Tensor>();
   /** Per-layer cache input/output names, expanded once from the manifest's templates. */
-  private pastKeyNames: string[][];
-  private pastValueNames: string[][];
+  private pastKeyNames: string[];
+  private pastValueNames: string[];
   private newKeyNames: string[];
   private newValueNames: string[];
 
@@ -49,30 +47,27 @@ export class OnnxRunner implements ModelRunner {
       bosTokenId: m.bosTokenId,
       eosTokenIds: m.eosTokenIds,
     };
-    const perHead = m.maxPositions * m.headDim;
-    const alloc = () => Array.from({ length: m.numLayers }, () => Array.from({ length: m.numKvHeads }, () => new Float32Array(perHead)));
-    this.keys = alloc();
-    this.values = alloc();
+    this.kv = new KvBuffers(m);
     const layers = Array.from({ length: m.numLayers }, (_, layer) => layer);
-    const perHeadNames = (template: string) => layers.map((layer) => Array.from({ length: m.numKvHeads }, (_, head) => graphName(template, { layer, head })));
-    this.pastKeyNames = perHeadNames(m.graph.pastKey);
-    this.pastValueNames = perHeadNames(m.graph.pastValue);
+    this.pastKeyNames = layers.map((layer) => graphName(m.graph.pastKey, { layer }));
+    this.pastValueNames = layers.map((layer) => graphName(m.graph.pastValue, { layer }));
     this.newKeyNames = layers.map((layer) => graphName(m.graph.newKey, { layer }));
     this.newValueNames = layers.map((layer) => graphName(m.graph.newValue, { layer }));
   }
 
   get length(): number {
-    return this.cached;
+    return this.kv.length;
   }
 
   async forward(ids: ArrayLike<number>, options: { keepLogits?: number } = {}): Promise<Float32Array> {
     const S = ids.length;
-    const L = this.cached;
+    const L = this.kv.length;
     const keep = options.keepLogits ?? 1;
     if (S === 0) throw new Error("forward: no tokens");
     if (keep < 1 || keep > S) throw new Error(`forward: keepLogits must be in 1..${S}`);
     if (L + S > this.m.maxPositions) throw new Error(`forward: ${L + S} positions exceed the model's ${this.m.maxPositions}`);
     const { headDim: D, numKvHeads: nKV, numLayers } = this.m;
+    const kv = this.kv;
 
     const inputIds = new BigInt64Array(S);
     const positions = new BigInt64Array(S);
@@ -89,30 +84,26 @@ export class OnnxRunner implements ModelRunner {
       [names.causalMask]: this.mask(S),
       [names.numLogitsToKeep]: new ort.Tensor("int64", BigInt64Array.of(BigInt(keep)), []),
     };
+    kv.reserve(S);
+    const C = kv.capacity;
+    feeds[names.pastMask] = new ort.Tensor("float32", kv.mask, [C]);
     for (let i = 0; i < numLayers; i++) {
-      for (let h = 0; h < nKV; h++) {
-        feeds[this.pastKeyNames[i][h]] = new ort.Tensor("float32", this.keys[i][h].subarray(0, L * D), [L, D]);
-        feeds[this.pastValueNames[i][h]] = new ort.Tensor("float32", this.values[i][h].subarray(0, L * D), [L, D]);
-      }
+      feeds[this.pastKeyNames[i]] = new ort.Tensor("float32", kv.key(i), [nKV, C, D]);
+      feeds[this.pastValueNames[i]] = new ort.Tensor("float32", kv.value(i), [nKV, C, D]);
     }
     const out = await this.session.run(feeds);
-    for (let i = 0; i < numLayers; i++) {
-      scatterRows(out[this.newKeyNames[i]].data as Float32Array, this.keys[i], L, S, nKV, D);
-      scatterRows(out[this.newValueNames[i]].data as Float32Array, this.values[i], L, S, nKV, D);
-    }
-    this.cached = L + S;
+    kv.append(S, (i) => [out[this.newKeyNames[i]].data as Float32Array, out[this.newValueNames[i]].data as Float32Array]);
     return out[names.logits].data as Float32Array;
   }
 
   truncate(length: number): void {
-    if (!Number.isInteger(length) || length < 0 || length > this.cached) throw new Error(`truncate: ${length} is not in 0..${this.cached}`);
-    this.cached = length;
+    if (!Number.isInteger(length) || length < 0 || length > this.kv.length) throw new Error(`truncate: ${length} is not in 0..${this.kv.length}`);
+    this.kv.truncate(length);
   }
 
   async dispose(): Promise<void> {
     await this.session.release();
-    this.keys = [];
-    this.values = [];
+    this.kv.release();
   }
 
   /** [rep*S, S] causal mask among the new tokens; cached per S (decode always uses S = 1). */
@@ -128,14 +119,5 @@ export class OnnxRunner implements ModelRunner {
       if (S <= 64) this.maskCache.set(S, t);
     }
     return t;
-  }
-}
-
-/** new rows [S, nKV*D] (token-major) → per-head buffers [pos, D] at positions L..L+S-1. */
-function scatterRows(src: Float32Array, heads: Float32Array[], L: number, S: number, nKV: number, D: number): void {
-  for (let s = 0; s < S; s++) {
-    for (let h = 0; h < nKV; h++) {
-      heads[h].set(src.subarray((s * nKV + h) * D, (s * nKV + h + 1) * D), (L + s) * D);
-    }
   }
 }

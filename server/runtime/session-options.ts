@@ -11,6 +11,10 @@ export interface RunnerTuning {
   lutGemm?: boolean;
   /** ORT's CPU memory arena (default on). */
   memArena?: boolean;
+  /** Intra-op worker threads spin while waiting for work (ORT's default; `session.intra_op.allow_spinning`). */
+  spinning?: boolean;
+  /** ORT's weight prepacking (default on; `session.disable_prepacking` when false). */
+  prepacking?: boolean;
   /** Collect an ORT profile (JSON file prefix). */
   profilePrefix?: string;
 }
@@ -27,6 +31,9 @@ export function sessionOptions(tuning: RunnerTuning = {}): InferenceSession.Sess
     enableMemPattern: false,
     enableProfiling: tuning.profilePrefix !== undefined,
     profileFilePrefix: tuning.profilePrefix,
-    extra: { mlas: { use_lut_gemm: tuning.lutGemm ? "1" : "0" } },
+    extra: {
+      mlas: { use_lut_gemm: tuning.lutGemm ? "1" : "0" },
+      session: { intra_op: { allow_spinning: tuning.spinning === false ? "0" : "1" }, disable_prepacking: tuning.prepacking === false ? "1" : "0" },
+    },
   };
 }

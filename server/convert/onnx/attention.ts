@@ -1,9 +1,11 @@
 /**
- * Causal grouped-query attention over a KV cache that the caller owns (see
- * server/checkpoint/onnx-manifest.ts for why this is not ORT's GroupQueryAttention): RoPE (half-split) on the new q/k, new k/v returned as
- * graph outputs, past k/v read straight from per-(layer, kv head) inputs [L, D] that are zero-copy
- * views of the runner's buffers. Scores for past and new keys are computed separately, softmaxed
- * jointly, and applied separately, so nothing the size of the context is ever copied.
+ * Causal grouped-query attention over a KV cache that the caller owns (see server/checkpoint/onnx-manifest.ts
+ * for why this is not ORT's GroupQueryAttention): RoPE (half-split) on the new q/k, new k/v returned as
+ * graph outputs, past k/v read straight from one input per layer and k|v, [kvHeads, C, D], a zero-copy
+ * view of the runner's buffer (C ≥ L: unused capacity is masked). Scores for past and new keys are
+ * computed separately (one matmul batched over all kv heads each), softmaxed jointly, and applied
+ * separately, so nothing the size of the context is ever copied and the op count does not depend on
+ * the number of heads.
  */
 import { DataType } from "./onnx-proto";
 import { GraphBuilder, MS_DOMAIN } from "./graph-builder";
@@ -18,11 +20,11 @@ export interface AttentionShape {
 /** Graph-wide tensors every layer's attention uses (built once). */
 export interface AttentionShared {
   positionIds: string;
-  /** [rep*S, S] additive causal mask among the new positions (0 or -inf). */
-  causalMask: string;
+  /** [rep*S, C+S] additive mask over [past capacity | new positions] (0 or -inf). */
+  mask: string;
   cos: string;
   sin: string;
-  /** int64 [2] = [L, S], to split joint probabilities into past and new parts. */
+  /** int64 [2] = [C, S], to split joint probabilities into past and new parts. */
   splitPastNew: string;
 }
 
@@ -75,21 +77,14 @@ export function attention(g: GraphBuilder, qkv: string, layer: number, shape: At
   const vNew = toHeads(v, "v");
 
   const alpha = { float: 1 / Math.sqrt(D) };
+  // Batched over kv heads: [nKV, rep*S, D] x [nKV, C, D]^T and x [nKV, S, D]^T.
+  const scoresPast = g.op("FusedMatMul", [qg, cacheNames.pastKey(layer)], `${name}/scores_past`, { transB: 1, alpha }, MS_DOMAIN);
   const scoresNew = g.op("FusedMatMul", [qg, kNew], `${name}/scores_new`, { transB: 1, alpha }, MS_DOMAIN);
-  const scoresNewMasked = g.op("Add", [scoresNew, shared.causalMask], `${name}/mask`);
-
-  const qHeads = g.node("Split", [qg], { name: `${name}/split_q`, outputs: Array.from({ length: nKV }, (_, h) => `${name}/q${h}`), attributes: { axis: 0, num_outputs: nKV } });
-  const scoresPast = qHeads.map((qh, h) =>
-    g.op("FusedMatMul", [qh, cacheNames.pastKey(layer, h)], `${name}/scores_past${h}`, { transB: 1, alpha }, MS_DOMAIN),
-  );
-  const pastAll = nKV === 1 ? scoresPast[0] : g.op("Concat", scoresPast, `${name}/scores_past`, { axis: 0 });
-  const scores = g.op("Concat", [pastAll, scoresNewMasked], `${name}/scores`, { axis: -1 });
-  const probs = g.op("Softmax", [scores], `${name}/softmax`, { axis: -1 });
+  const scores = g.op("Concat", [scoresPast, scoresNew], `${name}/scores`, { axis: -1 });
+  const probs = g.op("Softmax", [g.op("Add", [scores, shared.mask], `${name}/mask`)], `${name}/softmax`, { axis: -1 });
   const [probsPast, probsNew] = g.node("Split", [probs, shared.splitPastNew], { name: `${name}/split_probs`, outputs: [`${name}/p_past`, `${name}/p_new`], attributes: { axis: -1 } });
+  const outPast = g.op("MatMul", [probsPast, cacheNames.pastValue(layer)], `${name}/out_past`);
   const outNew = g.op("MatMul", [probsNew, vNew], `${name}/out_new`);
-  const pHeads = nKV === 1 ? [probsPast] : g.node("Split", [probsPast], { name: `${name}/split_p`, outputs: Array.from({ length: nKV }, (_, h) => `${name}/p${h}`), attributes: { axis: 0, num_outputs: nKV } });
-  const outPastHeads = pHeads.map((ph, h) => g.op("MatMul", [ph, cacheNames.pastValue(layer, h)], `${name}/out_past${h}`));
-  const outPast = nKV === 1 ? outPastHeads[0] : g.op("Concat", outPastHeads, `${name}/out_past`, { axis: 0 });
   const out = g.op("Add", [outPast, outNew], `${name}/out_sum`);
   // [nKV, rep*S, D] → [S, nKV, rep, D] → [1, S, nH*D] (heads flattened head-major).
   const o4 = g.op("Reshape", [out, i64(`shape_o_${nKV}_${rep}_${D}`, [nKV, rep, -1, D])], `${name}/o_reshape`);

@@ -69,22 +69,24 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
   const positionIds = g.input(GRAPH_NAMES.positionIds, DataType.INT64, [1, "S"]);
   const causalMask = g.input(GRAPH_NAMES.causalMask, DataType.FLOAT, ["RS", "S"]);
   const keep = g.input(GRAPH_NAMES.numLogitsToKeep, DataType.INT64, []);
+  const pastMask = g.input(GRAPH_NAMES.pastMask, DataType.FLOAT, ["C"]);
   for (let i = 0; i < c.numLayers; i++) {
-    for (let h = 0; h < nKV; h++) {
-      g.input(cacheNames.pastKey(i, h), DataType.FLOAT, ["L", D]);
-      g.input(cacheNames.pastValue(i, h), DataType.FLOAT, ["L", D]);
-    }
+    g.input(cacheNames.pastKey(i), DataType.FLOAT, [nKV, "C", D]);
+    g.input(cacheNames.pastValue(i), DataType.FLOAT, [nKV, "C", D]);
   }
 
   const rope = ropeTables(c.maxPositions, D, c.ropeTheta);
-  const pastLen = g.op("Shape", [cacheNames.pastKey(0, 0)], "past_len", { start: 0, end: 1 });
+  const capacity = g.op("Shape", [pastMask], "past_capacity");
   const newLen = g.op("Shape", [inputIds], "new_len", { start: 1, end: 2 });
+  // The past mask repeated for every query row, next to the causal mask: one [rep*S, C+S] mask for all layers.
+  const rows = g.op("Shape", [causalMask], "mask_rows", { start: 0, end: 1 });
+  const pastRows = g.op("Expand", [pastMask, g.op("Concat", [rows, capacity], "past_mask_shape", { axis: 0 })], "past_mask_rows");
   const shared: AttentionShared = {
     positionIds,
-    causalMask,
+    mask: g.op("Concat", [pastRows, causalMask], "attention_mask", { axis: -1 }),
     cos: g.weight("rope.cos", DataType.FLOAT, [c.maxPositions, D / 2], f32(rope.cos)),
     sin: g.weight("rope.sin", DataType.FLOAT, [c.maxPositions, D / 2], f32(rope.sin)),
-    splitPastNew: g.op("Concat", [pastLen, newLen], "split_past_new", { axis: 0 }),
+    splitPastNew: g.op("Concat", [capacity, newLen], "split_past_new", { axis: 0 }),
   };
 
   // Tied embedding / LM head, quantized once.

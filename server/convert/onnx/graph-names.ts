@@ -9,8 +9,9 @@ export const GRAPH_NAMES: GraphNames = {
   positionIds: "position_ids",
   causalMask: "causal_mask",
   numLogitsToKeep: "num_logits_to_keep",
-  pastKey: "past_key.{layer}.{head}",
-  pastValue: "past_value.{layer}.{head}",
+  pastMask: "past_mask",
+  pastKey: "past_key.{layer}",
+  pastValue: "past_value.{layer}",
   logits: "logits",
   newKey: "new_key.{layer}",
   newValue: "new_value.{layer}",
@@ -18,8 +19,8 @@ export const GRAPH_NAMES: GraphNames = {
 
 /** Per-layer cache input/output names as the graph builder uses them. */
 export const cacheNames = {
-  pastKey: (layer: number, head: number) => graphName(GRAPH_NAMES.pastKey, { layer, head }),
-  pastValue: (layer: number, head: number) => graphName(GRAPH_NAMES.pastValue, { layer, head }),
+  pastKey: (layer: number) => graphName(GRAPH_NAMES.pastKey, { layer }),
+  pastValue: (layer: number) => graphName(GRAPH_NAMES.pastValue, { layer }),
   newKey: (layer: number) => graphName(GRAPH_NAMES.newKey, { layer }),
   newValue: (layer: number) => graphName(GRAPH_NAMES.newValue, { layer }),
 };

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { KvBuffers } from "./kv-buffers";
+
+const shape = { numLayers: 2, numKvHeads: 2, headDim: 3, maxPositions: 100 };
+/** New rows [S, nKV*D] whose values encode (layer, k|v, position, head, d). */
+function rows(layer: number, start: number, count: number, which: number): Float32Array {
+  const out = new Float32Array(count * 2 * 3);
+  for (let s = 0; s < count; s++) for (let h = 0; h < 2; h++) for (let d = 0; d < 3; d++) out[(s * 2 + h) * 3 + d] = layer * 1e4 + which * 1e3 + (start + s) * 10 + h + d / 10;
+  return out;
+}
+function fill(kv: KvBuffers, count: number): void {
+  const start = kv.length;
+  kv.reserve(count);
+  kv.append(count, (i) => [rows(i, start, count, 0), rows(i, start, count, 1)]);
+}
+/** Value at (layer, k|v, head, position, d) read back from the head-major buffer. */
+function at(kv: KvBuffers, layer: number, which: number, h: number, pos: number, d: number): number {
+  const buf = which === 0 ? kv.key(layer) : kv.value(layer);
+  return buf[(h * kv.capacity + pos) * 3 + d];
+}
+
+describe("KvBuffers", () => {
+  it("stores rows head-major, keeps them across growth, masks unused capacity", () => {
+    const kv = new KvBuffers(shape);
+    fill(kv, 5);
+    const first = kv.capacity;
+    expect(first).toBeGreaterThanOrEqual(5);
+    expect(kv.key(0).length).toBe(2 * first * 3);
+    fill(kv, first); // forces growth
+    expect(kv.capacity).toBeGreaterThan(first);
+    expect(kv.length).toBe(5 + first);
+    for (const pos of [0, 4, 5, kv.length - 1]) {
+      for (const layer of [0, 1]) {
+        expect(at(kv, layer, 0, 1, pos, 2)).toBeCloseTo(layer * 1e4 + pos * 10 + 1.2, 3);
+        expect(at(kv, layer, 1, 0, pos, 0)).toBeCloseTo(layer * 1e4 + 1e3 + pos * 10, 3);
+      }
+    }
+    expect(kv.mask.length).toBe(kv.capacity);
+    expect([...kv.mask.subarray(0, kv.length)].every((x) => x === 0)).toBe(true);
+    expect([...kv.mask.subarray(kv.length)].every((x) => x === -Infinity)).toBe(true);
+  });
+
+  it("truncate masks the forgotten positions and new rows overwrite them", () => {
+    const kv = new KvBuffers(shape);
+    fill(kv, 10);
+    kv.truncate(4);
+    expect(kv.length).toBe(4);
+    expect(kv.mask[3]).toBe(0);
+    expect(kv.mask[4]).toBe(-Infinity);
+    fill(kv, 2);
+    expect(at(kv, 1, 0, 0, 5, 0)).toBeCloseTo(1e4 + 50, 3);
+    expect(kv.mask[5]).toBe(0);
+    expect(kv.mask[6]).toBe(-Infinity);
+  });
+
+  it("never grows past maxPositions", () => {
+    const kv = new KvBuffers(shape);
+    fill(kv, 95);
+    expect(kv.capacity).toBe(100);
+    expect(() => kv.reserve(6)).toThrow(/exceed 100/);
+  });
+});
+
+describe("KvBuffers resizing", () => {
+  it("shrinks after a truncate when the next run needs far less, keeping the kept rows", () => {
+    const kv = new KvBuffers({ ...shape, maxPositions: 1000 });
+    fill(kv, 400);
+    const big = kv.capacity;
+    kv.truncate(3);
+    fill(kv, 1);
+    expect(kv.capacity).toBeLessThan(big / 4);
+    expect(at(kv, 1, 1, 1, 2, 1)).toBeCloseTo(1e4 + 1e3 + 20 + 1.1, 3);
+    expect(at(kv, 0, 0, 0, 3, 0)).toBeCloseTo(30, 3);
+    expect(kv.mask.length).toBe(kv.capacity);
+    expect(kv.mask[3]).toBe(0);
+    expect(kv.mask[4]).toBe(-Infinity);
+  });
+});
