@@ -51,17 +51,15 @@ const options = sessionOptions({ threads });
 options.extra = { ...(options.extra as object), session: { intra_op: { allow_spinning: "0" } } };
 const session = await ort.InferenceSession.create(path.join(dir, "model.onnx"), options);
 
-// Distinct buffers per (layer, head, k|v), as the runner has: the attention streams them from memory.
+// Distinct buffers per (layer, k|v), as the runner has: the attention streams them from memory.
 let seed = 12345;
 const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.2;
 const alloc = () =>
-  Array.from({ length: numLayers }, () =>
-    Array.from({ length: nKV }, () => {
-      const a = new Float32Array(maxPool * D);
-      for (let i = 0; i < a.length; i++) a[i] = rand();
-      return a;
-    }),
-  );
+  Array.from({ length: numLayers }, () => {
+    const a = new Float32Array(nKV * maxPool * D);
+    for (let i = 0; i < a.length; i++) a[i] = rand();
+    return a;
+  });
 const keys = alloc();
 const values_ = alloc();
 
@@ -85,12 +83,13 @@ function feeds(mode: Mode, M: number, L: number): Record<string, ort.Tensor> {
     [g.positionIds]: new ort.Tensor("int64", pos, [1, M]),
     [g.causalMask]: new ort.Tensor("float32", mask, [rep * M, M]),
     [g.numLogitsToKeep]: new ort.Tensor("int64", BigInt64Array.of(BigInt(M)), []),
+    [g.pastMask]: new ort.Tensor("float32", new Float32Array(past), [past]),
   };
-  for (let layer = 0; layer < numLayers; layer++)
-    for (let head = 0; head < nKV; head++) {
-      f[graphName(g.pastKey, { layer, head })] = new ort.Tensor("float32", keys[layer][head].subarray(0, past * D), [past, D]);
-      f[graphName(g.pastValue, { layer, head })] = new ort.Tensor("float32", values_[layer][head].subarray(0, past * D), [past, D]);
-    }
+  // Contents are random, so the [nKV, past, D] prefix of each buffer serves as the past (no copy).
+  for (let layer = 0; layer < numLayers; layer++) {
+    f[graphName(g.pastKey, { layer })] = new ort.Tensor("float32", keys[layer].subarray(0, nKV * past * D), [nKV, past, D]);
+    f[graphName(g.pastValue, { layer })] = new ort.Tensor("float32", values_[layer].subarray(0, nKV * past * D), [nKV, past, D]);
+  }
   return f;
 }
 
