@@ -7,7 +7,7 @@ import { exportConversation, safeFilename, toJsonExport } from "./export-convers
 import { importConversation } from "./import-conversation";
 import { sendMessage } from "./send-message";
 import { collectEvents } from "./testing/collect";
-import { createTestEngine } from "./testing/fake-engine";
+import { createTestEngine } from "@/server/engine/testing/test-engine";
 
 let t: TempDb;
 beforeEach(() => {

@@ -9,7 +9,7 @@ import { checkFtsIntegrity, openTempDb, tableCounts, type TempDb } from "@/serve
 import type { Engine } from "@/server/engine/types";
 import { sendMessage } from "./send-message";
 import { collectEvents, eventOf, textOf } from "./testing/collect";
-import { createTestEngine } from "./testing/fake-engine";
+import { createTestEngine } from "@/server/engine/testing/test-engine";
 
 let t: TempDb;
 beforeEach(() => {

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
@@ -11,6 +10,7 @@ import { startFakeHub, type FakeHub } from "@/tests/support/fake-hub-server";
 import { makeHubSource } from "@/tests/support/hub-source";
 import { createModelHost, type TestableModelHost } from "./create-model-host";
 import type { HostConfig, HostDeps, StepProgress } from "./host-deps";
+import { freePort } from "@/tests/support/free-port";
 
 // The converter and engine are exercised by their own suites (and by model-host.test.ts once wired):
 // here they are recording doubles so the host's state machine, progress and errors can be checked alone.
@@ -86,7 +86,7 @@ describe("model host", () => {
   });
 
   it("turns an unreachable hub into an error with what to do, then the demo model becomes ready", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const { deps, calls } = recordingDeps();
     const cfg = await config({ hubUrl: `http://127.0.0.1:${port}` });
     host = createModelHost(deps, cfg, quiet);
@@ -155,11 +155,3 @@ describe("model host", () => {
     expect(status.error?.hint).toMatch(/BITNET_MODEL/);
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { startFakeHub, type FakeHub } from "@/tests/support/fake-hub-server";
@@ -9,6 +8,7 @@ import type { Engine } from "@/server/engine/types";
 import { createModelHost, type TestableModelHost } from "./create-model-host";
 import type { HostConfig } from "./host-deps";
 import { defaultHostDeps, hostConfigFromEnv } from "./model-host";
+import { freePort } from "@/tests/support/free-port";
 
 // The real pipeline end to end: @huggingface/hub download, the ONNX converter, onnxruntime.
 const quiet = { info: () => {}, error: () => {} };
@@ -80,7 +80,7 @@ describe("hostConfigFromEnv", () => {
 describe("model host with the real pipeline", () => {
   it("reports an unreachable hub, then the demo model loads and generates", async () => {
     const cacheRoot = await tempDir("bitnet-host-real-");
-    const port = await closedPort();
+    const port = await freePort();
     const host = newHost({ ...hostConfigFromEnv({}), cacheRoot, hubUrl: `http://127.0.0.1:${port}`, threads: 1 });
     host.start();
     const failed = await host.settled();
@@ -129,12 +129,4 @@ async function convertedManifests(cacheRoot: string): Promise<string[]> {
   const root = path.join(cacheRoot, "onnx");
   const dirs = (await readdir(root)).filter((d) => !d.includes(".tmp-"));
   return Promise.all(dirs.map(async (d) => JSON.parse(await readFile(path.join(root, d, "bitnet-manifest.json"), "utf8")).createdAt as string));
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }

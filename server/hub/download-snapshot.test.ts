@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { startFakeHub, type FakeHub } from "@/tests/support/fake-hub-server";
@@ -12,6 +11,7 @@ import { HubError } from "./hub-error";
 import { MODEL_FILES } from "./hub-config";
 import { COMPLETE_MARKER, snapshotDir } from "./snapshot-cache";
 import { verifiedSha256 } from "@/server/checkpoint/verified-hashes";
+import { freePort } from "@/tests/support/free-port";
 
 const REPO = "microsoft/bitnet-b1.58-2B-4T";
 let sourceDir: string;
@@ -153,7 +153,7 @@ describe("downloadSnapshot against a fake hub", () => {
 
   it("says the host is unreachable when nothing listens", async () => {
     await setup();
-    const port = await closedPort();
+    const port = await freePort();
     const error = await rejection(pull({ config: { hubUrl: `http://127.0.0.1:${port}`, cacheRoot } }));
     expect(error.code).toBe("unreachable");
     expect(error.message).toMatch(/Cannot reach the model hub at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
@@ -234,11 +234,3 @@ describe("downloadSnapshot against a fake hub", () => {
 afterAll(async () => {
   await rm(sourceDir, { recursive: true, force: true });
 });
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { chatEventSchemas } from "@/lib/schemas/events";
 import { readSseStream, type SseFrame } from "@/lib/sse/parse";
-import { createTestEngine } from "@/server/chat/testing/fake-engine";
+import { createTestEngine } from "@/server/engine/testing/test-engine";
 import { getDatabase } from "@/server/db/client";
 import { counts, disposeTempDatabase, hostState, jsonRequest, useTempDatabase } from "./route-test-support";
 

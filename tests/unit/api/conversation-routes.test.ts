@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { conversationExportSchema } from "@/lib/schemas/conversations";
 import { readSseStream } from "@/lib/sse/parse";
-import { createTestEngine } from "@/server/chat/testing/fake-engine";
+import { createTestEngine } from "@/server/engine/testing/test-engine";
 import { counts, disposeTempDatabase, hostState, jsonRequest, params, useTempDatabase } from "./route-test-support";
 
 vi.mock("@/server/host/model-host", async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createTestEngine } from "@/server/chat/testing/fake-engine";
+import { createTestEngine } from "@/server/engine/testing/test-engine";
 import { disposeTempDatabase, hostState, jsonRequest, useTempDatabase } from "./route-test-support";
 
 vi.mock("@/server/host/model-host", async () => {

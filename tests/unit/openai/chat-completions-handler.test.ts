@@ -1,17 +1,24 @@
 /**
  * The route logic driven by the official `openai` client (its `fetch` calls the handlers directly), so the
- * shapes are checked by the parser that real users run. The engine is scripted (see fake-engine.ts).
+ * shapes are checked by the parser that real users run. The engine is the real one (queue, generation
+ * loop, abort) over the fake runner that answers a scripted text one byte per token, so token counts
+ * are exact.
  */
 import OpenAI from "openai";
 import { describe, expect, it, vi } from "vitest";
-import { EngineError } from "@/server/engine/types";
+import { EngineError, type Engine } from "@/server/engine/types";
+import { createTestEngine } from "@/server/engine/testing/test-engine";
+import { fakeHost } from "@/server/host/testing/fake-host";
 import { handleChatCompletions } from "@/server/openai/chat-completions";
 import { handleListModels, handleRetrieveModel } from "@/server/openai/models";
-import { FakeEngine, fakeHost } from "./fake-engine";
 
 const MODEL = "microsoft/bitnet-b1.58-2B-4T";
+const ANSWER = "Hello, world!";
+/** One token per byte. */
+const ANSWER_TOKENS = ANSWER.length;
+const LONG_ANSWER = "t".repeat(400);
 
-function clientFor(engine: FakeEngine | EngineError, options: { serverKey?: string; clientKey?: string } = {}) {
+function clientFor(engine: Engine | EngineError, options: { serverKey?: string; clientKey?: string } = {}) {
   const host = fakeHost(engine, MODEL);
   const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
@@ -31,24 +38,27 @@ const messages = [{ role: "user" as const, content: "Say hello" }];
 
 describe("POST /v1/chat/completions (handler)", () => {
   it("answers a non-streaming completion", async () => {
-    const engine = new FakeEngine();
-    const completion = await clientFor(engine).chat.completions.create({ model: MODEL, messages, seed: 3, temperature: 0 });
+    const t = createTestEngine({ answer: ANSWER });
+    const completion = await clientFor(t.engine).chat.completions.create({ model: MODEL, messages, seed: 3, temperature: 0 });
     expect(completion.object).toBe("chat.completion");
     expect(completion.id).toMatch(/^chatcmpl-/);
     expect(completion.model).toBe(MODEL);
     expect(completion.choices[0]!.message).toMatchObject({ role: "assistant", content: "Hello, world!" });
     expect(completion.choices[0]!.finish_reason).toBe("stop");
-    expect(completion.usage).toMatchObject({ completion_tokens: 4, total_tokens: completion.usage!.prompt_tokens + 4 });
-    expect((completion as unknown as { timings: { predicted_n: number } }).timings.predicted_n).toBe(4);
-    expect(engine.requests[0]!.params).toMatchObject({ seed: 3, temperature: 0 });
-    expect(engine.finished).toBe(true);
+    expect(completion.usage).toMatchObject({ completion_tokens: ANSWER_TOKENS, total_tokens: completion.usage!.prompt_tokens + ANSWER_TOKENS });
+    // The fake tokenizer: bos, "User: Say hello", end of turn, "Assistant: ".
+    expect(completion.usage!.prompt_tokens).toBe(1 + "User: Say hello".length + 1 + "Assistant: ".length);
+    expect((completion as unknown as { timings: { predicted_n: number } }).timings.predicted_n).toBe(ANSWER_TOKENS);
+    expect(t.requests[0]!.params).toMatchObject({ seed: 3, temperature: 0 });
+    expect(t.engine.queueLength()).toBe(0);
   });
 
   it("streams the same text, with role first, finish_reason and usage chunk", async () => {
-    const engine = new FakeEngine({ stopReason: "length" });
-    const stream = await clientFor(engine).chat.completions.create({
+    const t = createTestEngine({ answer: ANSWER + " and more" });
+    const stream = await clientFor(t.engine).chat.completions.create({
       model: MODEL,
       messages,
+      max_tokens: ANSWER_TOKENS,
       stream: true,
       stream_options: { include_usage: true },
     });
@@ -62,32 +72,44 @@ describe("POST /v1/chat/completions (handler)", () => {
     expect(finish[0]!.choices[0]!.finish_reason).toBe("length");
     const last = chunks.at(-1)!;
     expect(last.choices).toEqual([]);
-    expect(last.usage).toMatchObject({ completion_tokens: 4 });
+    expect(last.usage).toMatchObject({ completion_tokens: ANSWER_TOKENS });
+    // One content chunk per generated token.
+    expect(chunks.filter((c) => c.choices[0]?.delta.content)).toHaveLength(ANSWER_TOKENS);
     expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
     // The engine frees the model in its iterator's clean-up, which must run once the stream is over.
-    await expect.poll(() => engine.finished).toBe(true);
-    expect(engine.aborted).toBe(false);
+    await expect.poll(() => t.engine.queueLength()).toBe(0);
+  });
+
+  it("gives the same text for the same prompt and seed when sampling", async () => {
+    const t = createTestEngine({ answer: ANSWER, runner: { script: () => undefined } });
+    const ask = (seed: number) =>
+      clientFor(t.engine).chat.completions.create({ model: MODEL, messages, seed, temperature: 1, max_tokens: 24 }).then((c) => c.choices[0]!.message.content);
+    const first = await ask(7);
+    expect(first).toHaveLength(24);
+    expect(await ask(7)).toBe(first);
+    expect(await ask(8)).not.toBe(first);
   });
 
   it("aborts the engine job when the client aborts mid-stream", async () => {
-    const engine = new FakeEngine({ tokens: Array.from({ length: 200 }, (_, i) => `t${i} `), tokenDelayMs: 5 });
-    const stream = await clientFor(engine).chat.completions.create({ model: MODEL, messages, stream: true });
+    const t = createTestEngine({ answer: LONG_ANSWER });
+    const stream = await clientFor(t.engine).chat.completions.create({ model: MODEL, messages, stream: true });
     let received = 0;
     for await (const chunk of stream) {
       if (chunk.choices[0]?.delta.content) received++;
       if (received === 3) stream.controller.abort();
     }
-    await expect.poll(() => engine.finished).toBe(true);
-    expect(engine.aborted).toBe(true);
+    await expect.poll(() => t.engine.queueLength()).toBe(0);
+    // Decoding stopped soon after the abort: far fewer forward passes than the answer's 400 tokens.
+    expect(t.runner.calls.length).toBeLessThan(20);
   });
 
   it("aborts the engine job when the response stream is cancelled", async () => {
-    const engine = new FakeEngine({ tokens: Array.from({ length: 200 }, (_, i) => `t${i} `), tokenDelayMs: 5 });
+    const t = createTestEngine({ answer: LONG_ANSWER });
     const request = new Request("http://local.test/v1/chat/completions", {
       method: "POST",
       body: JSON.stringify({ model: MODEL, messages, stream: true }),
     });
-    const response = await handleChatCompletions(request, fakeHost(engine, MODEL), "");
+    const response = await handleChatCompletions(request, fakeHost(t.engine, MODEL), "");
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const log = vi.spyOn(console, "info").mockImplementation(() => {});
     try {
@@ -95,8 +117,8 @@ describe("POST /v1/chat/completions (handler)", () => {
       await reader.read();
       await reader.read();
       await reader.cancel();
-      expect(engine.finished).toBe(true);
-      expect(engine.aborted).toBe(true);
+      await expect.poll(() => t.engine.queueLength()).toBe(0);
+      expect(t.runner.calls.length).toBeLessThan(20);
       // The clean-up waited for the engine's own done event, so the log can say the job stopped.
       expect(log).toHaveBeenCalledWith(expect.stringMatching(/client disconnected after 1 streamed tokens; generation stopped \(abort\)/));
     } finally {
@@ -105,7 +127,7 @@ describe("POST /v1/chat/completions (handler)", () => {
   });
 
   it("rejects bad parameters with 400 and the param", async () => {
-    const client = clientFor(new FakeEngine());
+    const client = clientFor(createTestEngine().engine);
     await expect(client.chat.completions.create({ model: MODEL, messages, temperature: 5 })).rejects.toMatchObject({
       status: 400,
       param: "temperature",
@@ -115,7 +137,7 @@ describe("POST /v1/chat/completions (handler)", () => {
   });
 
   it("answers 404 model_not_found for another model", async () => {
-    await expect(clientFor(new FakeEngine()).chat.completions.create({ model: "gpt-4o", messages })).rejects.toMatchObject({
+    await expect(clientFor(createTestEngine().engine).chat.completions.create({ model: "gpt-4o", messages })).rejects.toMatchObject({
       status: 404,
       code: "model_not_found",
       param: "model",
@@ -124,21 +146,25 @@ describe("POST /v1/chat/completions (handler)", () => {
 
   it("answers 400 on malformed JSON", async () => {
     const request = new Request("http://local.test/v1/chat/completions", { method: "POST", body: "{not json" });
-    const response = await handleChatCompletions(request, fakeHost(new FakeEngine(), MODEL), "");
+    const response = await handleChatCompletions(request, fakeHost(createTestEngine().engine, MODEL), "");
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { type: "invalid_request_error", code: "invalid_json", param: null } });
   });
 
   it("maps engine refusals: busy → 429, not loaded → 503, prompt too long → 400", async () => {
+    // No room in line: one job holds the model (gated), the next request is refused.
+    const busy = createTestEngine({ gated: true, maxQueue: 0 });
+    const holder = busy.engine.generate({ messages, params: { temperature: 0, topP: 1, topK: 0, maxNewTokens: 4, repetitionPenalty: 1 } })[Symbol.asyncIterator]();
+    const held = holder.next(); // takes the model, then waits at the gate
+    await expect.poll(() => busy.engine.queueLength()).toBe(1);
+    await expect(clientFor(busy.engine).chat.completions.create({ model: MODEL, messages })).rejects.toMatchObject({ status: 429, code: "queue_full" });
+    busy.gate!.open();
+    await held;
+    for (let r = await holder.next(); !r.done; r = await holder.next());
+
+    const small = createTestEngine({ runner: { maxPositions: 64 } });
     await expect(
-      clientFor(new FakeEngine({ failWith: new EngineError("busy", "queue full") })).chat.completions.create({ model: MODEL, messages }),
-    ).rejects.toMatchObject({ status: 429, code: "queue_full" });
-    await expect(
-      clientFor(new FakeEngine({ failWith: new EngineError("context_overflow", "too long") })).chat.completions.create({
-        model: MODEL,
-        messages,
-        stream: true,
-      }),
+      clientFor(small.engine).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "x".repeat(200) }], stream: true }),
     ).rejects.toMatchObject({ status: 400, code: "context_length_exceeded" });
     await expect(clientFor(new EngineError("not_ready", "still loading")).chat.completions.create({ model: MODEL, messages })).rejects.toMatchObject({
       status: 503,
@@ -147,29 +173,32 @@ describe("POST /v1/chat/completions (handler)", () => {
   });
 
   it("raises a mid-stream engine failure as an APIError in the client", async () => {
-    const engine = new FakeEngine({ doneError: "session crashed" });
-    const stream = await clientFor(engine).chat.completions.create({ model: MODEL, messages, stream: true });
+    // Forward pass 1 is the prefill; pass 3 fails after two decoded tokens.
+    const t = createTestEngine({ answer: LONG_ANSWER, runner: { failOnCall: 3 } });
+    const stream = await clientFor(t.engine).chat.completions.create({ model: MODEL, messages, stream: true });
+    let text = "";
     await expect(async () => {
-      for await (const chunk of stream) void chunk;
-    }).rejects.toThrow(/session crashed/);
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    }).rejects.toThrow(/Generation failed: fake forward failure/);
+    expect(text).toBe("tt");
   });
 
   it("requires the bearer key when one is configured", async () => {
-    const engine = new FakeEngine();
-    await expect(clientFor(engine, { serverKey: "k1", clientKey: "k2" }).chat.completions.create({ model: MODEL, messages })).rejects.toMatchObject({
+    const t = createTestEngine({ answer: ANSWER });
+    await expect(clientFor(t.engine, { serverKey: "k1", clientKey: "k2" }).chat.completions.create({ model: MODEL, messages })).rejects.toMatchObject({
       status: 401,
       code: "invalid_api_key",
     });
-    await expect(clientFor(engine, { serverKey: "k1", clientKey: "k2" }).models.list()).rejects.toMatchObject({ status: 401 });
-    expect(engine.requests).toHaveLength(0);
-    const ok = await clientFor(engine, { serverKey: "k1", clientKey: "k1" }).chat.completions.create({ model: MODEL, messages });
-    expect(ok.choices[0]!.message.content).toBe("Hello, world!");
+    await expect(clientFor(t.engine, { serverKey: "k1", clientKey: "k2" }).models.list()).rejects.toMatchObject({ status: 401 });
+    expect(t.requests).toHaveLength(0);
+    const ok = await clientFor(t.engine, { serverKey: "k1", clientKey: "k1" }).chat.completions.create({ model: MODEL, messages });
+    expect(ok.choices[0]!.message.content).toBe(ANSWER);
   });
 });
 
 describe("GET /v1/models (handler)", () => {
   it("lists and retrieves the served model", async () => {
-    const client = clientFor(new FakeEngine());
+    const client = clientFor(createTestEngine().engine);
     const models = [];
     for await (const model of client.models.list()) models.push(model);
     expect(models).toEqual([{ id: MODEL, object: "model", created: expect.any(Number), owned_by: "microsoft" }]);

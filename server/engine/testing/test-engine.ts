@@ -1,11 +1,12 @@
 /**
- * A real engine (createEngine: queue, context fitting, generation loop, abort) over the engine
- * helper's deterministic fake runner, scripted to answer a fixed text: chat tests can then assert
- * exact contents, stop mid-answer with a gate, or make the model fail.
+ * The one fake engine of the test suites: the real engine (createEngine: queue, context fitting,
+ * generation loop, abort) over the deterministic fake runner, scripted to answer a fixed text one
+ * byte per token. Chat, route and OpenAI tests can then assert exact contents and token counts,
+ * hold the model busy or stop mid-answer with a gate, or make the model fail (`runner.failOnCall`).
  */
-import { createEngine } from "@/server/engine/create-engine";
-import { EOT, FakeRunner, fakeTokenizer, manualGate, type FakeRunnerOptions } from "@/server/engine/testing/fake-model";
-import type { Engine } from "@/server/engine/types";
+import { createEngine } from "../create-engine";
+import type { Engine, GenerateRequest } from "../types";
+import { EOT, FakeRunner, fakeTokenizer, manualGate, type FakeRunnerOptions } from "./fake-model";
 
 const ASSISTANT_CUE = Array.from(new TextEncoder().encode("Assistant: "));
 
@@ -31,6 +32,8 @@ export interface TestEngine {
   engine: Engine;
   runner: FakeRunner;
   gate: ReturnType<typeof manualGate> | null;
+  /** Every request the engine was given, in order. */
+  requests: GenerateRequest[];
 }
 
 export function createTestEngine(options: { answer?: string; gated?: boolean; maxQueue?: number; runner?: FakeRunnerOptions } = {}): TestEngine {
@@ -40,6 +43,15 @@ export function createTestEngine(options: { answer?: string; gated?: boolean; ma
     ...(gate ? { gate: gate.gate } : {}),
     ...options.runner,
   });
-  const engine = createEngine({ runner, tokenizer: fakeTokenizer(), maxQueue: options.maxQueue ?? 4 });
-  return { engine, runner, gate };
+  const real = createEngine({ runner, tokenizer: fakeTokenizer(), maxQueue: options.maxQueue ?? 4 });
+  const requests: GenerateRequest[] = [];
+  const engine: Engine = {
+    contextLength: real.contextLength,
+    queueLength: () => real.queueLength(),
+    generate: (request, signal) => {
+      requests.push(request);
+      return real.generate(request, signal);
+    },
+  };
+  return { engine, runner, gate, requests };
 }
