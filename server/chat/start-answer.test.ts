@@ -12,7 +12,7 @@ import { deleteConversation, getConversation, listConversations } from "./conver
 import type { ProgressPolicy } from "./progress-saver";
 import { startAnswer } from "./start-answer";
 import { collectEvents, eventOf, textOf } from "./testing/collect";
-import { createTestEngine, type TestEngine } from "./testing/fake-engine";
+import { createTestEngine, type TestEngine } from "@/server/engine/testing/test-engine";
 
 let t: TempDb;
 let registry: AnswerRegistry;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { chatEventSchemas } from "@/lib/schemas/events";
 import { readSseStream, type SseFrame } from "@/lib/sse/parse";
 import { answerRegistry } from "@/server/chat/answer-registry";
-import { createTestEngine } from "@/server/chat/testing/fake-engine";
+import { createTestEngine } from "@/server/engine/testing/test-engine";
 import { getDatabase } from "@/server/db/client";
 import { counts, disposeTempDatabase, hostState, jsonRequest, params, useTempDatabase } from "./route-test-support";
 
