@@ -24,12 +24,17 @@ const answers = Number(values.answers);
 const concurrency = Number(values.concurrency);
 const tokens = Number(values.tokens);
 
-async function answerOnce(front: AppServer, i: number): Promise<number> {
+async function modelOf(front: AppServer): Promise<string> {
+  const list = (await (await fetch(`${front.baseUrl}/v1/models`)).json()) as { data: { id: string }[] };
+  return list.data[0].id;
+}
+
+async function answerOnce(front: AppServer, model: string, i: number): Promise<number> {
   const response = await fetch(`${front.baseUrl}/v1/chat/completions`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({
-      model: "any",
+      model,
       messages: [{ role: "user", content: `Question number ${i}: say something.` }],
       max_tokens: tokens,
       temperature: 1,
@@ -42,12 +47,13 @@ async function answerOnce(front: AppServer, i: number): Promise<number> {
 }
 
 async function run(front: AppServer): Promise<{ answersPerMin: number; tokensPerS: number; seconds: number }> {
+  const model = await modelOf(front);
   let next = 0;
   let produced = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < answers; i = next++) produced += await answerOnce(front, i);
+      for (let i = next++; i < answers; i = next++) produced += await answerOnce(front, model, i);
     }),
   );
   const seconds = (performance.now() - started) / 1000;

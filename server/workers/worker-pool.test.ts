@@ -157,3 +157,16 @@ describe("WorkerPool", () => {
     expect(pool.statuses()[0]).toMatchObject({ state: "up", inFlight: 0 });
   });
 });
+
+describe("WorkerPool health checks", () => {
+  it("a worker that is up survives one failed check and goes down after two in a row", async () => {
+    const [a] = await workers({});
+    const pool = await poolOf([a]);
+    expect(pool.statuses()[0].state).toBe("up");
+    await a.stop();
+    await pool.checkAll();
+    expect(pool.statuses()[0].state).toBe("up");
+    await pool.checkAll();
+    expect(pool.statuses()[0].state).toBe("down");
+  });
+});

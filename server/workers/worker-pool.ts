@@ -5,8 +5,8 @@
  * `Engine` interface the chat layer and the `/v1` API already use.
  *
  * Routing: each answer goes to the candidate with the fewest answers in flight (ties rotate), so two
- * answers at once land on two workers. Health: every worker's `/models` is polled; one that fails is
- * taken out of rotation and put back when it answers again. A worker that cannot take a request (down,
+ * answers at once land on two workers. Health: every worker's `/models` is polled; one that fails two
+ * checks in a row is taken out of rotation and put back when it answers again. A worker that cannot take a request (down,
  * refused, busy) before the first token is skipped for the next candidate; one that dies mid-answer ends
  * that answer with an error (the chat layer keeps the partial text) and is taken out at once.
  */
@@ -52,6 +52,8 @@ interface Worker {
   inFlight: number;
   served: number;
   error: string | null;
+  /** Health checks failed in a row. */
+  failedChecks: number;
 }
 
 type Candidate = { kind: "local"; engine: Engine; load: number } | { kind: "worker"; worker: Worker; load: number };
@@ -64,7 +66,7 @@ export class WorkerPool implements Engine {
   private rotation = 0;
 
   constructor(private readonly options: WorkerPoolOptions) {
-    this.healthTimeoutMs = options.healthTimeoutMs ?? 3000;
+    this.healthTimeoutMs = options.healthTimeoutMs ?? 10_000;
     this.healthIntervalMs = options.healthIntervalMs ?? 5000;
     this.workers = options.endpoints.map((endpoint) => ({
       endpoint,
@@ -76,6 +78,7 @@ export class WorkerPool implements Engine {
       inFlight: 0,
       served: 0,
       error: null,
+      failedChecks: 0,
     }));
   }
 
@@ -208,9 +211,13 @@ export class WorkerPool implements Engine {
       worker.contextLength = contextLengthOf(first);
       worker.state = "up";
       worker.error = null;
+      worker.failedChecks = 0;
       if (!wasUp) this.changed();
     } catch (error) {
-      this.markDown(worker, error instanceof Error ? error.message : String(error));
+      worker.failedChecks += 1;
+      // One slow or lost check of a worker that is up (busy CPU, a dropped packet) is not an outage:
+      // it goes out after two in a row. A refused request or a failure mid-answer takes it out at once.
+      if (worker.state !== "up" || worker.failedChecks >= 2) this.markDown(worker, error instanceof Error ? error.message : String(error));
     }
   }
 
