@@ -3,10 +3,12 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { canEdit, canRegenerate } from "@/lib/client/chat-reducer";
 import { copyText } from "@/lib/client/copy-text";
+import { readDraft, writeDraft } from "@/lib/client/drafts";
 import { composerBlockReason } from "@/lib/client/model-readiness";
 import { isTypingTarget, shortcutFor } from "@/lib/client/shortcuts";
 import { useChat, type RunOutcome } from "@/lib/client/use-chat";
 import { useConversationParams } from "@/lib/client/use-conversation-params";
+import { usePresets } from "@/lib/client/use-presets";
 import { useApp } from "./app-context";
 import { ChatHeader } from "./chat-header";
 import { Composer } from "./composer";
@@ -21,7 +23,24 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   const app = useApp();
   const { invalidateList, listVersion } = app;
   const composerRef = useRef<HTMLTextAreaElement>(null);
-  const [draft, setDraft] = useState("");
+  const [draft, setDraftState] = useState("");
+  // The unsent text is kept per conversation across switching and reloads (read after hydration:
+  // the server-rendered composer is empty).
+  useEffect(() => {
+    const saved = readDraft(conversationId);
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- localStorage is readable only after hydration
+    if (saved) setDraftState((current) => current || saved);
+  }, [conversationId]);
+  const setDraft = useCallback(
+    (next: string | ((current: string) => string)) => {
+      setDraftState((current) => {
+        const value = typeof next === "function" ? next(current) : next;
+        writeDraft(conversationId, value);
+        return value;
+      });
+    },
+    [conversationId],
+  );
   const [paramsInvalid, setParamsInvalid] = useState(false);
   const [editRequest, setEditRequest] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
@@ -37,6 +56,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   const { state, loadState, refresh, send: sendMessage, regenerate: regenerateAnswer, editAndResend, stop: stopAnswer, dismissError } = chat;
   const { params, setParams, saveError, useAsDefault } = useConversationParams(state.conversationId, chat.loadedParams);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const savedPresets = usePresets();
   const settingsButtonRef = useRef<HTMLButtonElement>(null);
   const running = state.run !== null;
 
@@ -87,7 +107,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
       if (outcome === "rejected") setDraft((current) => (current.trim() ? current : content));
       focusComposer();
     },
-    [focusComposer],
+    [focusComposer, setDraft],
   );
 
   const modelReason = composerBlockReason(app.model.status, app.model.unreachable);
@@ -98,7 +118,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
       setDraft("");
       void sendMessage(text, params).then((outcome) => afterRun(outcome, text));
     },
-    [sendMessage, params, afterRun],
+    [sendMessage, params, afterRun, setDraft],
   );
   const regenerate = useCallback(() => {
     void regenerateAnswer(params).then(() => focusComposer());
@@ -174,7 +194,10 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
           onChange={setParams}
           onInvalidChange={setParamsInvalid}
           onUseAsDefault={useAsDefault}
-          saveError={saveError}
+          saveError={saveError ?? savedPresets.error}
+          savedPresets={savedPresets.presets}
+          onSavePreset={(name) => savedPresets.save(name, params)}
+          onDeletePreset={savedPresets.remove}
         />
         <Composer
           value={draft}

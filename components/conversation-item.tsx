@@ -1,5 +1,5 @@
 "use client";
-import { LoaderCircle, Pencil, Trash2 } from "lucide-react";
+import { LoaderCircle, Pencil, Pin, PinOff, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -56,6 +56,16 @@ export function ConversationItem({ conversation, active }: { conversation: Conve
     }
   }
 
+  async function togglePin() {
+    try {
+      await updateConversation(conversation.id, { pinned: !conversation.pinned });
+      setError(null);
+      invalidateList();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
   async function remove() {
     setBusy(true);
     try {
@@ -89,8 +99,8 @@ export function ConversationItem({ conversation, active }: { conversation: Conve
           aria-current={active ? "page" : undefined}
           aria-describedby="conversation-keys-hint"
           onClick={() => setSidebarOpen(false)}
-          className={`block rounded-lg py-2 pl-3 text-sm focus-visible:outline-2 focus-visible:outline-indigo-500 max-md:min-h-10 max-md:pr-22 ${
-            active ? "md:pr-16" : "md:pr-3 md:group-focus-within:pr-16 md:group-hover:pr-16"
+          className={`block rounded-lg py-2 pl-3 text-sm focus-visible:outline-2 focus-visible:outline-indigo-500 max-md:min-h-10 max-md:pr-32 ${
+            active ? "md:pr-22" : "md:pr-3 md:group-focus-within:pr-22 md:group-hover:pr-22"
           }`}
         >
           <span className="flex items-center gap-1.5">
@@ -106,6 +116,16 @@ export function ConversationItem({ conversation, active }: { conversation: Conve
         <div className={`absolute right-1 top-1 flex gap-0.5 max-md:top-0 ${active ? "" : "md:opacity-0 md:group-hover:opacity-100 md:group-focus-within:opacity-100"}`}>
           <button type="button" tabIndex={-1} aria-label="Rename" title="Rename (F2)" className={iconButton} onClick={() => setRenaming(true)}>
             <Pencil className="size-3.5" aria-hidden />
+          </button>
+          <button
+            type="button"
+            tabIndex={-1}
+            aria-label={conversation.pinned ? "Unpin" : "Pin"}
+            title={conversation.pinned ? "Unpin" : "Pin to the top"}
+            className={iconButton}
+            onClick={() => void togglePin()}
+          >
+            {conversation.pinned ? <PinOff className="size-3.5" aria-hidden /> : <Pin className="size-3.5" aria-hidden />}
           </button>
           <button type="button" tabIndex={-1} aria-label="Delete" title="Delete (Del)" className={iconButton} onClick={() => setConfirming(true)}>
             <Trash2 className="size-3.5" aria-hidden />

@@ -28,9 +28,9 @@ interface SettingsPanelProps {
   onUseAsDefault: () => void;
   saveError: string | null;
   /** Presets the user saved, listed after the built-in ones; the save/delete callbacks are absent when not available. */
-  savedPresets?: Preset[];
+  savedPresets?: (Preset & { id: string })[];
   onSavePreset?: (name: string) => void;
-  onDeletePreset?: (name: string) => void;
+  onDeletePreset?: (id: string) => void;
 }
 
 export function SettingsPanel(props: SettingsPanelProps) {
@@ -71,7 +71,7 @@ export function SettingsPanel(props: SettingsPanelProps) {
     onChange(next);
   }
 
-  const presets = [...BUILT_IN_PRESETS, ...savedPresets];
+  const presets: (Preset & { id?: string })[] = [...BUILT_IN_PRESETS, ...savedPresets];
   const selected = matchingPreset(params, presets);
 
   return (
@@ -101,7 +101,7 @@ export function SettingsPanel(props: SettingsPanelProps) {
       </div>
       <div role="group" aria-label="Presets" className="mb-3 flex flex-wrap gap-1.5">
         {presets.map((preset) => (
-          <span key={preset.name} className="inline-flex">
+          <span key={preset.id ?? preset.name} className="inline-flex">
             <button
               type="button"
               aria-pressed={selected === preset.name}
@@ -114,11 +114,11 @@ export function SettingsPanel(props: SettingsPanelProps) {
             >
               {preset.name}
             </button>
-            {props.onDeletePreset && savedPresets.includes(preset) && (
+            {props.onDeletePreset && preset.id && (
               <button
                 type="button"
                 aria-label={`Delete preset ${preset.name}`}
-                onClick={() => props.onDeletePreset?.(preset.name)}
+                onClick={() => props.onDeletePreset?.(preset.id!)}
                 className="flex size-10 items-center justify-center rounded-full text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"
               >
                 <X className="size-3.5" aria-hidden />
@@ -213,7 +213,7 @@ export function SettingsPanel(props: SettingsPanelProps) {
             </button>
           </form>
         )}
-        {saveError && <p role="alert" className="text-xs text-red-700 dark:text-red-400">Settings not saved: {saveError}</p>}
+        {saveError && <p role="alert" className="text-xs text-red-700 dark:text-red-400">Not saved: {saveError}</p>}
       </div>
     </div>
   );

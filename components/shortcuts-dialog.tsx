@@ -44,7 +44,7 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
             </div>
           ))}
         </dl>
-        <p className="mt-4 text-xs text-zinc-600 dark:text-zinc-400">On a Mac, use ⌘ instead of Ctrl. In the sidebar, ← → reach a conversation’s Rename and Delete, ↑ ↓ move between conversations.</p>
+        <p className="mt-4 text-xs text-zinc-600 dark:text-zinc-400">On a Mac, use ⌘ instead of Ctrl. In the sidebar, ← → reach a conversation’s Rename, Pin and Delete, ↑ ↓ move between conversations.</p>
       </div>
     </dialog>
   );

@@ -70,7 +70,7 @@ export function Sidebar() {
       </div>
       <nav aria-label="Conversation history" className="flex-1 overflow-y-auto px-2 pb-4">
         <p id="conversation-keys-hint" hidden>
-          Arrow right for Rename and Delete, arrow up and down for other conversations.
+          Arrow right for Rename, Pin and Delete, arrow up and down for other conversations.
         </p>
         {error && <p role="alert" className="px-2 text-sm text-red-600 dark:text-red-400">{error}</p>}
         {!loading && !error && conversations.length === 0 && (

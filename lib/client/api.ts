@@ -3,6 +3,7 @@ import type { ConversationDto, ConversationSummaryDto, StopAnswerDto } from "@/l
 import type { ApiErrorBody } from "@/lib/schemas/errors";
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import type { GenerationParams } from "@/lib/schemas/params";
+import type { PresetDto, SavePresetRequest } from "@/lib/schemas/presets";
 
 export class ApiError extends Error {
   constructor(
@@ -59,7 +60,7 @@ export function getConversation(id: string, signal?: AbortSignal): Promise<Conve
 
 export function updateConversation(
   id: string,
-  patch: { title?: string; params?: Partial<GenerationParams> },
+  patch: { title?: string; params?: Partial<GenerationParams>; pinned?: boolean },
 ): Promise<unknown> {
   return request(`/api/conversations/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify(patch) });
 }
@@ -94,4 +95,16 @@ export function getModelStatus(signal?: AbortSignal): Promise<ModelStatusDto> {
 
 export function postModelAction(action: "use-demo" | "retry"): Promise<unknown> {
   return request("/api/model", { method: "POST", body: JSON.stringify({ action }) });
+}
+
+export async function listPresets(signal?: AbortSignal): Promise<PresetDto[]> {
+  return (await request<{ presets: PresetDto[] }>("/api/presets", { signal, cache: "no-store" })).presets;
+}
+
+export async function savePreset(body: SavePresetRequest): Promise<PresetDto> {
+  return (await request<{ preset: PresetDto }>("/api/presets", { method: "POST", body: JSON.stringify(body) })).preset;
+}
+
+export function deletePreset(id: string): Promise<unknown> {
+  return request(`/api/presets/${encodeURIComponent(id)}`, { method: "DELETE" });
 }

@@ -86,7 +86,7 @@ describe("chatReducer", () => {
 
   it("ignores a reload while an answer streams and applies it afterwards", () => {
     const conversation: ConversationDto = {
-      id: "c1", title: "Renamed", createdAt: "", updatedAt: "", messageCount: 1, answering: false, params: DEFAULT_GENERATION_PARAMS,
+      id: "c1", title: "Renamed", createdAt: "", updatedAt: "", pinned: false, messageCount: 1, answering: false, params: DEFAULT_GENERATION_PARAMS,
       messages: [{ id: "s", conversationId: "c1", role: "system", content: "sys", status: "complete", stats: null, params: null, error: null, createdAt: "" },
         { id: "u1", conversationId: "c1", role: "user", content: "hi", status: "complete", stats: null, params: null, error: null, createdAt: "" }],
     };
@@ -101,7 +101,7 @@ describe("chatReducer", () => {
     const streamed = run(initialChatState(null), submit("hi"), event({ ...start(1), data: { ...(start(1).data as object), droppedTurns: 2 } } as ChatEvent),
       event({ event: "done", data: { messageId: "a1", status: "complete", stats } }));
     const conversation: ConversationDto = {
-      id: "c1", title: "Hello", createdAt: "", updatedAt: "", messageCount: 2, answering: false, params: DEFAULT_GENERATION_PARAMS,
+      id: "c1", title: "Hello", createdAt: "", updatedAt: "", pinned: false, messageCount: 2, answering: false, params: DEFAULT_GENERATION_PARAMS,
       messages: [{ id: "a1", conversationId: "c1", role: "assistant", content: "Hey", status: "complete", stats, params: null, error: null, createdAt: "" }],
     };
     expect(chatReducer(streamed, { type: "loaded", conversation }).messages[0].droppedTurns).toBe(2);
@@ -109,7 +109,7 @@ describe("chatReducer", () => {
 
   it("re-attaches from a snapshot: the saved partial answer becomes the live one, then streams on to done", () => {
     const conversation: ConversationDto = {
-      id: "c1", title: "Hello", createdAt: "", updatedAt: "", messageCount: 2, answering: true, params: DEFAULT_GENERATION_PARAMS,
+      id: "c1", title: "Hello", createdAt: "", updatedAt: "", pinned: false, messageCount: 2, answering: true, params: DEFAULT_GENERATION_PARAMS,
       messages: [
         { id: "u1", conversationId: "c1", role: "user", content: "hi", status: "complete", stats: null, params: null, error: null, createdAt: "" },
         { id: "a1", conversationId: "c1", role: "assistant", content: "He", status: "stopped", stats: null, params: DEFAULT_GENERATION_PARAMS, error: null, createdAt: "" },

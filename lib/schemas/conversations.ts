@@ -25,7 +25,10 @@ export interface ConversationSummaryDto {
   id: string;
   title: string;
   createdAt: string;
+  /** The last message's time: renaming, settings and pinning do not change it. */
   updatedAt: string;
+  /** Pinned conversations are listed first, in their own sidebar group. */
+  pinned: boolean;
   messageCount: number;
   /** True while an answer of this conversation is being generated or waits for the model. */
   answering: boolean;
@@ -61,8 +64,11 @@ export const updateConversationSchema = z
   .object({
     title: z.string().trim().min(1, "title must not be empty").max(MAX_TITLE_CHARS, `title must be at most ${MAX_TITLE_CHARS} characters`).optional(),
     params: generationParamsSchema.partial().optional(),
+    pinned: z.boolean({ error: "pinned must be true or false" }).optional(),
   })
-  .refine((v) => v.title !== undefined || v.params !== undefined, { message: "nothing to update: give title or params" });
+  .refine((v) => v.title !== undefined || v.params !== undefined || v.pinned !== undefined, {
+    message: "nothing to update: give title, params or pinned",
+  });
 
 export const exportFormatSchema = z.object({ format: z.enum(["md", "json"], { error: "format must be md or json" }).default("json") });
 

@@ -23,7 +23,7 @@ async function chat(content: string, answer: string, conversationId?: string): P
 }
 
 describe("conversation use cases", () => {
-  it("lists newest first, searches with snippets, renames, deletes", async () => {
+  it("lists newest first, searches with snippets, renames, pins, deletes", async () => {
     const a = await chat("tell me about giraffes", "Giraffes are tall.");
     const b = await chat("and penguins?", "Penguins swim.");
     expect(listConversations(t.db, { limit: 50 }).map((c) => c.id)).toEqual([b, a]);
@@ -32,14 +32,25 @@ describe("conversation use cases", () => {
     const hits = listConversations(t.db, { q: "tall", limit: 50 });
     expect(hits).toEqual([expect.objectContaining({ id: a, snippet: "Giraffes are «tall»." })]);
 
+    // Renaming and changing settings are not activity: the order and updatedAt stay.
+    const before = getConversation(t.db, { id: a }).updatedAt;
     const renamed = updateConversation(t.db, { id: a, title: "Zoo notes" });
     expect(renamed.title).toBe("Zoo notes");
+    expect(renamed.updatedAt).toBe(before);
     expect(listConversations(t.db, { q: "zoo", limit: 50 }).map((c) => c.id)).toEqual([a]);
-    expect(listConversations(t.db, { limit: 50 }).map((c) => c.id)).toEqual([a, b]);
-
-    const withParams = updateConversation(t.db, { id: b, params: { temperature: 1.5 } });
+    const withParams = updateConversation(t.db, { id: a, params: { temperature: 1.5 } });
     expect(withParams.params.temperature).toBe(1.5);
     expect(withParams.params.topK).toBe(40);
+    expect(withParams.updatedAt).toBe(before);
+    expect(listConversations(t.db, { limit: 50 }).map((c) => c.id)).toEqual([b, a]);
+
+    // Pinned conversations come first, without being "updated".
+    const pinned = updateConversation(t.db, { id: a, pinned: true });
+    expect(pinned).toMatchObject({ pinned: true, updatedAt: before });
+    expect(listConversations(t.db, { limit: 50 }).map((c) => [c.id, c.pinned])).toEqual([[a, true], [b, false]]);
+    expect(listConversations(t.db, { limit: 1 }).map((c) => c.id)).toEqual([a]);
+    updateConversation(t.db, { id: a, pinned: false });
+    expect(listConversations(t.db, { limit: 50 }).map((c) => c.id)).toEqual([b, a]);
 
     deleteConversation(t.db, { id: a });
     expect(listConversations(t.db, { q: "giraffes", limit: 50 })).toEqual([]);

@@ -43,15 +43,23 @@ export function createConversation(db: Db, args: { title?: string; params?: Part
   return toConversationDto(row, []);
 }
 
-export function updateConversation(db: Db, args: { id: string; title?: string; params?: Partial<GenerationParams> }): ConversationDto {
+/**
+ * Rename, change the settings, pin. None of these is activity: `updatedAt` (which orders the
+ * sidebar and puts a chat under "Today") moves only with new messages.
+ */
+export function updateConversation(
+  db: Db,
+  args: { id: string; title?: string; params?: Partial<GenerationParams>; pinned?: boolean },
+): ConversationDto {
   return db.transaction((tx) => {
     const row = conversationsRepo.getConversation(tx, { id: args.id });
     if (!row) throw conversationNotFound("id");
-    const now = new Date();
-    if (args.title !== undefined) conversationsRepo.renameConversation(tx, { id: args.id, title: args.title, updatedAt: now });
+    const updatedAt = row.updatedAt;
+    if (args.title !== undefined) conversationsRepo.renameConversation(tx, { id: args.id, title: args.title, updatedAt });
     if (args.params !== undefined) {
-      conversationsRepo.updateConversationParams(tx, { id: args.id, params: { ...row.params, ...args.params }, updatedAt: now });
+      conversationsRepo.updateConversationParams(tx, { id: args.id, params: { ...row.params, ...args.params }, updatedAt });
     }
+    if (args.pinned !== undefined) conversationsRepo.setConversationPinned(tx, { id: args.id, pinned: args.pinned });
     return getConversation(tx, { id: args.id });
   });
 }

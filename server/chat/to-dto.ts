@@ -28,6 +28,7 @@ export function toSummaryDto(row: ConversationSummaryRow, snippet?: string, answ
     title: row.title,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    pinned: row.pinned,
     messageCount: row.messageCount,
     answering,
   };

@@ -9,6 +9,7 @@ export interface ConversationSummaryRow {
   title: string;
   createdAt: Date;
   updatedAt: Date;
+  pinned: boolean;
   messageCount: number;
 }
 
@@ -17,6 +18,7 @@ const summaryColumns = {
   title: conversations.title,
   createdAt: conversations.createdAt,
   updatedAt: conversations.updatedAt,
+  pinned: conversations.pinned,
   // Written out with aliases: inside a select list drizzle renders bare column names, which the
   // subquery would resolve against `messages` itself.
   messageCount: sql<number>`(SELECT count(*) FROM messages AS m WHERE m.conversation_id = "conversations"."id")`,
@@ -41,12 +43,15 @@ export function getConversationSummary(db: Db, args: { id: string }): Conversati
   return db.select(summaryColumns).from(conversations).where(eq(conversations.id, args.id)).get();
 }
 
-/** Newest activity first; `seq` breaks ties between conversations touched in the same millisecond. */
+/**
+ * Pinned first, then newest activity; `seq` breaks ties between conversations touched in the same
+ * millisecond. Pinned ones come first so the limit never hides them.
+ */
 export function listConversations(db: Db, args: { limit: number }): ConversationSummaryRow[] {
   return db
     .select(summaryColumns)
     .from(conversations)
-    .orderBy(desc(conversations.updatedAt), desc(conversations.seq))
+    .orderBy(desc(conversations.pinned), desc(conversations.updatedAt), desc(conversations.seq))
     .limit(args.limit)
     .all();
 }
@@ -78,6 +83,11 @@ export function updateConversationParams(db: Db, args: { id: string; params: Gen
     .where(eq(conversations.id, args.id))
     .run();
   return result.changes > 0;
+}
+
+/** Pinning is not activity: `updatedAt` stays. */
+export function setConversationPinned(db: Db, args: { id: string; pinned: boolean }): boolean {
+  return db.update(conversations).set({ pinned: args.pinned }).where(eq(conversations.id, args.id)).run().changes > 0;
 }
 
 export function touchConversation(db: Db, args: { id: string; updatedAt: Date }): boolean {

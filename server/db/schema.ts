@@ -45,7 +45,17 @@ export const messages = sqliteTable(
   (t) => [index("messages_conversation_seq_idx").on(t.conversationId, t.seq)],
 );
 
+/** Settings the user saved under a name (sampling values and a system prompt), offered next to the built-in presets. */
+export const presets = sqliteTable("presets", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  id: text("id").notNull().unique(),
+  name: text("name").notNull().unique(),
+  params: text("params", { mode: "json" }).$type<GenerationParams>().notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
+
 export type ConversationRow = typeof conversations.$inferSelect;
 export type NewConversationRow = typeof conversations.$inferInsert;
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessageRow = typeof messages.$inferInsert;
+export type PresetRow = typeof presets.$inferSelect;

@@ -98,6 +98,8 @@ describe("keyboard", () => {
     await chat.page.keyboard.press("ArrowRight");
     expect(await focusedName(chat)).toBe("Rename");
     await chat.page.keyboard.press("ArrowRight");
+    expect(await focusedName(chat)).toMatch(/^(Pin|Unpin)$/);
+    await chat.page.keyboard.press("ArrowRight");
     expect(await focusedName(chat)).toBe("Delete");
     await chat.page.keyboard.press("Enter");
     const confirm = chat.page.getByRole("dialog", { name: "Delete conversation?" });

@@ -226,8 +226,8 @@ export async function importViaApi(baseUrl: string, data: unknown): Promise<stri
 }
 
 /** A minimal conversation export with one question and the given answer. */
-export function exportWithAnswer(title: string, answer: string): object {
-  const now = new Date().toISOString();
+export function exportWithAnswer(title: string, answer: string, at: Date = new Date()): object {
+  const now = at.toISOString();
   return {
     format: "bitnet-chat/conversation@1",
     title,

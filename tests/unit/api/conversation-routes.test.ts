@@ -34,7 +34,7 @@ describe("/api/conversations", () => {
     const b = await chat("about the sun", "The sun is a star.");
     const list = await (await listRoute.GET(get("/api/conversations"))).json();
     expect(list.conversations.map((c: { id: string }) => c.id)).toEqual([b, a]);
-    expect(list.conversations[0]).toEqual({ id: b, title: "about the sun", createdAt: expect.any(String), updatedAt: expect.any(String), messageCount: 2, answering: false });
+    expect(list.conversations[0]).toEqual({ id: b, title: "about the sun", createdAt: expect.any(String), updatedAt: expect.any(String), pinned: false, messageCount: 2, answering: false });
     const found = await (await listRoute.GET(get("/api/conversations?q=orbits"))).json();
     expect(found.conversations).toEqual([expect.objectContaining({ id: a, snippet: expect.stringContaining("«orbits»") })]);
     const bad = await listRoute.GET(get(`/api/conversations?limit=0`));

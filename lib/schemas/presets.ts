@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { generationParamsSchema, type GenerationParams } from "./params";
+
+export const MAX_PRESET_NAME_CHARS = 40;
+
+/** `POST /api/presets`: the complete settings, system prompt included, under a name. */
+export const savePresetSchema = z.object({
+  name: z
+    .string({ error: "name is required" })
+    .trim()
+    .min(1, "name must not be empty")
+    .max(MAX_PRESET_NAME_CHARS, `name must be at most ${MAX_PRESET_NAME_CHARS} characters`),
+  params: generationParamsSchema,
+});
+export type SavePresetRequest = z.infer<typeof savePresetSchema>;
+
+export interface PresetDto {
+  id: string;
+  name: string;
+  params: GenerationParams;
+  createdAt: string;
+}
