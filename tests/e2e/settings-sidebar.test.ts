@@ -29,7 +29,7 @@ describe("settings popover and presets", () => {
     await temperature.fill("0.9");
     await expect.poll(() => temperature.getAttribute("aria-invalid")).toBe("false");
 
-    await panel.getByLabel("System prompt").fill("Talk like a pirate.");
+    await panel.getByLabel("System prompt", { exact: true }).fill("Talk like a pirate.");
     await panel.getByLabel("Save as preset (with the system prompt)").fill("Pirate");
     await panel.getByRole("button", { name: "Save preset" }).click();
     await panel.getByRole("button", { name: "Pirate", exact: true }).waitFor({ timeout: UI_TIMEOUT });
@@ -41,7 +41,7 @@ describe("settings popover and presets", () => {
     const again = await openChat("/");
     const panel2 = await again.openSettings();
     await panel2.getByRole("button", { name: "Pirate", exact: true }).click();
-    await expect.poll(() => panel2.getByLabel("System prompt").inputValue()).toBe("Talk like a pirate.");
+    await expect.poll(() => panel2.getByLabel("System prompt", { exact: true }).inputValue()).toBe("Talk like a pirate.");
     await panel2.getByRole("button", { name: "Delete preset Pirate" }).click();
     await panel2.getByRole("button", { name: "Pirate", exact: true }).waitFor({ state: "detached", timeout: UI_TIMEOUT });
     const after = (await (await fetch(`${baseUrl}/api/presets`)).json()) as { presets: { name: string }[] };
