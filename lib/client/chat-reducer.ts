@@ -146,7 +146,7 @@ function attach(state: ChatState, snapshot: AnswerSnapshot, now: number): ChatSt
     ...state,
     conversationId: snapshot.conversationId,
     title: snapshot.title || state.title,
-    error: null,
+    // A 409 "still answering" message stays: it explains why this answer appeared instead.
     messages,
     run: {
       mode: "send",
