@@ -8,9 +8,9 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import type { ModelRunner } from "@/server/runtime/runner-types";
-import type { GenerationStats } from "@/lib/schemas/stats";
+import type { EngineStats } from "@/server/engine/types";
 
-const HELP = `Usage: bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N] [--runs 1] [--baseline llama.cpp]
+const HELP = `Usage: bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N] [--runs 1] [--baseline llama.cpp] [--speculative]
 
 Measures load time, prefill speed and time to first token (prompt of --prompt-tokens), decode speed
 (--gen-tokens steps) and decode speed with ~2048 tokens in the KV cache, then prints one JSON line.
@@ -21,7 +21,11 @@ With --runs N the speeds are the median of N runs.
                       through node-llama-cpp's prebuilt CPU binaries in a child process. The first use
                       installs the separate bench/ package (npm install --prefix bench). Adds "baseline"
                       and "ratio" (ours / llama.cpp) to the JSON line and prints a table on stderr.
-                      --model must then be the hub-format checkpoint folder.`;
+                      --model must then be the hub-format checkpoint folder.
+--speculative         adds "speculative": {copy_heavy, no_repeat}, each {accept_rate, decode_tok_s,
+                      decode_tok_s_without, speedup}: prompt-lookup speculative decoding vs plain
+                      decoding, interleaved, on a long greedy answer (random-weight models loop:
+                      copy-heavy) and on sampling at temperature 1, repetition penalty 1.3 (few repeats).`;
 
 const CONTEXT_AT_2K = 2048;
 
@@ -35,6 +39,7 @@ export async function run(argv: string[]): Promise<void> {
       threads: { type: "string" },
       runs: { type: "string", default: "1" },
       baseline: { type: "string" },
+      speculative: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -65,7 +70,7 @@ export async function run(argv: string[]): Promise<void> {
   const prompt = benchIds(promptTokens, runner.info.vocabSize);
   let result: Record<string, unknown>;
   try {
-    const samples: { stats: GenerationStats; at2k: number }[] = [];
+    const samples: { stats: EngineStats; at2k: number }[] = [];
     for (let r = 0; r < runs; r++) {
       log(`run ${r + 1}/${runs}: prefill ${promptTokens} + decode ${genTokens}`);
       const stats = await generateStats(runner, prompt, genTokens, loaded.tokenizer.decode);
@@ -81,6 +86,10 @@ export async function run(argv: string[]): Promise<void> {
       load_s: round(loadS),
       rss_mb: round(process.memoryUsage().rss / 2 ** 20),
     };
+    if (values.speculative) {
+      const { benchSpeculative } = await import("./bench/speculative");
+      Object.assign(result, { speculative: await benchSpeculative(runner, prompt, genTokens, runs, loaded.tokenizer.decode, log) });
+    }
   } finally {
     await loaded.dispose();
   }
@@ -103,28 +112,10 @@ export async function run(argv: string[]): Promise<void> {
 }
 
 /** The real generation loop on a cold cache, greedy, with EOS ignored so it always runs `genTokens` steps. */
-async function generateStats(runner: ModelRunner, prompt: number[], genTokens: number, decode: (ids: number[]) => string): Promise<GenerationStats> {
-  const { runGeneration } = await import("@/server/engine/generate");
-  const { PrefixCache } = await import("@/server/engine/prefix-cache");
-  const noEos: ModelRunner = {
-    info: { ...runner.info, eosTokenIds: [] },
-    get length() {
-      return runner.length;
-    },
-    forward: (ids, options) => runner.forward(ids, options),
-    truncate: (n) => runner.truncate(n),
-    dispose: () => runner.dispose(),
-  };
-  runner.truncate(0);
+async function generateStats(runner: ModelRunner, prompt: number[], genTokens: number, decode: (ids: number[]) => string): Promise<EngineStats> {
+  const { benchJob } = await import("./bench/bench-job");
   // Plain one-token decoding: the speculative speed-up depends on the text (see `bench --speculative`).
-  const params = { temperature: 0, topP: 1, topK: 0, repetitionPenalty: 1, maxNewTokens: genTokens, seed: 0, speculative: false };
-  for await (const event of runGeneration({ runner: noEos, cache: new PrefixCache(noEos), decode }, { promptIds: prompt, droppedTurns: 0, params })) {
-    if (event.type === "done") {
-      if (event.error) throw new Error(event.error);
-      return event.stats;
-    }
-  }
-  throw new Error("generation ended without a done event");
+  return benchJob(runner, prompt, { temperature: 0, topP: 1, topK: 0, repetitionPenalty: 1, maxNewTokens: genTokens, seed: 0, speculative: false }, decode);
 }
 
 /** Fills the cache to `context` positions (no sampling), then times `steps` greedy decode steps. */

@@ -44,4 +44,17 @@ describe("bitnet bench", () => {
     expect(Object.keys(result)).toEqual(["decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb"]);
     for (const value of Object.values(result)) expect(value).toBeGreaterThan(0);
   });
+
+  it("--speculative adds accept_rate and decode speed with and without speculation for both workloads", async () => {
+    const { stdout } = await bitnet("bench", "--model", inject("tinyOnnx"), "--prompt-tokens", "16", "--gen-tokens", "12", "--threads", "1", "--speculative");
+    const result = JSON.parse(stdout) as { speculative: Record<string, Record<string, number>> };
+    expect(Object.keys(result.speculative)).toEqual(["copy_heavy", "no_repeat"]);
+    for (const w of Object.values(result.speculative)) {
+      expect(Object.keys(w)).toEqual(["accept_rate", "decode_tok_s", "decode_tok_s_without", "speedup"]);
+      expect(w.accept_rate).toBeGreaterThanOrEqual(0);
+      expect(w.accept_rate).toBeLessThanOrEqual(1);
+      expect(w.decode_tok_s).toBeGreaterThan(0);
+      expect(w.decode_tok_s_without).toBeGreaterThan(0);
+    }
+  });
 });
