@@ -46,25 +46,6 @@ export function formatCaption(numbers: CaptionNumbers): string {
   return `⏱ ${formatSeconds(numbers.totalMs)} · 🔢 ${formatTokens(numbers.tokens)} · 🚀 ${formatRate(numbers.tokensPerSecond)}`;
 }
 
-/**
- * Stats for an answer the user stopped: the connection is gone before the server's `done`, so the
- * browser's own measurements stand in until the saved message is re-read.
- */
-export function statsFromLive(timing: LiveTiming, now: number, promptTokens: number): GenerationStats {
-  const end = timing.lastTokenAt ?? now;
-  const ttftMs = timing.firstTokenAt === null ? 0 : timing.firstTokenAt - timing.startedAt;
-  return {
-    promptTokens,
-    completionTokens: timing.tokens,
-    cachedPromptTokens: 0,
-    ttftMs,
-    prefillTokPerS: ttftMs > 0 ? (promptTokens * 1000) / ttftMs : 0,
-    decodeTokPerS: liveDecodeRate(timing),
-    totalMs: Math.max(0, end - timing.startedAt),
-    stopReason: "abort",
-  };
-}
-
 const STOP_REASONS: Record<StopReason, string> = {
   eos: "end of answer (model stopped)",
   stop: "stop sequence",

@@ -49,11 +49,12 @@ describe("chatReducer", () => {
     expect(state.messages.at(-1)?.status).toBe("streaming");
   });
 
-  it("keeps a partial answer marked stopped when the user stops", () => {
-    const state = run(initialChatState(null), submit("hi", "send", 0), event(start(1)), event({ event: "token", data: { text: "Par", id: 1 } }, 100), { type: "stopped", now: 500 });
+  it("keeps a partial answer marked stopped when the server reports it stopped", () => {
+    const stoppedStats = { ...stats, completionTokens: 1, stopReason: "abort" as const };
+    const state = run(initialChatState(null), submit("hi", "send", 0), event(start(1)), event({ event: "token", data: { text: "Par", id: 1 } }, 100),
+      event({ event: "done", data: { messageId: "a1", status: "stopped", stats: stoppedStats } }, 500));
     const answer = state.messages.at(-1)!;
-    expect(answer).toMatchObject({ id: "a1", content: "Par", status: "stopped" });
-    expect(answer.stats).toMatchObject({ completionTokens: 1, stopReason: "abort" });
+    expect(answer).toMatchObject({ id: "a1", content: "Par", status: "stopped", stats: stoppedStats });
     expect(state.run).toBeNull();
   });
 

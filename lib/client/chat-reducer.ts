@@ -1,14 +1,14 @@
 /**
  * The chat page's state machine, kept pure so every transition is unit-tested: optimistic messages
  * on submit, stream events folding into the answer, rollback when the server rejects a request,
- * partial answers kept when the user stops, and re-attaching to an answer that was already running
+ * partial answers kept when an answer is stopped, and re-attaching to an answer that was already running
  * (a `snapshot` event: after a reload, navigation, or from a second tab).
  */
 import type { ConversationDto, MessageRole, MessageStatus } from "@/lib/schemas/conversations";
 import type { AnswerSnapshot, ChatEvent } from "@/lib/schemas/events";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
-import { statsFromLive, type LiveTiming } from "./caption";
+import type { LiveTiming } from "./caption";
 
 export type UiStatus = MessageStatus | "streaming";
 export type ChatMode = "send" | "regenerate" | "edit";
@@ -53,7 +53,6 @@ export type ChatAction =
   | { type: "event"; event: ChatEvent; now: number }
   | { type: "rejected"; message: string }
   | { type: "failed"; message: string }
-  | { type: "stopped"; now: number }
   | { type: "dismiss-error" };
 
 export function initialChatState(conversationId: string | null): ChatState {
@@ -248,12 +247,6 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       if (!state.run) return state;
       if (!state.run.started) return { ...state, messages: state.run.previous, run: null, error: action.message };
       return { ...state, messages: updateAnswer(state, (m) => ({ ...m, status: "error", error: action.message })), run: null };
-    case "stopped": {
-      const run = state.run;
-      if (!run) return state;
-      const stats = statsFromLive(run.timing, action.now, run.promptTokens);
-      return { ...state, messages: updateAnswer(state, (m) => ({ ...m, status: "stopped", stats })), run: null };
-    }
     case "dismiss-error":
       return { ...state, error: null };
   }

@@ -13,6 +13,7 @@ import type { ProgressPolicy } from "./progress-saver";
 import { startAnswer } from "./start-answer";
 import { collectEvents, eventOf, textOf } from "./testing/collect";
 import { createTestEngine, type TestEngine } from "@/server/engine/testing/test-engine";
+import { until } from "./testing/until";
 
 let t: TempDb;
 let registry: AnswerRegistry;
@@ -35,14 +36,6 @@ function start(engine: Engine, body: ChatRequest, extra: { signal?: AbortSignal;
 
 const messagesOf = (conversationId: string) => messagesRepo.listMessages(t.db, { conversationId });
 const answerRow = (conversationId: string) => messagesOf(conversationId).find((m) => m.role === "assistant");
-
-async function until(check: () => boolean, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 /** Lets `n` forward passes through (the first is the prefill), each once the model waits for it. */
 async function steps(model: TestEngine, n: number): Promise<void> {

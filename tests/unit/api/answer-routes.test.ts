@@ -5,6 +5,7 @@ import { answerRegistry } from "@/server/chat/answer-registry";
 import { createTestEngine } from "@/server/engine/testing/test-engine";
 import { getDatabase } from "@/server/db/client";
 import { counts, disposeTempDatabase, hostState, jsonRequest, params, useTempDatabase } from "./route-test-support";
+import { until } from "@/server/chat/testing/until";
 
 vi.mock("@/server/host/model-host", async () => {
   const { mockHost } = await import("./route-test-support");
@@ -22,14 +23,6 @@ afterEach(disposeTempDatabase);
 const LONG = "An answer long enough to be stopped, followed and deleted in the middle.";
 const get = (url: string) => new Request(`http://localhost${url}`);
 const post = (url: string) => new Request(`http://localhost${url}`, { method: "POST" });
-
-async function until(check: () => boolean, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 function answerRow(): { content: string; status: string; stats: string | null } | undefined {
   return getDatabase().sqlite.prepare("SELECT content, status, stats FROM messages WHERE role = 'assistant'").get() as never;

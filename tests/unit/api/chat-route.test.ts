@@ -4,6 +4,7 @@ import { readSseStream, type SseFrame } from "@/lib/sse/parse";
 import { createTestEngine } from "@/server/engine/testing/test-engine";
 import { getDatabase } from "@/server/db/client";
 import { counts, disposeTempDatabase, hostState, jsonRequest, useTempDatabase } from "./route-test-support";
+import { until } from "@/server/chat/testing/until";
 
 vi.mock("@/server/host/model-host", async () => {
   const { mockHost } = await import("./route-test-support");
@@ -22,14 +23,6 @@ async function frames(response: Response): Promise<SseFrame[]> {
 
 function assistantRows() {
   return getDatabase().sqlite.prepare("SELECT content, status, stats FROM messages WHERE role = 'assistant'").all() as { content: string; status: string; stats: string | null }[];
-}
-
-async function until(check: () => boolean, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** Lets exactly one forward pass through, once the model is waiting for it. */
