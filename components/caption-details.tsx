@@ -2,6 +2,7 @@ import { describeStopReason } from "@/lib/client/caption";
 import { formatDuration, formatRate } from "@/lib/format";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
+import { useEfficiencyRows } from "./efficiency-rows";
 
 interface CaptionDetailsProps {
   id: string;
@@ -12,6 +13,7 @@ interface CaptionDetailsProps {
 
 /** The numbers behind a caption, the way llama.cpp's and LM Studio's UIs break them down. */
 export function CaptionDetails({ id, stats, params, droppedTurns }: CaptionDetailsProps) {
+  const efficiency = useEfficiencyRows(stats);
   const rows: [string, string][] = [
     ["Time to first token", formatDuration(stats.ttftMs)],
     ["Prompt tokens", stats.cachedPromptTokens > 0 ? `${stats.promptTokens} (${stats.cachedPromptTokens} cached)` : String(stats.promptTokens)],
@@ -21,6 +23,7 @@ export function CaptionDetails({ id, stats, params, droppedTurns }: CaptionDetai
     ...(stats.draftTokens ? ([["Draft tokens accepted", `${stats.acceptedDraftTokens ?? 0} of ${stats.draftTokens}`]] as [string, string][]) : []),
     ["Total time", formatDuration(stats.totalMs)],
     ["Stop reason", describeStopReason(stats.stopReason)],
+    ...efficiency,
   ];
   if (droppedTurns > 0) rows.push(["Context", `${droppedTurns} older turn${droppedTurns === 1 ? "" : "s"} left out`]);
   if (params) {

@@ -1,6 +1,7 @@
 /** Typed fetch wrappers for the JSON API; every failure becomes an ApiError carrying the server's message. */
 import type { ConversationDto, ConversationSummaryDto, StopAnswerDto } from "@/lib/schemas/conversations";
 import type { ApiErrorBody } from "@/lib/schemas/errors";
+import type { EfficiencyDto } from "@/lib/schemas/efficiency";
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { PresetDto, SavePresetRequest } from "@/lib/schemas/presets";
@@ -107,4 +108,8 @@ export async function savePreset(body: SavePresetRequest): Promise<PresetDto> {
 
 export function deletePreset(id: string): Promise<unknown> {
   return request(`/api/presets/${encodeURIComponent(id)}`, { method: "DELETE" });
+}
+
+export function getEfficiency(limit = 200, signal?: AbortSignal): Promise<EfficiencyDto> {
+  return request<EfficiencyDto>(`/api/efficiency?limit=${limit}`, { signal, cache: "no-store" });
 }

@@ -23,6 +23,8 @@ export interface ModelStatusDto {
   error: { code: string; message: string; hint: string } | null;
   /** Context size in tokens, once known. */
   contextLength: number | null;
+  /** Weight traffic per generated token of the loaded local model (the efficiency meter); absent otherwise. */
+  weights?: WeightsDto | null;
   /** With BITNET_WORKERS: the OpenAI-compatible inference workers and their state. */
   workers?: WorkerStatusDto[];
 }
@@ -38,4 +40,12 @@ export interface WorkerStatusDto {
   served: number;
   /** Why it is down. */
   error: string | null;
+}
+
+export interface WeightsDto {
+  /** Bytes of weights read per generated token (the converted model's weight files). */
+  bytesPerToken: number;
+  parameters: number;
+  /** The same model's weights at 16 bits each. */
+  fp16BytesPerToken: number;
 }

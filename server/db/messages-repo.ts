@@ -1,5 +1,5 @@
 /** Message queries, one function per query. Synchronous: see ./types.ts. */
-import { asc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import { messages, type MessageRow, type NewMessageRow } from "./schema";
 import type { Db } from "./types";
 
@@ -31,4 +31,15 @@ export function getMessage(db: Db, args: { id: string }): MessageRow | undefined
 export function deleteMessages(db: Db, args: { ids: string[] }): number {
   if (args.ids.length === 0) return 0;
   return db.delete(messages).where(inArray(messages.id, args.ids)).run().changes;
+}
+
+/** The newest answers that have stats (any conversation), newest first: the efficiency chart's points. */
+export function listRecentAnswers(db: Db, args: { limit: number }): Pick<MessageRow, "id" | "stats" | "createdAt">[] {
+  return db
+    .select({ id: messages.id, stats: messages.stats, createdAt: messages.createdAt })
+    .from(messages)
+    .where(and(eq(messages.role, "assistant"), isNotNull(messages.stats)))
+    .orderBy(desc(messages.seq))
+    .limit(args.limit)
+    .all();
 }

@@ -63,11 +63,11 @@ export function createModelHost(deps: HostDeps, config: HostConfig, log: Pick<Co
     source = next;
     const own = new AbortController();
     controller = own;
-    set({ state: "idle", modelId: modelIdOf(next), isDemo: next.kind === "demo", progress: null, error: null, contextLength: null });
+    set({ state: "idle", modelId: modelIdOf(next), isDemo: next.kind === "demo", progress: null, error: null, contextLength: null, weights: null });
     running = acquireModel(next, deps, config, (r) => !own.signal.aborted && set(r), own.signal).then(
       (model) => {
         loaded = model;
-        set({ state: "ready", progress: null, error: null, contextLength: model.engine.contextLength });
+        set({ state: "ready", progress: null, error: null, contextLength: model.engine.contextLength, weights: model.weights ?? null });
       },
       (error: unknown) => {
         if (own.signal.aborted) return;

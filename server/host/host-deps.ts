@@ -3,6 +3,7 @@
  * and without a real converter or engine.
  */
 import type { Engine } from "@/server/engine/types";
+import type { WeightFootprint } from "@/server/runtime/weight-footprint";
 import type { SnapshotRequest, SnapshotResult } from "@/server/hub/download-snapshot";
 
 export interface StepProgress {
@@ -13,6 +14,8 @@ export interface StepProgress {
 
 export interface LoadedModel {
   engine: Engine;
+  /** Weight bytes per token and parameter count, for the efficiency meter (absent in test fakes). */
+  weights?: WeightFootprint;
   dispose(): Promise<void>;
 }
 

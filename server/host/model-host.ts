@@ -56,7 +56,8 @@ export const defaultHostDeps: HostDeps = {
       threads,
       onProgress: (p) => onProgress({ ...p, detail: p.detail && `Loading: ${p.detail}` }),
     });
-    return { engine, dispose };
+    const { readWeightFootprint } = await import("@/server/runtime/weight-footprint");
+    return { engine, dispose, weights: readWeightFootprint(modelDir) };
   },
 };
 

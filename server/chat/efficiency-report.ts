@@ -1,0 +1,43 @@
+/**
+ * `GET /api/efficiency`: the loaded model's weight traffic per token, this machine's memory bandwidth
+ * (measured on first use, off the event loop) and the decode speed of recent answers against their
+ * context length — the data behind the efficiency page and the caption's efficiency details.
+ */
+import type { EfficiencyDto } from "@/lib/schemas/efficiency";
+import type { ModelStatusDto } from "@/lib/schemas/model-status";
+import * as messagesRepo from "@/server/db/messages-repo";
+import type { Db } from "@/server/db/types";
+import type { MemoryBandwidth } from "@/server/runtime/memory-bandwidth";
+
+export async function efficiencyReport(args: {
+  db: Db;
+  status: ModelStatusDto;
+  bandwidth: () => Promise<MemoryBandwidth>;
+  limit: number;
+}): Promise<EfficiencyDto> {
+  const answers = messagesRepo
+    .listRecentAnswers(args.db, { limit: args.limit })
+    .filter((row) => row.stats && row.stats.completionTokens > 1 && row.stats.decodeTokPerS > 0)
+    .map((row) => ({
+      messageId: row.id,
+      createdAt: row.createdAt.toISOString(),
+      contextTokens: row.stats!.promptTokens + row.stats!.completionTokens,
+      completionTokens: row.stats!.completionTokens,
+      decodeTokPerS: row.stats!.decodeTokPerS,
+    }));
+  let memoryBandwidth: EfficiencyDto["memoryBandwidth"] = null;
+  try {
+    const measured = await args.bandwidth();
+    memoryBandwidth = { bytesPerSecond: measured.bytesPerSecond, threads: measured.threads, measuredAt: measured.measuredAt };
+  } catch (error) {
+    // The page still shows the answers and the weights; only the share of bandwidth is missing.
+    console.error("[efficiency] memory bandwidth measurement failed:", error);
+  }
+  return {
+    modelId: args.status.modelId,
+    isDemo: args.status.isDemo,
+    weights: args.status.weights ?? null,
+    memoryBandwidth,
+    answers,
+  };
+}
