@@ -1,5 +1,6 @@
 "use client";
-import { FileDown, FileJson, Keyboard, Moon, MoreHorizontal, Sun } from "lucide-react";
+import { FileDown, FileJson, Gauge, Keyboard, Moon, MoreHorizontal, Sun } from "lucide-react";
+import { useRouter } from "next/navigation";
 import { exportUrl } from "@/lib/client/api";
 import { useApp } from "./app-context";
 import { MenuButton, type MenuItem } from "./menu-button";
@@ -19,6 +20,7 @@ function download(url: string) {
 export function ConversationMenu({ conversationId, buttonClassName }: { conversationId: string | null; buttonClassName: string }) {
   const { setShortcutsOpen } = useApp();
   const theme = useTheme();
+  const router = useRouter();
   const items: MenuItem[] = [];
   if (conversationId) {
     items.push(
@@ -26,6 +28,7 @@ export function ConversationMenu({ conversationId, buttonClassName }: { conversa
       { label: "Export JSON", icon: <FileJson className="size-4" aria-hidden />, onSelect: () => download(exportUrl(conversationId, "json")) },
     );
   }
+  items.push({ label: "Efficiency", icon: <Gauge className="size-4" aria-hidden />, onSelect: () => router.push("/efficiency") });
   items.push({ label: "Keyboard shortcuts", icon: <Keyboard className="size-4" aria-hidden />, onSelect: () => setShortcutsOpen(true) });
   items.push({
     label: theme === "dark" ? "Light theme" : "Dark theme",

@@ -6,7 +6,7 @@ export const metadata: Metadata = { title: "Efficiency · BitNet Chat" };
 
 export default function EfficiencyPage() {
   return (
-    <main id="main" className="mx-auto w-full max-w-4xl flex-1 overflow-y-auto px-4 py-6">
+    <div className="mx-auto w-full max-w-4xl flex-1 overflow-y-auto px-4 py-6">
       <div className="mb-4 flex items-baseline justify-between gap-4">
         <h1 className="text-xl font-semibold">What 1-bit weights save on this machine</h1>
         <Link href="/" className="text-sm underline">
@@ -14,6 +14,6 @@ export default function EfficiencyPage() {
         </Link>
       </div>
       <EfficiencyView />
-    </main>
+    </div>
   );
 }
