@@ -24,12 +24,12 @@ describe("efficiency meter", () => {
     expect((await fetch(`${baseUrl}/api/efficiency?limit=0`)).status).toBe(400);
 
     // The caption's details: weights per token and the 16-bit estimate for this answer.
-    await chat.captionOf(chat.lastAnswer).getByRole("button").first().click();
+    await chat.lastAnswer.getByRole("button", { name: "Generation details" }).click();
     const details = chat.page.getByRole("region", { name: "Generation details" });
     await expect.poll(() => details.getByText("Weights read per token").count(), { timeout: UI_TIMEOUT }).toBe(1);
     await expect.poll(() => details.getByText(/At 16-bit weights/).count(), { timeout: UI_TIMEOUT }).toBe(1);
 
-    await chat.goto("/efficiency");
+    await chat.page.goto(`${baseUrl}/efficiency`); // no composer on this page: plain navigation
     const chart = chat.page.getByRole("img", { name: "Decode tokens per second against context length" });
     await chart.waitFor({ timeout: UI_TIMEOUT });
     expect(await chat.page.getByTestId("chart-point").count()).toBe(Math.min(report.answers.length, 500));
