@@ -19,16 +19,15 @@ afterAll(async () => {
 });
 
 describe("sendMessage with the tiny ONNX model", () => {
-  it("streams at most maxNewTokens tokens and stores exactly the streamed text with its stats", async () => {
+  it("streams exactly maxNewTokens token events and stores exactly the streamed text with its stats", async () => {
     const request = chatRequestSchema.parse({ content: "Hello, tiny model!", params: { maxNewTokens: 5, temperature: 0, seed: 1 } });
     const result = sendMessage({ db: t.db, engine: loaded.engine, request, signal: new AbortController().signal });
     const events = await collectEvents(result.events);
     const tokens = events.filter((e) => e.event === "token");
-    expect(tokens.length).toBeGreaterThan(0);
-    expect(tokens.length).toBeLessThanOrEqual(5);
+    // The tiny random model does not end its turn within 5 tokens here: the answer runs to the limit.
+    expect(tokens.length).toBe(5);
     const done = eventOf(events, "done");
-    expect(done.data.stats.completionTokens).toBe(tokens.length);
-    expect(["eos", "length"]).toContain(done.data.stats.stopReason);
+    expect(done.data.stats).toMatchObject({ completionTokens: 5, stopReason: "length" });
     const [user, assistant] = messagesRepo.listMessages(t.db, { conversationId: result.conversationId });
     expect(user.content).toBe("Hello, tiny model!");
     expect(assistant).toMatchObject({ content: textOf(events), status: "complete", stats: done.data.stats });

@@ -8,6 +8,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startAppServer, type AppServer } from "./support/app-server";
 
 const PROMPT = [{ role: "user" as const, content: "Write a short story about a lighthouse." }];
+/**
+ * `<|begin_of_text|>User: Write a short story about a lighthouse.<|eot_id|>Assistant: ` in the Llama 3
+ * tokenizer: a property of the tokenizer files, the same on every machine.
+ */
+const PROMPT_TOKENS = 16;
+// The tiny random model does not reach an end-of-turn token within these lengths on this prompt (checked
+// over 40 seeds), so every answer runs to max_tokens: counts are exact. Its text is pinned only within a
+// run: near-ties can break differently on other CPU kernels (AVX2 vs AVX-512).
 
 function clientFor(baseUrl: string, apiKey = "not-needed"): OpenAI {
   // No retries: a 429/503 must fail the test, not be hidden by the client's back-off.
@@ -47,12 +55,9 @@ describe("OpenAI-compatible API (production server, official client)", () => {
     const choice = completion.choices[0]!;
     expect(choice.message.role).toBe("assistant");
     expect(choice.message.content!.length).toBeGreaterThan(0);
-    expect(["stop", "length"]).toContain(choice.finish_reason);
+    expect(choice.finish_reason).toBe("length");
     const usage = completion.usage!;
-    expect(usage.prompt_tokens).toBeGreaterThan(5);
-    expect(usage.completion_tokens).toBeGreaterThan(0);
-    expect(usage.completion_tokens).toBeLessThanOrEqual(24);
-    expect(usage.total_tokens).toBe(usage.prompt_tokens + usage.completion_tokens);
+    expect(usage).toMatchObject({ prompt_tokens: PROMPT_TOKENS, completion_tokens: 24, total_tokens: PROMPT_TOKENS + 24 });
     const timings = (completion as unknown as { timings: Timings }).timings;
     expect(timings.predicted_n).toBe(usage.completion_tokens);
     expect(timings.predicted_per_second).toBeGreaterThan(0);
@@ -92,6 +97,17 @@ describe("OpenAI-compatible API (production server, official client)", () => {
     expect(payloads.slice(0, -1).every((p) => p.usage === null)).toBe(true);
     expect(payloads.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: 4 } });
     expect(payloads.at(-2)).toMatchObject({ choices: [{ index: 0, delta: {}, finish_reason: "length" }] });
+  });
+
+  it("gives the same text for the same prompt and seed when sampling", async () => {
+    const ask = (seed: number) =>
+      client.chat.completions.create({ model, messages: PROMPT, temperature: 1, seed, max_tokens: 12 }).then((c) => {
+        expect(c.usage!.completion_tokens).toBe(12);
+        return c.choices[0]!.message.content;
+      });
+    const first = await ask(5);
+    expect(await ask(5)).toBe(first);
+    expect(await ask(6)).not.toBe(first);
   });
 
   it("stops at max_tokens with finish_reason length", async () => {
