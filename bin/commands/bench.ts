@@ -6,9 +6,9 @@
  * then times decode steps. Conversion (first use of a hub checkpoint) is not part of load_s.
  */
 import os from "node:os";
-import { parseArgs } from "node:util";
 import type { ModelRunner } from "@/server/runtime/runner-types";
 import type { EngineStats } from "@/server/engine/types";
+import { parseCommandArgs, positiveInt } from "./args";
 
 const HELP = `Usage: bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N] [--runs 1] [--baseline llama.cpp] [--speculative]
 
@@ -30,18 +30,14 @@ With --runs N the speeds are the median of N runs.
 const CONTEXT_AT_2K = 2048;
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      model: { type: "string" },
-      "prompt-tokens": { type: "string", default: "512" },
-      "gen-tokens": { type: "string", default: "128" },
-      threads: { type: "string" },
-      runs: { type: "string", default: "1" },
-      baseline: { type: "string" },
-      speculative: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
+  const { values } = parseCommandArgs(argv, {
+    model: { type: "string" },
+    "prompt-tokens": { type: "string", default: "512" },
+    "gen-tokens": { type: "string", default: "128" },
+    threads: { type: "string" },
+    runs: { type: "string", default: "1" },
+    baseline: { type: "string" },
+    speculative: { type: "boolean" },
   });
   if (values.help) {
     console.log(HELP);
@@ -147,12 +143,6 @@ function benchIds(count: number, vocabSize: number): number[] {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
     return low + (x % range);
   });
-}
-
-function positiveInt(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${flag} must be a positive integer (got "${value}")`);
-  return n;
 }
 
 function median(xs: number[]): number {

@@ -2,10 +2,10 @@
  * `bitnet convert --model DIR [--out DIR] [--embedding-bits 4|8|16]`: hub-format checkpoint → ONNX
  * model folder. Progress on stderr, summary (time, size) on stdout.
  */
-import { parseArgs } from "node:util";
 import path from "node:path";
 import { convertCheckpoint, DEFAULT_BLOCK_SIZE, DEFAULT_EMBEDDING_BITS, defaultCacheRoot } from "@/server/convert/convert";
 import { parseEmbeddingBits } from "./embedding-bits";
+import { parseCommandArgs } from "./args";
 
 const HELP = `Usage: bitnet convert --model DIR [--out DIR] [--embedding-bits 4|8|16]
 
@@ -21,17 +21,13 @@ Options:
   --no-fuse              keep q/k/v and gate/up as separate MatMulNBits`;
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      model: { type: "string" },
-      out: { type: "string" },
-      "embedding-bits": { type: "string" },
-      "block-size": { type: "string" },
-      "accuracy-level": { type: "string" },
-      "no-fuse": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
+  const { values } = parseCommandArgs(argv, {
+    model: { type: "string" },
+    out: { type: "string" },
+    "embedding-bits": { type: "string" },
+    "block-size": { type: "string" },
+    "accuracy-level": { type: "string" },
+    "no-fuse": { type: "boolean" },
   });
   if (values.help) {
     console.log(HELP);

@@ -2,9 +2,9 @@
  * `bitnet export-gguf --model DIR --out FILE [--embedding q6_k|q8_0|f16]`: writes the checkpoint as a
  * llama.cpp GGUF (TQ2_0 ternary weights), e.g. to benchmark llama.cpp on exactly our model.
  */
-import { parseArgs } from "node:util";
 import { DEFAULT_GGUF_EMBEDDING, exportGguf } from "@/server/convert/gguf/export-gguf";
 import { EMBEDDING_TYPES, type EmbeddingType } from "@/server/convert/gguf/bitnet-tensors";
+import { parseCommandArgs } from "./args";
 
 const HELP = `Usage: bitnet export-gguf --model DIR --out FILE [--embedding q6_k|q8_0|f16]
 
@@ -18,10 +18,7 @@ Options:
   --embedding TYPE   q6_k, q8_0 or f16 (default ${DEFAULT_GGUF_EMBEDDING}; q6_k needs hidden_size % 256 == 0, else q8_0 is used)`;
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { model: { type: "string" }, out: { type: "string" }, embedding: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
+  const { values } = parseCommandArgs(argv, { model: { type: "string" }, out: { type: "string" }, embedding: { type: "string" } });
   if (values.help) {
     console.log(HELP);
     return;

@@ -3,10 +3,10 @@
  * generated (stats on stderr), or with --json ONE JSON object {ids, text, stats} on stdout.
  * DIR may be a converted folder or a hub-format checkpoint (converted into the cache on first use).
  */
-import { parseArgs } from "node:util";
 import { DEFAULT_GENERATION_PARAMS, generationParamsSchema } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
 import type { ChatTurn, SamplingParams } from "@/server/engine/types";
+import { parseCommandArgs } from "./args";
 
 const HELP = `Usage: bitnet generate --model DIR --prompt TEXT [options]
 
@@ -34,23 +34,19 @@ export interface GenerateArgs {
 
 /** Parses and validates the command line (same limits as the chat API). Throws with a message for a person. */
 export function parseGenerateArgs(argv: string[]): GenerateArgs | "help" {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      model: { type: "string" },
-      prompt: { type: "string" },
-      system: { type: "string" },
-      "max-tokens": { type: "string" },
-      temperature: { type: "string" },
-      "top-p": { type: "string" },
-      "top-k": { type: "string" },
-      "repetition-penalty": { type: "string" },
-      seed: { type: "string" },
-      "no-speculative": { type: "boolean" },
-      threads: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
+  const { values } = parseCommandArgs(argv, {
+    model: { type: "string" },
+    prompt: { type: "string" },
+    system: { type: "string" },
+    "max-tokens": { type: "string" },
+    temperature: { type: "string" },
+    "top-p": { type: "string" },
+    "top-k": { type: "string" },
+    "repetition-penalty": { type: "string" },
+    seed: { type: "string" },
+    "no-speculative": { type: "boolean" },
+    threads: { type: "string" },
+    json: { type: "boolean" },
   });
   if (values.help) return "help";
   if (!values.model || values.prompt === undefined) throw new Error(`--model and --prompt are required\n\n${HELP}`);

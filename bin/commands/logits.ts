@@ -3,24 +3,20 @@
  * {"argmax": [per position], "logits_last": [vocab floats]} (+ "logits": [[...], ...] with --all).
  * DIR may be a converted folder or a hub-format checkpoint (converted into the cache on first use).
  */
-import { parseArgs } from "node:util";
 import { ensureConverted } from "@/server/convert/convert";
 import { loadOnnxRunner } from "@/server/runtime/onnx-runner";
 import { parseEmbeddingBits } from "./embedding-bits";
+import { parseCommandArgs } from "./args";
 
 const HELP = `Usage: bitnet logits --model DIR --ids 1,2,3 [--all] [--embedding-bits 4|8|16]`;
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      model: { type: "string" },
-      ids: { type: "string" },
-      all: { type: "boolean" },
-      "embedding-bits": { type: "string" },
-      threads: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+  const { values } = parseCommandArgs(argv, {
+    model: { type: "string" },
+    ids: { type: "string" },
+    all: { type: "boolean" },
+    "embedding-bits": { type: "string" },
+    threads: { type: "string" },
   });
   if (values.help) {
     console.log(HELP);

@@ -2,12 +2,12 @@
  * `bitnet pull [REPO] [--revision R]`: downloads a checkpoint into the same cache the server uses
  * (BITNET_CACHE), with a progress bar on stderr, and prints the snapshot folder on stdout.
  */
-import { parseArgs } from "node:util";
 import { downloadSnapshot } from "@/server/hub/download-snapshot";
 import { DEFAULT_REPO, hubConfigFromEnv, isRepoId } from "@/server/hub/hub-config";
 import { HubError } from "@/server/hub/hub-error";
 import { formatBytes, formatProgressLine } from "@/server/hub/format-progress";
 import type { DownloadProgress } from "@/server/hub/download-progress";
+import { parseCommandArgsWithPositionals } from "./args";
 
 const HELP = `Usage: bitnet pull [REPO] [--revision R] [--cache DIR]
 
@@ -21,14 +21,9 @@ Options:
 Environment: HF_ENDPOINT (hub URL), HF_TOKEN (access token for gated/private repos).`;
 
 export async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      revision: { type: "string" },
-      cache: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+  const { values, positionals } = parseCommandArgsWithPositionals(argv, {
+    revision: { type: "string" },
+    cache: { type: "string" },
   });
   if (values.help) {
     console.log(HELP);

@@ -2,8 +2,8 @@
  * `bitnet tiny --out DIR [--seed N] [--shape tiny|2b] [--linear-class autobitlinear|bitlinear]`:
  * writes a random-weight checkpoint in the exact hub format (for tests and benchmarks).
  */
-import { parseArgs } from "node:util";
 import { SHAPES, type LinearClass, type ShapeName } from "@/server/checkpoint/config";
+import { parseCommandArgs } from "./args";
 
 const HELP = `Usage: bitnet tiny --out DIR [options]
 
@@ -24,15 +24,11 @@ export interface TinyArgs {
 }
 
 export function parseTinyArgs(argv: string[]): TinyArgs | "help" {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      out: { type: "string" },
-      seed: { type: "string" },
-      shape: { type: "string" },
-      "linear-class": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+  const { values } = parseCommandArgs(argv, {
+    out: { type: "string" },
+    seed: { type: "string" },
+    shape: { type: "string" },
+    "linear-class": { type: "string" },
   });
   if (values.help) return "help";
   if (!values.out) throw new Error(`--out is required\n\n${HELP}`);
