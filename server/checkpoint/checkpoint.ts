@@ -82,7 +82,7 @@ export async function openCheckpoint(dir: string): Promise<Checkpoint> {
     await reader.close();
     throw error;
   }
-  const sourceFiles = [configPath, weightsPath, ...OPTIONAL_FILES.map((f) => path.join(root, f)).filter((f) => existsSync(f))];
+  const sourceFiles = [configPath, weightsPath, ...OPTIONAL_FILES.map((f) => path.join(/*turbopackIgnore: true*/ root, f)).filter((f) => existsSync(f))];
   return {
     dir: root,
     config,

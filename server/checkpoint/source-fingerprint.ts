@@ -18,7 +18,7 @@ export interface FileStamp {
 
 export function stampFiles(dir: string): FileStamp[] {
   return FINGERPRINT_FILES.map((name) => {
-    const st = statSync(path.join(dir, name));
+    const st = statSync(path.join(/*turbopackIgnore: true*/ dir, name));
     return { name, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
   });
 }
@@ -31,7 +31,7 @@ export function sameStamps(a: FileStamp[], b: FileStamp[]): boolean {
 export async function hashSource(dir: string): Promise<string> {
   const hash = createHash("sha256");
   for (const name of FINGERPRINT_FILES) {
-    const file = path.join(dir, name);
+    const file = path.join(/*turbopackIgnore: true*/ dir, name);
     const digest = verifiedSha256(dir, name) ?? (await sha256File(file));
     hash.update(`${name}\0${statSync(file).size}\0${digest}\n`);
   }

@@ -76,7 +76,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
       CONVERTER_VERSION,
     );
     for (const name of COPIED_FILES) {
-      if (existsSync(path.join(modelDir, name))) copyFileSync(path.join(modelDir, name), path.join(tmp, name));
+      if (existsSync(path.join(/*turbopackIgnore: true*/ modelDir, name))) copyFileSync(path.join(/*turbopackIgnore: true*/ modelDir, name), path.join(tmp, name));
     }
     const manifest = buildManifest({
       config,
