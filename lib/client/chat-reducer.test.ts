@@ -87,9 +87,9 @@ describe("chatReducer", () => {
 
   it("ignores a reload while an answer streams and applies it afterwards", () => {
     const conversation: ConversationDto = {
-      id: "c1", title: "Renamed", createdAt: "", updatedAt: "", pinned: false, messageCount: 1, answering: false, params: DEFAULT_GENERATION_PARAMS,
-      messages: [{ id: "s", conversationId: "c1", role: "system", content: "sys", status: "complete", stats: null, params: null, error: null, createdAt: "" },
-        { id: "u1", conversationId: "c1", role: "user", content: "hi", status: "complete", stats: null, params: null, error: null, createdAt: "" }],
+      id: "c1", title: "Renamed", createdAt: "", updatedAt: "", pinned: false, messageCount: 1, answering: false, params: DEFAULT_GENERATION_PARAMS, activeLeafId: null,
+      messages: [{ id: "s", conversationId: "c1", parentId: null, siblings: { index: 0, count: 1, ids: [] }, role: "system", content: "sys", status: "complete", stats: null, params: null, error: null, createdAt: "" },
+        { id: "u1", conversationId: "c1", parentId: null, siblings: { index: 0, count: 1, ids: [] }, role: "user", content: "hi", status: "complete", stats: null, params: null, error: null, createdAt: "" }],
     };
     const streaming = run(initialChatState(null), submit("x"));
     expect(chatReducer(streaming, { type: "loaded", conversation })).toBe(streaming);
@@ -102,18 +102,18 @@ describe("chatReducer", () => {
     const streamed = run(initialChatState(null), submit("hi"), event({ ...start(1), data: { ...(start(1).data as object), droppedTurns: 2 } } as ChatEvent),
       event({ event: "done", data: { messageId: "a1", status: "complete", stats } }));
     const conversation: ConversationDto = {
-      id: "c1", title: "Hello", createdAt: "", updatedAt: "", pinned: false, messageCount: 2, answering: false, params: DEFAULT_GENERATION_PARAMS,
-      messages: [{ id: "a1", conversationId: "c1", role: "assistant", content: "Hey", status: "complete", stats, params: null, error: null, createdAt: "" }],
+      id: "c1", title: "Hello", createdAt: "", updatedAt: "", pinned: false, messageCount: 2, answering: false, params: DEFAULT_GENERATION_PARAMS, activeLeafId: null,
+      messages: [{ id: "a1", conversationId: "c1", parentId: null, siblings: { index: 0, count: 1, ids: [] }, role: "assistant", content: "Hey", status: "complete", stats, params: null, error: null, createdAt: "" }],
     };
     expect(chatReducer(streamed, { type: "loaded", conversation }).messages[0].droppedTurns).toBe(2);
   });
 
   it("re-attaches from a snapshot: the saved partial answer becomes the live one, then streams on to done", () => {
     const conversation: ConversationDto = {
-      id: "c1", title: "Hello", createdAt: "", updatedAt: "", pinned: false, messageCount: 2, answering: true, params: DEFAULT_GENERATION_PARAMS,
+      id: "c1", title: "Hello", createdAt: "", updatedAt: "", pinned: false, messageCount: 2, answering: true, params: DEFAULT_GENERATION_PARAMS, activeLeafId: "a1",
       messages: [
-        { id: "u1", conversationId: "c1", role: "user", content: "hi", status: "complete", stats: null, params: null, error: null, createdAt: "" },
-        { id: "a1", conversationId: "c1", role: "assistant", content: "He", status: "stopped", stats: null, params: DEFAULT_GENERATION_PARAMS, error: null, createdAt: "" },
+        { id: "u1", conversationId: "c1", parentId: null, siblings: { index: 0, count: 1, ids: ["u1"] }, role: "user", content: "hi", status: "complete", stats: null, params: null, error: null, createdAt: "" },
+        { id: "a1", conversationId: "c1", parentId: "u1", siblings: { index: 0, count: 1, ids: ["a1"] }, role: "assistant", content: "He", status: "stopped", stats: null, params: DEFAULT_GENERATION_PARAMS, error: null, createdAt: "" },
       ],
     };
     const loaded = chatReducer(initialChatState("c1"), { type: "loaded", conversation });

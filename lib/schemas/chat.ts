@@ -3,20 +3,37 @@ import { generationParamsSchema } from "./params";
 
 export const MAX_MESSAGE_CHARS = 32_000;
 
+export const chatModeSchema = z.enum(["send", "regenerate", "edit", "continue"]);
+export type ChatMode = z.infer<typeof chatModeSchema>;
+
 /** Body of `POST /api/chat` — a public contract (UI, tests and other clients rely on it). */
-export const chatRequestSchema = z.object({
-  conversationId: z.string().min(1, "conversationId must not be empty").max(64).optional(),
-  content: z
-    .string({ error: "content must be a string" })
-    .refine((s) => s.trim().length > 0, "content must not be empty")
-    .refine((s) => s.length <= MAX_MESSAGE_CHARS, `content must be at most ${MAX_MESSAGE_CHARS} characters`),
-  params: generationParamsSchema.partial().optional(),
-  /**
-   * What to do with the conversation's last turn: `send` appends a new user message (default),
-   * `regenerate` replaces the last answer, `edit` replaces the last user message and its answer.
-   */
-  mode: z.enum(["send", "regenerate", "edit"]).default("send"),
-});
+export const chatRequestSchema = z
+  .object({
+    conversationId: z.string().min(1, "conversationId must not be empty").max(64).optional(),
+    /** The user's text: required for `send` and `edit`, ignored by `regenerate` and `continue`. */
+    content: z
+      .string({ error: "content must be a string" })
+      .refine((s) => s.trim().length > 0, "content must not be empty")
+      .refine((s) => s.length <= MAX_MESSAGE_CHARS, `content must be at most ${MAX_MESSAGE_CHARS} characters`)
+      .optional(),
+    params: generationParamsSchema.partial().optional(),
+    /**
+     * `send` appends a question to the active branch (default); `regenerate` writes a new version of
+     * an answer; `edit` writes a new version of a question (a new branch from there) and answers it;
+     * `continue` extends an answer in place. Older versions stay reachable (see `messageId`).
+     */
+    mode: chatModeSchema.default("send"),
+    /**
+     * The message the mode acts on: the answer to regenerate (or the question to answer again), the
+     * question to edit, the answer to continue. Default: the last answer / question of the active branch.
+     */
+    messageId: z.string().min(1, "messageId must not be empty").max(64).optional(),
+  })
+  .superRefine((value, ctx) => {
+    if ((value.mode === "send" || value.mode === "edit") && value.content === undefined) {
+      ctx.addIssue({ code: "custom", path: ["content"], message: "content must be a string" });
+    }
+  });
 
 export type ChatRequest = z.input<typeof chatRequestSchema>;
 export type ParsedChatRequest = z.output<typeof chatRequestSchema>;

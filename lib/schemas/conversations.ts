@@ -7,9 +7,21 @@ export const messageStatusSchema = z.enum(["complete", "stopped", "error"]);
 export type MessageRole = z.infer<typeof messageRoleSchema>;
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
+/** Where a message stands among its versions (the children of its parent), for the `‹ 2/3 ›` switcher. */
+export interface SiblingsDto {
+  /** 0-based. */
+  index: number;
+  count: number;
+  /** All versions' ids, oldest first (this message included). */
+  ids: string[];
+}
+
 export interface MessageDto {
   id: string;
   conversationId: string;
+  /** The message this one follows; null for the first. */
+  parentId: string | null;
+  siblings: SiblingsDto;
   role: MessageRole;
   content: string;
   status: MessageStatus;
@@ -38,7 +50,10 @@ export interface ConversationSummaryDto {
 
 export interface ConversationDto extends ConversationSummaryDto {
   params: z.infer<typeof generationParamsSchema>;
+  /** The active branch, root first: what is shown and what the model sees. */
   messages: MessageDto[];
+  /** The last message of the active branch (null when empty). */
+  activeLeafId: string | null;
 }
 
 /** `POST /api/conversations/{id}/stop` when an answer was running: the answer as saved. */
@@ -65,30 +80,82 @@ export const updateConversationSchema = z
     title: z.string().trim().min(1, "title must not be empty").max(MAX_TITLE_CHARS, `title must be at most ${MAX_TITLE_CHARS} characters`).optional(),
     params: generationParamsSchema.partial().optional(),
     pinned: z.boolean({ error: "pinned must be true or false" }).optional(),
+    /**
+     * Shows the branch through this message: the path from the root to it, continued down to the
+     * newest message below it. Giving a version's id switches to that version.
+     */
+    activeMessageId: z.string().min(1, "activeMessageId must not be empty").max(64).optional(),
   })
-  .refine((v) => v.title !== undefined || v.params !== undefined || v.pinned !== undefined, {
-    message: "nothing to update: give title, params or pinned",
+  .refine((v) => v.title !== undefined || v.params !== undefined || v.pinned !== undefined || v.activeMessageId !== undefined, {
+    message: "nothing to update: give title, params, pinned or activeMessageId",
   });
 
 export const exportFormatSchema = z.object({ format: z.enum(["md", "json"], { error: "format must be md or json" }).default("json") });
 
-/** A conversation as exported by `GET /api/conversations/[id]/export?format=json` and accepted by import. */
-export const conversationExportSchema = z.object({
+const exportedMessageFields = {
+  role: messageRoleSchema,
+  content: z.string().max(200_000),
+  status: messageStatusSchema.default("complete"),
+  stats: generationStatsSchema.nullable().default(null),
+  createdAt: z.string(),
+};
+const MAX_EXPORTED_MESSAGES = 10_000;
+
+/** The first export format: the messages of one branch, in order (still accepted by import). */
+export const linearConversationExportSchema = z.object({
   format: z.literal("bitnet-chat/conversation@1"),
   title: z.string().min(1).max(MAX_TITLE_CHARS),
   createdAt: z.string(),
   updatedAt: z.string(),
   params: generationParamsSchema.partial(),
-  messages: z
-    .array(
-      z.object({
-        role: messageRoleSchema,
-        content: z.string().max(200_000),
-        status: messageStatusSchema.default("complete"),
-        stats: generationStatsSchema.nullable().default(null),
-        createdAt: z.string(),
-      }),
-    )
-    .max(10_000),
+  messages: z.array(z.object(exportedMessageFields)).max(MAX_EXPORTED_MESSAGES),
+});
+
+/**
+ * The whole message tree: every version of every turn. Messages are listed parents first; `id`s
+ * are only meaningful inside the file (import gives new ones).
+ */
+export const treeConversationExportSchema = z
+  .object({
+    format: z.literal("bitnet-chat/conversation@2"),
+    title: z.string().min(1).max(MAX_TITLE_CHARS),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    params: generationParamsSchema.partial(),
+    /** The branch shown; default: the last message. */
+    activeLeafId: z.string().max(64).nullable().default(null),
+    messages: z
+      .array(
+        z.object({
+          id: z.string().min(1).max(64),
+          parentId: z.string().max(64).nullable().default(null),
+          ...exportedMessageFields,
+          params: generationParamsSchema.partial().nullable().default(null),
+        }),
+      )
+      .max(MAX_EXPORTED_MESSAGES),
+  })
+  .superRefine((value, ctx) => {
+    const seen = new Set<string>();
+    value.messages.forEach((m, i) => {
+      if (seen.has(m.id)) ctx.addIssue({ code: "custom", path: ["messages", i, "id"], message: `messages[${i}].id repeats an earlier id` });
+      if (m.parentId !== null && !seen.has(m.parentId)) {
+        ctx.addIssue({ code: "custom", path: ["messages", i, "parentId"], message: `messages[${i}].parentId must be the id of an earlier message` });
+      }
+      seen.add(m.id);
+    });
+    if (value.activeLeafId !== null && !seen.has(value.activeLeafId)) {
+      ctx.addIssue({ code: "custom", path: ["activeLeafId"], message: "activeLeafId must be the id of one of the messages" });
+    }
+  });
+
+/**
+ * What `POST /api/conversations/import` accepts: the tree export of
+ * `GET /api/conversations/[id]/export?format=json`, or the older linear one.
+ */
+export const conversationExportSchema = z.discriminatedUnion("format", [linearConversationExportSchema, treeConversationExportSchema], {
+  error: 'format must be "bitnet-chat/conversation@2" or "bitnet-chat/conversation@1"',
 });
 export type ConversationExport = z.infer<typeof conversationExportSchema>;
+export type LinearConversationExport = z.infer<typeof linearConversationExportSchema>;
+export type TreeConversationExport = z.infer<typeof treeConversationExportSchema>;

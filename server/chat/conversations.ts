@@ -5,9 +5,10 @@ import * as conversationsRepo from "@/server/db/conversations-repo";
 import * as messagesRepo from "@/server/db/messages-repo";
 import { searchConversations } from "@/server/db/search-repo";
 import type { Db } from "@/server/db/types";
-import { conversationNotFound } from "./chat-error";
+import { ChatError, conversationNotFound } from "./chat-error";
 import type { AnswerRegistry } from "./answer-registry";
 import { newId } from "./ids";
+import { buildMessageTree } from "./message-tree";
 import { toConversationDto, toSummaryDto } from "./to-dto";
 
 /** Which conversations have an answer running or queued (the answer registry's view); none by default. */
@@ -44,17 +45,18 @@ export function createConversation(db: Db, args: { title?: string; params?: Part
 }
 
 /**
- * Rename, change the settings, pin. None of these is activity: `updatedAt` (which orders the
+ * Rename, change the settings, pin, switch the branch shown. None of these is activity: `updatedAt` (which orders the
  * sidebar and puts a chat under "Today") moves only with new messages.
  */
 export function updateConversation(
   db: Db,
-  args: { id: string; title?: string; params?: Partial<GenerationParams>; pinned?: boolean },
+  args: { id: string; title?: string; params?: Partial<GenerationParams>; pinned?: boolean; activeMessageId?: string },
 ): ConversationDto {
   return db.transaction((tx) => {
     const row = conversationsRepo.getConversation(tx, { id: args.id });
     if (!row) throw conversationNotFound("id");
     const updatedAt = row.updatedAt;
+    if (args.activeMessageId !== undefined) switchBranch(tx, { id: args.id, messageId: args.activeMessageId });
     if (args.title !== undefined) conversationsRepo.renameConversation(tx, { id: args.id, title: args.title, updatedAt });
     if (args.params !== undefined) {
       conversationsRepo.updateConversationParams(tx, { id: args.id, params: { ...row.params, ...args.params }, updatedAt });
@@ -62,6 +64,18 @@ export function updateConversation(
     if (args.pinned !== undefined) conversationsRepo.setConversationPinned(tx, { id: args.id, pinned: args.pinned });
     return getConversation(tx, { id: args.id });
   });
+}
+
+/**
+ * Makes the branch through `messageId` the active one. Below the chosen message it follows the
+ * newest message written, so switching back to a version lands where the user last worked in it
+ * (ChatGPT does the same: a version brings back its latest continuation).
+ */
+export function switchBranch(db: Db, args: { id: string; messageId: string }): void {
+  const tree = buildMessageTree(messagesRepo.listMessages(db, { conversationId: args.id }));
+  const leaf = tree.newestLeafUnder(args.messageId);
+  if (!leaf) throw new ChatError("not_found", "Message not found", "activeMessageId");
+  conversationsRepo.setActiveLeaf(db, { id: args.id, leafId: leaf.id });
 }
 
 /** A running answer is stopped first: its decode loop sees the abort before its next step, freeing the model. */

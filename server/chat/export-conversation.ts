@@ -1,9 +1,16 @@
-/** A conversation as a downloadable file: Markdown to read, JSON (conversationExportSchema) to import again. */
+/**
+ * A conversation as a downloadable file: Markdown to read (the branch shown), JSON to import again
+ * (the whole tree, conversationExportSchema).
+ */
 import type { ConversationDto, MessageDto } from "@/lib/schemas/conversations";
-import type { ConversationExport } from "@/lib/schemas/conversations";
+import type { TreeConversationExport } from "@/lib/schemas/conversations";
 import { DEFAULT_GENERATION_PARAMS } from "@/lib/schemas/params";
+import * as messagesRepo from "@/server/db/messages-repo";
+import type { MessageRow } from "@/server/db/schema";
 import type { Db } from "@/server/db/types";
 import { getConversation } from "./conversations";
+import { buildMessageTree } from "./message-tree";
+import { toMessageDto } from "./to-dto";
 
 export interface ExportFile {
   filename: string;
@@ -49,14 +56,20 @@ export function toMarkdown(conversation: ConversationDto): string {
   return lines.join("\n");
 }
 
-export function toJsonExport(conversation: ConversationDto): ConversationExport {
+/** The whole tree (every version of every turn), parents first; `activeLeafId` names the branch shown. */
+export function toJsonExport(conversation: ConversationDto, allMessages: readonly MessageRow[]): TreeConversationExport {
+  const ordered = buildMessageTree(allMessages).topological();
   return {
-    format: "bitnet-chat/conversation@1",
+    format: "bitnet-chat/conversation@2",
     title: conversation.title,
     createdAt: conversation.createdAt,
     updatedAt: conversation.updatedAt,
     params: conversation.params,
-    messages: conversation.messages.map((m) => ({ role: m.role, content: m.content, status: m.status, stats: m.stats, createdAt: m.createdAt })),
+    activeLeafId: conversation.activeLeafId,
+    messages: ordered.map((row) => {
+      const m = toMessageDto(row);
+      return { id: m.id, parentId: m.parentId, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, createdAt: m.createdAt };
+    }),
   };
 }
 
@@ -68,6 +81,6 @@ export function exportConversation(db: Db, args: { id: string; format: "md" | "j
   return {
     filename: safeFilename(conversation.title, "json"),
     contentType: "application/json; charset=utf-8",
-    body: `${JSON.stringify(toJsonExport(conversation), null, 2)}\n`,
+    body: `${JSON.stringify(toJsonExport(conversation, messagesRepo.listMessages(db, { conversationId: conversation.id })), null, 2)}\n`,
   };
 }

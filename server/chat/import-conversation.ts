@@ -1,4 +1,7 @@
-/** Imports a JSON export as a new conversation (new ids), in one transaction. */
+/**
+ * Imports a JSON export as a new conversation (new ids), in one transaction: the tree format
+ * (every version, `@2`) or the older linear one (`@1`, one branch).
+ */
 import type { ConversationDto, ConversationExport } from "@/lib/schemas/conversations";
 import { DEFAULT_GENERATION_PARAMS } from "@/lib/schemas/params";
 import * as conversationsRepo from "@/server/db/conversations-repo";
@@ -13,9 +16,28 @@ function toDate(value: string, fallback: Date): Date {
   return Number.isNaN(date.getTime()) ? fallback : date;
 }
 
+interface ImportedMessage {
+  /** The id in the file (the linear format has none: its position). */
+  key: string;
+  parentKey: string | null;
+  message: ConversationExport["messages"][number];
+  params: Partial<typeof DEFAULT_GENERATION_PARAMS> | null;
+}
+
+/** Both formats as one list, parents first (the schema checks that a tree file lists parents first). */
+function messagesOf(data: ConversationExport): { messages: ImportedMessage[]; activeKey: string | null } {
+  if (data.format === "bitnet-chat/conversation@1") {
+    const messages = data.messages.map((message, i) => ({ key: String(i), parentKey: i > 0 ? String(i - 1) : null, message, params: null }));
+    return { messages, activeKey: messages.at(-1)?.key ?? null };
+  }
+  const messages = data.messages.map((message) => ({ key: message.id, parentKey: message.parentId, message, params: message.params }));
+  return { messages, activeKey: data.activeLeafId ?? messages.at(-1)?.key ?? null };
+}
+
 export function importConversation(db: Db, args: { data: ConversationExport }): ConversationDto {
   const { data } = args;
   const now = new Date();
+  const { messages, activeKey } = messagesOf(data);
   return db.transaction((tx) => {
     const id = newId();
     const createdAt = toDate(data.createdAt, now);
@@ -26,17 +48,21 @@ export function importConversation(db: Db, args: { data: ConversationExport }): 
       createdAt,
       updatedAt: toDate(data.updatedAt, createdAt),
     });
+    const newIds = new Map(messages.map((m) => [m.key, newId()]));
     messagesRepo.insertMessages(tx, {
-      messages: data.messages.map((m) => ({
-        id: newId(),
+      messages: messages.map(({ key, parentKey, message: m, params }) => ({
+        id: newIds.get(key)!,
         conversationId: id,
+        parentId: parentKey === null ? null : newIds.get(parentKey)!,
         role: m.role,
         content: m.content,
         status: m.status,
         stats: m.stats,
+        params: params ? { ...DEFAULT_GENERATION_PARAMS, ...params } : null,
         createdAt: toDate(m.createdAt, createdAt),
       })),
     });
+    conversationsRepo.setActiveLeaf(tx, { id, leafId: activeKey === null ? null : newIds.get(activeKey)! });
     return getConversation(tx, { id });
   });
 }

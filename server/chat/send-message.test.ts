@@ -70,7 +70,7 @@ describe("sendMessage", () => {
     expect(conversationsRepo.getConversation(t.db, { id: first.conversationId })?.params).toMatchObject({ temperature: 0, systemPrompt: "Be terse.", topK: 5 });
   });
 
-  it("regenerate replaces the last answer and keeps the question", async () => {
+  it("regenerate adds a new version of the last answer under the same question, and shows it", async () => {
     const first = send(createTestEngine({ answer: "old answer" }).engine, { content: "question" });
     const firstEvents = await collectEvents(first.events);
     const before = messagesOf(first.conversationId);
@@ -78,23 +78,34 @@ describe("sendMessage", () => {
     const events = await collectEvents(again.events);
     expect(eventOf(events, "start").data.userMessageId).toBe(before[0].id);
     const after = messagesOf(first.conversationId);
-    expect(after.map((m) => m.content)).toEqual(["question", "new answer"]);
-    expect(after[0].id).toBe(before[0].id);
-    expect(after[1].id).not.toBe(eventOf(firstEvents, "done").data.messageId);
+    expect(after.map((m) => [m.content, m.parentId])).toEqual([
+      ["question", null],
+      ["old answer", before[0].id],
+      ["new answer", before[0].id],
+    ]);
+    expect(after[1].id).toBe(eventOf(firstEvents, "done").data.messageId);
+    expect(conversationsRepo.getConversation(t.db, { id: first.conversationId })?.activeLeafId).toBe(eventOf(events, "done").data.messageId);
+    // Search looks at the branch on screen only.
     expect(searchConversations(t.db, { query: "old", limit: 5 })).toEqual([]);
+    expect(searchConversations(t.db, { query: "new", limit: 5 })).toHaveLength(1);
   });
 
-  it("edit replaces the last question and its answer, and retitles an automatic title", async () => {
+  it("edit adds a new version of the last question with its answer, and retitles an automatic title", async () => {
     const { engine } = createTestEngine({ answer: "answer" });
     const first = send(engine, { content: "tpyo question" });
     await collectEvents(first.events);
     const edited = send(engine, { conversationId: first.conversationId, content: "typo question", mode: "edit" });
     const events = await collectEvents(edited.events);
     expect(eventOf(events, "start").data.title).toBe("typo question");
-    expect(messagesOf(first.conversationId).map((m) => [m.role, m.content])).toEqual([
+    const rows = messagesOf(first.conversationId);
+    expect(rows.map((m) => [m.role, m.content])).toEqual([
+      ["user", "tpyo question"],
+      ["assistant", "answer"],
       ["user", "typo question"],
       ["assistant", "answer"],
     ]);
+    expect(rows[2].parentId).toBeNull();
+    expect(rows[3].parentId).toBe(rows[2].id);
     expect(conversationsRepo.getConversation(t.db, { id: first.conversationId })?.title).toBe("typo question");
     checkFtsIntegrity(t);
   });

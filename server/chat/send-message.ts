@@ -1,9 +1,10 @@
 /**
- * server/chat/ — the chat use cases (send/regenerate/edit, conversations, import/export): database
- * writes around engine jobs. Errors are ChatErrors; server/http maps them to HTTP.
+ * server/chat/ — the chat use cases (send/regenerate/edit/continue, conversations, import/export):
+ * database writes around engine jobs. Errors are ChatErrors; server/http maps them to HTTP.
  *
- * The chat use case behind `POST /api/chat`: send, regenerate or edit-and-resend, streamed as the
- * typed events of lib/schemas/events.ts. (start-answer.ts runs it detached from the HTTP request.)
+ * The chat use case behind `POST /api/chat`: send, regenerate, edit-and-resend or continue (see
+ * ./turn-plan.ts), streamed as the typed events of lib/schemas/events.ts. (start-answer.ts runs it
+ * detached from the HTTP request.)
  *
  * `sendMessage` validates and writes synchronously (so a 404 / 409 reaches the route before any
  * stream exists), then returns the event generator. While tokens stream, the text so far is saved
@@ -92,7 +93,7 @@ async function* runTurn({ db, engine, signal, progress }: SendMessageArgs, turn:
   };
   try {
     try {
-      const request = { messages: turn.engineMessages, params: toSamplingParams(turn.params) };
+      const request = { messages: turn.engineMessages, params: toSamplingParams(turn.params), continueFinalMessage: turn.continued !== null };
       for await (const event of engine.generate(request, signal)) {
         if (event.type === "queued") yield { event: "queued", data: { position: event.position, conversationId: turn.conversationId } };
         else if (event.type === "start") {

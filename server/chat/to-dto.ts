@@ -2,16 +2,21 @@
  * Database rows and engine results → the API's DTOs (lib/schemas/conversations.ts, stats.ts): ISO
  * dates, null instead of undefined.
  */
-import type { ConversationDto, ConversationSummaryDto, MessageDto } from "@/lib/schemas/conversations";
+import type { ConversationDto, ConversationSummaryDto, MessageDto, SiblingsDto } from "@/lib/schemas/conversations";
 import type { GenerationStats } from "@/lib/schemas/stats";
 import type { EngineStats } from "@/server/engine/types";
 import type { ConversationSummaryRow } from "@/server/db/conversations-repo";
 import type { ConversationRow, MessageRow } from "@/server/db/schema";
+import { buildMessageTree } from "./message-tree";
 
-export function toMessageDto(row: MessageRow): MessageDto {
+const ONLY_VERSION = (id: string): SiblingsDto => ({ index: 0, count: 1, ids: [id] });
+
+export function toMessageDto(row: MessageRow, siblings: SiblingsDto = ONLY_VERSION(row.id)): MessageDto {
   return {
     id: row.id,
     conversationId: row.conversationId,
+    parentId: row.parentId ?? null,
+    siblings,
     role: row.role,
     content: row.content,
     status: row.status,
@@ -36,11 +41,15 @@ export function toSummaryDto(row: ConversationSummaryRow, snippet?: string, answ
   return dto;
 }
 
+/** `messages`: all of the conversation's messages; the DTO carries the active branch with each message's versions. */
 export function toConversationDto(row: ConversationRow, messages: MessageRow[], answering = false): ConversationDto {
+  const tree = buildMessageTree(messages);
+  const branch = tree.activePath(row.activeLeafId);
   return {
     ...toSummaryDto({ ...row, messageCount: messages.length }, undefined, answering),
     params: row.params,
-    messages: messages.map(toMessageDto),
+    messages: branch.map((m) => toMessageDto(m, tree.siblings(m.id))),
+    activeLeafId: branch.at(-1)?.id ?? null,
   };
 }
 

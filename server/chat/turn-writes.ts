@@ -1,12 +1,13 @@
 /**
  * The writes of one chat turn, each group in one transaction:
- * - `prepareTurn` (before generation): create the conversation if needed, apply the mode (append,
- *   or replace the last answer / the last question and its answer), store the user message and a
- *   placeholder answer, store the merged settings. The placeholder reserves the answer's place
- *   (a quick "Stop, then send again" cannot put the new question before the old answer) and, if the
- *   process dies mid-answer, leaves an empty answer marked "stopped" instead of nothing.
+ * - `prepareTurn` (before generation): create the conversation if needed, place the turn in the
+ *   message tree (see ./turn-plan.ts: nothing is replaced — a regenerated answer or an edited
+ *   question is a new version next to the old one), store the user message and a placeholder
+ *   answer, make the new answer the active leaf, store the merged settings. The placeholder
+ *   reserves the answer's place and, if the process dies mid-answer, leaves an empty answer marked
+ *   "stopped" instead of nothing. `continue` writes nothing new: the answer grows in place.
  * - `undoTurn`: the job never started (refused: busy, context overflow; or stopped while queued):
- *   the turn is rolled back, replaced rows restored, so it leaves the database as it was.
+ *   the inserted rows go, the active branch, title and settings come back, so the database is as it was.
  * - `saveProgress`: the text so far, while streaming (see progress-saver.ts).
  * - `saveAnswer`: the answer's text, status, stats.
  */
@@ -16,13 +17,14 @@ import { DEFAULT_GENERATION_PARAMS, type GenerationParams } from "@/lib/schemas/
 import type { GenerationStats } from "@/lib/schemas/stats";
 import * as conversationsRepo from "@/server/db/conversations-repo";
 import * as messagesRepo from "@/server/db/messages-repo";
-import type { MessageRow } from "@/server/db/schema";
 import type { Db } from "@/server/db/types";
 import type { ChatTurn } from "@/server/engine/types";
 import { autoTitle } from "./auto-title";
 import { ChatError, conversationNotFound } from "./chat-error";
 import { buildEngineMessages } from "./history";
 import { newId } from "./ids";
+import { buildMessageTree } from "./message-tree";
+import { planTurn } from "./turn-plan";
 
 export interface PreparedTurn {
   conversationId: string;
@@ -31,18 +33,18 @@ export interface PreparedTurn {
   assistantMessageId: string;
   params: GenerationParams;
   engineMessages: ChatTurn[];
+  /**
+   * `continue`: the answer's text so far, which the prompt ends with (no end of turn) and the saved
+   * answer starts with, and its stats to add the continuation's to. Empty / null for a new answer.
+   */
+  continued: { text: string; stats: GenerationStats | null } | null;
   /** What `undoTurn` needs to put things back. */
   undo: {
     createdConversation: boolean;
-    insertedUserMessageId: string | null;
-    removed: MessageRow[];
-    previous: { title: string; params: GenerationParams; updatedAt: Date } | null;
+    /** Rows written by this turn, parents first. */
+    insertedIds: string[];
+    previous: { title: string; params: GenerationParams; updatedAt: Date; activeLeafId: string | null } | null;
   };
-}
-
-function lastUserIndex(messages: MessageRow[]): number {
-  for (let i = messages.length - 1; i >= 0; i -= 1) if (messages[i].role === "user") return i;
-  return -1;
 }
 
 function mergeParams(base: GenerationParams, patch: Partial<GenerationParams> | undefined): GenerationParams {
@@ -51,6 +53,11 @@ function mergeParams(base: GenerationParams, patch: Partial<GenerationParams> | 
     if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
   }
   return merged;
+}
+
+function requiredContent(request: ParsedChatRequest): string {
+  if (request.content === undefined) throw new ChatError("invalid", "content must be a string", "content");
+  return request.content;
 }
 
 export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Date }): PreparedTurn {
@@ -62,60 +69,66 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
       throw new ChatError("invalid", `conversationId is required for mode "${request.mode}"`, "conversationId");
     }
     const createdConversation = !conversation;
-    const previous = conversation ? { title: conversation.title, params: conversation.params, updatedAt: conversation.updatedAt } : null;
+    const previous = conversation
+      ? { title: conversation.title, params: conversation.params, updatedAt: conversation.updatedAt, activeLeafId: conversation.activeLeafId }
+      : null;
     conversation ??= conversationsRepo.createConversation(tx, {
       id: newId(),
-      title: autoTitle(request.content),
+      title: autoTitle(requiredContent(request)),
       params: mergeParams(DEFAULT_GENERATION_PARAMS, request.params),
       createdAt: now,
     });
     const conversationId = conversation.id;
     const params = mergeParams(conversation.params, request.params);
-    const existing = messagesRepo.listMessages(tx, { conversationId });
-    const userIndex = lastUserIndex(existing);
-    if (request.mode !== "send" && userIndex < 0) {
-      throw new ChatError("conflict", `Nothing to ${request.mode === "edit" ? "edit" : "regenerate"}: the conversation has no user message`, "mode");
-    }
-
-    let history: MessageRow[];
-    let removed: MessageRow[] = [];
-    let userMessageId: string;
-    let insertedUserMessageId: string | null = null;
+    const tree = buildMessageTree(messagesRepo.listMessages(tx, { conversationId }));
+    const plan = planTurn(tree, conversation.activeLeafId, request);
+    const insertedIds: string[] = [];
     let title = conversation.title;
-    if (request.mode === "regenerate") {
-      removed = existing.slice(userIndex + 1);
-      history = existing.slice(0, userIndex + 1);
-      userMessageId = existing[userIndex].id;
+    let userMessageId: string;
+    let assistantMessageId: string;
+    let engineMessages: ChatTurn[];
+    let continued: PreparedTurn["continued"] = null;
+
+    if (plan.kind === "continue") {
+      userMessageId = plan.history.findLast((m) => m.role === "user")?.id ?? "";
+      assistantMessageId = plan.answer.id;
+      continued = { text: plan.answer.content, stats: plan.answer.stats ?? null };
+      engineMessages = [...buildEngineMessages(plan.history, params), { role: "assistant", content: plan.answer.content }];
     } else {
-      if (request.mode === "edit") {
-        removed = existing.slice(userIndex);
-        const edited = existing[userIndex];
+      let history = plan.history;
+      let question = plan.kind === "answer" ? plan.question : null;
+      if (plan.kind === "question") {
+        const content = requiredContent(request);
         // Editing the first question of a conversation that still has its automatic title retitles it.
-        if (userIndex === existing.findIndex((m) => m.role === "user") && title === autoTitle(edited.content)) {
-          title = autoTitle(request.content);
+        if (plan.edited && plan.edited.parentId === null && title === autoTitle(plan.edited.content)) {
+          title = autoTitle(content);
           conversationsRepo.renameConversation(tx, { id: conversationId, title, updatedAt: now });
         }
+        question = messagesRepo.insertMessage(tx, {
+          message: { id: newId(), conversationId, parentId: plan.parentId, role: "user", content, status: "complete", createdAt: now },
+        });
+        insertedIds.push(question.id);
+        history = [...history, question];
       }
-      history = request.mode === "edit" ? existing.slice(0, userIndex) : existing;
-      const user = messagesRepo.insertMessage(tx, {
-        message: { id: newId(), conversationId, role: "user", content: request.content, status: "complete", createdAt: now },
+      const assistant = messagesRepo.insertMessage(tx, {
+        message: { id: newId(), conversationId, parentId: question!.id, role: "assistant", content: "", status: "stopped", params, createdAt: now },
       });
-      history = [...history, user];
-      userMessageId = insertedUserMessageId = user.id;
+      insertedIds.push(assistant.id);
+      userMessageId = question!.id;
+      assistantMessageId = assistant.id;
+      engineMessages = buildEngineMessages(history, params);
     }
-    messagesRepo.deleteMessages(tx, { ids: removed.map((m) => m.id) });
-    const assistant = messagesRepo.insertMessage(tx, {
-      message: { id: newId(), conversationId, role: "assistant", content: "", status: "stopped", params, createdAt: now },
-    });
+    conversationsRepo.setActiveLeaf(tx, { id: conversationId, leafId: assistantMessageId });
     conversationsRepo.updateConversationParams(tx, { id: conversationId, params, updatedAt: now });
     return {
       conversationId,
       title,
       userMessageId,
-      assistantMessageId: assistant.id,
+      assistantMessageId,
       params,
-      engineMessages: buildEngineMessages(history, params),
-      undo: { createdConversation, insertedUserMessageId, removed, previous },
+      engineMessages,
+      continued,
+      undo: { createdConversation, insertedIds, previous },
     };
   });
 }
@@ -129,9 +142,8 @@ export function undoTurn(db: Db, turn: PreparedTurn): void {
       conversationsRepo.deleteConversation(tx, { id: turn.conversationId });
       return;
     }
-    const ids = [turn.assistantMessageId, ...(undo.insertedUserMessageId ? [undo.insertedUserMessageId] : [])];
-    messagesRepo.deleteMessages(tx, { ids });
-    messagesRepo.insertMessages(tx, { messages: undo.removed.map(({ seq: _seq, ...row }) => row) });
+    messagesRepo.deleteMessages(tx, { ids: undo.insertedIds });
+    conversationsRepo.setActiveLeaf(tx, { id: turn.conversationId, leafId: undo.previous.activeLeafId });
     if (undo.previous.title !== turn.title) {
       conversationsRepo.renameConversation(tx, { id: turn.conversationId, title: undo.previous.title, updatedAt: undo.previous.updatedAt });
     }
@@ -140,27 +152,40 @@ export function undoTurn(db: Db, turn: PreparedTurn): void {
 }
 
 export interface FinishedAnswer {
+  /** The text generated by this run (a continuation's text is appended to the answer so far). */
   content: string;
   status: MessageStatus;
   stats: GenerationStats;
   error: string | null;
 }
 
-/** The streamed text so far; false when the answer's row is gone (conversation deleted). */
+/** The streamed text so far (after a continued answer's earlier text); false when the answer's row is gone (conversation deleted). */
 export function saveProgress(db: Db, args: { turn: PreparedTurn; content: string }): boolean {
-  return messagesRepo.updateMessage(db, { id: args.turn.assistantMessageId, patch: { content: args.content } });
+  const content = (args.turn.continued?.text ?? "") + args.content;
+  return messagesRepo.updateMessage(db, { id: args.turn.assistantMessageId, patch: { content } });
+}
+
+/**
+ * A continued answer counts the tokens and time of all its runs; speed, time to first token and
+ * prompt size are the last run's (they describe how that run went).
+ */
+function mergedStats(turn: PreparedTurn, stats: GenerationStats): GenerationStats {
+  const before = turn.continued?.stats;
+  if (!before) return stats;
+  return { ...stats, completionTokens: before.completionTokens + stats.completionTokens, totalMs: before.totalMs + stats.totalMs };
 }
 
 /** Returns false when the conversation was deleted while the answer was being generated. */
 export function saveAnswer(db: Db, args: { turn: PreparedTurn; answer: FinishedAnswer; now: Date }): boolean {
   const { turn, answer, now } = args;
+  const stats = mergedStats(turn, answer.stats);
   return db.transaction((tx) => {
     const updated = messagesRepo.updateMessage(tx, {
       id: turn.assistantMessageId,
       patch: {
-        content: answer.content,
+        content: (turn.continued?.text ?? "") + answer.content,
         status: answer.status,
-        stats: answer.stats,
+        stats,
         error: answer.error,
       },
     });

@@ -95,6 +95,11 @@ export function touchConversation(db: Db, args: { id: string; updatedAt: Date })
   return result.changes > 0;
 }
 
+/** Which branch is shown and continued; not a change of content, so `updatedAt` stays. */
+export function setActiveLeaf(db: Db, args: { id: string; leafId: string | null }): boolean {
+  return db.update(conversations).set({ activeLeafId: args.leafId }).where(eq(conversations.id, args.id)).run().changes > 0;
+}
+
 /** Messages go with it (foreign key ON DELETE CASCADE); the FTS triggers follow both. */
 export function deleteConversation(db: Db, args: { id: string }): boolean {
   return db.delete(conversations).where(eq(conversations.id, args.id)).run().changes > 0;

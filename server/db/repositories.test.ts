@@ -17,8 +17,12 @@ function seedConversation(id: string, title: string, createdMs: number) {
   return conversations.createConversation(t.db, { id, title, params: DEFAULT_GENERATION_PARAMS, createdAt: at(createdMs) });
 }
 
+/** Appends to the conversation's single branch (the parent is the previous message, the new one the active leaf). */
 function addMessage(conversationId: string, id: string, role: "user" | "assistant", content: string, ms = 0) {
-  return messages.insertMessage(t.db, { message: { id, conversationId, role, content, status: "complete", createdAt: at(ms) } });
+  const parentId = messages.listMessages(t.db, { conversationId }).at(-1)?.id ?? null;
+  const row = messages.insertMessage(t.db, { message: { id, conversationId, parentId, role, content, status: "complete", createdAt: at(ms) } });
+  conversations.setActiveLeaf(t.db, { id: conversationId, leafId: id });
+  return row;
 }
 
 describe("database setup", () => {
@@ -66,8 +70,9 @@ describe("conversations and messages", () => {
     expect(messages.updateMessage(t.db, { id: "m1", patch: { content: "new", status: "stopped", stats } })).toBe(true);
     const m1 = messages.getMessage(t.db, { id: "m1" });
     expect(m1).toMatchObject({ content: "new", status: "stopped", stats });
-    expect(messages.deleteMessages(t.db, { ids: ["m3", "m4"] })).toBe(2);
-    expect(messages.listMessages(t.db, { conversationId: "a" })).toHaveLength(3);
+    // Deleting a message deletes the branch below it (m4 follows m3).
+    expect(messages.deleteMessages(t.db, { ids: ["m3"] })).toBe(1);
+    expect(messages.listMessages(t.db, { conversationId: "a" }).map((m) => m.id)).toEqual(["m0", "m1", "m2"]);
   });
 
   it("rejects a message for a conversation that does not exist (foreign key)", () => {

@@ -6,7 +6,7 @@
  * describe virtual tables); see drizzle/*_fts.sql.
  * No `server-only` import here: drizzle-kit loads this file from plain Node.
  */
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
 
@@ -21,6 +21,12 @@ export const conversations = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
     pinned: integer("pinned", { mode: "boolean" }).notNull().default(false),
+    /**
+     * The last message of the branch shown and continued (messages form a tree: versions and
+     * branches). Not a foreign key: it would make the two tables reference each other; readers fall
+     * back to the newest leaf when it is missing or stale.
+     */
+    activeLeafId: text("active_leaf_id"),
   },
   (t) => [index("conversations_updated_at_idx").on(t.updatedAt)],
 );
@@ -33,6 +39,12 @@ export const messages = sqliteTable(
     conversationId: text("conversation_id")
       .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),
+    /**
+     * The message this one follows (null for the first message). Siblings — children of the same
+     * parent, in `seq` order — are the versions of an answer (regenerate) or of a question (edit).
+     * Deleting a message deletes the branch below it.
+     */
+    parentId: text("parent_id").references((): AnySQLiteColumn => messages.id, { onDelete: "cascade" }),
     role: text("role", { enum: ["system", "user", "assistant"] }).notNull(),
     content: text("content").notNull(),
     status: text("status", { enum: ["complete", "stopped", "error"] }).notNull().default("complete"),
@@ -42,7 +54,7 @@ export const messages = sqliteTable(
     error: text("error"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("messages_conversation_seq_idx").on(t.conversationId, t.seq)],
+  (t) => [index("messages_conversation_seq_idx").on(t.conversationId, t.seq), index("messages_parent_idx").on(t.parentId)],
 );
 
 /** Settings the user saved under a name (sampling values and a system prompt), offered next to the built-in presets. */

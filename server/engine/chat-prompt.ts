@@ -5,9 +5,14 @@
 import type { PreTrainedTokenizer } from "@huggingface/transformers";
 import type { ChatTurn } from "./types";
 
+export interface EncodeChatOptions {
+  /** The last message is a partial assistant answer: the prompt ends inside it (see GenerateRequest). */
+  continueFinalMessage?: boolean;
+}
+
 export interface ChatTokenizer {
   /** Token ids of the conversation rendered with the chat template, ending with the assistant's generation prompt. */
-  encodeChat(messages: readonly ChatTurn[]): number[];
+  encodeChat(messages: readonly ChatTurn[], options?: EncodeChatOptions): number[];
   /** Text of generated ids (special tokens skipped; no space clean-up, which would break incremental decoding). */
   decode(ids: number[]): string;
 }
@@ -20,11 +25,21 @@ export interface ChatTokenizerOptions {
 export function createChatTokenizer(tokenizer: PreTrainedTokenizer, options: ChatTokenizerOptions = {}): ChatTokenizer {
   const { bosTokenId } = options;
   return {
-    encodeChat(messages) {
-      const ids = tokenizer.apply_chat_template(
-        messages.map((m) => ({ role: m.role, content: m.content })),
-        { add_generation_prompt: true, tokenize: true, return_tensor: false, return_dict: false },
-      ) as number[];
+    encodeChat(messages, encodeOptions = {}) {
+      let ids: number[];
+      const partial = encodeOptions.continueFinalMessage ? messages.at(-1) : undefined;
+      if (partial?.role === "assistant") {
+        // The template has no "continue" switch: render the turns before the answer with the
+        // generation prompt, append the answer so far, and tokenize the whole text at once (so the
+        // boundary tokenizes as it would have while generating), as apply_chat_template does.
+        const text = renderChat(tokenizer, messages.slice(0, -1)) + partial.content.trimStart();
+        ids = tokenizer.encode(text, { add_special_tokens: false });
+      } else {
+        ids = tokenizer.apply_chat_template(
+          messages.map((m) => ({ role: m.role, content: m.content })),
+          { add_generation_prompt: true, tokenize: true, return_tensor: false, return_dict: false },
+        ) as number[];
+      }
       const plain = Array.from(ids, Number);
       if (bosTokenId !== undefined && plain[0] !== bosTokenId) plain.unshift(bosTokenId);
       return plain;

@@ -8,6 +8,8 @@ import { EngineError, type ChatTurn } from "./types";
 export interface FitOptions {
   maxPositions: number;
   maxNewTokens: number;
+  /** The last message is a partial answer to extend: it is kept together with the question it answers. */
+  continueFinalMessage?: boolean;
 }
 
 export interface FitResult {
@@ -40,11 +42,13 @@ export function fitContext(
   if (full.length <= budget) return { ids: full, messages: all, droppedTurns: 0, reservedTokens };
 
   const system = all[0]!.role === "system" && all.length > 1 ? [all[0]!] : [];
-  const newest = all[all.length - 1]!;
-  const history = all.slice(system.length, all.length - 1);
+  const lastUser = all.findLastIndex((m) => m.role === "user");
+  const tailStart = options.continueFinalMessage ? Math.max(system.length, lastUser) : all.length - 1;
+  const newest = all.slice(tailStart);
+  const history = all.slice(system.length, tailStart);
   const keepFrom = keptFrom(history);
   const exchanges = keepFrom.length - 1;
-  const build = (dropped: number): ChatTurn[] => [...system, ...history.slice(keepFrom[dropped]), newest];
+  const build = (dropped: number): ChatTurn[] => [...system, ...history.slice(keepFrom[dropped]), ...newest];
 
   const minimal = build(exchanges);
   const minimalIds = encode(minimal);

@@ -9,7 +9,7 @@ import { fitContext } from "./context-fit";
 import { runGeneration, type GenerationContext } from "./generate";
 import { PrefixCache } from "./prefix-cache";
 import { Scheduler, maxQueueFromEnv } from "./scheduler";
-import type { Engine, EngineEvent, GenerateRequest } from "./types";
+import type { ChatTurn, Engine, EngineEvent, GenerateRequest } from "./types";
 
 export interface CreateEngineOptions {
   runner: ModelRunner;
@@ -29,7 +29,6 @@ export function createEngine(options: CreateEngineOptions): Engine {
   const scheduler = new Scheduler(options.maxQueue ?? maxQueueFromEnv());
   const cache = new PrefixCache(runner);
   const ctx = { runner, cache, decode: (ids: number[]) => tokenizer.decode(ids), prefillChunk: options.prefillChunk, proposeDraft: options.proposeDraft };
-  const encode = (messages: Parameters<ChatTokenizer["encodeChat"]>[0]) => tokenizer.encodeChat(messages);
 
   /**
    * Errors before `start` are thrown from the iterator: context_overflow (checked before queueing, so it
@@ -38,9 +37,12 @@ export function createEngine(options: CreateEngineOptions): Engine {
    * Ending the iteration early (break/return) aborts the job and frees the model.
    */
   async function* generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
+    const continueFinalMessage = request.continueFinalMessage === true;
+    const encode = (messages: readonly ChatTurn[]) => tokenizer.encodeChat(messages, { continueFinalMessage });
     const fit = fitContext(request.messages, encode, {
       maxPositions: runner.info.maxPositions,
       maxNewTokens: request.params.maxNewTokens,
+      continueFinalMessage,
     });
     const ticket = scheduler.enter(signal);
     try {

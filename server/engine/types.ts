@@ -28,6 +28,11 @@ export interface GenerateRequest {
   params: SamplingParams;
   /** Stop strings (OpenAI `stop`): generation ends before the first occurrence, which is not emitted. */
   stop?: string[];
+  /**
+   * The last turn is an unfinished assistant answer to extend: the prompt ends with its text, with
+   * no end-of-turn token and no new generation prompt (HF's `continue_final_message`).
+   */
+  continueFinalMessage?: boolean;
 }
 
 /** Why a generation ended ("stop": a stop string matched; "context": the context window is full). */

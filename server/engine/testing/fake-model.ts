@@ -4,7 +4,7 @@
  * Real-model tests use the tiny checkpoint; these make stop reasons, the queue and abort easy to steer.
  */
 import type { ModelInfo, ModelRunner } from "@/server/runtime/runner-types";
-import type { ChatTokenizer } from "../chat-prompt";
+import type { ChatTokenizer, EncodeChatOptions } from "../chat-prompt";
 import type { ChatTurn } from "../types";
 
 export const BOS = 256;
@@ -19,10 +19,11 @@ export function fakeTokenizer(): ChatTokenizer {
   const bytes = (s: string) => Array.from(encoder.encode(s));
   const title = (role: string) => role[0]!.toUpperCase() + role.slice(1);
   return {
-    encodeChat(messages: readonly ChatTurn[]) {
+    encodeChat(messages: readonly ChatTurn[], options: EncodeChatOptions = {}) {
       const ids = [BOS];
-      for (const m of messages) ids.push(...bytes(`${title(m.role)}: ${m.content.trim()}`), EOT);
-      ids.push(...bytes("Assistant: "));
+      const partial = options.continueFinalMessage && messages.at(-1)?.role === "assistant" ? messages.at(-1)! : null;
+      for (const m of partial ? messages.slice(0, -1) : messages) ids.push(...bytes(`${title(m.role)}: ${m.content.trim()}`), EOT);
+      ids.push(...bytes(`Assistant: ${partial ? partial.content.trimStart() : ""}`));
       return ids;
     },
     decode(ids: number[]) {
