@@ -10,7 +10,7 @@ import { exportConversation, toMarkdown } from "./export-conversation";
 import { importConversation } from "./import-conversation";
 import { sendMessage } from "./send-message";
 import { collectEvents, eventOf } from "./testing/collect";
-import { createTestEngine } from "./testing/fake-engine";
+import { createTestEngine } from "@/server/engine/testing/test-engine";
 
 let t: TempDb;
 beforeEach(() => {
