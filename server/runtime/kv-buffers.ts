@@ -3,13 +3,13 @@
  * so each buffer is the graph's past input as is, without a copy), plus the additive mask [C] that hides
  * capacity beyond the cached length. C grows in steps as positions are added and shrinks again when a
  * truncated cache is reused (memory follows the context actually used); resizing copies the cached rows
- * once. The slack is kept small because attention reads all C positions of every layer each step.
+ * once. Headroom is ≈ √(2L) positions: attention reads all C positions of every layer each step, and a
+ * regrowth copies all L, so per token the slack costs ~headroom/2 and the copies ~L/headroom position
+ * reads — balanced at √(2L) (64 positions at a 2k context).
  */
 
 /** Capacity is a multiple of this many positions. */
 const CAPACITY_STEP = 32;
-/** Headroom added on growth, as a fraction of the needed length (fewer regrowths on long contexts). */
-const GROWTH = 1 / 8;
 
 export interface KvShape {
   numLayers: number;
@@ -26,7 +26,9 @@ export class KvBuffers {
   /** 0 for cached positions, -inf beyond; sized to the capacity. */
   private maskData = new Float32Array(0);
 
-  constructor(private readonly shape: KvShape) {}
+  constructor(private readonly shape: KvShape) {
+    this.release();
+  }
 
   /** Positions held. */
   get length(): number {
@@ -53,9 +55,9 @@ export class KvBuffers {
   }
 
   /**
-   * Makes room for `count` more positions (call before feeding the buffers to a run that adds them).
-   * Shrinks buffers more than twice the size needed (after a truncate), so a short conversation after
-   * a long one neither holds the long one's memory nor attends over its masked capacity.
+   * Makes room for `count` more positions (before `append`). Also shrinks buffers more than twice the
+   * size needed (after a truncate; `reserve(0)` before a run), so a short conversation after a long
+   * one neither holds the long one's memory nor attends over its masked capacity.
    */
   reserve(count: number): void {
     const need = this.len + count;
@@ -67,9 +69,9 @@ export class KvBuffers {
 
   private resize(cap: number): void {
     const { numLayers, numKvHeads: nKV, headDim: D } = this.shape;
-    const move = (old: Float32Array | undefined): Float32Array => {
+    const move = (old: Float32Array): Float32Array => {
       const next = new Float32Array(nKV * cap * D);
-      if (old) for (let h = 0; h < nKV; h++) next.set(old.subarray(h * this.cap * D, (h * this.cap + this.len) * D), h * cap * D);
+      for (let h = 0; h < nKV; h++) next.set(old.subarray(h * this.cap * D, (h * this.cap + this.len) * D), h * cap * D);
       return next;
     };
     for (let i = 0; i < numLayers; i++) {
@@ -105,18 +107,20 @@ export class KvBuffers {
     this.len = length;
   }
 
+  /** Drops the buffers (back to capacity 0). */
   release(): void {
-    this.keys = [];
-    this.values = [];
+    this.keys = Array.from({ length: this.shape.numLayers }, () => new Float32Array(0));
+    this.values = Array.from({ length: this.shape.numLayers }, () => new Float32Array(0));
     this.maskData = new Float32Array(0);
     this.cap = 0;
     this.len = 0;
   }
 }
 
-/** Capacity for `need` positions: headroom for GROWTH more, rounded up to CAPACITY_STEP. */
+/** Capacity for `need` positions: ≈ √(2·need) headroom, rounded up to CAPACITY_STEP (0 for 0). */
 function sized(need: number, maxPositions: number): number {
-  return Math.min(maxPositions, Math.ceil((need + need * GROWTH) / CAPACITY_STEP) * CAPACITY_STEP);
+  if (need === 0) return 0;
+  return Math.min(maxPositions, Math.ceil((need + Math.sqrt(2 * need)) / CAPACITY_STEP) * CAPACITY_STEP);
 }
 
 /** new rows [S, nKV*D] (token-major) → head-major buffer [nKV, cap, D] at positions L..L+S-1. */

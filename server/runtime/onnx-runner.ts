@@ -84,7 +84,9 @@ export class OnnxRunner implements ModelRunner {
       [names.causalMask]: this.mask(S),
       [names.numLogitsToKeep]: new ort.Tensor("int64", BigInt64Array.of(BigInt(keep)), []),
     };
-    kv.reserve(S);
+    // The past inputs hold the L cached positions (capacity C ≥ L, the rest masked); the S new rows are
+    // appended after the run, so a prompt's first chunk attends over nothing but itself.
+    kv.reserve(0);
     const C = kv.capacity;
     feeds[names.pastMask] = new ort.Tensor("float32", kv.mask, [C]);
     for (let i = 0; i < numLayers; i++) {
@@ -92,6 +94,7 @@ export class OnnxRunner implements ModelRunner {
       feeds[this.pastValueNames[i]] = new ort.Tensor("float32", kv.value(i), [nKV, C, D]);
     }
     const out = await this.session.run(feeds);
+    kv.reserve(S);
     kv.append(S, (i) => [out[this.newKeyNames[i]].data as Float32Array, out[this.newValueNames[i]].data as Float32Array]);
     return out[names.logits].data as Float32Array;
   }
