@@ -35,6 +35,8 @@ interface Variant {
   runner: OnnxRunner;
   short: number[];
   long: number[];
+  /** Process CPU ms (all threads) per short-context decode step. */
+  cpu: number[];
   prefill: number[];
 }
 const ids = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => 1000 + ((i * 7919 + offset) % 120000));
@@ -49,7 +51,7 @@ for (const spec of specs) {
   const runner = await loadOnnxRunner(dir, { threads: Number(values.threads), spinning: flag("spin"), lutGemm: flag("lut"), memArena: flag("arena"), prepacking: flag("prepack") });
   await runner.forward(ids(16));
   console.error(`loaded ${spec} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  variants.push({ label: spec, runner, short: [], long: [], prefill: [] });
+  variants.push({ label: spec, runner, short: [], long: [], cpu: [], prefill: [] });
 }
 
 async function decodeSteps(r: OnnxRunner): Promise<number[]> {
@@ -66,7 +68,10 @@ for (let round = 0; round < rounds; round++) {
   for (const v of round % 2 ? [...variants].reverse() : variants) {
     v.runner.truncate(0);
     await v.runner.forward(ids(16));
+    const c0 = process.cpuUsage();
     v.short.push(...(await decodeSteps(v.runner)));
+    const c = process.cpuUsage(c0);
+    v.cpu.push((c.user + c.system) / 1000 / steps);
   }
 }
 if (prefill > 0) {
@@ -100,6 +105,7 @@ for (const v of variants) {
     JSON.stringify({
       variant: v.label,
       decode_ms: +s.toFixed(1),
+      decode_cpu_ms: +median(v.cpu).toFixed(1),
       decode_ms_at_ctx: +l.toFixed(1),
       ctx,
       prefill_tok_s: +p.toFixed(1),

@@ -1,5 +1,5 @@
 /**
- * `bitnet logits --model DIR --ids 1,2,3 [--all] [--embedding-bits N]`: prints ONE JSON object
+ * `bitnet logits --model DIR --ids 1,2,3 [--all] [--embedding-bits N] [--act-quant exact|fast]`: prints ONE JSON object
  * {"argmax": [per position], "logits_last": [vocab floats]} (+ "logits": [[...], ...] with --all).
  * DIR may be a converted folder or a hub-format checkpoint (converted into the cache on first use).
  */
@@ -7,8 +7,12 @@ import { ensureConverted } from "@/server/convert/convert";
 import { loadOnnxRunner } from "@/server/runtime/onnx-runner";
 import { parseEmbeddingBits } from "./embedding-bits";
 import { parseCommandArgs } from "./args";
+import { parseActQuant } from "./act-quant";
 
-const HELP = `Usage: bitnet logits --model DIR --ids 1,2,3 [--all] [--embedding-bits 4|8|16]`;
+const HELP = `Usage: bitnet logits --model DIR --ids 1,2,3 [--all] [--embedding-bits 4|8|16] [--act-quant exact|fast]
+
+A hub checkpoint is converted on first use with the given embedding bits and activation quantization
+(each combination cached separately); a converted folder must have been converted with them.`;
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseCommandArgs(argv, {
@@ -16,6 +20,7 @@ export async function run(argv: string[]): Promise<void> {
     ids: { type: "string" },
     all: { type: "boolean" },
     "embedding-bits": { type: "string" },
+    "act-quant": { type: "string" },
     threads: { type: "string" },
   });
   if (values.help) {
@@ -32,7 +37,7 @@ export async function run(argv: string[]): Promise<void> {
     if (!Number.isInteger(n) || n < 0) throw new Error(`--ids: "${s}" is not a token id`);
     return n;
   });
-  const dir = await ensureConverted(values.model, undefined, { embeddingBits: parseEmbeddingBits(values["embedding-bits"]) });
+  const dir = await ensureConverted(values.model, undefined, { embeddingBits: parseEmbeddingBits(values["embedding-bits"]), actQuant: parseActQuant(values["act-quant"]) });
   const runner = await loadOnnxRunner(dir, { threads: values.threads ? Number(values.threads) : undefined });
   try {
     const V = runner.info.vocabSize;

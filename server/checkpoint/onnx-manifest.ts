@@ -62,6 +62,8 @@ export const manifestSchema = z.object({
   accuracyLevel: z.number(),
   lmHeadAccuracyLevel: z.number().optional(),
   fuseProjections: z.boolean(),
+  /** BitLinear activation quantization (see server/convert/onnx/bitnet-graph.ts ActQuant). */
+  actQuant: z.enum(["exact", "fast"]),
   numLayers: z.number(),
   hiddenSize: z.number(),
   numHeads: z.number(),

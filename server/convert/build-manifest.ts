@@ -7,7 +7,7 @@ import { CONVERTER_VERSION } from "./version";
 
 export interface ManifestInput {
   config: BitNetConfig;
-  options: Pick<GraphOptions, "embeddingBits" | "blockSize" | "accuracyLevel" | "lmHeadAccuracyLevel" | "fuseProjections">;
+  options: Pick<GraphOptions, "embeddingBits" | "blockSize" | "accuracyLevel" | "lmHeadAccuracyLevel" | "fuseProjections" | "actQuant">;
   info: GraphInfo;
   source: BitNetManifest["source"];
   eosTokenIds: number[];
@@ -23,6 +23,7 @@ export function buildManifest({ config, options, info, source, eosTokenIds }: Ma
     accuracyLevel: options.accuracyLevel,
     lmHeadAccuracyLevel: options.lmHeadAccuracyLevel,
     fuseProjections: options.fuseProjections,
+    actQuant: options.actQuant ?? "exact",
     numLayers: config.numLayers,
     hiddenSize: config.hiddenSize,
     numHeads: config.numHeads,

@@ -83,6 +83,16 @@ describe("convertCheckpoint / ensureConverted", () => {
     expect(await ensureConverted(converted, cache)).toBe(converted);
   });
 
+  it("keeps exact and fast activation quantization apart (own cache folders, refused on a converted folder)", async () => {
+    const exact = await ensureConverted(src, cache);
+    const fast = await ensureConverted(src, cache, { actQuant: "fast" });
+    expect(fast).not.toBe(exact);
+    expect(readManifest(exact).actQuant).toBe("exact");
+    expect(readManifest(fast).actQuant).toBe("fast");
+    expect(await ensureConverted(fast, cache, { actQuant: "fast" })).toBe(fast);
+    await expect(ensureConverted(exact, cache, { actQuant: "fast" })).rejects.toThrow(/already converted with --act-quant exact.*--act-quant fast/);
+  });
+
   it("propagates checkpoint errors and leaves no output folder", async () => {
     const bad = path.join(root, "bad");
     await generateTinyCheckpoint({ outDir: bad, seed: 6, shape: "tiny" });

@@ -17,13 +17,14 @@ import { MANIFEST_FILE, readManifest, type BitNetManifest } from "@/server/check
 import { writeModelFiles } from "./onnx/write-model";
 import { buildManifest } from "./build-manifest";
 import { CONVERTER_VERSION } from "./version";
-import type { EmbeddingBits, WeightSource } from "./onnx/bitnet-graph";
+import type { ActQuant, EmbeddingBits, WeightSource } from "./onnx/bitnet-graph";
 import { hashSource, sameStamps, stampFiles } from "@/server/checkpoint/source-fingerprint";
 
 /** Measured fastest correct settings (docs/performance.md). */
 export const DEFAULT_EMBEDDING_BITS: EmbeddingBits = 4;
 export const DEFAULT_BLOCK_SIZE = 128;
 export const DEFAULT_ACCURACY_LEVEL = 4;
+export const DEFAULT_ACT_QUANT: ActQuant = "exact";
 
 const COPIED_FILES = ["config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"];
 
@@ -36,6 +37,8 @@ export interface ConvertOptions {
   /** LM head MatMulNBits accuracy_level (default: accuracyLevel; 0 keeps its input in fp32, ~2× slower). */
   lmHeadAccuracyLevel?: number;
   fuseProjections?: boolean;
+  /** BitLinear activation quantization: BitNet's per-token (exact) or the kernel's per-block (fast). */
+  actQuant?: ActQuant;
   onProgress?: (message: string) => void;
   /** Precomputed source checksum (ensureConverted already has it). */
   sourceSha256?: string;
@@ -59,6 +62,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
   const accuracyLevel = options.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL;
   const fuseProjections = options.fuseProjections ?? true;
   const lmHeadAccuracyLevel = options.lmHeadAccuracyLevel ?? accuracyLevel;
+  const actQuant = options.actQuant ?? DEFAULT_ACT_QUANT;
 
   const checkpoint = await openCheckpoint(modelDir);
   const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
@@ -72,7 +76,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
     const info = await writeModelFiles(
       tmp,
       checkpoint as WeightSource,
-      { embeddingBits, blockSize, accuracyLevel, lmHeadAccuracyLevel, fuseProjections, onLayer: (done, total) => progress(`layer ${done}/${total}`) },
+      { embeddingBits, blockSize, accuracyLevel, lmHeadAccuracyLevel, fuseProjections, actQuant, onLayer: (done, total) => progress(`layer ${done}/${total}`) },
       CONVERTER_VERSION,
     );
     for (const name of COPIED_FILES) {
@@ -80,7 +84,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
     }
     const manifest = buildManifest({
       config,
-      options: { embeddingBits, blockSize, accuracyLevel, lmHeadAccuracyLevel, fuseProjections },
+      options: { embeddingBits, blockSize, accuracyLevel, lmHeadAccuracyLevel, fuseProjections, actQuant },
       info,
       source: { dir: modelDir, sha256, files: stamps },
       eosTokenIds: stopTokenIds(modelDir, config.eosTokenIds, config.vocabSize),
@@ -120,21 +124,25 @@ export interface EnsureOptions extends Omit<ConvertOptions, "modelDir" | "outDir
 
 /**
  * Returns a converted folder for `modelDir`: the folder itself if it is already converted,
- * otherwise `<cacheRoot>/onnx/<name>-<path hash>-e<bits>`, (re)converted when missing, made by
+ * otherwise `<cacheRoot>/onnx/<name>-<path hash>-e<bits>[-fast]`, (re)converted when missing, made by
  * another converter version, or when the source checksum differs (size+mtime unchanged ⇒ same).
  */
 export async function ensureConverted(modelDir: string, cacheRoot: string = defaultCacheRoot(), options: EnsureOptions = {}): Promise<string> {
   const source = path.resolve(modelDir);
   if (isConvertedDir(source)) {
-    const have = safeManifest(source)?.embeddingBits;
-    if (options.embeddingBits !== undefined && have !== undefined && have !== options.embeddingBits) {
-      throw new Error(`${source} is already converted with ${have}-bit embeddings; convert the original checkpoint with --embedding-bits ${options.embeddingBits} instead.`);
+    const have = safeManifest(source);
+    if (options.embeddingBits !== undefined && have && have.embeddingBits !== options.embeddingBits) {
+      throw new Error(`${source} is already converted with ${have.embeddingBits}-bit embeddings; convert the original checkpoint with --embedding-bits ${options.embeddingBits} instead.`);
+    }
+    if (options.actQuant !== undefined && have && have.actQuant !== options.actQuant) {
+      throw new Error(`${source} is already converted with --act-quant ${have.actQuant}; convert the original checkpoint with --act-quant ${options.actQuant} instead.`);
     }
     return source;
   }
   const bits = options.embeddingBits ?? DEFAULT_EMBEDDING_BITS;
+  const actQuant = options.actQuant ?? DEFAULT_ACT_QUANT;
   const key = createHash("sha256").update(source).digest("hex").slice(0, 12);
-  const outDir = path.join(cacheRoot, "onnx", `${path.basename(source)}-${key}-e${bits}`);
+  const outDir = path.join(cacheRoot, "onnx", `${path.basename(source)}-${key}-e${bits}${actQuant === "exact" ? "" : `-${actQuant}`}`);
   let sha: string | undefined;
   if (isConvertedDir(outDir)) {
     const existing = safeManifest(outDir);
@@ -145,7 +153,7 @@ export async function ensureConverted(modelDir: string, cacheRoot: string = defa
     }
   }
   mkdirSync(path.dirname(outDir), { recursive: true });
-  const result = await convertCheckpoint({ ...options, embeddingBits: bits, modelDir: source, outDir, sourceSha256: sha });
+  const result = await convertCheckpoint({ ...options, embeddingBits: bits, actQuant, modelDir: source, outDir, sourceSha256: sha });
   return result.outDir;
 }
 

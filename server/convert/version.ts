@@ -4,5 +4,6 @@
  * 2: graph input/output names recorded in the manifest (`graph`).
  * 3: one past key and one past value input per layer, [kvHeads, C, headDim], plus `past_mask` [C]
  *    (was one [L, headDim] input per layer and kv head).
+ * 4: `actQuant` (exact | fast) in the manifest; no Clip after Round in the exact activation quantization.
  */
-export const CONVERTER_VERSION = "3";
+export const CONVERTER_VERSION = "4";

@@ -44,6 +44,12 @@ export function quantizeActivation(x: ArrayLike<number>, offset = 0, n = x.lengt
 export interface BitLinearOptions {
   /** quantization_config.use_rms_norm: a weightless RMSNorm (quant-config eps) before quantizing. */
   rmsNormEps?: number;
+  /**
+   * Quantize activations per block of this many columns instead of per token (the converter's
+   * `--act-quant fast`: onnxruntime's int8 MatMulNBits path quantizes A per weight block, scale
+   * absmax/127). Undefined = BitNet's per-token quantization.
+   */
+  activationBlock?: number;
 }
 
 /**
@@ -58,14 +64,18 @@ export function bitLinear(x: Float64Array, w: TernaryLinear, options: BitLinearO
   for (let r = 0; r < rows; r++) {
     let src: Float64Array = x.subarray(r * n, (r + 1) * n);
     if (options.rmsNormEps !== undefined) src = rmsNormRows(Float64Array.from(src), n, options.rmsNormEps);
-    const { q, scale } = quantizeActivation(src);
-    const factor = w.effectiveScale / scale;
-    for (let o = 0; o < m; o++) {
-      // Integer products of |q| ≤ 128 summed over < 2^45 terms: exact in float64.
-      let acc = 0;
-      const wo = o * n;
-      for (let i = 0; i < n; i++) acc += q[i] * ternary[wo + i];
-      y[r * m + o] = acc * factor;
+    const block = options.activationBlock ?? n;
+    for (let b0 = 0; b0 < n; b0 += block) {
+      const len = Math.min(block, n - b0);
+      const { q, scale } = quantizeActivation(src, b0, len);
+      const factor = w.effectiveScale / scale;
+      for (let o = 0; o < m; o++) {
+        // Integer products of |q| ≤ 128 summed over < 2^45 terms: exact in float64.
+        let acc = 0;
+        const wo = o * n + b0;
+        for (let i = 0; i < len; i++) acc += q[i] * ternary[wo + i];
+        y[r * m + o] += acc * factor;
+      }
     }
   }
   return y;

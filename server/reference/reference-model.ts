@@ -5,7 +5,7 @@
  * for the ONNX graph and a real (slow) model for tests. Weights stay as read (ternary Int8, norms and
  * embedding as the exact bf16 values in float32); every computation is float64.
  */
-import { openCheckpoint, type LayerWeights } from "@/server/checkpoint/checkpoint";
+import { openCheckpoint, type LayerWeights, type TernaryLinear } from "@/server/checkpoint/checkpoint";
 import type { BitNetConfig } from "@/server/checkpoint/config";
 import { causalAttention } from "./attention";
 import { KvCache } from "./kv-cache";
@@ -32,7 +32,13 @@ export interface ReferenceOptions {
    * exported GGUF can be checked against the same network llama.cpp actually runs.
    */
   ffnActivation?: "relu2" | "silu";
+  /** Activations quantized per block of this many columns (`--act-quant fast`), not per token. */
+  activationBlock?: number;
+  /** Sees every BitLinear's input (before its quantization) and weights: for error measurements. */
+  observeLinear?: (layer: number, name: LinearName, x: Float64Array, w: TernaryLinear) => void;
 }
+
+export type LinearName = "q" | "k" | "v" | "o" | "gate" | "up" | "down";
 
 export async function loadReferenceModel(dir: string, options: ReferenceOptions = {}): Promise<ReferenceModel> {
   const checkpoint = await openCheckpoint(dir);
@@ -57,7 +63,10 @@ export function createReferenceModel(
   const activationMul = options.ffnActivation === "silu" ? siluMul : relu2Mul;
   const { hiddenSize: H, intermediateSize: I, numHeads: nH, numKvHeads: nKV, headDim: D, vocabSize: V, rmsNormEps: eps } = config;
   const invFreq = ropeInvFreq(D, config.ropeTheta);
-  const linearOptions: BitLinearOptions = config.useRmsNorm ? { rmsNormEps: config.quantRmsNormEps } : {};
+  const linearOptions: BitLinearOptions = {
+    ...(config.useRmsNorm ? { rmsNormEps: config.quantRmsNormEps } : {}),
+    activationBlock: options.activationBlock,
+  };
   const norm = (x: Float64Array, n: number, w: Float32Array) => rmsNormRows(Float64Array.from(x), n, eps, w);
 
   function embed(ids: ArrayLike<number>): Float64Array {
@@ -70,12 +79,18 @@ export function createReferenceModel(
     return h;
   }
 
+  function linear(li: number, name: LinearName, x: Float64Array): Float64Array {
+    const w = layers[li][name];
+    options.observeLinear?.(li, name, x, w);
+    return bitLinear(x, w, linearOptions);
+  }
+
   function layerForward(li: number, h: Float64Array, cache: KvCache, start: number, n: number): void {
     const w = layers[li];
     const x = norm(h, H, w.inputNorm);
-    const q = bitLinear(x, w.q, linearOptions);
-    const k = bitLinear(x, w.k, linearOptions);
-    const v = bitLinear(x, w.v, linearOptions);
+    const q = linear(li, "q", x);
+    const k = linear(li, "k", x);
+    const v = linear(li, "v", x);
     for (let t = 0; t < n; t++) {
       for (let j = 0; j < nH; j++) applyRope(q, (t * nH + j) * D, start + t, invFreq);
       for (let j = 0; j < nKV; j++) applyRope(k, (t * nKV + j) * D, start + t, invFreq);
@@ -84,12 +99,12 @@ export function createReferenceModel(
     cache.values[li].set(v, start * nKV * D);
     const attn = causalAttention(q, cache.keys[li], cache.values[li], start, n, config);
     // attn_sub_norm before o_proj: the difference from Llama.
-    const o = bitLinear(rmsNormRows(attn, nH * D, eps, w.attnSubNorm), w.o, linearOptions);
+    const o = linear(li, "o", rmsNormRows(attn, nH * D, eps, w.attnSubNorm));
     for (let i = 0; i < h.length; i++) h[i] += o[i];
 
     const x2 = norm(h, H, w.postAttentionNorm);
-    const m = activationMul(bitLinear(x2, w.gate, linearOptions), bitLinear(x2, w.up, linearOptions));
-    const down = bitLinear(rmsNormRows(m, I, eps, w.ffnSubNorm), w.down, linearOptions);
+    const m = activationMul(linear(li, "gate", x2), linear(li, "up", x2));
+    const down = linear(li, "down", rmsNormRows(m, I, eps, w.ffnSubNorm));
     for (let i = 0; i < h.length; i++) h[i] += down[i];
   }
 

@@ -40,6 +40,14 @@ export interface WeightSource {
 
 export type EmbeddingBits = 4 | 8 | 16;
 
+/**
+ * How BitLinear inputs are quantized to int8. `exact`: BitNet's per-token absmax, fed to the int8
+ * kernel in the sentinel layout so it passes through bit for bit (~12 small ops per BitLinear group).
+ * `fast`: the normalized activations go straight into MatMulNBits, whose int8 path quantizes them per
+ * weight block (absmax/127 per blockSize columns) — finer than per token, but not BitNet's rounding.
+ */
+export type ActQuant = "exact" | "fast";
+
 export interface GraphOptions {
   /** 4/8: block-quantized, shared by the embedding Gather and the LM head; 16: unquantized (stored fp32). */
   embeddingBits: EmbeddingBits;
@@ -51,6 +59,8 @@ export interface GraphOptions {
   lmHeadAccuracyLevel?: number;
   /** Fuse q/k/v and gate/up into one MatMulNBits each (same input, one activation quantization). */
   fuseProjections: boolean;
+  /** Activation quantization of the ternary linears (default exact). */
+  actQuant?: ActQuant;
   onLayer?: (done: number, total: number) => void;
 }
 
@@ -120,9 +130,13 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
     lmHead = (x) => matMulNBitsNode(g, [x, lmB, lmScales], { n: V, k: H, bits, blockSize: bs }, "lm_head", { accuracyLevel: opts.lmHeadAccuracyLevel ?? opts.accuracyLevel });
   }
 
-  // int8 kernels (accuracy_level > 0) get the integer activations in the sentinel layout and the
-  // 1/s per token afterwards; the fp32 kernel gets the dequantized q/s like the reference.
+  // int8 kernels (accuracy_level > 0) get, in exact mode, the integer activations in the sentinel
+  // layout and the 1/s per token afterwards, in fast mode the float activations (the kernel quantizes
+  // them per block); the fp32 kernel gets the dequantized q/s like the reference.
   const int8Kernel = opts.accuracyLevel > 0;
+  const fast = opts.actQuant === "fast";
+  if (fast && !int8Kernel) throw new Error("act-quant fast needs the int8 kernel (accuracy level 4)");
+  const sentinel = int8Kernel && !fast;
   /** BitLinear(s) sharing the input x [1, S, size]: one activation quantization, then the projections. */
   const linears = (x: string, size: number, parts: LinearWeights[], name: string): string[] => {
     let input = x;
@@ -130,10 +144,14 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
       const ones = g.constant(`ones_${size}`, DataType.FLOAT, [size], new Float32Array(size).fill(1));
       input = rmsNorm(g, x, ones, c.quantRmsNormEps, `${name}/rms`);
     }
-    const { q, s } = actQuant(g, input, `${name}/act_quant`);
-    const a = int8Kernel ? sentinelLayout(g, q, size, opts.blockSize, `${name}/layout`) : g.op("Div", [q, s], `${name}/dequant`);
-    const pack = (ps: LinearWeights[]) => packTernary2Bit(ps, opts.blockSize, { sentinel: int8Kernel });
-    const finish = (y: string, label: string) => (int8Kernel ? g.op("Div", [y, s], `${label}/rescale`) : y);
+    let a = input;
+    let finish: (y: string, label: string) => string = (y) => y;
+    if (!fast) {
+      const { q, s } = actQuant(g, input, `${name}/act_quant`);
+      a = sentinel ? sentinelLayout(g, q, size, opts.blockSize, `${name}/layout`) : g.op("Div", [q, s], `${name}/dequant`);
+      if (sentinel) finish = (y, label) => g.op("Div", [y, s], `${label}/rescale`);
+    }
+    const pack = (ps: LinearWeights[]) => packTernary2Bit(ps, opts.blockSize, { sentinel });
     if (opts.fuseProjections && parts.length > 1) {
       const y = finish(matMulNBits(g, a, pack(parts), name, mm), name);
       return splitLast(g, y, parts.map((p) => p.outFeatures), `${name}/split`);

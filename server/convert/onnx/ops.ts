@@ -25,8 +25,9 @@ export function addRmsNorm(g: GraphBuilder, residual: string, delta: string, wei
 
 /**
  * BitNet's per-token activation quantization (ActQuant): a = max(|x|) over the last axis, clamped
- * to ≥ 1e-5; s = 127/a; q = clip(round(x*s), -128, 127). Returns the integer-valued q and s
- * (the dequantized activation is q/s). ONNX Round is half-to-even, like torch.round.
+ * to ≥ 1e-5; s = 127/a; q = round(x*s). Returns the integer-valued q and s (the dequantized
+ * activation is q/s). ONNX Round is half-to-even, like torch.round. BitNet clips q to [-128, 127]; no
+ * Clip node is needed because |x*s| ≤ 127 by construction (a ≥ |x|), so round() stays within ±127.
  */
 export function actQuant(g: GraphBuilder, x: string, name: string): { q: string; s: string } {
   const abs = g.op("Abs", [x], `${name}/abs`);
@@ -34,12 +35,7 @@ export function actQuant(g: GraphBuilder, x: string, name: string): { q: string;
   const a = g.op("Max", [amax, g.constant("act_eps", DataType.FLOAT, [], [1e-5])], `${name}/clamp`);
   const s = g.op("Div", [g.constant("c127", DataType.FLOAT, [], [127]), a], `${name}/scale`);
   const scaled = g.op("Mul", [x, s], `${name}/mul`);
-  const rounded = g.op("Round", [scaled], `${name}/round`);
-  const q = g.op(
-    "Clip",
-    [rounded, g.constant("cm128", DataType.FLOAT, [], [-128]), g.constant("c127", DataType.FLOAT, [], [127])],
-    `${name}/clip`,
-  );
+  const q = g.op("Round", [scaled], `${name}/round`);
   return { q, s };
 }
 
