@@ -1,6 +1,8 @@
 /**
  * `bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N]`: prints ONE JSON line
- * {"decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb"}.
+ * {"decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb", "rss_loaded_mb", "rss_peak_mb"}:
+ * rss_loaded_mb is the resident set after load and warm-up, rss_peak_mb the process's peak RSS after the
+ * 2k-context run, rss_mb the resident set at the end.
  * Prefill, time to first token and decode run through the engine's generation loop (greedy, EOS ignored so
  * every run is the same length); decode at 2k fills the KV cache to ~2048 positions without sampling,
  * then times decode steps. Conversion (first use of a hub checkpoint) is not part of load_s.
@@ -59,6 +61,7 @@ export async function run(argv: string[]): Promise<void> {
   const loadStart = performance.now();
   const loaded = await loadEngine(dir, { threads });
   const loadS = (performance.now() - loadStart) / 1000;
+  const rssLoadedMb = process.memoryUsage().rss / 2 ** 20;
   const { runner } = loaded;
   const { maxPositions } = runner.info;
   if (promptTokens + genTokens > maxPositions) throw new Error(`--prompt-tokens + --gen-tokens must be at most ${maxPositions}`);
@@ -81,6 +84,8 @@ export async function run(argv: string[]): Promise<void> {
       ttft_ms: round(median(samples.map((s) => s.stats.ttftMs))),
       load_s: round(loadS),
       rss_mb: round(process.memoryUsage().rss / 2 ** 20),
+      rss_loaded_mb: round(rssLoadedMb),
+      rss_peak_mb: round(process.resourceUsage().maxRSS / 1024),
     };
     if (values.speculative) {
       const { benchSpeculative } = await import("./bench/speculative");

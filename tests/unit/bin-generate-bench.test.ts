@@ -41,8 +41,11 @@ describe("bitnet bench", () => {
     const lines = stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
     const result = JSON.parse(lines[0]!) as Record<string, number>;
-    expect(Object.keys(result)).toEqual(["decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb"]);
+    expect(Object.keys(result)).toEqual(["decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb", "rss_loaded_mb", "rss_peak_mb"]);
     for (const value of Object.values(result)) expect(value).toBeGreaterThan(0);
+    // The peak covers the loaded state and everything after it.
+    expect(result.rss_peak_mb).toBeGreaterThanOrEqual(result.rss_loaded_mb);
+    expect(result.rss_peak_mb).toBeGreaterThanOrEqual(result.rss_mb);
   });
 
   it("--speculative adds accept_rate and decode speed with and without speculation for both workloads", async () => {
