@@ -7,12 +7,18 @@ import type { EfficiencyDto } from "@/lib/schemas/efficiency";
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import * as messagesRepo from "@/server/db/messages-repo";
 import type { Db } from "@/server/db/types";
-import type { MemoryBandwidth } from "@/server/runtime/memory-bandwidth";
+
+/** What the caller's bandwidth probe reports (server/runtime/memory-bandwidth.ts; wired in the route). */
+interface MeasuredBandwidth {
+  bytesPerSecond: number;
+  threads: number;
+  measuredAt: string;
+}
 
 export async function efficiencyReport(args: {
   db: Db;
   status: ModelStatusDto;
-  bandwidth: () => Promise<MemoryBandwidth>;
+  bandwidth: () => Promise<MeasuredBandwidth>;
   limit: number;
 }): Promise<EfficiencyDto> {
   const answers = messagesRepo
