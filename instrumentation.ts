@@ -1,10 +1,14 @@
 /**
  * Next.js calls `register()` once when the server starts. Starting the model host here means the
- * download/convert/load begins at server start, not at the first request. Only in the Node.js runtime:
+ * download/convert/load begins at server start, not at the first request; the signal handlers make
+ * SIGTERM/SIGINT stop answers, save them and close the database cleanly. Only in the Node.js runtime:
  * the edge runtime has no file system or onnxruntime.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { getModelHost } = await import("./server/host/model-host");
+  const { getModelHost, disposeModelHost } = await import("./server/host/model-host");
+  const { openedDatabase } = await import("./server/db/connection");
+  const { installShutdownHandlers } = await import("./server/lifecycle/graceful-shutdown");
+  installShutdownHandlers({ disposeModel: disposeModelHost, database: openedDatabase });
   getModelHost().start();
 }

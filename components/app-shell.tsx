@@ -1,5 +1,5 @@
 "use client";
-import { useRouter } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { useEffect, type ReactNode } from "react";
 import { isTypingTarget, shortcutFor } from "@/lib/client/shortcuts";
 import { AppProvider, useApp } from "./app-context";
@@ -71,6 +71,8 @@ function Frame({ children }: { children: ReactNode }) {
 
 /** The client frame around every page: sidebar + main column, sharing one AppProvider. */
 export function AppShell({ children }: { children: ReactNode }) {
+  // The sign-in page stands alone: the sidebar's requests would only be refused until the key is given.
+  if (usePathname() === "/sign-in") return <>{children}</>;
   return (
     <AppProvider>
       <Frame>{children}</Frame>

@@ -17,6 +17,11 @@ export function getDatabase(): OpenDatabase {
   return holder.__bitnetChatDb.open;
 }
 
+/** The connection if it was opened, without opening one (shutdown). */
+export function openedDatabase(): OpenDatabase | undefined {
+  return holder.__bitnetChatDb?.open;
+}
+
 export function getDb(): OpenDatabase["db"] {
   return getDatabase().db;
 }

@@ -3,6 +3,7 @@
  * tokenizer_config.json, applied by @huggingface/transformers) and streaming-safe decoding.
  */
 import type { PreTrainedTokenizer } from "@huggingface/transformers";
+import { encodeSliced } from "./sliced-encode";
 import type { ChatTurn } from "./types";
 
 export interface EncodeChatOptions {
@@ -10,9 +11,26 @@ export interface EncodeChatOptions {
   continueFinalMessage?: boolean;
 }
 
+/**
+ * The prompt one message at a time, for templates that render each message on its own and end it with a
+ * special token (BitNet's `Role: content<|eot_id|>`): `prefix + encodeTurn(m1) + … + encodeTurn(mn) + suffix`
+ * equals `encodeChat([m1, …, mn])`, so context fitting tokenizes each message once, newest first, and stops
+ * at the budget. Long messages are tokenized in slices (see sliced-encode).
+ */
+export interface TurnEncoder {
+  prefix: readonly number[];
+  /** The generation prompt (`Assistant: `). */
+  suffix: readonly number[];
+  encodeTurn(turn: ChatTurn): Promise<number[]>;
+  /** The generation prompt followed by a partial answer to extend (what replaces `suffix` for Continue). */
+  encodeContinuation(partial: string): Promise<number[]>;
+}
+
 export interface ChatTokenizer {
   /** Token ids of the conversation rendered with the chat template, ending with the assistant's generation prompt. */
   encodeChat(messages: readonly ChatTurn[], options?: EncodeChatOptions): number[];
+  /** Present when the template renders messages independently (checked once, see `turnEncoderFor`). */
+  turns?: TurnEncoder;
   /** Text of generated ids (special tokens skipped; no space clean-up, which would break incremental decoding). */
   decode(ids: number[]): string;
 }
@@ -25,6 +43,7 @@ export interface ChatTokenizerOptions {
 export function createChatTokenizer(tokenizer: PreTrainedTokenizer, options: ChatTokenizerOptions = {}): ChatTokenizer {
   const { bosTokenId } = options;
   return {
+    turns: turnEncoderFor(tokenizer, bosTokenId),
     encodeChat(messages, encodeOptions = {}) {
       let ids: number[];
       const partial = encodeOptions.continueFinalMessage ? messages.at(-1) : undefined;
@@ -49,6 +68,52 @@ export function createChatTokenizer(tokenizer: PreTrainedTokenizer, options: Cha
       return tokenizer.decode(ids, { skip_special_tokens: true, clean_up_tokenization_spaces: false });
     },
   };
+}
+
+type Render = (messages: readonly ChatTurn[], generationPrompt: boolean) => string;
+
+/**
+ * Probes the template with three messages: the whole must be bos + each message rendered alone + the
+ * generation prompt, and each message must end with a special token (the tokenizer splits those out
+ * first, so the text on either side is tokenized apart in any case). Otherwise: undefined, and the
+ * engine fits the context by encoding whole prompts.
+ */
+export function turnEncoderFor(tokenizer: PreTrainedTokenizer, bosTokenId?: number): TurnEncoder | undefined {
+  const render: Render = (messages, generationPrompt) =>
+    tokenizer.apply_chat_template(
+      messages.map((m) => ({ role: m.role, content: m.content })),
+      { add_generation_prompt: generationPrompt, tokenize: false },
+    ) as string;
+  try {
+    const bosText = bosTokenId === undefined ? "" : tokenizer.decode([bosTokenId], { skip_special_tokens: false });
+    const alone = (turn: ChatTurn) => {
+      const text = render([turn], false);
+      return bosText !== "" && text.startsWith(bosText) ? text.slice(bosText.length) : text;
+    };
+    const probe: ChatTurn[] = [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: " Hi there " },
+      { role: "assistant", content: "Hello." },
+    ];
+    const withPrompt = render(probe.slice(0, 1), true);
+    const withoutPrompt = render(probe.slice(0, 1), false);
+    if (!withPrompt.startsWith(withoutPrompt)) return undefined;
+    const generationPrompt = withPrompt.slice(withoutPrompt.length);
+    if (render(probe, true) !== bosText + probe.map(alone).join("") + generationPrompt) return undefined;
+    const specials = tokenizer.all_special_tokens.filter((t) => t.length > 0);
+    if (!probe.every((turn) => specials.some((t) => alone(turn).endsWith(t)))) return undefined;
+
+    const encode = (text: string) => Array.from(tokenizer.encode(text, { add_special_tokens: false }), Number);
+    return {
+      prefix: bosTokenId === undefined ? [] : [bosTokenId],
+      suffix: encode(generationPrompt),
+      encodeTurn: (turn) => encodeSliced(encode, alone(turn)),
+      // As encodeChat with continueFinalMessage: the partial answer is tokenized together with the prompt before it.
+      encodeContinuation: (partial) => encodeSliced(encode, generationPrompt + partial.trimStart()),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The rendered prompt text (for `--verbose` output and tests). */

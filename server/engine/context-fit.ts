@@ -3,6 +3,7 @@
  * must fit in `maxPositions`. When they do not, the oldest exchanges are dropped whole (a user message and
  * the answers that follow it); the system prompt and the newest user message are always kept.
  */
+import type { TurnEncoder } from "./chat-prompt";
 import { EngineError, type ChatTurn } from "./types";
 
 export interface FitOptions {
@@ -68,6 +69,76 @@ export function fitContext(
     } else lo = mid + 1;
   }
   return { ...best, droppedTurns: all.length - best.messages.length, reservedTokens };
+}
+
+/**
+ * Above this many characters per token of room, a message cannot fit (real text averages about 4): it is
+ * refused or dropped by its length alone, without spending time tokenizing it.
+ */
+export const MAX_CHARS_PER_TOKEN = 10;
+
+/**
+ * The same result as `fitContext`, with bounded work: each message is tokenized at most once, newest first,
+ * and the walk stops at the first exchange that does not fit, so a 1,500-message history costs what the
+ * kept window costs. Messages too long to fit by their character count alone are never tokenized.
+ */
+export async function fitContextByTurns(messages: readonly ChatTurn[], turns: TurnEncoder, options: FitOptions): Promise<FitResult> {
+  if (messages.length === 0) throw new EngineError("internal", "A request needs at least one message.");
+  const reservedTokens = reservedAnswerTokens(options.maxNewTokens, options.maxPositions);
+  const budget = options.maxPositions - reservedTokens;
+  const all = [...messages];
+  const system = all[0]!.role === "system" && all.length > 1 ? [all[0]!] : [];
+  // As fitContext: a partial answer to continue is kept with the question it answers.
+  const lastUser = all.findLastIndex((m) => m.role === "user");
+  const tailStart = options.continueFinalMessage ? Math.max(system.length, lastUser) : all.length - 1;
+  const newest = all.slice(tailStart);
+  const history = all.slice(system.length, tailStart);
+  const partial = options.continueFinalMessage && newest.at(-1)?.role === "assistant" ? newest.at(-1)! : null;
+
+  const requiredChars = [...system, ...newest].reduce((n, m) => n + m.content.length, 0);
+  const roomAtMost = budget - turns.prefix.length;
+  if (requiredChars > roomAtMost * MAX_CHARS_PER_TOKEN) {
+    throw tooLongByCharacters(requiredChars, roomAtMost, options.maxPositions, system.length > 0);
+  }
+  const systemIds = system.length > 0 ? await turns.encodeTurn(system[0]!) : [];
+  const newestIds: number[] = [];
+  for (const turn of partial ? newest.slice(0, -1) : newest) newestIds.push(...(await turns.encodeTurn(turn)));
+  const suffix = partial ? await turns.encodeContinuation(partial.content) : turns.suffix;
+  let used = turns.prefix.length + suffix.length + systemIds.length + newestIds.length;
+  if (used > budget) throw overflow(used, reservedTokens, options.maxPositions, system.length > 0);
+
+  // Whole exchanges, newest first, while they fit.
+  const keepFrom = keptFrom(history);
+  const keptIds: number[][] = [];
+  let kept = history.length;
+  walk: for (let k = keepFrom.length - 2; k >= 0; k--) {
+    const start = keepFrom[k]!;
+    const exchange: number[][] = [];
+    let cost = 0;
+    for (let i = kept - 1; i >= start; i--) {
+      const room = budget - used - cost;
+      if (history[i]!.content.length > room * MAX_CHARS_PER_TOKEN) break walk;
+      const ids = await turns.encodeTurn(history[i]!);
+      cost += ids.length;
+      if (cost > budget - used) break walk;
+      exchange.unshift(ids);
+    }
+    used += cost;
+    keptIds.unshift(...exchange);
+    kept = start;
+  }
+  const ids = [...turns.prefix, ...systemIds, ...keptIds.flat(), ...newestIds, ...suffix];
+  const keptMessages = [...system, ...history.slice(kept), ...newest];
+  return { ids, messages: keptMessages, droppedTurns: all.length - keptMessages.length, reservedTokens };
+}
+
+function tooLongByCharacters(chars: number, roomTokens: number, maxPositions: number, hasSystem: boolean): EngineError {
+  const what = hasSystem ? "The system prompt and your message together are" : "Your message is";
+  return new EngineError(
+    "context_overflow",
+    `${what} ${chars} characters long: far more than fits in the model's context of ${maxPositions} tokens ` +
+      `(room for about ${Math.max(0, roomTokens)} tokens, at most ${Math.max(0, roomTokens) * MAX_CHARS_PER_TOKEN} characters). Shorten it.`,
+  );
 }
 
 /**

@@ -5,11 +5,11 @@
 import type { PreTrainedTokenizer } from "@huggingface/transformers";
 import type { ModelRunner } from "@/server/runtime/runner-types";
 import { createChatTokenizer, type ChatTokenizer } from "./chat-prompt";
-import { fitContext } from "./context-fit";
+import { fitContext, fitContextByTurns, type FitOptions, type FitResult } from "./context-fit";
 import { runGeneration, type GenerationContext } from "./generate";
 import { PrefixCache } from "./prefix-cache";
 import { Scheduler, maxQueueFromEnv } from "./scheduler";
-import type { ChatTurn, Engine, EngineEvent, GenerateRequest } from "./types";
+import { EngineError, type ChatTurn, type Engine, type EngineEvent, type GenerateRequest } from "./types";
 
 export interface CreateEngineOptions {
   runner: ModelRunner;
@@ -29,40 +29,67 @@ export function createEngine(options: CreateEngineOptions): Engine {
   const scheduler = new Scheduler(options.maxQueue ?? maxQueueFromEnv());
   const cache = new PrefixCache(runner);
   const ctx = { runner, cache, decode: (ids: number[]) => tokenizer.decode(ids), prefillChunk: options.prefillChunk, proposeDraft: options.proposeDraft };
+  const fit = (messages: readonly ChatTurn[], options: FitOptions): Promise<FitResult> => {
+    if (tokenizer.turns) return fitContextByTurns(messages, tokenizer.turns, options);
+    const encode = (m: readonly ChatTurn[]) => tokenizer.encodeChat(m, { continueFinalMessage: options.continueFinalMessage });
+    return Promise.resolve(fitContext(messages, encode, options));
+  };
+
+  /** Every job from its first step to its end (queued, fitting or generating), for close(). */
+  const jobs = new Set<AbortController>();
+  const idleWaiters: (() => void)[] = [];
+  let closedBecause: string | null = null;
 
   /**
-   * Errors before `start` are thrown from the iterator: context_overflow (checked before queueing, so it
-   * is immediate), busy (line full), aborted (signal fired while waiting — the iterator throws rather than
-   * ending quietly, so callers can tell "never started" from a finished answer).
-   * Ending the iteration early (break/return) aborts the job and frees the model.
+   * Errors before `start` are thrown from the iterator: busy (line full — checked first, before any
+   * tokenizing), context_overflow (the prompt is fitted while the job waits in line), aborted (signal fired
+   * while waiting — the iterator throws rather than ending quietly, so callers can tell "never started"
+   * from a finished answer). Ending the iteration early (break/return) aborts the job and frees the model.
    */
-  async function* generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
-    const continueFinalMessage = request.continueFinalMessage === true;
-    const encode = (messages: readonly ChatTurn[]) => tokenizer.encodeChat(messages, { continueFinalMessage });
-    const fit = fitContext(request.messages, encode, {
-      maxPositions: runner.info.maxPositions,
-      maxNewTokens: request.params.maxNewTokens,
-      continueFinalMessage,
-    });
-    const ticket = scheduler.enter(signal);
+  async function* generate(request: GenerateRequest, callerSignal?: AbortSignal): AsyncGenerator<EngineEvent> {
+    if (closedBecause !== null) throw new EngineError("not_ready", closedBecause);
+    // Aborted by the caller or by close(); one controller per job (AbortSignal.any keeps its sources alive).
+    const job = new AbortController();
+    const forward = () => job.abort();
+    if (callerSignal?.aborted) job.abort();
+    else callerSignal?.addEventListener("abort", forward, { once: true });
+    const signal = job.signal;
+    jobs.add(job);
+    let ticket: ReturnType<Scheduler["enter"]> | undefined;
     try {
+      ticket = scheduler.enter(signal);
+      const fitted = await fit(request.messages, {
+        maxPositions: runner.info.maxPositions,
+        maxNewTokens: request.params.maxNewTokens,
+        continueFinalMessage: request.continueFinalMessage === true,
+      });
       for await (const position of ticket.positions()) yield { type: "queued", position };
       yield* runGeneration(ctx, {
-        promptIds: fit.ids,
-        droppedTurns: fit.droppedTurns,
+        promptIds: fitted.ids,
+        droppedTurns: fitted.droppedTurns,
         params: request.params,
         stop: request.stop,
         signal,
       });
     } finally {
-      ticket.release();
+      ticket?.release();
+      callerSignal?.removeEventListener("abort", forward);
+      jobs.delete(job);
+      if (jobs.size === 0) for (const resolve of idleWaiters.splice(0)) resolve();
     }
+  }
+
+  async function close(reason = "The model is being unloaded; retry in a moment."): Promise<void> {
+    closedBecause ??= reason;
+    for (const job of jobs) job.abort();
+    if (jobs.size > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
   }
 
   return {
     generate,
     contextLength: runner.info.maxPositions,
     queueLength: () => scheduler.length,
+    close,
   };
 }
 

@@ -96,6 +96,12 @@ export interface Engine {
   readonly contextLength: number;
   /** Number of jobs running + waiting. */
   queueLength(): number;
+  /**
+   * Refuses new jobs (`not_ready`), aborts the running and queued ones (each still ends with its `done`
+   * event, so callers save what was generated) and resolves once all have ended: after that no forward
+   * pass is running and the model may be disposed. Optional for test doubles that hold nothing.
+   */
+  close?(reason?: string): Promise<void>;
 }
 
 /** True for an EngineError from any bundled copy of this module (what `instanceof EngineError` checks). */

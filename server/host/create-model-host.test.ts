@@ -127,6 +127,40 @@ describe("model host", () => {
     expect((await host.settled()).isDemo).toBe(true);
   });
 
+  it("closes the engine (its running answer stops) before disposing it, and refuses new jobs meanwhile", async () => {
+    const cfg = await config({});
+    const checkpoint = path.join(cfg.cacheRoot, "my-checkpoint");
+    const order: string[] = [];
+    let finishRunningPass!: () => void;
+    const { deps } = recordingDeps({
+      async load() {
+        const engine: Engine = {
+          contextLength: 4096,
+          queueLength: () => 0,
+          generate: () => {
+            throw new EngineError("not_ready", "closing");
+          },
+          close: () => {
+            order.push("close");
+            return new Promise<void>((resolve) => (finishRunningPass = () => (order.push("pass finished"), resolve())));
+          },
+        };
+        return { engine, dispose: async () => void order.push("dispose") };
+      },
+    });
+    await (await import("node:fs/promises")).mkdir(checkpoint);
+    await writeFile(path.join(checkpoint, "config.json"), "{}");
+    host = createModelHost(deps, { ...cfg, model: checkpoint }, quiet);
+    host.start();
+    await host.settled();
+    const switching = host.useDemoModel();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(order).toEqual(["close"]); // not disposed while the forward pass runs
+    finishRunningPass();
+    await switching;
+    expect(order).toEqual(["close", "pass finished", "dispose"]);
+  });
+
   it("reports a converter failure with its phase and retries on request", async () => {
     let failures = 1;
     const { deps } = recordingDeps();

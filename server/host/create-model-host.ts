@@ -50,11 +50,16 @@ export function createModelHost(deps: HostDeps, config: HostConfig, log: Pick<Co
     }
   };
 
-  /** Stops the current run and frees the engine before anything new is loaded (2B weights are ~1 GB of RAM). */
-  const stop = async () => {
+  /**
+   * Stops the current run and frees the engine before anything new is loaded (2B weights are ~1 GB of RAM).
+   * The engine is closed first: running answers stop after their current step (and are saved as stopped)
+   * and new ones are refused with 503, so the session is never disposed under a running forward pass.
+   */
+  const stop = async (reason: string) => {
     controller?.abort(new HostError("superseded", "Switched to another model.", ""));
     await running.catch(() => {});
     const old = loaded;
+    if (old) await old.engine.close?.(reason).catch((error: unknown) => log.error("[model] closing the engine failed", error));
     loaded = null;
     if (old) await old.dispose().catch((error: unknown) => log.error("[model] dispose failed", error));
   };
@@ -93,14 +98,14 @@ export function createModelHost(deps: HostDeps, config: HostConfig, log: Pick<Co
       started = true;
       // Already on (or on the way to) the demo: a second click must not restart it.
       if (source?.kind === "demo" && status.state !== "error") return;
-      await stop();
+      await stop("Switching to the demo model; retry in a moment.");
       run({ kind: "demo" });
     },
     /** Re-runs the failed source (a download resumes where it stopped); resolves once the run has started. */
     async retry() {
       started = true;
       if (status.state !== "error" && status.state !== "idle") return;
-      await stop();
+      await stop("Reloading the model; retry in a moment.");
       if (source) run(source);
       else {
         started = false;
@@ -123,7 +128,7 @@ export function createModelHost(deps: HostDeps, config: HostConfig, log: Pick<Co
       }
     },
     async dispose() {
-      await stop();
+      await stop("The server is shutting down.");
       listeners.clear();
     },
   };

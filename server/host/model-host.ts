@@ -15,7 +15,7 @@ import type { ModelHost } from "./model-host-types";
 import { downloadSnapshot } from "@/server/hub/download-snapshot";
 import { hubConfigFromEnv, type Env } from "@/server/hub/hub-config";
 import { parseWorkers, type WorkerEndpoint } from "@/server/workers/worker-config";
-import { createModelHost } from "./create-model-host";
+import { createModelHost, type TestableModelHost } from "./create-model-host";
 import { withWorkers } from "./with-workers";
 import type { HostConfig, HostDeps, StepProgress } from "./host-deps";
 
@@ -68,10 +68,10 @@ function convertStep(message: string): StepProgress {
   return { done: 0, total: 1, detail: message.charAt(0).toUpperCase() + message.slice(1) };
 }
 
-const globalForHost = globalThis as typeof globalThis & { __bitnetModelHost?: ModelHost };
+const globalForHost = globalThis as typeof globalThis & { __bitnetModelHost?: ModelHost; __bitnetLocalHost?: TestableModelHost };
 
 export function getModelHost(): ModelHost {
-  globalForHost.__bitnetModelHost ??= createConfiguredHost();
+  globalForHost.__bitnetModelHost ??= createConfiguredHost(process.env, (local) => (globalForHost.__bitnetLocalHost = local));
   return globalForHost.__bitnetModelHost;
 }
 
@@ -79,7 +79,7 @@ export function getModelHost(): ModelHost {
  * The local model host, wrapped in the worker pool when BITNET_WORKERS is set or there is no local
  * model (BITNET_MODEL=none: UI + database, generation only through workers or the demo).
  */
-export function createConfiguredHost(env: Env = process.env): ModelHost {
+export function createConfiguredHost(env: Env = process.env, onLocal?: (local: TestableModelHost) => void): ModelHost {
   const config = hostConfigFromEnv(env);
   const localModel = config.model?.trim().toLowerCase() !== "none";
   let endpoints: WorkerEndpoint[] = [];
@@ -91,6 +91,12 @@ export function createConfiguredHost(env: Env = process.env): ModelHost {
     console.error(`[model] ${configError}`);
   }
   const local = createModelHost(defaultHostDeps, localModel ? config : { ...config, model: "demo" });
+  onLocal?.(local);
   if (localModel && endpoints.length === 0 && !configError) return local;
   return withWorkers(local, { endpoints, localModel, configError });
+}
+
+/** Stops running answers (after their current step) and frees the model, if a host was ever created. */
+export async function disposeModelHost(): Promise<void> {
+  await globalForHost.__bitnetLocalHost?.dispose();
 }

@@ -5,6 +5,7 @@
  * `cancel()` (either may fire first depending on how the connection closed).
  */
 import { SSE_HEADERS, SSE_HEARTBEAT, encodeSseEvent } from "@/lib/sse/encode";
+import { trackInFlight } from "@/server/lifecycle/in-flight";
 
 export const HEARTBEAT_MS = 5_000;
 
@@ -42,7 +43,8 @@ export function sseResponse(events: AsyncIterable<{ event: string; data: unknown
       timer = setInterval(() => {
         if (Date.now() - lastSentAt >= heartbeatMs) send(SSE_HEARTBEAT);
       }, Math.max(10, heartbeatMs / 5));
-      void (async () => {
+      // Tracked so a shutdown waits for the generator's last step (saving the answer) before closing the database.
+      void trackInFlight((async () => {
         try {
           for await (const { event, data } of events) send(encodeSseEvent(event, data));
         } catch (error) {
@@ -60,7 +62,7 @@ export function sseResponse(events: AsyncIterable<{ event: string; data: unknown
             }
           }
         }
-      })();
+      })());
     },
     cancel() {
       closed = true;

@@ -2,18 +2,8 @@
  * Optional bearer-key protection for `/v1/*`: when `BITNET_API_KEY` is set, every request must send
  * `Authorization: Bearer <key>` (what the official clients do with `apiKey`).
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { sameSecret } from "@/server/http/session-auth";
 import { OpenAIApiError } from "./errors";
-
-/**
- * Hashing first gives equal-length buffers, so neither the comparison time nor an early length check
- * reveals how much of the key a guess got right.
- */
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
-}
 
 /** Throws a 401 in OpenAI's shape when a key is configured and the request does not carry it. */
 export function checkApiKey(headers: Headers, expectedKey: string | undefined = process.env.BITNET_API_KEY): void {

@@ -10,22 +10,17 @@ import { checkApiKey } from "./auth";
 import { newCompletionMeta } from "./chat-objects";
 import { collectCompletion } from "./complete";
 import { SSE_HEADERS } from "@/lib/sse/encode";
+import { readJsonBody } from "@/server/http/read-json";
 import { chunkStream } from "./chunk-stream";
-import { errorResponse, fromZodError, invalidRequest, OpenAIApiError } from "./errors";
+import { errorResponse, fromZodError, OpenAIApiError } from "./errors";
 import { startGeneration } from "./start-generation";
 import { toGenerateRequest } from "./to-generate-request";
 
-async function readJson(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw invalidRequest(
-      "We could not parse the JSON body of your request. The body must be a JSON object (Content-Type: application/json).",
-      null,
-      "invalid_json",
-    );
-  }
-}
+/**
+ * OpenAI's own limit is far larger, but this model's whole context is 4,096 tokens (about 16k characters):
+ * 1 MB leaves room for long histories that get trimmed, and refuses absurd bodies before they are buffered.
+ */
+export const MAX_V1_BODY_BYTES = 1_000_000;
 
 export async function handleChatCompletions(request: Request, host: ModelHost, apiKey?: string): Promise<Response> {
   // Linked to the client connection: a disconnect aborts the job, whether it is queued or decoding.
@@ -34,7 +29,7 @@ export async function handleChatCompletions(request: Request, host: ModelHost, a
   request.signal.addEventListener("abort", onClientGone, { once: true });
   try {
     checkApiKey(request.headers, apiKey);
-    const parsed = chatCompletionRequestSchema.safeParse(await readJson(request));
+    const parsed = chatCompletionRequestSchema.safeParse(await readJsonBody(request, { maxBytes: MAX_V1_BODY_BYTES }));
     if (!parsed.success) throw fromZodError(parsed.error);
     const body = parsed.data;
 

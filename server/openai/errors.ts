@@ -3,6 +3,7 @@
  * so the official clients raise their usual typed errors (BadRequestError, AuthenticationError, ...).
  */
 import type { z } from "zod";
+import { RequestError } from "@/lib/api/request-error";
 import { isEngineError } from "@/server/engine/types";
 
 export type OpenAIErrorType = "invalid_request_error" | "authentication_error" | "not_found_error" | "rate_limit_error" | "server_error";
@@ -60,6 +61,8 @@ const NOT_READY_RETRY_SECONDS = 10;
 /** Maps whatever a handler threw to an OpenAI-shaped error; unknown errors never leak a stack trace. */
 export function toOpenAIError(error: unknown): OpenAIApiError {
   if (error instanceof OpenAIApiError) return error;
+  // The shared body reader's 400 (malformed JSON), 413 (too large) and 415 (not JSON).
+  if (error instanceof RequestError) return new OpenAIApiError(error.status, "invalid_request_error", error.message, error.field ?? null, error.code);
   if (isEngineError(error)) {
     switch (error.code) {
       case "busy":

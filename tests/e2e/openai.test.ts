@@ -140,7 +140,7 @@ describe("OpenAI-compatible API (production server, official client)", () => {
     await expect(
       client.chat.completions.create({ model, messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://x/y.png" } }] }] }),
     ).rejects.toMatchObject({ status: 400, param: "messages[0].content[0].type" });
-    const malformed = await fetch(`${baseUrl}/v1/chat/completions`, { method: "POST", body: "{oops" });
+    const malformed = await fetch(`${baseUrl}/v1/chat/completions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{oops" });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ error: { type: "invalid_request_error", code: "invalid_json" } });
   });

@@ -18,11 +18,18 @@ export function fakeTokenizer(): ChatTokenizer {
   const decoder = new TextDecoder();
   const bytes = (s: string) => Array.from(encoder.encode(s));
   const title = (role: string) => role[0]!.toUpperCase() + role.slice(1);
+  const turn = (m: ChatTurn) => [...bytes(`${title(m.role)}: ${m.content.trim()}`), EOT];
   return {
+    turns: {
+      prefix: [BOS],
+      suffix: bytes("Assistant: "),
+      encodeTurn: async (m) => turn(m),
+      encodeContinuation: async (partial) => bytes(`Assistant: ${partial.trimStart()}`),
+    },
     encodeChat(messages: readonly ChatTurn[], options: EncodeChatOptions = {}) {
       const ids = [BOS];
       const partial = options.continueFinalMessage && messages.at(-1)?.role === "assistant" ? messages.at(-1)! : null;
-      for (const m of partial ? messages.slice(0, -1) : messages) ids.push(...bytes(`${title(m.role)}: ${m.content.trim()}`), EOT);
+      for (const m of partial ? messages.slice(0, -1) : messages) ids.push(...turn(m));
       ids.push(...bytes(`Assistant: ${partial ? partial.content.trimStart() : ""}`));
       return ids;
     },

@@ -15,6 +15,8 @@ export interface AppServer {
   databasePath: string;
   port: number;
   logs(): string;
+  /** Sends a signal and waits (up to 30 s) for the process to exit; its exit code, or null if it did not. */
+  signal(name: NodeJS.Signals): Promise<number | null>;
   stop(): Promise<void>;
   /** kill -9: no shutdown, no clean-up (a crash). */
   kill(): Promise<void>;
@@ -55,6 +57,13 @@ export async function startAppServer(
       if (child.exitCode === null) child.kill("SIGKILL");
       await exited;
     },
+    async signal(name) {
+      if (child.exitCode === null) {
+        child.kill(name);
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+      }
+      return child.exitCode;
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
@@ -73,7 +82,9 @@ export async function startAppServer(
       throw new Error(`server did not become ready in time:\n${output}`);
     }
     try {
-      const response = await fetch(`${baseUrl}/api/model`);
+      // With BITNET_API_KEY set, /api/* needs the key too.
+      const auth: Record<string, string> = env.BITNET_API_KEY ? { Authorization: `Bearer ${env.BITNET_API_KEY}` } : {};
+      const response = await fetch(`${baseUrl}/api/model`, { headers: auth });
       if (response.ok) {
         const status = (await response.json()) as { state: string; error?: { message: string } | null };
         if (!options.waitForModel || status.state === "ready") return server;

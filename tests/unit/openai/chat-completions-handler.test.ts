@@ -107,6 +107,7 @@ describe("POST /v1/chat/completions (handler)", () => {
     const t = createTestEngine({ answer: LONG_ANSWER });
     const request = new Request("http://local.test/v1/chat/completions", {
       method: "POST",
+      headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ model: MODEL, messages, stream: true }),
     });
     const response = await handleChatCompletions(request, fakeHost(t.engine, MODEL), "");
@@ -145,10 +146,28 @@ describe("POST /v1/chat/completions (handler)", () => {
   });
 
   it("answers 400 on malformed JSON", async () => {
-    const request = new Request("http://local.test/v1/chat/completions", { method: "POST", body: "{not json" });
+    const request = new Request("http://local.test/v1/chat/completions", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{not json",
+    });
     const response = await handleChatCompletions(request, fakeHost(createTestEngine().engine, MODEL), "");
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { type: "invalid_request_error", code: "invalid_json", param: null } });
+  });
+
+  it("reads the body through the size-capped JSON reader: 415 unless JSON, 413 above the cap, engine never called", async () => {
+    const t = createTestEngine();
+    const host = fakeHost(t.engine, MODEL);
+    const body = JSON.stringify({ model: MODEL, messages });
+    const plain = new Request("http://local.test/v1/chat/completions", { method: "POST", headers: { "Content-Type": "text/plain" }, body });
+    const refused = await handleChatCompletions(plain, host, "");
+    expect(refused.status).toBe(415);
+    expect(await refused.json()).toMatchObject({ error: { type: "invalid_request_error", code: "unsupported_media_type" } });
+    const huge = JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "x".repeat(2_000_000) }] });
+    const tooLarge = new Request("http://local.test/v1/chat/completions", { method: "POST", headers: { "Content-Type": "application/json" }, body: huge });
+    expect((await handleChatCompletions(tooLarge, host, "")).status).toBe(413);
+    expect(t.requests).toHaveLength(0);
   });
 
   it("maps engine refusals: busy → 429, not loaded → 503, prompt too long → 400", async () => {

@@ -1,0 +1,65 @@
+"use client";
+import { useState, type FormEvent } from "react";
+
+/** The access key form: the key is exchanged for an HttpOnly session cookie, then the app opens. */
+export function SignInForm({ next }: { next: string }) {
+  const [key, setKey] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const response = await fetch("/api/session", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ key }),
+      });
+      if (response.ok) {
+        window.location.assign(next);
+        return;
+      }
+      const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+      setError(body?.error?.message ?? `Sign-in failed (${response.status}).`);
+    } catch {
+      setError("The server cannot be reached.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="flex min-h-dvh items-center justify-center bg-white p-4 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100">
+      <form onSubmit={submit} className="w-full max-w-sm space-y-4 rounded-xl border border-zinc-200 p-6 shadow-sm dark:border-zinc-800">
+        <h1 className="text-lg font-semibold">Sign in to BitNet Chat</h1>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">This server is protected by an access key (its BITNET_API_KEY).</p>
+        <label className="block text-sm font-medium">
+          Access key
+          <input
+            type="password"
+            autoComplete="current-password"
+            required
+            autoFocus
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            className="mt-1 block w-full rounded-md border border-zinc-300 bg-transparent px-3 py-2 dark:border-zinc-700"
+          />
+        </label>
+        {error && (
+          <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+            {error}
+          </p>
+        )}
+        <button
+          type="submit"
+          disabled={busy || key === ""}
+          className="w-full rounded-md bg-zinc-900 px-3 py-2 text-sm font-medium text-white disabled:opacity-50 dark:bg-zinc-100 dark:text-zinc-900"
+        >
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import type { PreTrainedTokenizer } from "@huggingface/transformers";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { loadTokenizer } from "@/server/runtime/load-tokenizer";
+import { createChatTokenizer, turnEncoderFor } from "./chat-prompt";
+import { encodeSliced, safeSlices } from "./sliced-encode";
+import type { ChatTurn } from "./types";
+
+let tokenizer: PreTrainedTokenizer;
+beforeAll(async () => {
+  tokenizer = await loadTokenizer(inject("tinySource"));
+});
+
+const WORDS = ["hello", "world", "naïve", "日本語", "model's", "I'll", "123456", "x=1;", "\n", "\n\n", "  ", "\t", "--", "Émile", "ok.", "", "😀", "<|eot_id|>"];
+function randomText(seed: number, length: number): string {
+  let s = "";
+  while (s.length < length) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    s += WORDS[seed % WORDS.length]! + [" ", "", "\n", "  "][(seed >> 8) % 4]!;
+  }
+  return s;
+}
+
+describe("sliced tokenization", () => {
+  it("cuts only at safe points, never losing or reordering characters", () => {
+    const text = randomText(3, 20_000);
+    const slices = safeSlices(text, 500);
+    expect(slices.length).toBeGreaterThan(10);
+    expect(slices.join("")).toBe(text);
+    expect(safeSlices("a".repeat(5_000), 500)).toEqual(["a".repeat(5_000)]);
+  });
+
+  it("gives exactly the ids of tokenizing the whole text", async () => {
+    const encode = (t: string) => Array.from(tokenizer.encode(t, { add_special_tokens: false }), Number);
+    for (let seed = 1; seed <= 20; seed++) {
+      const text = randomText(seed, 3_000 + seed * 97);
+      expect(await encodeSliced(encode, text, 64 + seed * 13), `seed ${seed}`).toEqual(encode(text));
+    }
+  });
+
+  it("per-message encoding of the BitNet template equals encoding the whole prompt", async () => {
+    const chat = createChatTokenizer(tokenizer, { bosTokenId: 128000 });
+    expect(chat.turns).toBeDefined();
+    const messages: ChatTurn[] = [
+      { role: "system", content: " Be terse. " },
+      { role: "user", content: randomText(5, 4_000) },
+      { role: "assistant", content: randomText(6, 900) },
+      { role: "user", content: "and now?" },
+    ];
+    const turns = chat.turns!;
+    const ids = [...turns.prefix];
+    for (const m of messages) ids.push(...(await turns.encodeTurn(m)));
+    ids.push(...turns.suffix);
+    expect(ids).toEqual(chat.encodeChat(messages));
+
+    // Continue: the partial answer is tokenized with the generation prompt, as encodeChat does.
+    const partial: ChatTurn = { role: "assistant", content: " The answer so far " + randomText(9, 2_500) };
+    const continued = [...ids.slice(0, -turns.suffix.length), ...(await turns.encodeContinuation(partial.content))];
+    expect(continued).toEqual(chat.encodeChat([...messages, partial], { continueFinalMessage: true }));
+  });
+
+  it("is not offered for a template whose messages depend on each other", () => {
+    const numbered = Object.create(tokenizer) as PreTrainedTokenizer;
+    numbered.apply_chat_template = ((messages: { content: string }[]) =>
+      messages.map((m, i) => `${i}:${m.content}<|eot_id|>`).join("")) as PreTrainedTokenizer["apply_chat_template"];
+    expect(turnEncoderFor(numbered, 128000)).toBeUndefined();
+  });
+});

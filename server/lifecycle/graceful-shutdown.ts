@@ -1,0 +1,78 @@
+/**
+ * SIGTERM / SIGINT: stop taking requests, stop the answers being generated (the chat layer saves each as
+ * "stopped"), wait for those saves, checkpoint the SQLite WAL into the database file, close it, exit 0.
+ *
+ * `next start` installs its own handlers, which wait for every open response (a streaming answer can take
+ * minutes) and then exit with 143; ours replace them so the answers are stopped instead and the exit is
+ * clean. A second signal exits at once.
+ */
+import type { OpenDatabase } from "@/server/db/open-database";
+import { inFlightSettled, markShuttingDown } from "./in-flight";
+
+export interface ShutdownDeps {
+  /** Closes the engine (aborting its jobs, waiting for the forward pass) and frees the model. */
+  disposeModel(): Promise<void>;
+  /** The database if it was opened (never opens one just to close it). */
+  database(): OpenDatabase | undefined;
+  log?: Pick<Console, "info" | "error">;
+  exit?: (code: number) => void;
+  /** Upper bound for stopping answers and saving them. */
+  timeoutMs?: number;
+}
+
+const SIGNALS = ["SIGTERM", "SIGINT"] as const;
+
+function within(promise: Promise<unknown>, ms: number, what: string, log: Pick<Console, "error">): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log.error(`[server] ${what} took longer than ${ms} ms; shutting down anyway`);
+      resolve();
+    }, ms);
+  });
+  return Promise.race([promise.then(() => undefined, (error: unknown) => log.error(`[server] ${what} failed:`, error)), timeout]).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
+/** Runs the shutdown once; the returned promise settles after `exit` was called. */
+export async function shutdown(deps: ShutdownDeps, signal: string): Promise<void> {
+  const log = deps.log ?? console;
+  const timeoutMs = deps.timeoutMs ?? 10_000;
+  markShuttingDown();
+  log.info(`[server] ${signal}: stopping running answers, saving them, closing the database`);
+  await within(deps.disposeModel(), timeoutMs, "stopping the model", log);
+  await within(inFlightSettled(), timeoutMs, "saving the stopped answers", log);
+  let code = 0;
+  const open = deps.database();
+  if (open) {
+    try {
+      open.sqlite.pragma("wal_checkpoint(TRUNCATE)");
+      open.close();
+    } catch (error) {
+      log.error("[server] closing the database failed:", error);
+      code = 1;
+    }
+  }
+  (deps.exit ?? process.exit)(code);
+}
+
+const installed = globalThis as typeof globalThis & { __bitnetShutdownInstalled?: boolean };
+
+export function installShutdownHandlers(deps: ShutdownDeps): void {
+  if (installed.__bitnetShutdownInstalled) return;
+  installed.__bitnetShutdownInstalled = true;
+  let started = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (started) {
+      (deps.exit ?? process.exit)(signal === "SIGINT" ? 130 : 143);
+      return;
+    }
+    started = true;
+    void shutdown(deps, signal);
+  };
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) process.off(signal, listener);
+    process.on(signal, onSignal);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Issue 10 findings 2, 3 and 5 on the production server: every request is bounded before work starts.
+ * The latency bounds are the issue's own, deliberately generous (before the fixes these took 15–30 s).
+ */
+import { describe, expect, inject, it } from "vitest";
+import { readSseStream } from "@/lib/sse/parse";
+import { rawRequest } from "./support/raw-http";
+
+/** Polls /api/health until `until` settles; resolves with the slowest answer in ms. */
+async function slowestHealth(baseUrl: string, until: Promise<unknown>): Promise<number> {
+  let done = false;
+  void until.finally(() => (done = true));
+  let slowest = 0;
+  while (!done) {
+    const started = performance.now();
+    const response = await fetch(`${baseUrl}/api/health`);
+    await response.arrayBuffer();
+    slowest = Math.max(slowest, performance.now() - started);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return slowest;
+}
+
+describe("bounded work per request (production server)", () => {
+  const baseUrl = inject("baseUrl");
+  let model = "";
+  const v1 = (body: string, type = "application/json") =>
+    fetch(`${baseUrl}/v1/chat/completions`, { method: "POST", headers: { "Content-Type": type }, body });
+
+  it("refuses a 1 MB /v1 message fast while /api/health keeps answering", async () => {
+    model = ((await (await fetch(`${baseUrl}/v1/models`)).json()) as { data: { id: string }[] }).data[0]!.id;
+    await (await fetch(`${baseUrl}/api/health`)).arrayBuffer(); // the first call loads the route's module
+    for (const chars of [1_000_000, 900_000]) {
+      const body = JSON.stringify({ model, messages: [{ role: "user", content: "word ".repeat(chars / 5) }] });
+      const started = performance.now();
+      const answer = v1(body);
+      const slowest = await slowestHealth(baseUrl, answer);
+      const response = await answer;
+      const elapsed = performance.now() - started;
+      expect(response.status, `${chars} characters`).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      const error = ((await response.json()) as { error: { code: string } }).error;
+      expect(error.code).toBe(chars === 1_000_000 ? "payload_too_large" : "context_length_exceeded");
+      expect(elapsed, `${chars} characters answered in ${elapsed.toFixed(0)} ms`).toBeLessThan(1_000);
+      expect(slowest, `/api/health took ${slowest.toFixed(0)} ms`).toBeLessThan(200);
+    }
+  });
+
+  it("answers 413 to a 100 MB /v1 body and 415 to text/plain", async () => {
+    const huge = Buffer.alloc(100 * 1024 * 1024, 0x61);
+    huge.write('{"model":"x","messages":[{"role":"user","content":"', 0);
+    const response = await rawRequest(baseUrl, {
+      method: "POST",
+      path: "/v1/chat/completions",
+      headers: { "Content-Type": "application/json", "Content-Length": String(huge.length) },
+      body: huge,
+    });
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.body).error.code).toBe("payload_too_large");
+
+    const plain = await v1(JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }), "text/plain");
+    expect(plain.status).toBe(415);
+    expect(((await plain.json()) as { error: { code: string } }).error.code).toBe("unsupported_media_type");
+  });
+
+  it("starts the next turn of a 1,500-message conversation within 2 s", async () => {
+    const now = new Date().toISOString();
+    const filler = "This is a long earlier turn about ternary weights and other things. ".repeat(30); // ~2 KB
+    const messages = Array.from({ length: 1_500 }, (_, i) => ({
+      role: i % 2 === 0 ? "user" : "assistant",
+      content: `${i}: ${filler}`,
+      createdAt: now,
+    }));
+    const imported = await fetch(`${baseUrl}/api/conversations/import`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ format: "bitnet-chat/conversation@1", title: "Long history", createdAt: now, updatedAt: now, params: {}, messages }),
+    });
+    expect(imported.status).toBe(201);
+    const { conversation } = (await imported.json()) as { conversation: { id: string } };
+
+    const started = performance.now();
+    const response = await fetch(`${baseUrl}/api/chat`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ conversationId: conversation.id, content: "And now?", params: { maxNewTokens: 2 } }),
+    });
+    expect(response.status).toBe(200);
+    let startedAfter = Number.NaN;
+    let dropped = 0;
+    for await (const event of readSseStream(response.body!)) {
+      if (event.event === "start") {
+        startedAfter = performance.now() - started;
+        dropped = (JSON.parse(event.data) as { droppedTurns?: number }).droppedTurns ?? -1;
+      }
+    }
+    expect(startedAfter, `start after ${startedAfter.toFixed(0)} ms`).toBeLessThan(2_000);
+    expect(dropped).toBeGreaterThan(1_400);
+  });
+});
