@@ -32,9 +32,11 @@ export function proxy(request: NextRequest): NextResponse {
     if (pathname.startsWith("/api/")) {
       return refuse(401, "unauthorized", "This server needs its access key: sign in at /sign-in, or send Authorization: Bearer <key>.");
     }
-    // A relative Location: behind a reverse proxy, request.url names the internal address, not the public one.
-    const location = `/sign-in?next=${encodeURIComponent(pathname + request.nextUrl.search)}`;
-    return new NextResponse(null, { status: 303, headers: { Location: location, "Cache-Control": "no-store" } });
+    // Next wants an absolute Location; request.url names the listening address, which behind a reverse proxy
+    // is not the one the browser used, so the (allowlisted) Host header is used instead.
+    const proto = request.headers.get("x-forwarded-proto") === "https" ? "https" : "http";
+    const location = new URL(`/sign-in?next=${encodeURIComponent(pathname + request.nextUrl.search)}`, `${proto}://${request.headers.get("host")}`);
+    return NextResponse.redirect(location, { status: 303, headers: { "Cache-Control": "no-store" } });
   }
   const response = NextResponse.next();
   if (verdict.corsOrigin !== null) {

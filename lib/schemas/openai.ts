@@ -75,6 +75,8 @@ export const chatCompletionRequestSchema = z
     n: optional(z.number().int("n must be an integer")).refine((n) => n == null || n === 1, "Only n=1 is supported."),
     stream: optional(z.boolean({ error: "stream must be a boolean" })),
     stream_options: optional(z.object({ include_usage: optional(z.boolean()) })),
+    /** OpenAI's end-user id; here it also separates callers' KV-cache reuse (see api-caller.ts). */
+    user: optional(z.string({ error: "user must be a string" }).max(256, "user must be at most 256 characters")),
   })
   .superRefine((body, ctx) => {
     // OpenAI rejects this combination too, rather than silently ignoring the options.

@@ -93,7 +93,13 @@ async function* runTurn({ db, engine, signal, progress }: SendMessageArgs, turn:
   };
   try {
     try {
-      const request = { messages: turn.engineMessages, params: toSamplingParams(turn.params), continueFinalMessage: turn.continued !== null };
+      // The KV cache is shared only within this conversation (see GenerateRequest.cacheKey).
+      const request = {
+        messages: turn.engineMessages,
+        params: toSamplingParams(turn.params),
+        continueFinalMessage: turn.continued !== null,
+        cacheKey: `conversation:${turn.conversationId}`,
+      };
       for await (const event of engine.generate(request, signal)) {
         if (event.type === "queued") yield { event: "queued", data: { position: event.position, conversationId: turn.conversationId } };
         else if (event.type === "start") {

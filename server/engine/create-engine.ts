@@ -64,6 +64,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
         continueFinalMessage: request.continueFinalMessage === true,
       });
       for await (const position of ticket.positions()) yield { type: "queued", position };
+      cache.claim(request.cacheKey);
       yield* runGeneration(ctx, {
         promptIds: fitted.ids,
         droppedTurns: fitted.droppedTurns,

@@ -49,11 +49,12 @@ describe("engine on the ONNX runner", () => {
   it("a second turn served partly from the KV cache gives the same tokens as a cold run", async () => {
     const tokenizer = fakeTokenizer();
     const warm = createEngine({ runner, tokenizer });
-    const first: GenerateRequest = { messages: [{ role: "user", content: "First" }], params: { ...params, temperature: 0.9, seed: 3 } };
+    const first: GenerateRequest = { messages: [{ role: "user", content: "First" }], params: { ...params, temperature: 0.9, seed: 3 }, cacheKey: "c1" };
     const firstText = (await collect(warm.generate(first))).map((e) => (e.type === "token" ? e.text : "")).join("");
     const second: GenerateRequest = {
       messages: [...first.messages, { role: "assistant", content: firstText }, { role: "user", content: "Second" }],
       params: first.params,
+      cacheKey: "c1",
     };
     const warmEvents = await collect(warm.generate(second));
     expect(warmEvents[0]).toMatchObject({ type: "start" });

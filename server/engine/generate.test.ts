@@ -177,11 +177,12 @@ describe("KV-cache prefix reuse", () => {
   it("the second turn only prefills what is new, with the same tokens as a cold run", async () => {
     const params = { temperature: 0.8, seed: 7, maxNewTokens: 12, speculative: false }; // counts the tokens fed: no drafts
     const warm = setup();
-    const first = await collect(warm.engine.generate(request("First question", params)));
+    const first = await collect(warm.engine.generate({ ...request("First question", params), cacheKey: "conversation:1" }));
     const answer = textOf(first);
     const second: GenerateRequest = {
       messages: [...request("First question").messages, { role: "assistant", content: answer }, { role: "user", content: "Second" }],
       params: { ...greedy, ...params },
+      cacheKey: "conversation:1",
     };
     const promptLength = fakeTokenizer().encodeChat(second.messages).length;
     const callsBefore = warm.runner.calls.length;
@@ -248,5 +249,24 @@ describe("speculative decoding (prompt lookup)", () => {
       expect(doneOf(b).stats.completionTokens).toBe(doneOf(a).stats.completionTokens);
       expect(spec.runner.ids).toEqual(plain.runner.ids);
     }
+  });
+});
+
+describe("KV-cache isolation", () => {
+  it("never reuses another key's prefix (or any prefix without a key): cachedPromptTokens and the prefill say so", async () => {
+    const { engine, runner } = setup();
+    const secret = request("The password is hunter2", { speculative: false }); // counts the tokens fed: no drafts
+    await collect(engine.generate({ ...secret, cacheKey: "conversation:victim" }));
+    for (const cacheKey of ["conversation:attacker", undefined]) {
+      const before = runner.calls.length;
+      const guess = await collect(engine.generate({ ...secret, cacheKey }));
+      expect(doneOf(guess).stats.cachedPromptTokens, String(cacheKey)).toBe(0);
+      const prefilled = runner.calls.slice(before).reduce((n, c) => n + c.length, 0) - (doneOf(guess).stats.completionTokens - 1);
+      expect(prefilled).toBe(fakeTokenizer().encodeChat(secret.messages).length);
+    }
+    // The owner itself still gets the reuse.
+    await collect(engine.generate({ ...secret, cacheKey: "conversation:victim" }));
+    const again = await collect(engine.generate({ ...secret, cacheKey: "conversation:victim" }));
+    expect(doneOf(again).stats.cachedPromptTokens).toBeGreaterThan(10);
   });
 });

@@ -6,8 +6,19 @@ import type { ModelRunner } from "@/server/runtime/runner-types";
 
 export class PrefixCache {
   private ids: number[] = [];
+  /** The `cacheKey` of the job whose tokens the cache holds. */
+  private owner: string | undefined;
 
   constructor(private readonly runner: ModelRunner) {}
+
+  /**
+   * Hands the cache to the job with `key`: kept when the previous job had the same key, emptied otherwise
+   * (and always for jobs without a key), so one caller never reuses — or can time — another's prompt.
+   */
+  claim(key: string | undefined): void {
+    if (key === undefined || key !== this.owner) this.reset();
+    this.owner = key;
+  }
 
   /**
    * Truncates the cache to the longest prefix shared with `prompt`, leaving at least one prompt token to

@@ -33,6 +33,12 @@ export interface GenerateRequest {
    * no end-of-turn token and no new generation prompt (HF's `continue_final_message`).
    */
   continueFinalMessage?: boolean;
+  /**
+   * Who may share the KV cache with this job: a conversation, or one API caller. The cached prefix of the
+   * previous job is reused only when its key is the same, so neither `cachedPromptTokens` nor the time to
+   * first token tells anyone how much of someone else's prompt they guessed. No key: nothing is reused.
+   */
+  cacheKey?: string;
 }
 
 /** Why a generation ended ("stop": a stop string matched; "context": the context window is full). */

@@ -6,6 +6,7 @@
  */
 import { chatCompletionRequestSchema } from "@/lib/schemas/openai";
 import type { ModelHost } from "@/server/host/model-host-types";
+import { apiCallerCacheKey } from "./api-caller";
 import { checkApiKey } from "./auth";
 import { newCompletionMeta } from "./chat-objects";
 import { collectCompletion } from "./complete";
@@ -45,7 +46,8 @@ export async function handleChatCompletions(request: Request, host: ModelHost, a
     }
 
     const engine = host.engine();
-    const generation = await startGeneration(engine, toGenerateRequest(body, engine.contextLength), abort.signal);
+    const generateRequest = { ...toGenerateRequest(body, engine.contextLength), cacheKey: apiCallerCacheKey(request.headers, body.user) };
+    const generation = await startGeneration(engine, generateRequest, abort.signal);
     const meta = newCompletionMeta(servedModel);
 
     if (body.stream === true) {

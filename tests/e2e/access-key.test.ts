@@ -37,7 +37,8 @@ describe("one access key for everything (production server)", () => {
   it("sends pages to the sign-in page, and gives an HttpOnly SameSite=Strict cookie for the right key only", async () => {
     const page = await fetch(`${server.baseUrl}/c/some-id?x=1`, { redirect: "manual" });
     expect(page.status).toBe(303);
-    expect(page.headers.get("location")).toBe(`/sign-in?next=${encodeURIComponent("/c/some-id?x=1")}`);
+    const location = new URL(page.headers.get("location")!, server.baseUrl);
+    expect(location.origin + location.pathname + location.search).toBe(`${server.baseUrl}/sign-in?next=${encodeURIComponent("/c/some-id?x=1")}`);
 
     const wrong = await fetch(`${server.baseUrl}/api/session`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ key: "guess" }) });
     expect(wrong.status).toBe(401);

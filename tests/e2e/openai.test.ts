@@ -245,7 +245,8 @@ describe("OpenAI-compatible API with BITNET_API_KEY and no waiting line (BITNET_
     const ui = new AbortController();
     const chat = await fetch(`${server.baseUrl}/api/chat`, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      // The key protects the chat UI's API too (issue 10).
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}` },
       body: JSON.stringify({ content: "Tell me a very long story.", params: { maxNewTokens: 2048, temperature: 0 } }),
       signal: ui.signal,
     });
