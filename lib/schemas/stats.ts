@@ -3,16 +3,22 @@ import { z } from "zod";
 export const stopReasonSchema = z.enum(["eos", "length", "abort", "context", "error", "stop"]);
 export type StopReason = z.infer<typeof stopReasonSchema>;
 
+/** Counts and timings are non-negative and bounded: imports are user-editable files (1e308 tokens/s, -5 ms). */
+const count = (name: string) =>
+  z.number().int(`${name} must be an integer`).min(0, `${name} must not be negative`).max(10_000_000, `${name} must be at most 10000000`);
+const measure = (name: string) =>
+  z.number().min(0, `${name} must not be negative`).max(1e9, `${name} must be at most 1e9`);
+
 /** Measured for every answer; shown in the caption and stored with the message. */
 export const generationStatsSchema = z.object({
-  promptTokens: z.number().int(),
-  completionTokens: z.number().int(),
+  promptTokens: count("promptTokens"),
+  completionTokens: count("completionTokens"),
   /** Tokens of the prompt served from the KV cache of the previous turn (not recomputed). */
-  cachedPromptTokens: z.number().int().default(0),
-  ttftMs: z.number(),
-  prefillTokPerS: z.number(),
-  decodeTokPerS: z.number(),
-  totalMs: z.number(),
+  cachedPromptTokens: count("cachedPromptTokens").default(0),
+  ttftMs: measure("ttftMs"),
+  prefillTokPerS: measure("prefillTokPerS"),
+  decodeTokPerS: measure("decodeTokPerS"),
+  totalMs: measure("totalMs"),
   stopReason: stopReasonSchema,
   /** Prompt-lookup draft tokens the model verified, and how many of them it accepted (speculative decoding). */
   draftTokens: z.number().int().optional(),

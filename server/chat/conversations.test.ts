@@ -122,4 +122,26 @@ describe("export and import", () => {
     expect(() => importConversation(t.db, { data })).toThrow();
     expect(tableCounts(t)).toEqual({ conversations: 0, messages: 0 });
   });
+
+  it("clamps future timestamps to now and refuses negative, huge or non-finite stats", () => {
+    const stats = { promptTokens: 5, completionTokens: 2, ttftMs: 10, prefillTokPerS: 50, decodeTokPerS: 20, totalMs: 30, stopReason: "eos" };
+    const file = (messageStats: object) => ({
+      format: "bitnet-chat/conversation@1",
+      title: "From the future",
+      createdAt: "9999-01-01T00:00:00Z",
+      updatedAt: "9999-12-31T00:00:00Z",
+      params: {},
+      messages: [{ role: "assistant", content: "hi", stats: messageStats, createdAt: "9999-06-01T00:00:00Z" }],
+    });
+    const before = Date.now();
+    const imported = importConversation(t.db, { data: conversationExportSchema.parse(file(stats)) });
+    for (const date of [imported.createdAt, imported.updatedAt, imported.messages[0]!.createdAt]) {
+      expect(Date.parse(date)).toBeGreaterThanOrEqual(before - 1);
+      expect(Date.parse(date)).toBeLessThanOrEqual(Date.now());
+    }
+    for (const bad of [{ decodeTokPerS: 1e308 }, { ttftMs: -5 }, { promptTokens: -1 }, { totalMs: Number.POSITIVE_INFINITY }]) {
+      const result = conversationExportSchema.safeParse(file({ ...stats, ...bad }));
+      expect(result.success, JSON.stringify(bad)).toBe(false);
+    }
+  });
 });

@@ -10,10 +10,14 @@ import type { Db } from "@/server/db/types";
 import { getConversation } from "./conversations";
 import { newId } from "./ids";
 
-/** Export files are user-editable: an unreadable date falls back instead of failing the import. */
-function toDate(value: string, fallback: Date): Date {
+/**
+ * Export files are user-editable: an unreadable date falls back instead of failing the import, and a date
+ * in the future is clamped to now (a conversation "updated in 9999" would sit on top of the list forever).
+ */
+function toDate(value: string, fallback: Date, now: Date): Date {
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? fallback : date;
+  if (Number.isNaN(date.getTime())) return fallback;
+  return date.getTime() > now.getTime() ? now : date;
 }
 
 interface ImportedMessage {
@@ -40,13 +44,13 @@ export function importConversation(db: Db, args: { data: ConversationExport }): 
   const { messages, activeKey } = messagesOf(data);
   return db.transaction((tx) => {
     const id = newId();
-    const createdAt = toDate(data.createdAt, now);
+    const createdAt = toDate(data.createdAt, now, now);
     conversationsRepo.createConversation(tx, {
       id,
       title: data.title.trim() || "Imported chat",
       params: { ...DEFAULT_GENERATION_PARAMS, ...data.params },
       createdAt,
-      updatedAt: toDate(data.updatedAt, createdAt),
+      updatedAt: toDate(data.updatedAt, createdAt, now),
     });
     const newIds = new Map(messages.map((m) => [m.key, newId()]));
     messagesRepo.insertMessages(tx, {
@@ -59,7 +63,7 @@ export function importConversation(db: Db, args: { data: ConversationExport }): 
         status: m.status,
         stats: m.stats,
         params: params ? { ...DEFAULT_GENERATION_PARAMS, ...params } : null,
-        createdAt: toDate(m.createdAt, createdAt),
+        createdAt: toDate(m.createdAt, createdAt, now),
       })),
     });
     conversationsRepo.setActiveLeaf(tx, { id, leafId: activeKey === null ? null : newIds.get(activeKey)! });

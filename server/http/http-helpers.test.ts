@@ -66,6 +66,19 @@ describe("readJsonBody", () => {
   });
 });
 
+describe("readJsonBody and lone surrogates", () => {
+  const post = (body: string) => new Request("http://x/", { method: "POST", headers: { "Content-Type": "application/json" }, body });
+  it("refuses a lone surrogate with 400 naming the field, and keeps real surrogate pairs", async () => {
+    await expect(readJsonBody(post('{"messages":[{"content":"ok"},{"content":"a\\ud800b"}]}'))).rejects.toMatchObject({
+      status: 400,
+      code: "invalid_request",
+      field: "messages.1.content",
+    });
+    await expect(readJsonBody(post('{"title":"\\udc00"}'))).rejects.toMatchObject({ field: "title" });
+    expect(await readJsonBody(post('{"content":"\\ud83d\\ude00"}'))).toEqual({ content: "😀" });
+  });
+});
+
 describe("sseResponse", () => {
   it("sends a ping comment while the stream is idle", async () => {
     async function* slow() {

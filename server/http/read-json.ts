@@ -40,9 +40,36 @@ export async function readJsonBody(request: Request, options: { maxBytes?: numbe
   }
   const text = await readLimited(request, options.maxBytes ?? DEFAULT_MAX_BODY_BYTES);
   if (text.trim() === "") throw new RequestError(400, "invalid_json", "The request body is empty; expected a JSON object");
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new RequestError(400, "invalid_json", `Malformed JSON: ${(error as Error).message}`);
   }
+  const field = loneSurrogateField(value);
+  if (field !== null) {
+    throw new RequestError(
+      400,
+      "invalid_request",
+      `${field || "the body"} contains an unpaired surrogate escape (like "\\ud800"), which is not text: send valid Unicode`,
+      field || undefined,
+    );
+  }
+  return value;
+}
+
+/**
+ * The dotted path of the first string (or key) holding a lone UTF-16 surrogate, "" for the body itself,
+ * null when there is none. JSON allows `"\ud800"`, but SQLite would store it as three U+FFFD.
+ */
+export function loneSurrogateField(value: unknown, path = ""): string | null {
+  if (typeof value === "string") return value.isWellFormed() ? null : path;
+  if (value === null || typeof value !== "object") return null;
+  for (const [key, item] of Object.entries(value)) {
+    const here = path === "" ? key : `${path}.${key}`;
+    if (!key.isWellFormed()) return here;
+    const found = loneSurrogateField(item, here);
+    if (found !== null) return found;
+  }
+  return null;
 }

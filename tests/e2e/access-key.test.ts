@@ -62,7 +62,7 @@ describe("one access key for everything (production server)", () => {
       const keyField = page.getByLabel("Access key");
       await keyField.fill("not the key");
       await page.getByRole("button", { name: "Sign in" }).click();
-      await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/not this server's access key/);
+      await page.getByRole("alert").filter({ hasText: "not this server's access key" }).waitFor();
 
       await keyField.fill(KEY);
       await page.getByRole("button", { name: "Sign in" }).click();
