@@ -8,7 +8,12 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getModelHost, disposeModelHost } = await import("./server/host/model-host");
   const { openedDatabase } = await import("./server/db/connection");
+  const { answerRegistry } = await import("./server/chat/answer-registry");
   const { installShutdownHandlers } = await import("./server/lifecycle/graceful-shutdown");
-  installShutdownHandlers({ disposeModel: disposeModelHost, database: openedDatabase });
+  installShutdownHandlers({
+    stopAnswers: () => answerRegistry().stopAll(),
+    disposeModel: disposeModelHost,
+    database: openedDatabase,
+  });
   getModelHost().start();
 }

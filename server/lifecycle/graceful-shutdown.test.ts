@@ -28,6 +28,7 @@ describe("shutdown", () => {
 
     await shutdown(
       {
+        stopAnswers: async () => void order.push("answers stopped"),
         disposeModel: async () => {
           order.push("model stopped");
           release();
@@ -41,7 +42,7 @@ describe("shutdown", () => {
       },
       "SIGTERM",
     );
-    expect(order).toEqual(["model stopped", "saved", "exit"]);
+    expect(order).toEqual(["answers stopped", "model stopped", "saved", "exit"]);
     expect(exitCode).toBe(0);
     expect(isShuttingDown()).toBe(true);
     expect(open.sqlite.open).toBe(false);

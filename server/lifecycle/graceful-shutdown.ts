@@ -10,6 +10,8 @@ import type { OpenDatabase } from "@/server/db/open-database";
 import { inFlightSettled, markShuttingDown } from "./in-flight";
 
 export interface ShutdownDeps {
+  /** Stops the chat answers being generated and resolves once each is saved (as "stopped"). */
+  stopAnswers?(): Promise<void>;
   /** Closes the engine (aborting its jobs, waiting for the forward pass) and frees the model. */
   disposeModel(): Promise<void>;
   /** The database if it was opened (never opens one just to close it). */
@@ -41,7 +43,9 @@ export async function shutdown(deps: ShutdownDeps, signal: string): Promise<void
   const timeoutMs = deps.timeoutMs ?? 10_000;
   markShuttingDown();
   log.info(`[server] ${signal}: stopping running answers, saving them, closing the database`);
-  await within(deps.disposeModel(), timeoutMs, "stopping the model", log);
+  // Both stop the chat answers (the registry directly, the engine by aborting its jobs); the engine also
+  // ends /v1 requests and waits for the forward pass in flight.
+  await within(Promise.all([deps.stopAnswers?.(), deps.disposeModel()]), timeoutMs, "stopping the answers and the model", log);
   await within(inFlightSettled(), timeoutMs, "saving the stopped answers", log);
   let code = 0;
   const open = deps.database();

@@ -16,6 +16,8 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const LAYER: Record<string, number> = {
   checkpoint: 0,
   db: 0,
+  // Process lifecycle: in-flight work and the shutdown sequence (the database only as a type).
+  lifecycle: 1,
   hub: 1,
   convert: 1,
   demo: 1,
@@ -25,8 +27,9 @@ const LAYER: Record<string, number> = {
   workers: 3,
   chat: 3,
   host: 4,
-  openai: 5,
   http: 5,
+  // Above http: /v1 reads bodies with http's size-capped reader and checks keys with its helpers.
+  openai: 6,
 };
 
 function sourceFiles(dir: string): string[] {
