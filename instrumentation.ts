@@ -1,8 +1,8 @@
 /**
  * Next.js calls `register()` once when the server starts. Starting the model host here means the
  * download/convert/load begins at server start, not at the first request; the signal handlers make
- * SIGTERM/SIGINT stop answers, save them and close the database cleanly. Only in the Node.js runtime:
- * the edge runtime has no file system or onnxruntime.
+ * SIGTERM/SIGINT stop answers, save them and close the database cleanly, and request bodies time out.
+ * Only in the Node.js runtime: the edge runtime has no file system or onnxruntime.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -10,6 +10,8 @@ export async function register(): Promise<void> {
   const { openedDatabase } = await import("./server/db/connection");
   const { answerRegistry } = await import("./server/chat/answer-registry");
   const { installShutdownHandlers } = await import("./server/lifecycle/graceful-shutdown");
+  const { limitRequestTime } = await import("./server/lifecycle/request-timeout");
+  limitRequestTime();
   installShutdownHandlers({
     stopAnswers: () => answerRegistry().stopAll(),
     disposeModel: disposeModelHost,

@@ -269,7 +269,8 @@ describe("OpenAI-compatible API with BITNET_API_KEY and no waiting line (BITNET_
     ui.abort();
     await reader.cancel().catch(() => undefined);
     const conversationId = /"conversationId":"([^"]+)"/.exec(seen)![1];
-    expect((await fetch(`${server.baseUrl}/api/conversations/${conversationId}/stop`, { method: "POST" })).status).toBe(200);
+    const stop = await fetch(`${server.baseUrl}/api/conversations/${conversationId}/stop`, { method: "POST", headers: { Authorization: `Bearer ${KEY}` } });
+    expect(stop.status).toBe(200);
     await expect
       .poll(async () => {
         const retry = await client.chat.completions.create({ model, messages: PROMPT, max_tokens: 2 }).catch(() => null);

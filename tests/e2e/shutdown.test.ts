@@ -52,8 +52,9 @@ describe("graceful shutdown (production server)", () => {
         status: string;
       };
       expect(answer.status).toBe("stopped");
-      expect(answer.content.startsWith(streamed.trimStart().slice(0, 5))).toBe(true);
-      expect(answer.content.length).toBeGreaterThanOrEqual(streamed.trim().length);
+      // Everything streamed before the signal is in the saved answer (which may hold a few tokens more).
+      expect(streamed.trim().length).toBeGreaterThan(0);
+      expect(answer.content.trim().startsWith(streamed.trim()), JSON.stringify({ saved: answer.content.slice(0, 120), streamed })).toBe(true);
     } finally {
       db.close();
     }
