@@ -1,7 +1,7 @@
 "use client";
 /** One conversation page: header, messages (or example prompts), model state, settings and composer. */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { canEdit, canRegenerate } from "@/lib/client/chat-reducer";
+import { canContinue, canEdit, canRegenerate } from "@/lib/client/chat-reducer";
 import { copyText } from "@/lib/client/copy-text";
 import { readDraft, writeDraft } from "@/lib/client/drafts";
 import { composerBlockReason } from "@/lib/client/model-readiness";
@@ -53,7 +53,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
     },
     onFinished: invalidateList,
   });
-  const { state, loadState, refresh, send: sendMessage, regenerate: regenerateAnswer, editAndResend, stop: stopAnswer, dismissError } = chat;
+  const { state, loadState, refresh, send: sendMessage, regenerate: regenerateAnswer, editAndResend, continueAnswer, switchVersion, stop: stopAnswer, dismissError } = chat;
   const { params, setParams, saveError, useAsDefault } = useConversationParams(state.conversationId, chat.loadedParams);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const savedPresets = usePresets();
@@ -120,14 +120,23 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
     },
     [sendMessage, params, afterRun, setDraft],
   );
-  const regenerate = useCallback(() => {
-    void regenerateAnswer(params).then(() => focusComposer());
-  }, [regenerateAnswer, params, focusComposer]);
+  const regenerate = useCallback(
+    (messageId?: string) => {
+      void regenerateAnswer(params, messageId).then(() => focusComposer());
+    },
+    [regenerateAnswer, params, focusComposer],
+  );
   const edit = useCallback(
-    (text: string) => {
-      void editAndResend(text, params).then(() => focusComposer());
+    (messageId: string | undefined, text: string) => {
+      void editAndResend(text, params, messageId).then(() => focusComposer());
     },
     [editAndResend, params, focusComposer],
+  );
+  const extend = useCallback(
+    (messageId: string) => {
+      void continueAnswer(params, messageId).then(() => focusComposer());
+    },
+    [continueAnswer, params, focusComposer],
   );
   const stop = useCallback(() => {
     stopAnswer();
@@ -170,8 +179,11 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
           run={state.run}
           canRegenerate={canRegenerate(state) && ready}
           canEdit={canEdit(state) && ready}
+          canContinue={(message) => ready && canContinue(state, message)}
           onRegenerate={regenerate}
           onEdit={edit}
+          onContinue={extend}
+          onSwitchVersion={switchVersion}
           editRequest={editRequest}
         />
       )}

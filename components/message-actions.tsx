@@ -1,5 +1,5 @@
 "use client";
-import { Pencil, RefreshCw } from "lucide-react";
+import { FastForward, Pencil, RefreshCw } from "lucide-react";
 import { CopyButton } from "./copy-button";
 
 const actionClass =
@@ -9,10 +9,12 @@ interface MessageActionsProps {
   text: string;
   onRegenerate?: () => void;
   onEdit?: () => void;
+  /** Extends a cut answer (stopped, or at max tokens). */
+  onContinue?: () => void;
   disabled?: boolean;
 }
 
-export function MessageActions({ text, onRegenerate, onEdit, disabled }: MessageActionsProps) {
+export function MessageActions({ text, onRegenerate, onEdit, onContinue, disabled }: MessageActionsProps) {
   return (
     <div className="flex items-center gap-0.5">
       <CopyButton getText={() => text} />
@@ -24,6 +26,12 @@ export function MessageActions({ text, onRegenerate, onEdit, disabled }: Message
       {onRegenerate && (
         <button type="button" aria-label="Regenerate" title="Regenerate this answer" className={actionClass} onClick={onRegenerate} disabled={disabled}>
           <RefreshCw className="size-3.5" aria-hidden />
+        </button>
+      )}
+      {onContinue && (
+        <button type="button" title="Continue this answer where it stopped" className={actionClass} onClick={onContinue} disabled={disabled}>
+          <FastForward className="size-3.5" aria-hidden />
+          Continue
         </button>
       )}
     </div>

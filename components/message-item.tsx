@@ -7,19 +7,23 @@ import { MarkdownView } from "./markdown-view";
 import { MessageActions } from "./message-actions";
 import { RunProgress } from "./run-progress";
 import { StatusBadge } from "./status-badge";
+import { VersionSwitcher } from "./version-switcher";
 
 interface MessageItemProps {
   message: UiMessage;
   /** The active generation, passed only to the answer it is writing. */
   run: RunState | null;
-  onRegenerate?: () => void;
-  onEdit?: (text: string) => void;
+  /** Actions take the message's id: the callbacks stay the same objects across messages (memo). */
+  onRegenerate?: (messageId: string) => void;
+  onEdit?: (messageId: string, text: string) => void;
+  onContinue?: (messageId: string) => void;
+  onSwitchVersion?: (messageId: string) => void;
   busy: boolean;
   /** Incremented to open the editor from outside (↑ in an empty composer). */
   editRequest?: number;
 }
 
-function MessageItemImpl({ message, run, onRegenerate, onEdit, busy, editRequest = 0 }: MessageItemProps) {
+function MessageItemImpl({ message, run, onRegenerate, onEdit, onContinue, onSwitchVersion, busy, editRequest = 0 }: MessageItemProps) {
   const [editing, setEditing] = useState(false);
   const [seenEditRequest, setSeenEditRequest] = useState(editRequest);
   if (editRequest !== seenEditRequest) {
@@ -27,6 +31,8 @@ function MessageItemImpl({ message, run, onRegenerate, onEdit, busy, editRequest
     if (onEdit) setEditing(true);
   }
   const streaming = message.status === "streaming";
+  const versions =
+    message.siblings && onSwitchVersion ? <VersionSwitcher siblings={message.siblings} onSwitch={onSwitchVersion} disabled={busy} /> : null;
 
   if (message.role === "user") {
     return (
@@ -37,7 +43,7 @@ function MessageItemImpl({ message, run, onRegenerate, onEdit, busy, editRequest
             onCancel={() => setEditing(false)}
             onSave={(text) => {
               setEditing(false);
-              onEdit(text);
+              onEdit(message.id, text);
             }}
           />
         ) : (
@@ -46,7 +52,10 @@ function MessageItemImpl({ message, run, onRegenerate, onEdit, busy, editRequest
             <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl rounded-br-md bg-indigo-600 px-4 py-2.5 text-[0.9375rem] text-white shadow-sm">
               {message.content}
             </div>
-            <MessageActions text={message.content} onEdit={onEdit ? () => setEditing(true) : undefined} disabled={busy} />
+            <div className="flex items-center gap-1">
+              {versions}
+              <MessageActions text={message.content} onEdit={onEdit ? () => setEditing(true) : undefined} disabled={busy} />
+            </div>
           </>
         )}
       </article>
@@ -80,9 +89,17 @@ function MessageItemImpl({ message, run, onRegenerate, onEdit, busy, editRequest
           </p>
         )}
         <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1">
+          {versions}
           <StatusBadge status={message.status} />
           <Caption message={message} live={streaming && run ? run.timing : null} />
-          {!streaming && <MessageActions text={message.content} onRegenerate={onRegenerate} disabled={busy} />}
+          {!streaming && (
+            <MessageActions
+              text={message.content}
+              onRegenerate={onRegenerate ? () => onRegenerate(message.id) : undefined}
+              onContinue={onContinue ? () => onContinue(message.id) : undefined}
+              disabled={busy}
+            />
+          )}
         </div>
       </div>
     </article>

@@ -9,13 +9,17 @@ interface MessageListProps {
   run: RunState | null;
   canRegenerate: boolean;
   canEdit: boolean;
-  onRegenerate: () => void;
-  onEdit: (text: string) => void;
+  /** Whether a message offers Continue (a cut last answer). */
+  canContinue: (message: UiMessage) => boolean;
+  onRegenerate: (messageId: string) => void;
+  onEdit: (messageId: string, text: string) => void;
+  onContinue: (messageId: string) => void;
+  onSwitchVersion: (messageId: string) => void;
   /** Incremented to open the editor on the last user message. */
   editRequest: number;
 }
 
-export function MessageList({ messages, run, canRegenerate, canEdit, onRegenerate, onEdit, editRequest }: MessageListProps) {
+export function MessageList({ messages, run, canRegenerate, canEdit, canContinue, onRegenerate, onEdit, onContinue, onSwitchVersion, editRequest }: MessageListProps) {
   const last = messages.at(-1);
   // Re-follow on every new token: the dependency changes with the streamed length.
   const { ref, following, jumpToLatest } = useAutoScroll<HTMLDivElement>(`${messages.length}:${last?.content.length ?? 0}:${run?.phase}`);
@@ -35,7 +39,9 @@ export function MessageList({ messages, run, canRegenerate, canEdit, onRegenerat
               run={message.status === "streaming" ? run : null}
               busy={run !== null}
               onRegenerate={canRegenerate && i === messages.length - 1 && message.role === "assistant" ? onRegenerate : undefined}
-              onEdit={canEdit && i === lastUserIndex ? onEdit : undefined}
+              onEdit={canEdit && message.role === "user" ? onEdit : undefined}
+              onContinue={canContinue(message) ? onContinue : undefined}
+              onSwitchVersion={onSwitchVersion}
               editRequest={i === lastUserIndex ? editRequest : undefined}
             />
           ))}

@@ -71,6 +71,11 @@ export function stopAnswer(id: string): Promise<StopAnswerDto | undefined> {
   return request<StopAnswerDto | undefined>(`/api/conversations/${encodeURIComponent(id)}/stop`, { method: "POST" });
 }
 
+/** Shows the branch through `messageId` (another version of a message); answers with the conversation as now shown. */
+export function switchBranch(id: string, messageId: string): Promise<ConversationDto> {
+  return request<ConversationDto>(`/api/conversations/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify({ activeMessageId: messageId }) });
+}
+
 export function deleteConversation(id: string): Promise<unknown> {
   return request(`/api/conversations/${encodeURIComponent(id)}`, { method: "DELETE" });
 }

@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { ConversationDto } from "@/lib/schemas/conversations";
 import type { ChatEvent } from "@/lib/schemas/events";
 import { DEFAULT_GENERATION_PARAMS } from "@/lib/schemas/params";
-import { canEdit, canRegenerate, chatReducer, initialChatState, type ChatAction, type ChatState } from "./chat-reducer";
+import { canContinue, canEdit, canRegenerate, chatReducer, initialChatState, type ChatAction, type ChatState } from "./chat-reducer";
 
 const stats = { promptTokens: 12, completionTokens: 3, cachedPromptTokens: 0, ttftMs: 50, prefillTokPerS: 240, decodeTokPerS: 20, totalMs: 150, stopReason: "eos" as const };
 
-const submit = (content: string, mode: "send" | "regenerate" | "edit" = "send", now = 0): ChatAction => ({
-  type: "submit", mode, content, params: DEFAULT_GENERATION_PARAMS, now, iso: "2026-11-28T10:00:00.000Z", nonce: String(now),
+const submit = (content: string, mode: "send" | "regenerate" | "edit" | "continue" = "send", now = 0, messageId?: string): ChatAction => ({
+  type: "submit", mode, content, params: DEFAULT_GENERATION_PARAMS, now, iso: "2026-11-28T10:00:00.000Z", nonce: String(now), messageId,
 });
 const event = (e: ChatEvent, now = 0): ChatAction => ({ type: "event", event: e, now });
 const start = (n: number): ChatEvent => ({
@@ -138,5 +138,35 @@ describe("chatReducer", () => {
     expect(canRegenerate(oneTurn())).toBe(true);
     expect(canEdit(oneTurn())).toBe(true);
     expect(canEdit(run(oneTurn(), submit("more")))).toBe(false);
+  });
+
+  it("regenerate: the new answer shows as the last version next to the old one", () => {
+    const state = run(oneTurn(), submit("", "regenerate", 1, "a1"));
+    expect(state.messages.map((m) => [m.role, m.content, m.status])).toEqual([["user", "hi", "complete"], ["assistant", "", "streaming"]]);
+    expect(state.messages[1].siblings).toEqual({ index: 1, count: 2, ids: ["a1", "local-assistant-1"] });
+    const started = run(state, event(start(2)));
+    expect(started.messages[1].siblings?.ids).toEqual(["a1", "a2"]);
+  });
+
+  it("edit of an earlier question: the branch is cut there and the edit is a new version", () => {
+    const twoTurns = run(oneTurn(), submit("more", "send", 1), event(start(2)), event({ event: "done", data: { messageId: "a2", status: "complete", stats } }));
+    const state = run(twoTurns, submit("hello", "edit", 2, "u1"));
+    expect(state.messages.map((m) => [m.role, m.content])).toEqual([["user", "hello"], ["assistant", ""]]);
+    expect(state.messages[0].siblings).toMatchObject({ index: 1, count: 2, ids: ["u1", "local-user-2"] });
+    // Rejected before start: the old branch comes back.
+    expect(run(state, { type: "rejected", message: "busy" }).messages.map((m) => m.id)).toEqual(["u1", "a1", "u2", "a2"]);
+  });
+
+  it("continue: the cut answer streams on in place, and is offered only on a cut last answer", () => {
+    const capped = run(initialChatState(null), submit("hi"), event(start(1)), event({ event: "token", data: { text: "Hel", id: 1 } }),
+      event({ event: "done", data: { messageId: "a1", status: "complete", stats: { ...stats, stopReason: "length" } } }));
+    expect(canContinue(capped, capped.messages[1])).toBe(true);
+    expect(canContinue(oneTurn(), oneTurn().messages[1])).toBe(false);
+    const state = run(capped, submit("", "continue", 1, "a1"));
+    expect(state.messages.map((m) => [m.id, m.content, m.status])).toEqual([["u1", "hi", "complete"], ["a1", "Hel", "streaming"]]);
+    const done = run(state, event({ ...start(1) }), event({ event: "token", data: { text: "lo", id: 2 } }),
+      event({ event: "done", data: { messageId: "a1", status: "complete", stats } }));
+    expect(done.messages.map((m) => [m.id, m.content, m.status])).toEqual([["u1", "hi", "complete"], ["a1", "Hello", "complete"]]);
+    expect(canContinue(done, done.messages[1])).toBe(false);
   });
 });

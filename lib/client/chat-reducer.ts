@@ -4,14 +4,15 @@
  * partial answers kept when an answer is stopped, and re-attaching to an answer that was already running
  * (a `snapshot` event: after a reload, navigation, or from a second tab).
  */
-import type { ConversationDto, MessageRole, MessageStatus } from "@/lib/schemas/conversations";
+import type { ChatMode } from "@/lib/schemas/chat";
+import type { ConversationDto, MessageRole, MessageStatus, SiblingsDto } from "@/lib/schemas/conversations";
 import type { AnswerSnapshot, ChatEvent } from "@/lib/schemas/events";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
 import type { LiveTiming } from "./caption";
 
 export type UiStatus = MessageStatus | "streaming";
-export type ChatMode = "send" | "regenerate" | "edit";
+export type { ChatMode };
 
 export interface UiMessage {
   id: string;
@@ -24,6 +25,8 @@ export interface UiMessage {
   createdAt: string;
   /** Older turns left out of this answer's context (only known for answers streamed in this tab). */
   droppedTurns?: number;
+  /** The versions of this turn (for `‹ 2/3 ›`); absent for a message written in this tab and not yet re-read. */
+  siblings?: SiblingsDto;
 }
 
 export interface RunState {
@@ -49,11 +52,13 @@ export interface ChatState {
 
 export type ChatAction =
   | { type: "loaded"; conversation: ConversationDto }
-  | { type: "submit"; mode: ChatMode; content: string; params: GenerationParams; now: number; iso: string; nonce: string }
+  | { type: "submit"; mode: ChatMode; content: string; params: GenerationParams; now: number; iso: string; nonce: string; messageId?: string }
   | { type: "event"; event: ChatEvent; now: number }
   | { type: "rejected"; message: string }
   | { type: "failed"; message: string }
-  | { type: "dismiss-error" };
+  | { type: "dismiss-error" }
+  /** A request outside of an answer failed (switching versions). */
+  | { type: "error"; message: string };
 
 export function initialChatState(conversationId: string | null): ChatState {
   return { conversationId, title: "", messages: [], run: null, error: null };
@@ -74,8 +79,43 @@ export function canEdit(state: ChatState): boolean {
   return !state.run && lastIndexOfRole(state.messages, "user") >= 0;
 }
 
-function withoutTrailingAnswer(messages: UiMessage[]): UiMessage[] {
-  return messages.at(-1)?.role === "assistant" ? messages.slice(0, -1) : messages;
+/** Continue is offered on the branch's last answer when it was cut: stopped, or out of tokens (max tokens). */
+export function canContinue(state: ChatState, message: UiMessage): boolean {
+  return !state.run && message.role === "assistant" && state.messages.at(-1)?.id === message.id && (message.status === "stopped" || message.stats?.stopReason === "length");
+}
+
+/** The index of the target message, or of the last message with that role. */
+function targetIndex(messages: readonly UiMessage[], id: string | undefined, role: MessageRole): number {
+  const index = id === undefined ? -1 : messages.findIndex((m) => m.id === id);
+  return index >= 0 ? index : lastIndexOfRole(messages, role);
+}
+
+/** A new version next to `old`: it becomes the last of the versions (what the server will say after re-reading). */
+function newVersionOf(old: UiMessage | undefined, id: string): SiblingsDto {
+  const ids = [...(old?.siblings?.ids ?? (old ? [old.id] : [])), id];
+  return { index: ids.length - 1, count: ids.length, ids };
+}
+
+function continueAnswer(state: ChatState, action: Extract<ChatAction, { type: "submit" }>): ChatState {
+  const index = targetIndex(state.messages, action.messageId, "assistant");
+  const target = state.messages[index];
+  if (!target || target.role !== "assistant") return state;
+  return {
+    ...state,
+    error: null,
+    messages: state.messages.slice(0, index + 1).map((m) => (m.id === target.id ? { ...m, status: "streaming" } : m)),
+    run: {
+      mode: action.mode,
+      phase: "connecting",
+      queuePosition: null,
+      prefill: null,
+      timing: { startedAt: action.now, firstTokenAt: null, lastTokenAt: null, tokens: 0 },
+      promptTokens: 0,
+      assistantId: target.id,
+      started: false,
+      previous: state.messages,
+    },
+  };
 }
 
 function submit(state: ChatState, action: Extract<ChatAction, { type: "submit" }>): ChatState {
@@ -89,13 +129,24 @@ function submit(state: ChatState, action: Extract<ChatAction, { type: "submit" }
     error: null,
     createdAt: action.iso,
   });
-  let base: UiMessage[];
-  if (action.mode === "regenerate") base = withoutTrailingAnswer(state.messages);
-  else if (action.mode === "edit") {
-    const index = lastIndexOfRole(state.messages, "user");
-    base = index < 0 ? [userMessage(`local-user-${action.nonce}`)] : [...state.messages.slice(0, index), userMessage(state.messages[index].id)];
-  } else base = [...state.messages, userMessage(`local-user-${action.nonce}`)];
+  if (action.mode === "continue") return continueAnswer(state, action);
   const assistantId = `local-assistant-${action.nonce}`;
+  let base: UiMessage[];
+  let replaced: UiMessage | undefined;
+  if (action.mode === "regenerate") {
+    // The new answer goes next to the old one, under the same question; what followed it is not on the new branch.
+    const index = targetIndex(state.messages, action.messageId, "assistant");
+    const cut = state.messages[index]?.role === "assistant" ? index : state.messages.length;
+    replaced = state.messages[cut];
+    base = state.messages.slice(0, cut);
+  } else if (action.mode === "edit") {
+    const index = targetIndex(state.messages, action.messageId, "user");
+    const localId = `local-user-${action.nonce}`;
+    base =
+      index < 0
+        ? [userMessage(localId)]
+        : [...state.messages.slice(0, index), { ...userMessage(localId), siblings: newVersionOf(state.messages[index], localId) }];
+  } else base = [...state.messages, userMessage(`local-user-${action.nonce}`)];
   const placeholder: UiMessage = {
     id: assistantId,
     role: "assistant",
@@ -105,6 +156,7 @@ function submit(state: ChatState, action: Extract<ChatAction, { type: "submit" }
     params: action.params,
     error: null,
     createdAt: action.iso,
+    ...(replaced ? { siblings: newVersionOf(replaced, assistantId) } : {}),
   };
   return {
     ...state,
@@ -182,8 +234,9 @@ function applyEvent(state: ChatState, event: ChatEvent, now: number): ChatState 
       const { data } = event;
       const userIndex = lastIndexOfRole(state.messages, "user");
       const messages = state.messages.map((m, i) => {
-        if (m.id === run.assistantId) return { ...m, id: data.assistantMessageId, droppedTurns: data.droppedTurns };
-        if (i === userIndex) return { ...m, id: data.userMessageId };
+        const rename = (from: string, to: string) => (m.siblings ? { siblings: { ...m.siblings, ids: m.siblings.ids.map((id) => (id === from ? to : id)) } } : {});
+        if (m.id === run.assistantId) return { ...m, id: data.assistantMessageId, droppedTurns: data.droppedTurns, ...rename(m.id, data.assistantMessageId) };
+        if (i === userIndex) return { ...m, id: data.userMessageId, ...rename(m.id, data.userMessageId) };
         return m;
       });
       return {
@@ -234,7 +287,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       const dropped = new Map(state.messages.map((m) => [m.id, m.droppedTurns]));
       const messages: UiMessage[] = c.messages
         .filter((m) => m.role !== "system")
-        .map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, error: m.error, createdAt: m.createdAt, droppedTurns: dropped.get(m.id) }));
+        .map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, error: m.error, createdAt: m.createdAt, droppedTurns: dropped.get(m.id), siblings: m.siblings }));
       return { ...state, conversationId: c.id, title: c.title, messages };
     }
     case "submit":
@@ -249,5 +302,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return { ...state, messages: updateAnswer(state, (m) => ({ ...m, status: "error", error: action.message })), run: null };
     case "dismiss-error":
       return { ...state, error: null };
+    case "error":
+      return { ...state, error: action.message };
   }
 }

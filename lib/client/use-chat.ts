@@ -9,7 +9,7 @@ import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { ConversationDto } from "@/lib/schemas/conversations";
 import type { ChatEvent } from "@/lib/schemas/events";
-import { ApiError, getConversation, stopAnswer } from "./api";
+import { ApiError, getConversation, stopAnswer, switchBranch } from "./api";
 import { followAnswer, streamChat } from "./chat-stream";
 import { chatReducer, initialChatState, lastIndexOfRole, type ChatMode } from "./chat-reducer";
 
@@ -112,19 +112,21 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
     attachRef.current = attach;
   }, [attach]);
 
-  const run = useCallback(async (mode: ChatMode, content: string, params: GenerationParams): Promise<RunOutcome> => {
+  /** `messageId`: the message the mode acts on (see POST /api/chat); `content` is unused by regenerate / continue. */
+  const run = useCallback(async (mode: ChatMode, content: string, params: GenerationParams, messageId?: string): Promise<RunOutcome> => {
     if (controllerRef.current) return "rejected";
     const controller = new AbortController();
     controllerRef.current = controller;
     const nonce = Math.random().toString(36).slice(2);
-    dispatch({ type: "submit", mode, content, params, now: performance.now(), iso: new Date().toISOString(), nonce });
+    dispatch({ type: "submit", mode, content, params, now: performance.now(), iso: new Date().toISOString(), nonce, messageId });
     let outcome: RunOutcome = "done";
     // Before `start` nothing was stored, so failures roll back and the composer gets its text again.
     let started = false;
     let finished = false;
     let createdId = stateRef.current.conversationId;
     try {
-      const body = { conversationId: stateRef.current.conversationId ?? undefined, content, params, mode };
+      const withContent = mode === "send" || mode === "edit";
+      const body = { conversationId: stateRef.current.conversationId ?? undefined, content: withContent ? content : undefined, params, mode, messageId };
       for await (const event of streamChat(body, controller.signal)) {
         onEvent(event);
         if (event.event === "start") {
@@ -165,13 +167,26 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
 
   const send = useCallback((content: string, params: GenerationParams) => run("send", content, params), [run]);
 
-  const regenerate = useCallback((params: GenerationParams) => {
+  /** A new version of an answer (default: the last one); the old versions stay, behind `‹ n/m ›`. */
+  const regenerate = useCallback((params: GenerationParams, messageId?: string) => {
     const messages = stateRef.current.messages;
-    const index = lastIndexOfRole(messages, "user");
-    return index < 0 ? Promise.resolve<RunOutcome>("rejected") : run("regenerate", messages[index].content, params);
+    return lastIndexOfRole(messages, "user") < 0 ? Promise.resolve<RunOutcome>("rejected") : run("regenerate", "", params, messageId);
   }, [run]);
 
-  const editAndResend = useCallback((content: string, params: GenerationParams) => run("edit", content, params), [run]);
+  /** A new version of a question (default: the last one): a new branch from there. */
+  const editAndResend = useCallback((content: string, params: GenerationParams, messageId?: string) => run("edit", content, params, messageId), [run]);
+
+  /** Extends a cut answer in place. */
+  const continueAnswer = useCallback((params: GenerationParams, messageId: string) => run("continue", "", params, messageId), [run]);
+
+  /** Shows another version of a message (and the newest branch below it); stored on the server. */
+  const switchVersion = useCallback((messageId: string) => {
+    const id = stateRef.current.conversationId;
+    if (!id || controllerRef.current) return;
+    switchBranch(id, messageId).then(applyLoaded, (error: unknown) => {
+      dispatch({ type: "error", message: `Could not switch versions: ${error instanceof Error ? error.message : String(error)}` });
+    });
+  }, [applyLoaded]);
 
   const stop = useCallback(() => {
     if (!stateRef.current.run) return;
@@ -186,5 +201,5 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
   }, [reload]);
   const dismissError = useCallback(() => dispatch({ type: "dismiss-error" }), []);
 
-  return { state, loadState, loadError, loadedParams, send, regenerate, editAndResend, stop, refresh, dismissError };
+  return { state, loadState, loadError, loadedParams, send, regenerate, editAndResend, continueAnswer, switchVersion, stop, refresh, dismissError };
 }
