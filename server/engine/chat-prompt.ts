@@ -45,23 +45,25 @@ export function createChatTokenizer(tokenizer: PreTrainedTokenizer, options: Cha
   return {
     turns: turnEncoderFor(tokenizer, bosTokenId),
     encodeChat(messages, encodeOptions = {}) {
-      let ids: number[];
+      const template = (turns: readonly ChatTurn[]) =>
+        Array.from(
+          tokenizer.apply_chat_template(
+            turns.map((m) => ({ role: m.role, content: m.content })),
+            { add_generation_prompt: true, tokenize: true, return_tensor: false, return_dict: false },
+          ) as number[],
+          Number,
+        );
       const partial = encodeOptions.continueFinalMessage ? messages.at(-1) : undefined;
-      if (partial?.role === "assistant") {
-        // The template has no "continue" switch: render the turns before the answer with the
-        // generation prompt, append the answer so far, and tokenize the whole text at once (so the
-        // boundary tokenizes as it would have while generating), as apply_chat_template does.
-        const text = renderChat(tokenizer, messages.slice(0, -1)) + partial.content.trimStart();
-        ids = tokenizer.encode(text, { add_special_tokens: false });
-      } else {
-        ids = tokenizer.apply_chat_template(
-          messages.map((m) => ({ role: m.role, content: m.content })),
-          { add_generation_prompt: true, tokenize: true, return_tensor: false, return_dict: false },
-        ) as number[];
-      }
-      const plain = Array.from(ids, Number);
-      if (bosTokenId !== undefined && plain[0] !== bosTokenId) plain.unshift(bosTokenId);
-      return plain;
+      // The template has no "continue" switch: the turns before the answer with the generation
+      // prompt, then the answer's text tokenized on its own — the split the model itself produced
+      // while generating it (tokenizing "Assistant: " + text at once would merge the space into the
+      // first word and show the model a boundary it never wrote).
+      const ids =
+        partial?.role === "assistant"
+          ? [...template(messages.slice(0, -1)), ...tokenizer.encode(partial.content.trimStart(), { add_special_tokens: false })]
+          : template(messages);
+      if (bosTokenId !== undefined && ids[0] !== bosTokenId) ids.unshift(bosTokenId);
+      return ids;
     },
     decode(ids) {
       if (ids.length === 0) return "";

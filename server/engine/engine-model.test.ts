@@ -50,6 +50,18 @@ describe("chat template", () => {
   });
 });
 
+describe("continuing an answer (continueFinalMessage)", () => {
+  it("ends the prompt inside the partial answer: no end of turn after it, no second generation prompt", () => {
+    const messages = [...ask("Count to ten.").messages, { role: "assistant" as const, content: "One, two, three," }];
+    const ids = chat.encodeChat(messages, { continueFinalMessage: true });
+    const before = chat.encodeChat(messages.slice(0, -1));
+    expect(ids.slice(0, before.length)).toEqual(before);
+    expect(chat.decode(ids.slice(before.length))).toBe("One, two, three,");
+    expect(ids.filter((id) => id === EOT)).toHaveLength(2);
+    expect(ids.filter((id) => id === 128000)).toHaveLength(1);
+  });
+});
+
 describe("UTF-8 streaming with the real tokenizer", () => {
   it("emits whole characters only, and the pieces add up to decode(all)", () => {
     const text = "Emoji 😀🎉👍🏽 and 日本語のテキスト, 中文 and Ünïcödé — done.";
