@@ -100,10 +100,16 @@ function continueAnswer(state: ChatState, action: Extract<ChatAction, { type: "s
   const index = targetIndex(state.messages, action.messageId, "assistant");
   const target = state.messages[index];
   if (!target || target.role !== "assistant") return state;
+  const messages = state.messages.slice(0, index + 1).map((m): UiMessage => (m.id === target.id ? { ...m, status: "streaming" } : m));
+  return startRun(state, action, messages, target.id);
+}
+
+/** The state once a request is sent: `messages` as shown while it runs, the answer `assistantId` being written. */
+function startRun(state: ChatState, action: Extract<ChatAction, { type: "submit" }>, messages: UiMessage[], assistantId: string): ChatState {
   return {
     ...state,
     error: null,
-    messages: state.messages.slice(0, index + 1).map((m) => (m.id === target.id ? { ...m, status: "streaming" } : m)),
+    messages,
     run: {
       mode: action.mode,
       phase: "connecting",
@@ -111,7 +117,7 @@ function continueAnswer(state: ChatState, action: Extract<ChatAction, { type: "s
       prefill: null,
       timing: { startedAt: action.now, firstTokenAt: null, lastTokenAt: null, tokens: 0 },
       promptTokens: 0,
-      assistantId: target.id,
+      assistantId,
       started: false,
       previous: state.messages,
     },
@@ -158,22 +164,7 @@ function submit(state: ChatState, action: Extract<ChatAction, { type: "submit" }
     createdAt: action.iso,
     ...(replaced ? { siblings: newVersionOf(replaced, assistantId) } : {}),
   };
-  return {
-    ...state,
-    error: null,
-    messages: [...base, placeholder],
-    run: {
-      mode: action.mode,
-      phase: "connecting",
-      queuePosition: null,
-      prefill: null,
-      timing: { startedAt: action.now, firstTokenAt: null, lastTokenAt: null, tokens: 0 },
-      promptTokens: 0,
-      assistantId,
-      started: false,
-      previous: state.messages,
-    },
-  };
+  return startRun(state, action, [...base, placeholder], assistantId);
 }
 
 /** A run that was started elsewhere (another tab, before a reload): the snapshot says how far it got. */

@@ -1,6 +1,6 @@
 /**
  * The smaller chat interactions on the production build: keyboard sending, example prompts,
- * regenerate, edit-and-resend, JSON import of an export, and the theme switch. Each test starts a
+ * regenerate, edit-and-resend (versions: see branches.test.ts), JSON import of an export, and the theme switch. Each test starts a
  * fresh browser context and its own conversation, with short answers to stay quick.
  */
 import { describe, expect, it } from "vitest";
@@ -48,7 +48,7 @@ describe("chat actions (production build, tiny model)", () => {
     expect((await messagesOf(chat)).map((m) => m.role)).toEqual(["user", "assistant"]);
   });
 
-  it("Regenerate replaces the last answer instead of adding one", async () => {
+  it("Regenerate shows the new version in place of the last answer (one answer on screen)", async () => {
     const chat = await newChat();
     await chat.send("Name a colour.");
     await chat.waitForAnswerStatus("complete");
@@ -66,7 +66,7 @@ describe("chat actions (production build, tiny model)", () => {
     expect(after[0]!.id).toBe(before[0]!.id);
   });
 
-  it("Edit replaces the last user message and resends it", async () => {
+  it("Edit of the last user message resends it as a new version in its place", async () => {
     const chat = await newChat();
     await chat.send("Name a fruit.");
     await chat.waitForAnswerStatus("complete");
