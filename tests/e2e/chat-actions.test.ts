@@ -1,7 +1,7 @@
 /**
  * The smaller chat interactions on the production build: keyboard sending, example prompts,
- * regenerate, edit-and-resend (versions: see branches.test.ts), JSON import of an export, and the theme switch. Each test starts a
- * fresh browser context and its own conversation, with short answers to stay quick.
+ * regenerate, edit-and-resend (their versions: branches.test.ts), JSON import of an export, and the
+ * theme switch. Each test starts a fresh browser context and its own conversation, with short answers.
  */
 import { describe, expect, it } from "vitest";
 import { useChatSuite } from "./support/chat-suite";
