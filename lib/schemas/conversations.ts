@@ -159,3 +159,16 @@ export const conversationExportSchema = z.discriminatedUnion("format", [linearCo
 export type ConversationExport = z.infer<typeof conversationExportSchema>;
 export type LinearConversationExport = z.infer<typeof linearConversationExportSchema>;
 export type TreeConversationExport = z.infer<typeof treeConversationExportSchema>;
+
+/** Every conversation at once (`GET /api/conversations/export`); import accepts it as well as a single one. */
+export const conversationsBundleSchema = z.object({
+  format: z.literal("bitnet-chat/conversations@1"),
+  exportedAt: z.string(),
+  conversations: z.array(conversationExportSchema).max(10_000),
+});
+export type ConversationsBundle = z.infer<typeof conversationsBundleSchema>;
+
+/** What `POST /api/conversations/import` accepts: one conversation (either format) or a bundle, told apart by `format`. */
+export const importBodySchema = z.discriminatedUnion("format", [linearConversationExportSchema, treeConversationExportSchema, conversationsBundleSchema], {
+  error: 'format must be "bitnet-chat/conversation@2", "bitnet-chat/conversation@1" or "bitnet-chat/conversations@1" (a file saved with Export)',
+});

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { chatRequestSchema } from "@/lib/schemas/chat";
-import { conversationExportSchema, type ConversationExport } from "@/lib/schemas/conversations";
+import { conversationExportSchema, importBodySchema, type ConversationExport } from "@/lib/schemas/conversations";
 import { checkFtsIntegrity, openTempDb, tableCounts, type TempDb } from "@/server/db/testing/temp-db";
 import { createConversation, deleteConversation, getConversation, listConversations, updateConversation } from "./conversations";
-import { exportConversation, safeFilename } from "./export-conversation";
-import { importConversation } from "./import-conversation";
+import { exportAllConversations, exportConversation, safeFilename } from "./export-conversation";
+import { importBundle, importConversation } from "./import-conversation";
 import { sendMessage } from "./send-message";
 import { collectEvents } from "./testing/collect";
 import { createTestEngine } from "@/server/engine/testing/test-engine";
@@ -100,12 +100,39 @@ describe("export and import", () => {
     const parsed = conversationExportSchema.parse(JSON.parse(file.body));
     expect(parsed.messages.map((m) => m.content)).toEqual(["first", "one", "second", "two"]);
 
+    // Each answer keeps the settings it was generated with.
+    expect(parsed.format === "bitnet-chat/conversation@2" && parsed.messages[1]!.params).toMatchObject({ temperature: expect.any(Number), maxNewTokens: expect.any(Number) });
+
     const imported = importConversation(t.db, { data: parsed });
     expect(imported.id).not.toBe(id);
+    // A copy of a conversation that is still here is marked "(imported)"; otherwise the export round-trips exactly.
+    expect(imported.title).toBe(`${parsed.title} (imported)`);
     const again = conversationExportSchema.parse(JSON.parse(exportConversation(t.db, { id: imported.id, format: "json" }).body));
-    expect(withPositionIds(again)).toEqual(withPositionIds(parsed));
+    expect(withPositionIds(again)).toEqual(withPositionIds({ ...parsed, title: `${parsed.title} (imported)` }));
     expect(listConversations(t.db, { q: "second", limit: 10 }).map((c) => c.id).sort()).toEqual([id, imported.id].sort());
+    expect(importConversation(t.db, { data: { ...parsed, title: "Another title" } }).title).toBe("Another title");
     checkFtsIntegrity(t);
+  });
+
+  it("exports every conversation in one file and imports it back, all or nothing", async () => {
+    const a = await chat("alpha question", "alpha answer");
+    const b = await chat("beta question", "beta answer");
+    const file = exportAllConversations(t.db, new Date("2026-11-30T10:00:00Z"));
+    expect(file.filename).toBe("bitnet-chat-2026-11-30.json");
+    const bundle = importBodySchema.parse(JSON.parse(file.body));
+    expect(bundle.format).toBe("bitnet-chat/conversations@1");
+    if (bundle.format !== "bitnet-chat/conversations@1") return;
+    expect(bundle.conversations.map((c) => c.messages[0]!.content)).toEqual(["beta question", "alpha question"]);
+
+    deleteConversation(t.db, { id: a });
+    const imported = importBundle(t.db, { data: bundle });
+    expect(imported.map((c) => c.title)).toEqual([`${getConversation(t.db, { id: b }).title} (imported)`, "alpha question"]);
+    expect(tableCounts(t)).toEqual({ conversations: 3, messages: 6 });
+
+    const broken = structuredClone(bundle);
+    (broken.conversations[1]!.messages as unknown[]).push({ role: "user", content: null, status: "complete", stats: null, params: null, createdAt: "x" });
+    expect(() => importBundle(t.db, { data: broken })).toThrow();
+    expect(tableCounts(t)).toEqual({ conversations: 3, messages: 6 });
   });
 
   it("an import that fails midway writes nothing", () => {

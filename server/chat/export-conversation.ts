@@ -3,12 +3,12 @@
  * (the whole tree, conversationExportSchema).
  */
 import type { ConversationDto, MessageDto } from "@/lib/schemas/conversations";
-import type { TreeConversationExport } from "@/lib/schemas/conversations";
+import type { ConversationsBundle, TreeConversationExport } from "@/lib/schemas/conversations";
 import { DEFAULT_GENERATION_PARAMS } from "@/lib/schemas/params";
 import * as messagesRepo from "@/server/db/messages-repo";
 import type { MessageRow } from "@/server/db/schema";
 import type { Db } from "@/server/db/types";
-import { getConversation } from "./conversations";
+import { getConversation, listConversations } from "./conversations";
 import { buildMessageTree } from "./message-tree";
 import { toMessageDto } from "./to-dto";
 
@@ -82,5 +82,21 @@ export function exportConversation(db: Db, args: { id: string; format: "md" | "j
     filename: safeFilename(conversation.title, "json"),
     contentType: "application/json; charset=utf-8",
     body: `${JSON.stringify(toJsonExport(conversation, messagesRepo.listMessages(db, { conversationId: conversation.id })), null, 2)}\n`,
+  };
+}
+
+/** Every conversation (newest first) in one JSON file that import accepts. */
+export function exportAllConversations(db: Db, now = new Date()): ExportFile {
+  const bundle: ConversationsBundle = {
+    format: "bitnet-chat/conversations@1",
+    exportedAt: now.toISOString(),
+    conversations: listConversations(db, { limit: Number.MAX_SAFE_INTEGER }).map((c) =>
+      toJsonExport(getConversation(db, { id: c.id }), messagesRepo.listMessages(db, { conversationId: c.id })),
+    ),
+  };
+  return {
+    filename: `bitnet-chat-${now.toISOString().slice(0, 10)}.json`,
+    contentType: "application/json; charset=utf-8",
+    body: `${JSON.stringify(bundle, null, 2)}\n`,
   };
 }

@@ -2,7 +2,7 @@
  * Imports a JSON export as a new conversation (new ids), in one transaction: the tree format
  * (every version, `@2`) or the older linear one (`@1`, one branch).
  */
-import type { ConversationDto, ConversationExport } from "@/lib/schemas/conversations";
+import { MAX_TITLE_CHARS, type ConversationDto, type ConversationExport, type ConversationsBundle } from "@/lib/schemas/conversations";
 import { DEFAULT_GENERATION_PARAMS } from "@/lib/schemas/params";
 import * as conversationsRepo from "@/server/db/conversations-repo";
 import * as messagesRepo from "@/server/db/messages-repo";
@@ -38,6 +38,14 @@ function messagesOf(data: ConversationExport): { messages: ImportedMessage[]; ac
   return { messages, activeKey: data.activeLeafId ?? messages.at(-1)?.key ?? null };
 }
 
+const IMPORTED_MARK = " (imported)";
+
+/** A copy of a conversation that is still here (same title, same creation time) is told apart by its title. */
+function importedTitle(db: Db, title: string, createdAt: Date): string {
+  const copyOf = conversationsRepo.findConversationByTitleAndCreation(db, { title, createdAt });
+  return copyOf && !title.endsWith(IMPORTED_MARK) ? `${title.slice(0, MAX_TITLE_CHARS - IMPORTED_MARK.length)}${IMPORTED_MARK}` : title;
+}
+
 export function importConversation(db: Db, args: { data: ConversationExport }): ConversationDto {
   const { data } = args;
   const now = new Date();
@@ -47,7 +55,7 @@ export function importConversation(db: Db, args: { data: ConversationExport }): 
     const createdAt = toDate(data.createdAt, now, now);
     conversationsRepo.createConversation(tx, {
       id,
-      title: data.title.trim() || "Imported chat",
+      title: importedTitle(tx, data.title.trim() || "Imported chat", createdAt),
       params: { ...DEFAULT_GENERATION_PARAMS, ...data.params },
       createdAt,
       updatedAt: toDate(data.updatedAt, createdAt, now),
@@ -69,4 +77,9 @@ export function importConversation(db: Db, args: { data: ConversationExport }): 
     conversationsRepo.setActiveLeaf(tx, { id, leafId: activeKey === null ? null : newIds.get(activeKey)! });
     return getConversation(tx, { id });
   });
+}
+
+/** All or nothing: a bundle with one bad conversation imports none. Returns them in the bundle's order. */
+export function importBundle(db: Db, args: { data: ConversationsBundle }): ConversationDto[] {
+  return db.transaction((tx) => args.data.conversations.map((data) => importConversation(tx, { data })));
 }

@@ -1,5 +1,5 @@
 /** Conversation queries, one function per query. Synchronous: see ./types.ts. */
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { GenerationParams } from "@/lib/schemas/params";
 import { conversations, type ConversationRow } from "./schema";
 import type { Db } from "./types";
@@ -37,6 +37,15 @@ export function createConversation(
 
 export function getConversation(db: Db, args: { id: string }): ConversationRow | undefined {
   return db.select().from(conversations).where(eq(conversations.id, args.id)).get();
+}
+
+/** Used by import to recognise a copy of a conversation that is still here. */
+export function findConversationByTitleAndCreation(db: Db, args: { title: string; createdAt: Date }): { id: string } | undefined {
+  return db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(eq(conversations.title, args.title), eq(conversations.createdAt, args.createdAt)))
+    .get();
 }
 
 export function getConversationSummary(db: Db, args: { id: string }): ConversationSummaryRow | undefined {

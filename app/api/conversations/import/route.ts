@@ -1,5 +1,5 @@
-import { conversationExportSchema } from "@/lib/schemas/conversations";
-import { importConversation } from "@/server/chat/import-conversation";
+import { importBodySchema } from "@/lib/schemas/conversations";
+import { importBundle, importConversation } from "@/server/chat/import-conversation";
 import { getDb } from "@/server/db/client";
 import { jsonResponse, withErrors } from "@/server/http/json-response";
 import { readJsonBody } from "@/server/http/read-json";
@@ -10,8 +10,15 @@ export const dynamic = "force-dynamic";
 
 const MAX_IMPORT_BYTES = 20_000_000;
 
-/** Body: a JSON export (`format: "bitnet-chat/conversation@1"`). Answers 201 `{ conversation }` with new ids. */
+/**
+ * Body: a JSON export — one conversation (`format: "bitnet-chat/conversation@1"`), answered 201
+ * `{ conversation }`, or all of them (`"bitnet-chat/conversations@1"`), answered 201 `{ conversations }`.
+ * New ids either way; a bundle imports all or nothing.
+ */
 export const POST = withErrors(async (request: Request) => {
-  const data = parseOrThrow(conversationExportSchema, await readJsonBody(request, { maxBytes: MAX_IMPORT_BYTES }));
+  const data = parseOrThrow(importBodySchema, await readJsonBody(request, { maxBytes: MAX_IMPORT_BYTES }));
+  if (data.format === "bitnet-chat/conversations@1") {
+    return jsonResponse({ conversations: importBundle(getDb(), { data }) }, { status: 201 });
+  }
   return jsonResponse({ conversation: importConversation(getDb(), { data }) }, { status: 201 });
 });

@@ -1,0 +1,18 @@
+import { exportAllConversations } from "@/server/chat/export-conversation";
+import { getDb } from "@/server/db/client";
+import { withErrors } from "@/server/http/json-response";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** Every conversation as one JSON file (`format: "bitnet-chat/conversations@1"`), which import accepts. */
+export const GET = withErrors(async () => {
+  const file = exportAllConversations(getDb());
+  return new Response(file.body, {
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Disposition": `attachment; filename="${file.filename}"`,
+      "Cache-Control": "no-store",
+    },
+  });
+});
