@@ -2,9 +2,11 @@
 /**
  * What the shell shares with every page: the model's status (one poller for the whole app), a
  * version counter that tells the sidebar to re-read the conversation list, the "new chat" nonce
- * the phone-width sidebar drawer state and the keyboard-shortcuts dialog.
+ * the phone-width sidebar drawer state, the keyboard-shortcuts dialog and the importer (file picker
+ * in the sidebar, drop anywhere on the page).
  */
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import { useImporter, type Importer } from "@/lib/client/use-importer";
 import { useModelStatus, type ModelStatusState } from "@/lib/client/use-model-status";
 
 interface AppContextValue {
@@ -17,6 +19,7 @@ interface AppContextValue {
   setSidebarOpen: (open: boolean) => void;
   shortcutsOpen: boolean;
   setShortcutsOpen: (open: boolean) => void;
+  importer: Importer;
 }
 
 const AppContext = createContext<AppContextValue | null>(null);
@@ -29,9 +32,14 @@ export function AppProvider({ children }: { children: ReactNode }) {
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const invalidateList = useCallback(() => setListVersion((v) => v + 1), []);
   const startNewChat = useCallback(() => setNewChatNonce((n) => n + 1), []);
+  const onImported = useCallback(() => {
+    invalidateList();
+    setSidebarOpen(false);
+  }, [invalidateList]);
+  const importer = useImporter(onImported);
   const value = useMemo(
-    () => ({ model, listVersion, invalidateList, newChatNonce, startNewChat, sidebarOpen, setSidebarOpen, shortcutsOpen, setShortcutsOpen }),
-    [model, listVersion, invalidateList, newChatNonce, startNewChat, sidebarOpen, shortcutsOpen],
+    () => ({ model, listVersion, invalidateList, newChatNonce, startNewChat, sidebarOpen, setSidebarOpen, shortcutsOpen, setShortcutsOpen, importer }),
+    [model, listVersion, invalidateList, newChatNonce, startNewChat, sidebarOpen, shortcutsOpen, importer],
   );
   return <AppContext.Provider value={value}>{children}</AppContext.Provider>;
 }

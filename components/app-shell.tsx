@@ -1,6 +1,6 @@
 "use client";
 import { usePathname, useRouter } from "next/navigation";
-import { useEffect, type ReactNode } from "react";
+import { useEffect, useState, type DragEvent, type ReactNode } from "react";
 import { isTypingTarget, shortcutFor } from "@/lib/client/shortcuts";
 import { AppProvider, useApp } from "./app-context";
 import { ShortcutsDialog } from "./shortcuts-dialog";
@@ -38,11 +38,47 @@ function useAppShortcuts() {
   }, [router, startNewChat, setSidebarOpen, setShortcutsOpen]);
 }
 
+const carriesFiles = (e: DragEvent) => [...e.dataTransfer.types].includes("Files");
+
+/** Exported files dropped anywhere on the page are imported; an overlay says so while dragging. */
+function useFileDrop(onFiles: (files: File[]) => void) {
+  const [dragging, setDragging] = useState(false);
+  return {
+    dragging,
+    handlers: {
+      onDragOver: (e: DragEvent) => {
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = "copy";
+        setDragging(true);
+      },
+      onDragLeave: (e: DragEvent) => {
+        // Leaving for a child element is not leaving the page.
+        if (!e.relatedTarget || !(e.currentTarget as Node).contains(e.relatedTarget as Node)) setDragging(false);
+      },
+      onDrop: (e: DragEvent) => {
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        setDragging(false);
+        onFiles([...e.dataTransfer.files]);
+      },
+    },
+  };
+}
+
 function Frame({ children }: { children: ReactNode }) {
-  const { sidebarOpen, setSidebarOpen, shortcutsOpen, setShortcutsOpen } = useApp();
+  const { sidebarOpen, setSidebarOpen, shortcutsOpen, setShortcutsOpen, importer } = useApp();
   useAppShortcuts();
+  const drop = useFileDrop((files) => void importer.run(files));
   return (
-    <div className="flex h-dvh overflow-hidden bg-white text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100">
+    <div {...drop.handlers} className="flex h-dvh overflow-hidden bg-white text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100">
+      {drop.dragging && (
+        <div aria-hidden className="pointer-events-none fixed inset-0 z-50 flex items-center justify-center bg-indigo-600/10 p-6 backdrop-blur-[1px]">
+          <p className="rounded-2xl border-2 border-dashed border-indigo-500 bg-white px-6 py-4 text-sm font-medium text-indigo-800 shadow-lg dark:bg-zinc-900 dark:text-indigo-200">
+            Drop exported conversations (.json) to import them
+          </p>
+        </div>
+      )}
       <a
         href="#composer"
         onClick={(e) => {

@@ -1,69 +1,73 @@
 "use client";
-import { Upload } from "lucide-react";
-import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
-import { importConversation } from "@/lib/client/api";
+import { FileDown, FileUp, FolderInput } from "lucide-react";
+import { useRef } from "react";
+import { EXPORT_ALL_URL } from "@/lib/client/api";
 import { useApp } from "./app-context";
+import { MenuButton } from "./menu-button";
 
-/** Imports a conversation exported as JSON, then opens it. */
+/** Downloads go through an anchor so the browser uses the server's Content-Disposition file name. */
+function download(url: string) {
+  const anchor = document.createElement("a");
+  anchor.href = url;
+  anchor.download = "";
+  document.body.appendChild(anchor);
+  anchor.click();
+  anchor.remove();
+}
+
+/** The sidebar's import/export menu: import exported files (one conversation or all), export everything. */
 export function ImportButton() {
   const input = useRef<HTMLInputElement>(null);
-  const router = useRouter();
-  const { invalidateList, setSidebarOpen } = useApp();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function onFile(file: File) {
-    setBusy(true);
-    setError(null);
-    try {
-      let json: unknown;
-      try {
-        json = JSON.parse(await file.text());
-      } catch {
-        throw new Error(`${file.name} is not a JSON file.`);
-      }
-      const { id } = await importConversation(json);
-      invalidateList();
-      setSidebarOpen(false);
-      router.push(`/c/${id}`);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-      if (input.current) input.current.value = "";
-    }
-  }
-
+  const { importer } = useApp();
   return (
     <>
-      <button
-        type="button"
-        aria-label="Import"
-        title="Import a conversation (JSON export)"
-        disabled={busy}
-        onClick={() => input.current?.click()}
-        className="flex size-10 items-center justify-center rounded-lg border border-zinc-300 text-zinc-600 hover:bg-zinc-200 disabled:opacity-50 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800"
-      >
-        <Upload className="size-4" aria-hidden />
-      </button>
+      <MenuButton
+        label="Import and export"
+        icon={<FolderInput className="size-4" aria-hidden />}
+        align="right"
+        buttonClassName="flex size-10 items-center justify-center rounded-lg border border-zinc-300 text-zinc-600 hover:bg-zinc-200 disabled:opacity-50 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800"
+        items={[
+          { label: "Import from a file…", icon: <FileUp className="size-4" aria-hidden />, onSelect: () => input.current?.click() },
+          { label: "Export all conversations", icon: <FileDown className="size-4" aria-hidden />, onSelect: () => download(EXPORT_ALL_URL) },
+        ]}
+      />
       <input
         ref={input}
         type="file"
+        multiple
         accept="application/json,.json"
         aria-label="Import conversation file"
         className="hidden"
         onChange={(e) => {
-          const file = e.target.files?.[0];
-          if (file) void onFile(file);
+          const files = [...(e.target.files ?? [])];
+          e.target.value = "";
+          void importer.run(files);
         }}
       />
-      {error && (
-        <p role="alert" className="absolute left-3 right-3 top-14 z-10 rounded-md bg-red-50 p-2 text-xs text-red-700 shadow dark:bg-red-950 dark:text-red-300">
-          {error}{" "}
-          <button type="button" className="underline" onClick={() => setError(null)}>Dismiss</button>
-        </p>
-      )}
     </>
+  );
+}
+
+/** Import outcome, in the sidebar's flow under the search box (never on top of it). */
+export function ImportMessages() {
+  const { importer } = useApp();
+  if (importer.errors.length === 0 && !importer.notice && !importer.busy) return null;
+  return (
+    <div className="mx-3 mb-2 space-y-1">
+      {importer.busy && <p role="status" className="text-xs text-zinc-600 dark:text-zinc-400">Importing…</p>}
+      {importer.notice && <p role="status" className="text-xs text-emerald-800 dark:text-emerald-300">{importer.notice}</p>}
+      {importer.errors.length > 0 && (
+        <div role="alert" className="rounded-md bg-red-50 p-2 text-xs text-red-800 dark:bg-red-950 dark:text-red-200">
+          <ul className="space-y-1">
+            {importer.errors.map((error) => (
+              <li key={error}>{error}</li>
+            ))}
+          </ul>
+          <button type="button" className="mt-1 min-h-8 underline" onClick={importer.dismiss}>
+            Dismiss
+          </button>
+        </div>
+      )}
+    </div>
   );
 }

@@ -9,7 +9,7 @@ import { useDebouncedValue } from "@/lib/client/use-debounced-value";
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import { useApp } from "./app-context";
 import { ConversationItem } from "./conversation-item";
-import { ImportButton } from "./import-button";
+import { ImportButton, ImportMessages } from "./import-button";
 import { SearchBox } from "./search-box";
 
 const SEARCH_DEBOUNCE_MS = 250;
@@ -68,6 +68,7 @@ export function Sidebar() {
       <div className="px-3 py-3">
         <SearchBox value={query} onChange={setQuery} />
       </div>
+      <ImportMessages />
       <nav aria-label="Conversation history" className="flex-1 overflow-y-auto px-2 pb-4">
         <p id="conversation-keys-hint" hidden>
           Arrow right for Rename, Pin and Delete, arrow up and down for other conversations.

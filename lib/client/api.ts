@@ -80,16 +80,18 @@ export function deleteConversation(id: string): Promise<unknown> {
   return request(`/api/conversations/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
 
-/** Import answers with the created conversation; accept it bare or wrapped, whichever the route chose. */
-export async function importConversation(exported: unknown): Promise<{ id: string }> {
-  const body = await request<{ id?: string; conversation?: { id: string } }>("/api/conversations/import", {
+/** Import answers `{ conversation }` for one conversation or `{ conversations }` for a bundle; the new ids, in order. */
+export async function importConversation(exported: unknown): Promise<{ ids: string[] }> {
+  const body = await request<{ conversation?: { id: string }; conversations?: { id: string }[] }>("/api/conversations/import", {
     method: "POST",
     body: JSON.stringify(exported),
   });
-  const id = body.conversation?.id ?? body.id;
-  if (!id) throw new ApiError("The server did not return the imported conversation.", 500, "bad_response");
-  return { id };
+  const ids = body.conversations?.map((c) => c.id) ?? (body.conversation ? [body.conversation.id] : []);
+  if (ids.length === 0 && !body.conversations) throw new ApiError("The server did not return the imported conversation.", 500, "bad_response");
+  return { ids };
 }
+
+export const EXPORT_ALL_URL = "/api/conversations/export";
 
 export function exportUrl(id: string, format: "md" | "json"): string {
   return `/api/conversations/${encodeURIComponent(id)}/export?format=${format}`;
