@@ -66,6 +66,26 @@ describe("readJsonBody", () => {
   });
 });
 
+describe("readJsonBody when the client hangs up", () => {
+  it("answers a cut-off body with a 400 and logs it as an abort, not as an unexpected error", async () => {
+    const info = vi.spyOn(console, "info").mockImplementation(() => undefined);
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"a":'));
+        controller.error(new Error("aborted"));
+      },
+    });
+    const request = new Request("http://x/api/chat", { method: "POST", headers: { "Content-Type": "application/json" }, body, duplex: "half" } as RequestInit);
+    const response = await withErrors(async () => Response.json(await readJsonBody(request)))();
+    expect(response.status).toBe(400);
+    expect(info).toHaveBeenCalledWith(expect.stringMatching(/closed the connection while sending the body/));
+    expect(error).not.toHaveBeenCalled();
+    info.mockRestore();
+    error.mockRestore();
+  });
+});
+
 describe("readJsonBody and lone surrogates", () => {
   const post = (body: string) => new Request("http://x/", { method: "POST", headers: { "Content-Type": "application/json" }, body });
   it("refuses a lone surrogate with 400 naming the field, and keeps real surrogate pairs", async () => {

@@ -17,7 +17,15 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client hung up mid-upload (or the body timed out): an abort, not a server error.
+      console.info(`[api] ${request.method} ${new URL(request.url).pathname}: the client closed the connection while sending the body`);
+      throw new RequestError(400, "invalid_request", "The request body was cut off before it was complete");
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
