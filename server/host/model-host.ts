@@ -47,8 +47,9 @@ export const defaultHostDeps: HostDeps = {
     await generateTinyCheckpoint({ outDir, seed: DEMO_SEED, shape: "tiny" });
   },
   async convert(checkpointDir, cacheRoot, onProgress) {
-    const { ensureConverted } = await import("@/server/convert/convert");
-    return ensureConverted(checkpointDir, cacheRoot, { onProgress: (message) => onProgress(convertStep(message)) });
+    // In a child process: minutes of CPU that would otherwise stall every request (see convert-in-child).
+    const { convertInChildProcess } = await import("./convert-in-child");
+    return convertInChildProcess(checkpointDir, cacheRoot, (message) => onProgress(convertStep(message)));
   },
   async load(modelDir, { threads, onProgress }) {
     const { loadEngine } = await import("@/server/engine/engine");
