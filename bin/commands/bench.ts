@@ -11,6 +11,7 @@ import os from "node:os";
 import type { ModelRunner } from "@/server/runtime/runner-types";
 import type { EngineStats } from "@/server/engine/types";
 import { parseCommandArgs, positiveInt } from "./args";
+import { median, round } from "./bench/summary";
 
 const HELP = `Usage: bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N] [--runs 1] [--baseline llama.cpp] [--speculative]
 
@@ -148,16 +149,6 @@ function benchIds(count: number, vocabSize: number): number[] {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
     return low + (x % range);
   });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
 }
 
 function log(message: string): void {

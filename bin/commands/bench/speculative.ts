@@ -9,6 +9,7 @@
 import type { SamplingParams } from "@/server/engine/types";
 import type { ModelRunner } from "@/server/runtime/runner-types";
 import { benchJob } from "./bench-job";
+import { median, round } from "./summary";
 
 export interface SpeculativeWorkloadResult {
   accept_rate: number;
@@ -54,14 +55,4 @@ export async function benchSpeculative(
     };
   }
   return out;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
 }
