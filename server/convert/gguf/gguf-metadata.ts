@@ -28,26 +28,15 @@ export class ByteSink {
     this.chunks.push(chunk);
     this.length += chunk.length;
   }
-  u32(v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(v);
+  private fixed(bytes: number, write: (b: Buffer) => void): void {
+    const b = Buffer.alloc(bytes);
+    write(b);
     this.push(b);
   }
-  i32(v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeInt32LE(v);
-    this.push(b);
-  }
-  u64(v: number): void {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(BigInt(v));
-    this.push(b);
-  }
-  f32(v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeFloatLE(v);
-    this.push(b);
-  }
+  u32 = (v: number) => this.fixed(4, (b) => b.writeUInt32LE(v));
+  i32 = (v: number) => this.fixed(4, (b) => b.writeInt32LE(v));
+  u64 = (v: number) => this.fixed(8, (b) => b.writeBigUInt64LE(BigInt(v)));
+  f32 = (v: number) => this.fixed(4, (b) => b.writeFloatLE(v));
   string(s: string): void {
     const b = Buffer.from(s, "utf8");
     this.u64(b.length);
