@@ -14,23 +14,38 @@ export interface SearchHit {
 }
 
 /**
- * Messages matching `match` that lie on their conversation's active branch (the path from the
- * active leaf up to the root, walked by a recursive CTE only for conversations with a match):
- * search finds what opening the conversation shows, not a replaced version of an answer.
- * As a CTE prefix: `active_hit(seq, conversation_id)`.
+ * The first matching message (lowest seq) of each conversation's active branch (the path from the
+ * active leaf up to the root): search finds what opening the conversation shows, not a replaced
+ * version of an answer. The branches are walked here from one indexed read of the matching
+ * conversations' (id, parent) pairs: a recursive CTE over the same rows was planned as a nested loop
+ * and took seconds at 20k messages (scripts/bench-search-branches.ts).
  */
-function activeHitsCte(match: string) {
-  return sql`WITH RECURSIVE
-    hit AS (SELECT m.seq AS seq, m.id AS id, m.conversation_id AS conversation_id FROM messages m
-            WHERE m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${match})),
-    branch(id, parent_id) AS (
-      SELECT m.id, m.parent_id FROM conversations c
-      JOIN messages m ON m.id = coalesce(c.active_leaf_id,
-        (SELECT n.id FROM messages n WHERE n.conversation_id = c.id ORDER BY n.seq DESC LIMIT 1))
-      WHERE c.id IN (SELECT conversation_id FROM hit)
-      UNION ALL
-      SELECT m.id, m.parent_id FROM branch b JOIN messages m ON m.id = b.parent_id),
-    active_hit AS (SELECT seq, conversation_id FROM hit WHERE id IN (SELECT id FROM branch))`;
+function firstActiveHits(db: Db, match: string): Map<string, number> {
+  const hits = db.all<{ seq: number; id: string; conversationId: string }>(sql`
+    SELECT m.seq AS seq, m.id AS id, m.conversation_id AS conversationId FROM messages m
+    WHERE m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${match})`);
+  if (hits.length === 0) return new Map();
+  const conversationIds = JSON.stringify([...new Set(hits.map((hit) => hit.conversationId))]);
+  const nodes = db.all<{ id: string; parentId: string | null; seq: number; conversationId: string }>(sql`
+    SELECT m.id AS id, m.parent_id AS parentId, m.seq AS seq, m.conversation_id AS conversationId FROM messages m
+    WHERE m.conversation_id IN (SELECT value FROM json_each(${conversationIds}))`);
+  const leaves = db.all<{ id: string; leaf: string | null }>(sql`
+    SELECT id, active_leaf_id AS leaf FROM conversations WHERE id IN (SELECT value FROM json_each(${conversationIds}))`);
+  const parentOf = new Map(nodes.map((n) => [n.id, n.parentId]));
+  // No active leaf stored: the newest message, as message-tree's activePath does.
+  const newest = new Map<string, { id: string; seq: number }>();
+  for (const n of nodes) if ((newest.get(n.conversationId)?.seq ?? -1) < n.seq) newest.set(n.conversationId, n);
+  const onBranch = new Set<string>();
+  for (const { id, leaf } of leaves) {
+    for (let at = leaf && parentOf.has(leaf) ? leaf : (newest.get(id)?.id ?? null); at && !onBranch.has(at); at = parentOf.get(at) ?? null) {
+      onBranch.add(at);
+    }
+  }
+  const first = new Map<string, number>();
+  for (const hit of hits) {
+    if (onBranch.has(hit.id) && (first.get(hit.conversationId) ?? Infinity) > hit.seq) first.set(hit.conversationId, hit.seq);
+  }
+  return first;
 }
 
 /**
@@ -43,24 +58,18 @@ function activeHitsCte(match: string) {
 export function searchConversations(db: Db, args: { query: string; limit: number }): SearchHit[] {
   const match = toFtsQuery(args.query);
   if (!match) return [];
+  const firstHitSeq = firstActiveHits(db, match);
   const ids = db
     .all<{ id: string }>(sql`
-      ${activeHitsCte(match)}
       SELECT c.id AS id FROM conversations c
       WHERE c.seq IN (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ${match})
-         OR c.id IN (SELECT conversation_id FROM active_hit)
+         OR c.id IN (SELECT value FROM json_each(${JSON.stringify([...firstHitSeq.keys()])}))
       ORDER BY c.updated_at DESC, c.seq DESC
       LIMIT ${args.limit}`)
     .map((row) => row.id);
   if (ids.length === 0) return [];
-  const idList = JSON.stringify(ids);
   const snippets = new Map<string, string>();
-  const firstHits = db.all<{ conversationId: string; seq: number }>(sql`
-    ${activeHitsCte(match)}
-    SELECT conversation_id AS conversationId, min(seq) AS seq FROM active_hit
-    WHERE conversation_id IN (SELECT value FROM json_each(${idList}))
-    GROUP BY conversation_id`);
-  const conversationOf = new Map(firstHits.map((hit) => [hit.seq, hit.conversationId]));
+  const conversationOf = new Map(ids.flatMap((id) => (firstHitSeq.has(id) ? [[firstHitSeq.get(id)!, id] as const] : [])));
   // No join and a unary + on the rowid filter: either lets SQLite probe FTS5 once per row, re-running
   // the whole full-text query each time (~1 ms per row); this way the query runs once.
   const messageSnippets = db.all<{ seq: number; snippet: string }>(sql`
