@@ -96,6 +96,7 @@ export async function run(argv: string[]): Promise<void> {
     await loaded.dispose();
   }
   if (values.baseline) {
+    log(`ours: ${JSON.stringify(result)}`); // kept even if the baseline fails or is stopped
     // Our peak before the baseline runs: a first-use GGUF export would otherwise count against us.
     const oursPeakMb = round(process.resourceUsage().maxRSS / 1024);
     const { runLlamaCppBaseline } = await import("./bench/baseline-llama-cpp");
