@@ -1,6 +1,7 @@
 "use client";
 /** A modal confirmation on the native <dialog>: focus trap, Esc to cancel and inert background for free. */
-import { useEffect, useRef, type ReactNode } from "react";
+import type { ReactNode } from "react";
+import { useModalDialog } from "@/lib/client/use-modal-dialog";
 
 interface ConfirmDialogProps {
   open: boolean;
@@ -13,13 +14,7 @@ interface ConfirmDialogProps {
 }
 
 export function ConfirmDialog({ open, title, children, confirmLabel, onConfirm, onCancel, busy }: ConfirmDialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const ref = useModalDialog(open);
 
   return (
     <dialog

@@ -2,19 +2,10 @@
 import { FileDown, FileJson, Gauge, Keyboard, Moon, MoreHorizontal, Sun } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { exportUrl } from "@/lib/client/api";
+import { download } from "@/lib/client/download";
 import { useApp } from "./app-context";
 import { MenuButton, type MenuItem } from "./menu-button";
 import { toggleTheme, useTheme } from "./theme-toggle";
-
-/** Downloads go through an anchor so the browser uses the server's Content-Disposition file name. */
-function download(url: string) {
-  const anchor = document.createElement("a");
-  anchor.href = url;
-  anchor.download = "";
-  document.body.appendChild(anchor);
-  anchor.click();
-  anchor.remove();
-}
 
 /** The header's "⋯": exports of this conversation, the shortcut list and (on phones) the theme, out of the title's way. */
 export function ConversationMenu({ conversationId, buttonClassName }: { conversationId: string | null; buttonClassName: string }) {

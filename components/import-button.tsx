@@ -2,18 +2,9 @@
 import { FileDown, FileUp, FolderInput } from "lucide-react";
 import { useRef } from "react";
 import { EXPORT_ALL_URL } from "@/lib/client/api";
+import { download } from "@/lib/client/download";
 import { useApp } from "./app-context";
 import { MenuButton } from "./menu-button";
-
-/** Downloads go through an anchor so the browser uses the server's Content-Disposition file name. */
-function download(url: string) {
-  const anchor = document.createElement("a");
-  anchor.href = url;
-  anchor.download = "";
-  document.body.appendChild(anchor);
-  anchor.click();
-  anchor.remove();
-}
 
 /** The sidebar's import/export menu: import exported files (one conversation or all), export everything. */
 export function ImportButton() {

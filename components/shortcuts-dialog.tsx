@@ -1,17 +1,11 @@
 "use client";
 /** The `?` help: every keyboard shortcut, from the same table the key handler uses. */
 import { X } from "lucide-react";
-import { useEffect, useRef } from "react";
 import { SHORTCUTS } from "@/lib/client/shortcuts";
+import { useModalDialog } from "@/lib/client/use-modal-dialog";
 
 export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const ref = useModalDialog(open);
 
   return (
     <dialog
