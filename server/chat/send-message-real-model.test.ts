@@ -42,4 +42,22 @@ describe("sendMessage with the tiny ONNX model", () => {
     });
     expect(textOf(await collectEvents(again.events))).toBe(textOf(events));
   });
+
+  it("records the seed a random-seed answer used; replaying with the stored settings gives identical text", async () => {
+    const ask = (body: Record<string, unknown>) =>
+      sendMessage({ db: t.db, engine: loaded.engine, request: chatRequestSchema.parse(body), signal: new AbortController().signal });
+    const first = ask({ content: "Tell me a story", params: { maxNewTokens: 24, temperature: 0.8, topP: 0.95, topK: 100, seed: null } });
+    const original = textOf(await collectEvents(first.events));
+    const [, answer] = messagesRepo.listMessages(t.db, { conversationId: first.conversationId });
+    // The drawn seed is stored with the answer; the conversation's setting stays "random".
+    expect(answer.params?.seed).toEqual(expect.any(Number));
+    expect(answer.params).toMatchObject({ temperature: 0.8, topP: 0.95, topK: 100, maxNewTokens: 24 });
+
+    const replay = ask({ conversationId: first.conversationId, mode: "regenerate", messageId: answer.id, params: answer.params });
+    expect(textOf(await collectEvents(replay.events))).toBe(original);
+
+    // The seed is what makes it identical: another seed samples another answer.
+    const other = ask({ conversationId: first.conversationId, mode: "regenerate", messageId: answer.id, params: { ...answer.params, seed: (answer.params!.seed! + 1) % 2 ** 32 } });
+    expect(textOf(await collectEvents(other.events))).not.toBe(original);
+  });
 });

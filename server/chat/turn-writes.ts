@@ -11,6 +11,7 @@
  * - `saveProgress`: the text so far, while streaming (see progress-saver.ts).
  * - `saveAnswer`: the answer's text, status, stats.
  */
+import { randomInt } from "node:crypto";
 import type { ParsedChatRequest } from "@/lib/schemas/chat";
 import type { MessageStatus } from "@/lib/schemas/conversations";
 import { DEFAULT_GENERATION_PARAMS, type GenerationParams } from "@/lib/schemas/params";
@@ -60,6 +61,11 @@ function requiredContent(request: ParsedChatRequest): string {
   return request.content;
 }
 
+/** A uniformly random engine seed (32-bit unsigned, the range `params.seed` accepts). */
+function randomSeed(): number {
+  return randomInt(0, 2 ** 32);
+}
+
 export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Date }): PreparedTurn {
   const { request, now } = args;
   return db.transaction((tx) => {
@@ -80,6 +86,9 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
     });
     const conversationId = conversation.id;
     const params = mergeParams(conversation.params, request.params);
+    // The answer records the seed it was sampled with, drawn here when the settings say "random", so
+    // any answer can be replayed exactly; the conversation's own setting stays "random".
+    const answerParams: GenerationParams = params.seed === null ? { ...params, seed: randomSeed() } : params;
     const tree = buildMessageTree(messagesRepo.listMessages(tx, { conversationId }));
     const plan = planTurn(tree, conversation.activeLeafId, request);
     const insertedIds: string[] = [];
@@ -111,7 +120,7 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
         history = [...history, question];
       }
       const assistant = messagesRepo.insertMessage(tx, {
-        message: { id: newId(), conversationId, parentId: question!.id, role: "assistant", content: "", status: "stopped", params, createdAt: now },
+        message: { id: newId(), conversationId, parentId: question!.id, role: "assistant", content: "", status: "stopped", params: answerParams, createdAt: now },
       });
       insertedIds.push(assistant.id);
       userMessageId = question!.id;
@@ -125,7 +134,7 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
       title,
       userMessageId,
       assistantMessageId,
-      params,
+      params: answerParams,
       engineMessages,
       continued,
       undo: { createdConversation, insertedIds, previous },
