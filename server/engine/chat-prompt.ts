@@ -110,8 +110,8 @@ export function turnEncoderFor(tokenizer: PreTrainedTokenizer, bosTokenId?: numb
       prefix: bosTokenId === undefined ? [] : [bosTokenId],
       suffix: encode(generationPrompt),
       encodeTurn: (turn) => encodeSliced(encode, alone(turn)),
-      // As encodeChat with continueFinalMessage: the partial answer is tokenized together with the prompt before it.
-      encodeContinuation: (partial) => encodeSliced(encode, generationPrompt + partial.trimStart()),
+      // As encodeChat with continueFinalMessage: the generation prompt, then the partial answer tokenized on its own.
+      encodeContinuation: async (partial) => [...encode(generationPrompt), ...(await encodeSliced(encode, partial.trimStart()))],
     };
   } catch {
     return undefined;

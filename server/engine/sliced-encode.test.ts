@@ -52,7 +52,7 @@ describe("sliced tokenization", () => {
     ids.push(...turns.suffix);
     expect(ids).toEqual(chat.encodeChat(messages));
 
-    // Continue: the partial answer is tokenized with the generation prompt, as encodeChat does.
+    // Continue: the generation prompt, then the partial answer tokenized on its own, as encodeChat does.
     const partial: ChatTurn = { role: "assistant", content: " The answer so far " + randomText(9, 2_500) };
     const continued = [...ids.slice(0, -turns.suffix.length), ...(await turns.encodeContinuation(partial.content))];
     expect(continued).toEqual(chat.encodeChat([...messages, partial], { continueFinalMessage: true }));
