@@ -15,6 +15,7 @@ import { loadTokenizer } from "@/server/runtime/load-tokenizer";
 import { runGeneration } from "@/server/engine/generate";
 import { PrefixCache } from "@/server/engine/prefix-cache";
 import { Sampler } from "@/server/engine/sampler";
+import { createChatTokenizer } from "@/server/engine/chat-prompt";
 import type { ModelRunner } from "@/server/runtime/runner-types";
 
 const { values } = parseArgs({
@@ -45,7 +46,8 @@ proto.run = timed("run", proto.run);
 Sampler.prototype.sample = timed("sample", Sampler.prototype.sample);
 
 const tokenizer = await loadTokenizer(dir);
-const decode = timed("decode", (ids: number[]) => tokenizer.decode(ids, { skip_special_tokens: false }));
+const chat = createChatTokenizer(tokenizer);
+const decode = timed("decode", (ids: number[]) => chat.decode(ids));
 const runners = new Map<boolean, ModelRunner>();
 async function runnerFor(spinning: boolean): Promise<ModelRunner> {
   let r = runners.get(spinning);
@@ -75,13 +77,14 @@ for (let round = 0; round < Number(values.rounds); round++) {
     runner.truncate(0);
     const sampled = variant.startsWith("sampled");
     const params = sampled
-      ? { temperature: 0.7, topP: 0.9, topK: 40, repetitionPenalty: 1.1, maxNewTokens: Number(values.tokens), seed: 1 }
-      : { temperature: 0, topP: 1, topK: 0, repetitionPenalty: 1, maxNewTokens: Number(values.tokens), seed: 1 };
+      ? { temperature: 0.7, topP: 0.9, topK: 40, repetitionPenalty: 1.1, maxNewTokens: Number(values.tokens), seed: 1, speculative: false }
+      : { temperature: 0, topP: 1, topK: 0, repetitionPenalty: 1, maxNewTokens: Number(values.tokens), seed: 1, speculative: false };
     let decodeStart = 0;
     let steps = 0;
     const snapshot = { ...timers };
     const gen = runGeneration({ runner: wrapped, cache: new PrefixCache(wrapped), decode }, { promptIds: prompt, droppedTurns: 0, params });
     for await (const event of gen) {
+      if (event.type === "done" && event.error) throw new Error(event.error);
       if (event.type === "token") {
         // Everything from the first token on is the decode loop.
         if (steps++ === 0) {

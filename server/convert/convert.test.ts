@@ -84,8 +84,8 @@ describe("convertCheckpoint / ensureConverted", () => {
   });
 
   it("keeps exact and fast activation quantization apart (own cache folders, refused on a converted folder)", async () => {
-    const exact = await ensureConverted(src, cache);
-    const fast = await ensureConverted(src, cache, { actQuant: "fast" });
+    const exact = await ensureConverted(src, cache, { actQuant: "exact" });
+    const fast = await ensureConverted(src, cache);
     expect(fast).not.toBe(exact);
     expect(readManifest(exact).actQuant).toBe("exact");
     expect(readManifest(fast).actQuant).toBe("fast");

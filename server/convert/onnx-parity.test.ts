@@ -72,7 +72,7 @@ function compareLogits(onnx: Float32Array, ref: Float64Array[], vocab: number): 
   return { relL2: Math.sqrt(num / den), argmaxAgreement: agree / ref.length };
 }
 
-describe("ONNX model vs float64 reference", () => {
+describe("ONNX model with --act-quant exact vs float64 reference", () => {
   for (const c of CASES) {
     const label = `seed ${c.seed}, ${c.linearClass}${c.overrides ? `, ${JSON.stringify(c.overrides)}` : ""}`;
     it(`matches the reference (${label})`, async () => {
@@ -85,7 +85,7 @@ describe("ONNX model vs float64 reference", () => {
       const quantizedRef: Record<string, { relL2: number; argmaxAgreement: number }> = {};
       for (const bits of [16, 8, 4] as const) {
         const out = path.join(root, `onnx-${c.seed}-e${bits}`);
-        await convertCheckpoint({ modelDir: src, outDir: out, embeddingBits: bits });
+        await convertCheckpoint({ modelDir: src, outDir: out, embeddingBits: bits, actQuant: "exact" });
         const runner = await loadOnnxRunner(out, { threads: 1 });
         const logits = await runner.forward(ids, { keepLogits: ids.length });
         results[bits] = compareLogits(logits, expected, runner.info.vocabSize);
