@@ -11,7 +11,11 @@ export interface RunnerTuning {
   lutGemm?: boolean;
   /** ORT's CPU memory arena (default on). */
   memArena?: boolean;
-  /** Intra-op worker threads spin while waiting for work (ORT's default; `session.intra_op.allow_spinning`). */
+  /**
+   * Intra-op worker threads spin while waiting for work (`session.intra_op.allow_spinning`; default off:
+   * spinning workers hold the cores while JavaScript samples and streams, and under any other load they
+   * measured 2.3× slower decode — docs/performance.md "Speed 3").
+   */
   spinning?: boolean;
   /** ORT's weight prepacking (default on; `session.disable_prepacking` when false). */
   prepacking?: boolean;
@@ -33,7 +37,7 @@ export function sessionOptions(tuning: RunnerTuning = {}): InferenceSession.Sess
     profileFilePrefix: tuning.profilePrefix,
     extra: {
       mlas: { use_lut_gemm: tuning.lutGemm ? "1" : "0" },
-      session: { intra_op: { allow_spinning: tuning.spinning === false ? "0" : "1" }, disable_prepacking: tuning.prepacking === false ? "1" : "0" },
+      session: { intra_op: { allow_spinning: tuning.spinning === true ? "1" : "0" }, disable_prepacking: tuning.prepacking === false ? "1" : "0" },
     },
   };
 }
