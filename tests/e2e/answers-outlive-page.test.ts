@@ -126,6 +126,16 @@ describe("answers outlive the page (production build, tiny model)", () => {
     await chat.send("Say hi.");
     await chat.waitForAnswerStatus("complete");
     const id = await chat.conversationId();
+    // The page polls the server (sidebar list, open conversation) and may learn of the other client's
+    // answer before it sends, and then follow it instead of sending — the case the other tests cover.
+    // Hold its reads until it has sent, so what is checked here is the 409 path.
+    let releaseReads!: () => void;
+    const readsHeld = new Promise<void>((resolve) => (releaseReads = resolve));
+    await chat.page.route("**/api/conversations**", async (route) => {
+      if (route.request().method() === "GET") await readsHeld;
+      await route.continue().catch(() => undefined); // the page may have dropped the request meanwhile
+
+    });
     const other = await fetch(`${baseUrl}/api/chat`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -135,6 +145,8 @@ describe("answers outlive the page (production build, tiny model)", () => {
     await other.body!.cancel();
 
     await chat.send("And what about me?");
+    await expect.poll(() => chat.page.getByRole("alert").filter({ hasText: "still answering" }).count(), { timeout: UI_TIMEOUT }).toBe(1);
+    releaseReads(); // from here on the page reads freely (the route passes everything through)
     await expect.poll(() => chat.page.getByRole("alert").filter({ hasText: "still answering" }).count(), { timeout: UI_TIMEOUT }).toBe(1);
     // The refused text is back in the composer, and the running answer is shown with Stop.
     expect(await chat.composer.inputValue()).toBe("And what about me?");
