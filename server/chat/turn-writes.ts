@@ -11,10 +11,10 @@
  * - `saveProgress`: the text so far, while streaming (see progress-saver.ts).
  * - `saveAnswer`: the answer's text, status, stats.
  */
-import { randomInt } from "node:crypto";
 import type { ParsedChatRequest } from "@/lib/schemas/chat";
 import type { MessageStatus } from "@/lib/schemas/conversations";
 import { DEFAULT_GENERATION_PARAMS, type GenerationParams } from "@/lib/schemas/params";
+import { randomSeed } from "@/lib/seeded-rng";
 import type { GenerationStats } from "@/lib/schemas/stats";
 import * as conversationsRepo from "@/server/db/conversations-repo";
 import * as messagesRepo from "@/server/db/messages-repo";
@@ -59,11 +59,6 @@ function mergeParams(base: GenerationParams, patch: Partial<GenerationParams> | 
 function requiredContent(request: ParsedChatRequest): string {
   if (request.content === undefined) throw new ChatError("invalid", "content must be a string", "content");
   return request.content;
-}
-
-/** A uniformly random engine seed (32-bit unsigned, the range `params.seed` accepts). */
-function randomSeed(): number {
-  return randomInt(0, 2 ** 32);
 }
 
 export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Date }): PreparedTurn {
