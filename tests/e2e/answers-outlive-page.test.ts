@@ -55,7 +55,7 @@ describe("answers outlive the page (production build, tiny model)", () => {
     const item = chat.history.getByRole("listitem").filter({ has: chat.page.locator(`a[href="/c/${id}"]`) });
     await item.getByRole("img", { name: "Answering" }).waitFor({ timeout: UI_TIMEOUT });
 
-    await chat.recordAnswer();
+    await chat.recordAnswer({ paced: false });
     await item.getByRole("link").click();
     await expect.poll(() => new URL(chat.page.url()).pathname, { timeout: UI_TIMEOUT }).toBe(`/c/${id}`);
     await chat.waitForAnswerStatus("complete", chat.lastAnswer, LONG_ANSWER_MS);
@@ -74,7 +74,7 @@ describe("answers outlive the page (production build, tiny model)", () => {
     const id = await startLongAnswer(chat, "Describe a long journey across the ocean.");
     const before = (await chat.answerBody().innerText()).trim().length;
     await chat.reload();
-    await chat.recordAnswer();
+    await chat.recordAnswer({ paced: false });
     await chat.waitForAnswerStatus("complete", chat.lastAnswer, LONG_ANSWER_MS);
     await expectStreamedHere(chat);
     expect((await chat.answerBody().innerText()).trim().length).toBeGreaterThan(before);

@@ -3,7 +3,7 @@
  * (`article[data-role][data-status]`, `[data-testid=caption]`) so a test breaks when what users
  * (and screen readers) see breaks, not when class names change.
  */
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, CDPSession, Locator, Page } from "playwright-core";
 import { expect } from "vitest";
 import type { ConversationDto } from "@/lib/schemas/conversations";
 
@@ -30,7 +30,12 @@ export interface AnswerSample {
   caption: string | null;
 }
 
+/** ~25 token events a second (each ~50 bytes): a 96-token answer reaches the page over ~4 s, in several deliveries. */
+const STREAM_BYTES_PER_SECOND = 1_200;
+
 export class ChatPage {
+  private cdp: CDPSession | null = null;
+
   private constructor(
     readonly context: BrowserContext,
     readonly page: Page,
@@ -165,11 +170,15 @@ export class ChatPage {
   }
 
   /**
-   * Records every DOM change of the newest answer (text length, status, caption) from now on.
-   * Observing in the page, instead of polling from the test, sees every streamed token however
-   * fast the model is, so "it streamed" is checked without any timing assumption.
+   * Records every DOM change of the newest answer (text length, status, caption) from now on, and
+   * throttles this page's downloads so the stream reaches it over seconds. Observing in the page
+   * alone was not enough: an idle machine's tiny model writes a 96-token answer in one network
+   * chunk, and the Markdown view renders deferred, so "it grew in front of the user" depended on
+   * CPU speed. `answerSamples` lifts the throttle. Tests that navigate while recording (the throttle
+   * would slow the page load itself) and stream long answers anyway pass `{ paced: false }`.
    */
-  async recordAnswer(): Promise<void> {
+  async recordAnswer({ paced = true } = {}): Promise<void> {
+    if (paced) await this.setDownloadThrottle(STREAM_BYTES_PER_SECOND);
     await this.page.evaluate(() => {
       const w = window as unknown as { __answerSamples: AnswerSample[] };
       w.__answerSamples = [];
@@ -190,7 +199,21 @@ export class ChatPage {
   }
 
   async answerSamples(): Promise<AnswerSample[]> {
+    await this.setDownloadThrottle(null);
     return this.page.evaluate(() => (window as unknown as { __answerSamples: AnswerSample[] }).__answerSamples);
+  }
+
+  /** Chromium's DevTools network throttling (null lifts it); it paces streamed response bodies too. */
+  private async setDownloadThrottle(bytesPerSecond: number | null): Promise<void> {
+    if (bytesPerSecond === null && !this.cdp) return;
+    this.cdp ??= await this.context.newCDPSession(this.page);
+    await this.cdp.send("Network.enable");
+    await this.cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: bytesPerSecond ?? -1,
+      uploadThroughput: -1,
+    });
   }
 
   /**
