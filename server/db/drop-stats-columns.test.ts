@@ -16,7 +16,7 @@ import { migrationsFolder, openDatabase } from "./open-database";
 const root = mkdtempSync(path.join(os.tmpdir(), "bitnet-migrate-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** A copy of drizzle/ whose journal stops before `tag`. */
+/** A copy of drizzle/sqlite whose journal stops before `tag`. */
 function migrationsBefore(tag: string): string {
   const dir = path.join(root, "migrations");
   cpSync(migrationsFolder(), dir, { recursive: true });

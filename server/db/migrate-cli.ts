@@ -1,4 +1,4 @@
-/** `npm run db:migrate`: applies the drizzle/ migrations to DATABASE_PATH (default ./data/bitnet-chat.db). */
+/** `npm run db:migrate`: applies the drizzle/sqlite migrations to DATABASE_PATH (default ./data/bitnet-chat.db). */
 import { openDatabase, resolveDatabasePath } from "./open-database";
 
 const file = resolveDatabasePath();

@@ -24,7 +24,7 @@ interface Journal {
   entries: { tag: string }[];
 }
 
-/** A copy of drizzle/ whose journal stops before the tree migration. */
+/** A copy of drizzle/sqlite whose journal stops before the tree migration. */
 function migrationsBeforeTree(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "bitnet-chat-migrations-"));
   dirs.push(dir);

@@ -19,9 +19,9 @@ export interface OpenDatabase {
   close(): void;
 }
 
-/** drizzle/ is resolved from the working directory: `next start`, the CLI and vitest all run from the repo root. */
+/** drizzle/sqlite is resolved from the working directory: `next start`, the CLI and vitest all run from the repo root. */
 export function migrationsFolder(): string {
-  return process.env.DRIZZLE_MIGRATIONS_DIR ?? path.resolve(/*turbopackIgnore: true*/ process.cwd(), "drizzle");
+  return process.env.DRIZZLE_MIGRATIONS_DIR ?? path.resolve(/*turbopackIgnore: true*/ process.cwd(), "drizzle", "sqlite");
 }
 
 export function resolveDatabasePath(): string {

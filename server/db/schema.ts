@@ -3,7 +3,7 @@
  * it orders messages without relying on clock ties, and it is the stable rowid that the
  * external-content FTS5 indexes point at (an implicit rowid may change on VACUUM).
  * The FTS5 tables and their sync triggers live in a custom SQL migration (drizzle-kit cannot
- * describe virtual tables); see drizzle/*_fts.sql.
+ * describe virtual tables); see drizzle/sqlite/*_fts.sql.
  * No `server-only` import here: drizzle-kit loads this file from plain Node.
  */
 import { index, integer, sqliteTable, text, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";

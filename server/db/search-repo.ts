@@ -1,4 +1,4 @@
-/** Full-text search over titles and the active branch's messages (FTS5 external-content indexes, see drizzle/0001_fts.sql). */
+/** Full-text search over titles and the active branch's messages (FTS5 external-content indexes, see drizzle/sqlite/0001_fts.sql). */
 import { sql } from "drizzle-orm";
 import { toFtsQuery } from "./fts-query";
 import type { Db } from "./types";
