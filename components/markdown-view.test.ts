@@ -25,6 +25,15 @@ describe("MarkdownView math", () => {
     expect(html).toMatch(/style="height:[\d.]+em/); // KaTeX's layout styles survive the sanitizer
   });
 
+  it("typesets \\( … \\) inline and \\[ … \\] display math, as BitNet writes it", () => {
+    const html = render("The area is \\( \\pi r^2 \\), and\n\\[\n\\sum_{i=1}^n i = \\frac{n(n+1)}{2}\n\\]\n\nCode keeps it: `\\(x\\)`");
+    expect(html).toContain('<annotation encoding="application/x-tex">\\pi r^2</annotation>');
+    expect(html).toContain('class="katex-display"');
+    expect(html).toContain('<annotation encoding="application/x-tex">\\sum_{i=1}^n i = \\frac{n(n+1)}{2}</annotation>');
+    expect(html).toContain("<code>\\(x\\)</code>");
+    expect(html).not.toContain("\\[");
+  });
+
   it("leaves prices alone: single dollars that do not delimit math stay text", () => {
     const html = render("It costs $5 and $10, or $ 3 $.");
     expect(html).not.toContain("katex");

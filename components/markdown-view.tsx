@@ -2,7 +2,7 @@
 /**
  * Model output is untrusted. Raw HTML is turned into literal text before rendering (never parsed as
  * HTML: no rehype-raw), so `<script>` or `<img onerror=…>` in an answer stays visible, inert text.
- * Math (`$…$`, `$$…$$`) is typeset by KaTeX (trust off: no \href, \includegraphics, \html…), and
+ * Math (`$…$`, `$$…$$`, and `\( … \)`, `\[ … \]` rewritten to those first) is typeset by KaTeX (trust off: no \href, \includegraphics, \html…), and
  * rehype-sanitize then checks KaTeX's output too, with a schema widened only for what KaTeX produces.
  * Highlighting runs after sanitizing so its `hljs-*` classes survive.
  */
@@ -14,6 +14,7 @@ import rehypeKatex from "rehype-katex";
 import rehypeSanitize from "rehype-sanitize";
 import remarkGfm from "remark-gfm";
 import remarkMath from "remark-math";
+import { normalizeLatexDelimiters } from "@/lib/client/latex-delimiters";
 import { markdownSanitizeSchema } from "@/lib/client/markdown-sanitize-schema";
 import rehypeTaskLabels from "@/lib/client/rehype-task-labels";
 import remarkHtmlAsText from "@/lib/client/remark-html-as-text";
@@ -77,10 +78,11 @@ function MarkdownViewImpl({ text }: { text: string }) {
   const idPrefix = `m${useId().replace(/[^\w]/g, "")}-`;
   const options = useMemo(() => markdownOptions(idPrefix), [idPrefix]);
   const parts = useMemo(() => components(idPrefix), [idPrefix]);
+  const source = useMemo(() => normalizeLatexDelimiters(deferred), [deferred]);
   return (
     <div className="answer-prose prose prose-zinc max-w-none break-words dark:prose-invert prose-headings:font-semibold prose-h1:text-xl prose-h2:text-lg prose-h3:text-base prose-h4:text-base prose-pre:my-0 prose-pre:bg-transparent prose-pre:p-0 prose-code:before:content-none prose-code:after:content-none">
       <ReactMarkdown {...options} components={parts}>
-        {deferred}
+        {source}
       </ReactMarkdown>
     </div>
   );
