@@ -2,7 +2,8 @@
  * Per-token JavaScript work outside the forward pass, isolated from the model: the sampler over one row of
  * 128,256 logits (greedy, and the app's default sampling: repetition penalty 1.1 over a 512-token history,
  * temperature 0.7, top-k 40, top-p 0.9), one Detokenizer step with the real tokenizer, and a copy of the
- * logits row. Minimum and median of N iterations: the minimum is what the code costs when it has a core,
+ * logits row, and the token view's record of a token (token-logprobs.ts: chosen + top-5 alternatives) after
+ * each sampler. Minimum and median of N iterations: the minimum is what the code costs when it has a core,
  * which is the figure that survives a shared machine.
  *
  *   npx tsx scripts/sampler-cost.ts --dir MODEL_DIR [--iterations 300]
@@ -10,6 +11,7 @@
 import { parseArgs } from "node:util";
 import { Sampler } from "@/server/engine/sampler";
 import { Detokenizer } from "@/server/engine/detokenizer";
+import { LogprobRecorder, cachedTokenText } from "@/server/engine/token-logprobs";
 import { loadTokenizer } from "@/server/runtime/load-tokenizer";
 import { createChatTokenizer } from "@/server/engine/chat-prompt";
 
@@ -51,3 +53,12 @@ time("sampler default (penalty over 512 ids, T 0.7, top-k 40, top-p 0.9)", () =>
 const detok = new Detokenizer((ids) => chat.decode(ids));
 let k = 0;
 time("detokenizer step (transformers.js decode x2)", () => () => detok.push(history[k++ % history.length]!));
+
+const recorder = new LogprobRecorder(V, 5, cachedTokenText((ids) => chat.decode(ids)));
+for (const [label, sampler] of [["greedy", greedy], ["default sampling", sampled]] as const) {
+  time(`token record after ${label} (logprob, raw logprob, top-5)`, () => {
+    row.set(base);
+    const id = sampler.sample(row);
+    return () => recorder.record(sampler, row, id);
+  });
+}

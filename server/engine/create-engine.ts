@@ -8,6 +8,7 @@ import { createChatTokenizer, type ChatTokenizer } from "./chat-prompt";
 import { fitContext, fitContextByTurns, type FitOptions, type FitResult } from "./context-fit";
 import { runGeneration, type GenerationContext } from "./generate";
 import { PrefixCache } from "./prefix-cache";
+import { cachedTokenText } from "./token-logprobs";
 import { Scheduler, maxQueueFromEnv } from "./scheduler";
 import { EngineError, type ChatTurn, type Engine, type EngineEvent, type GenerateRequest } from "./types";
 
@@ -28,7 +29,8 @@ export function createEngine(options: CreateEngineOptions): Engine {
     : createChatTokenizer(options.tokenizer, { bosTokenId: runner.info.bosTokenId });
   const scheduler = new Scheduler(options.maxQueue ?? maxQueueFromEnv());
   const cache = new PrefixCache(runner);
-  const ctx = { runner, cache, decode: (ids: number[]) => tokenizer.decode(ids), prefillChunk: options.prefillChunk, proposeDraft: options.proposeDraft };
+  const decode = (ids: number[]) => tokenizer.decode(ids);
+  const ctx = { runner, cache, decode, tokenText: cachedTokenText(decode), prefillChunk: options.prefillChunk, proposeDraft: options.proposeDraft };
   const fit = (messages: readonly ChatTurn[], options: FitOptions): Promise<FitResult> => {
     if (tokenizer.turns) return fitContextByTurns(messages, tokenizer.turns, options);
     const encode = (m: readonly ChatTurn[]) => tokenizer.encodeChat(m, { continueFinalMessage: options.continueFinalMessage });
@@ -58,19 +60,22 @@ export function createEngine(options: CreateEngineOptions): Engine {
     let ticket: ReturnType<Scheduler["enter"]> | undefined;
     try {
       ticket = scheduler.enter(signal);
+      const prefix = request.answerPrefixIds ?? [];
       const fitted = await fit(request.messages, {
         maxPositions: runner.info.maxPositions,
-        maxNewTokens: request.params.maxNewTokens,
+        maxNewTokens: request.params.maxNewTokens + prefix.length,
         continueFinalMessage: request.continueFinalMessage === true,
       });
       for await (const position of ticket.positions()) yield { type: "queued", position };
       cache.claim(request.cacheKey);
       yield* runGeneration(ctx, {
-        promptIds: fitted.ids,
+        promptIds: prefix.length > 0 ? [...fitted.ids, ...prefix] : fitted.ids,
         droppedTurns: fitted.droppedTurns,
         params: request.params,
         stop: request.stop,
         signal,
+        logprobs: request.logprobs,
+        forced: prefix.length,
       });
     } finally {
       ticket?.release();

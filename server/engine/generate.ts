@@ -8,6 +8,7 @@ import type { PrefixCache } from "./prefix-cache";
 import { Sampler } from "./sampler";
 import { StopStringMatcher } from "./stop-strings";
 import { DraftLength, lookupDraft } from "./prompt-lookup";
+import { LogprobRecorder, MAX_TOP_LOGPROBS, type TokenRecord } from "./token-logprobs";
 import type { EngineEvent, EngineStats, EngineStopReason, SamplingParams } from "./types";
 
 export interface GenerationJob {
@@ -16,6 +17,13 @@ export interface GenerationJob {
   params: SamplingParams;
   stop?: string[];
   signal?: AbortSignal;
+  /** Record per-token log-probabilities with this many alternatives (see token-logprobs.ts); absent: none. */
+  logprobs?: number;
+  /**
+   * The last `forced` ids of the prompt are the start of the answer (a branch from a chosen token): they are
+   * emitted as `forced` token events before decoding, and not counted as generated.
+   */
+  forced?: number;
 }
 
 export interface GenerationContext {
@@ -26,6 +34,8 @@ export interface GenerationContext {
   prefillChunk?: number;
   /** Draft tokens to verify after `history` (prompt + answer so far), at most `k`: prompt lookup unless a test swaps it. */
   proposeDraft?: (history: readonly number[], k: number) => number[];
+  /** The text of one token alone (cached by the engine); default: `decode([id])`. */
+  tokenText?: (id: number) => string;
 }
 
 type TokenEvent = Extract<EngineEvent, { type: "token" }>;
@@ -48,6 +58,11 @@ export async function* runGeneration(ctx: GenerationContext, job: GenerationJob)
   sampler.observe(prompt);
   const detok = new Detokenizer(ctx.decode);
   const stops = new StopStringMatcher(job.stop);
+  const recorder =
+    job.logprobs === undefined
+      ? null
+      : new LogprobRecorder(vocabSize, Math.max(0, Math.min(MAX_TOP_LOGPROBS, Math.floor(job.logprobs))), ctx.tokenText ?? ((id) => ctx.decode([id])));
+  const forced = Math.max(0, Math.min(job.forced ?? 0, prompt.length - 1));
   const one = [0];
   // Prompt + answer so far: where prompt lookup searches for drafts.
   const history = [...prompt];
@@ -67,11 +82,31 @@ export async function* runGeneration(ctx: GenerationContext, job: GenerationJob)
   // A token's event waits while its text is held back (half a character, a possible stop string), so the
   // text released at the end still travels in the event of the token that produced it.
   let pending: TokenEvent | null = null;
+  /** Emits one token's text (or holds it with the event); returns whether a stop string matched. */
+  function* emit(id: number, extra: { record?: TokenRecord; forced?: true }): Generator<TokenEvent, boolean> {
+    const piece = detok.push(id);
+    if (extra.record) extra.record.text = piece;
+    const check = stops.push(piece);
+    if (pending) yield pending;
+    pending = { type: "token", text: check.text, id, ...extra };
+    if (!detok.holding && !stops.holding) {
+      yield pending;
+      pending = null;
+    }
+    return check.stopped;
+  }
 
   try {
+    for (const id of prompt.slice(prompt.length - forced)) {
+      if (yield* emit(id, { forced: true })) {
+        stopReason = "stop";
+        break;
+      }
+    }
     let logits: Float32Array | null = null;
     const prefillStart = performance.now();
     for (let done = 0; done < prefillTotal; ) {
+      if (stopReason !== null) break;
       if (signal?.aborted) {
         stopReason = "abort";
         break;
@@ -97,7 +132,8 @@ export async function* runGeneration(ctx: GenerationContext, job: GenerationJob)
       let next = -1;
       let j = 0;
       for (; j < rows.length; j++) {
-        const id = sampler.sample(rows[j]!);
+        const row = rows[j]!;
+        const id = sampler.sample(row);
         lastSampleAt = performance.now();
         if (samples++ === 0) firstSampleAt = lastSampleAt;
         if (eos.has(id)) {
@@ -106,18 +142,14 @@ export async function* runGeneration(ctx: GenerationContext, job: GenerationJob)
         }
         completion++;
         history.push(id);
+        // Read the sampler's distribution before observing the token changes its penalty state.
+        const record = recorder?.record(sampler, row, id);
         one[0] = id;
         sampler.observe(one);
-        const check = stops.push(detok.push(id));
-        if (pending) yield pending;
-        pending = { type: "token", text: check.text, id };
-        if (!detok.holding && !stops.holding) {
-          yield pending;
-          pending = null;
-        }
+        const stopped = yield* emit(id, record ? { record } : {});
         const accepted = j < drafts.length && id === drafts[j];
         if (accepted) acceptedDrafts++;
-        if (check.stopped) stopReason = "stop";
+        if (stopped) stopReason = "stop";
         else if (completion >= params.maxNewTokens) stopReason = "length";
         else if (base + 1 + j >= maxPositions) stopReason = "context";
         else if (signal?.aborted) stopReason = "abort";

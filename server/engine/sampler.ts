@@ -22,6 +22,19 @@ export interface SamplerOptions {
 /** When top-k is off but top-p is on, the nucleus is first looked for among this many best tokens. */
 const NUCLEUS_PROBE = 256;
 
+/**
+ * The distribution the last `sample` drew from, over the logits as the sampler left them (after the
+ * repetition penalty), for token-logprobs.ts to read right after the draw without recomputing it:
+ * - greedy: argmax (temperature 0): its distribution is the softmax of the logits;
+ * - full: softmax((logit - max) / t) over the whole vocabulary, total weight z;
+ * - kept: top-k and/or top-p: `idx[0..count)` best ids descending with their weights; the first `keep`
+ *   were eligible and were drawn in proportion to their weights (their sum is `sum`), the others had 0.
+ */
+export type DrawnFrom =
+  | { kind: "greedy" }
+  | { kind: "full"; max: number; t: number; z: number }
+  | { kind: "kept"; idx: Int32Array; weight: Float64Array; count: number; keep: number; sum: number };
+
 export class Sampler {
   private readonly prng: Rng;
   private readonly seenFlag: Uint8Array;
@@ -31,6 +44,11 @@ export class Sampler {
   private readonly probs: Float64Array;
   private wide: { idx: Int32Array; prob: Float64Array } | null = null;
   private weights: Float64Array | null = null;
+  /** The logits of the penalized ids before the penalty (seenIds order; seenPos maps an id to its slot + 1). */
+  private readonly rawSeen: number[] = [];
+  private readonly seenPos: Int32Array;
+  /** See DrawnFrom; valid until the next `sample`. */
+  drawn: DrawnFrom = { kind: "greedy" };
 
   constructor(
     private readonly options: SamplerOptions,
@@ -38,6 +56,7 @@ export class Sampler {
   ) {
     this.prng = createRng(options.seed ?? randomSeed());
     this.seenFlag = new Uint8Array(vocabSize);
+    this.seenPos = new Int32Array(options.repetitionPenalty === 1 ? 0 : vocabSize);
     this.topK = options.topK > 0 && options.topK < vocabSize ? Math.floor(options.topK) : 0;
     this.selector = new TopKSelector(Math.max(this.topK, Math.min(NUCLEUS_PROBE, vocabSize)));
     this.probs = new Float64Array(this.selector.capacity);
@@ -51,6 +70,7 @@ export class Sampler {
       if (id >= 0 && id < this.vocabSize && this.seenFlag[id] === 0) {
         this.seenFlag[id] = 1;
         this.seenIds.push(id);
+        this.seenPos[id] = this.seenIds.length;
       }
     }
   }
@@ -60,6 +80,7 @@ export class Sampler {
     const n = this.vocabSize;
     this.applyRepetitionPenalty(logits);
     const t = this.options.temperature;
+    this.drawn = GREEDY;
     if (!(t > 0)) return argmax(logits, n);
     const topP = this.options.topP;
     if (this.topK > 0) {
@@ -73,10 +94,25 @@ export class Sampler {
   private applyRepetitionPenalty(logits: Float32Array): void {
     const penalty = this.options.repetitionPenalty;
     if (penalty === 1) return;
-    for (const id of this.seenIds) {
+    const raw = this.rawSeen;
+    raw.length = this.seenIds.length;
+    for (let i = 0; i < this.seenIds.length; i++) {
+      const id = this.seenIds[i]!;
       const v = logits[id]!;
+      raw[i] = v;
       logits[id] = v < 0 ? v * penalty : v / penalty;
     }
+  }
+
+  /** The model's own logit of `id` in a row this sampler just sampled (undoing the repetition penalty). */
+  rawLogit(logits: Float32Array, id: number): number {
+    const pos = this.seenPos.length > 0 ? this.seenPos[id]! : 0;
+    return pos > 0 && pos <= this.rawSeen.length ? this.rawSeen[pos - 1]! : logits[id]!;
+  }
+
+  /** Ids whose logits the penalty changed in the row just sampled, and their logits before it. */
+  get penalized(): { ids: readonly number[]; raw: readonly number[] } {
+    return { ids: this.options.repetitionPenalty === 1 ? [] : this.seenIds, raw: this.rawSeen };
   }
 
   /**
@@ -94,7 +130,9 @@ export class Sampler {
       sum += p;
     }
     const keep = nucleusSize(probs, count, (z ?? sum) * topP);
-    return idx[this.draw(probs, keep)]!;
+    const kept = sumOf(probs, keep);
+    this.drawn = { kind: "kept", idx, weight: probs, count, keep, sum: kept };
+    return idx[this.draw(probs, keep, kept)]!;
   }
 
   /** Top-p without top-k: the nucleus is usually within the best few hundred; otherwise widen exactly. */
@@ -117,11 +155,14 @@ export class Sampler {
       wide.prob[i] = weights[candidates[i]!]!;
     }
     const keep = nucleusSize(wide.prob, candidates.length, topP * z);
-    return wide.idx[this.draw(wide.prob, keep)]!;
+    const kept = sumOf(wide.prob, keep);
+    this.drawn = { kind: "kept", idx: wide.idx, weight: wide.prob, count: candidates.length, keep, sum: kept };
+    return wide.idx[this.draw(wide.prob, keep, kept)]!;
   }
 
   private sampleFull(logits: Float32Array, n: number, t: number): number {
-    const { weights, z } = this.expWeights(logits, n, t);
+    const { weights, z, max } = this.expWeights(logits, n, t);
+    this.drawn = { kind: "full", max, t, z };
     let u = this.prng.next() * z;
     let last = 0;
     for (let i = 0; i < n; i++) {
@@ -134,7 +175,7 @@ export class Sampler {
   }
 
   /** exp((logit - max) / t) for the whole vocabulary into a buffer reused every token, and their sum. */
-  private expWeights(logits: Float32Array, n: number, t: number): { weights: Float64Array; z: number } {
+  private expWeights(logits: Float32Array, n: number, t: number): { weights: Float64Array; z: number; max: number } {
     this.weights ??= new Float64Array(n);
     const weights = this.weights;
     const max = maxOf(logits, n);
@@ -144,12 +185,11 @@ export class Sampler {
       weights[i] = w;
       z += w;
     }
-    return { weights, z };
+    return { weights, z, max };
   }
 
-  private draw(probs: ArrayLike<number>, count: number): number {
-    let sum = 0;
-    for (let i = 0; i < count; i++) sum += probs[i]!;
+  /** Index of a draw among probs[0..count) (total `sum`) in proportion to their weights. */
+  private draw(probs: ArrayLike<number>, count: number, sum: number): number {
     let u = this.prng.next() * sum;
     for (let i = 0; i < count; i++) {
       u -= probs[i]!;
@@ -162,6 +202,14 @@ export class Sampler {
     if (!this.wide || this.wide.idx.length < size) this.wide = { idx: new Int32Array(size), prob: new Float64Array(size) };
     return this.wide;
   }
+}
+
+const GREEDY: DrawnFrom = { kind: "greedy" };
+
+function sumOf(values: ArrayLike<number>, count: number): number {
+  let sum = 0;
+  for (let i = 0; i < count; i++) sum += values[i]!;
+  return sum;
 }
 
 /** How many of the descending `probs` top-p keeps: until the mass before a token reaches `target` (at least 1). */
@@ -187,7 +235,7 @@ export function argmax(logits: Float32Array, n: number): number {
   return best;
 }
 
-function maxOf(logits: Float32Array, n: number): number {
+export function maxOf(logits: Float32Array, n: number): number {
   let m = -Infinity;
   for (let i = 0; i < n; i++) if (logits[i]! > m) m = logits[i]!;
   return m;

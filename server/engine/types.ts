@@ -2,6 +2,7 @@
  * The engine's public interface: what the chat use cases and the OpenAI-compatible API call.
  * The engine knows nothing about HTTP or the database.
  */
+import type { TokenRecord } from "./token-logprobs";
 
 export interface ChatTurn {
   role: "system" | "user" | "assistant";
@@ -39,6 +40,17 @@ export interface GenerateRequest {
    * first token tells anyone how much of someone else's prompt they guessed. No key: nothing is reused.
    */
   cacheKey?: string;
+  /**
+   * Record per-token log-probabilities with this many best alternatives (0–20): each generated token's
+   * event then carries a `record`. Absent: nothing is recorded (no cost).
+   */
+  logprobs?: number;
+  /**
+   * Token ids the answer starts with, used exactly as given (a branch of an earlier answer: its tokens
+   * up to a position, then a chosen token). They follow the generation prompt, are emitted as `forced`
+   * token events first, and do not count against `maxNewTokens`.
+   */
+  answerPrefixIds?: readonly number[];
 }
 
 /** Why a generation ended ("stop": a stop string matched; "context": the context window is full). */
@@ -65,7 +77,8 @@ export type EngineEvent =
   | { type: "queued"; position: number }
   | { type: "start"; promptTokens: number; droppedTurns: number; cachedPromptTokens: number }
   | { type: "prefill"; done: number; total: number }
-  | { type: "token"; text: string; id: number }
+  /** `record`: when the request asked for logprobs (not for forced tokens); `forced`: from answerPrefixIds. */
+  | { type: "token"; text: string; id: number; record?: TokenRecord; forced?: true }
   /** Always the last event. A failure after start ends with stopReason "error" and `error` set; text so far is kept. */
   | { type: "done"; stats: EngineStats; error?: string };
 

@@ -1,0 +1,120 @@
+/**
+ * Per-token log-probabilities for the token view and OpenAI's `logprobs`: for each sampled token, its
+ * log-probability under the distribution the sampler drew from (after repetition penalty, temperature,
+ * top-k, top-p; the softmax of the logits for greedy), the model's own (raw) log-probability, and the
+ * best alternatives. Read from the sampler's state right after the draw (sampler.ts `drawn`): one extra
+ * pass over the vocabulary for the normalizer (none when the sampler computed it at temperature 1) and a
+ * partial selection of the best few when the sampler's own selection does not hold them — never a sort
+ * of the 128k logits.
+ */
+import { maxOf, type Sampler } from "./sampler";
+import { TopKSelector } from "./top-k";
+
+/** Most alternatives recorded per token (OpenAI's `top_logprobs` limit). */
+export const MAX_TOP_LOGPROBS = 20;
+
+export interface TokenAlternative {
+  id: number;
+  /** The token alone, decoded (may hold U+FFFD when it is part of a multi-byte character). */
+  text: string;
+  /** Under the sampled distribution; -Infinity when top-k/top-p left it out. */
+  logprob: number;
+  /** Under the model's softmax (no penalty, temperature or truncation). */
+  rawLogprob: number;
+}
+
+export interface TokenRecord extends TokenAlternative {
+  /** Best alternatives by sampled probability (the chosen token among them when it is one of the best). */
+  top: TokenAlternative[];
+}
+
+export class LogprobRecorder {
+  private readonly selector: TopKSelector;
+
+  constructor(
+    private readonly vocabSize: number,
+    /** Alternatives per token, 0…MAX_TOP_LOGPROBS. */
+    readonly topN: number,
+    private readonly tokenText: (id: number) => string,
+  ) {
+    this.selector = new TopKSelector(Math.max(1, Math.min(topN, MAX_TOP_LOGPROBS)));
+  }
+
+  /** The record of `id`, just drawn by `sampler` from `logits` (the row as the sampler left it). */
+  record(sampler: Sampler, logits: Float32Array, id: number): TokenRecord {
+    const n = this.vocabSize;
+    const drawn = sampler.drawn;
+    let max: number;
+    let z: number;
+    if (drawn.kind === "full" && drawn.t === 1) {
+      max = drawn.max;
+      z = drawn.z;
+    } else {
+      max = maxOf(logits, n);
+      z = 0;
+      for (let i = 0; i < n; i++) z += Math.exp(logits[i]! - max);
+    }
+    const logZ = max + Math.log(z);
+    const rawLogZ = rawNormalizer(sampler, logits, max, z);
+
+    const sampled = (token: number): number => {
+      switch (drawn.kind) {
+        case "greedy":
+          return logits[token]! - logZ;
+        case "full":
+          return (logits[token]! - drawn.max) / drawn.t - Math.log(drawn.z);
+        case "kept":
+          for (let i = 0; i < drawn.keep; i++) if (drawn.idx[i] === token) return Math.log(drawn.weight[i]! / drawn.sum);
+          return -Infinity;
+      }
+    };
+    const entry = (token: number): TokenAlternative => ({
+      id: token,
+      text: this.tokenText(token),
+      logprob: sampled(token),
+      rawLogprob: sampler.rawLogit(logits, token) - rawLogZ,
+    });
+
+    const top: TokenAlternative[] = [];
+    const k = Math.min(this.topN, n);
+    if (k > 0) {
+      // The sampler's selection is sorted by the same logits: reuse it when it holds enough.
+      const reuse = drawn.kind === "kept" && drawn.count >= k;
+      const ids = reuse ? drawn.idx : this.selector.idx;
+      if (!reuse) this.selector.select(logits, n, k);
+      for (let i = 0; i < k; i++) top.push(entry(ids[i]!));
+    }
+    return { ...(top.find((t) => t.id === id) ?? entry(id)), top };
+  }
+}
+
+/**
+ * log Σ exp(raw logits): the penalized sum `z` (relative to `max`) with the penalized ids' terms swapped
+ * for their raw ones — a few hundred terms instead of a second pass over the vocabulary.
+ */
+function rawNormalizer(sampler: Sampler, logits: Float32Array, max: number, z: number): number {
+  const { ids, raw } = sampler.penalized;
+  // `raw` covers the ids penalized in this row (an id observed since is not among them yet).
+  const count = Math.min(ids.length, raw.length);
+  if (count === 0) return max + Math.log(z);
+  let m = max;
+  for (let i = 0; i < count; i++) if (raw[i]! > m) m = raw[i]!;
+  // Rescale z to the new reference m, then replace the penalized terms.
+  let rest = z * Math.exp(max - m);
+  let swapped = 0;
+  for (let i = 0; i < count; i++) {
+    rest -= Math.exp(logits[ids[i]!]! - m);
+    swapped += Math.exp(raw[i]! - m);
+  }
+  return m + Math.log(Math.max(0, rest) + swapped);
+}
+
+/** One token's text, decoded once per id (alternatives repeat a lot; the vocabulary bounds the map). */
+export function cachedTokenText(decode: (ids: number[]) => string): (id: number) => string {
+  const texts = new Map<number, string>();
+  return (id) => {
+    let text = texts.get(id);
+    if (text === undefined) texts.set(id, (text = decode([id])));
+    return text;
+  };
+}
