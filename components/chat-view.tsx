@@ -53,7 +53,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
     },
     onFinished: invalidateList,
   });
-  const { state, loadState, refresh, send: sendMessage, regenerate: regenerateAnswer, editAndResend, continueAnswer, switchVersion, stop: stopAnswer, dismissError } = chat;
+  const { state, loadState, refresh, send: sendMessage, regenerate: regenerateAnswer, editAndResend, continueAnswer, replay: replayAnswer, switchVersion, stop: stopAnswer, dismissError } = chat;
   const { params, setParams, saveError, useAsDefault } = useConversationParams(state.conversationId, chat.loadedParams);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const savedPresets = usePresets();
@@ -138,6 +138,12 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
     },
     [continueAnswer, params, focusComposer],
   );
+  const replay = useCallback(
+    (messageId: string) => {
+      void replayAnswer(messageId).then(() => focusComposer());
+    },
+    [replayAnswer, focusComposer],
+  );
   const stop = useCallback(() => {
     stopAnswer();
     focusComposer();
@@ -184,6 +190,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
           onEdit={edit}
           onContinue={extend}
           onSwitchVersion={switchVersion}
+          onReplay={ready && !running ? replay : undefined}
           editRequest={editRequest}
         />
       )}

@@ -1,5 +1,5 @@
 "use client";
-import { FastForward, Pencil, RefreshCw } from "lucide-react";
+import { FastForward, Pencil, RefreshCw, Repeat } from "lucide-react";
 import { CopyButton } from "./copy-button";
 
 const actionClass =
@@ -11,10 +11,12 @@ interface MessageActionsProps {
   onEdit?: () => void;
   /** Extends a cut answer (stopped, or at max tokens). */
   onContinue?: () => void;
+  /** Runs the answer again with its stored settings and seed. */
+  onReplay?: () => void;
   disabled?: boolean;
 }
 
-export function MessageActions({ text, onRegenerate, onEdit, onContinue, disabled }: MessageActionsProps) {
+export function MessageActions({ text, onRegenerate, onEdit, onContinue, onReplay, disabled }: MessageActionsProps) {
   return (
     <div className="flex items-center gap-0.5">
       <CopyButton getText={() => text} />
@@ -26,6 +28,11 @@ export function MessageActions({ text, onRegenerate, onEdit, onContinue, disable
       {onRegenerate && (
         <button type="button" aria-label="Regenerate" title="Regenerate this answer" className={actionClass} onClick={onRegenerate} disabled={disabled}>
           <RefreshCw className="size-3.5" aria-hidden />
+        </button>
+      )}
+      {onReplay && (
+        <button type="button" aria-label="Replay" title="Replay: run again with the same settings and seed, and check the text is identical" className={actionClass} onClick={onReplay} disabled={disabled}>
+          <Repeat className="size-3.5" aria-hidden />
         </button>
       )}
       {onContinue && (

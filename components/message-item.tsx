@@ -5,6 +5,7 @@ import { Caption } from "./caption";
 import { EditMessage } from "./edit-message";
 import { MarkdownView } from "./markdown-view";
 import { MessageActions } from "./message-actions";
+import { ReplayNote } from "./replay-note";
 import { RunProgress } from "./run-progress";
 import { StatusBadge } from "./status-badge";
 import { VersionSwitcher } from "./version-switcher";
@@ -18,12 +19,13 @@ interface MessageItemProps {
   onEdit?: (messageId: string, text: string) => void;
   onContinue?: (messageId: string) => void;
   onSwitchVersion?: (messageId: string) => void;
+  onReplay?: (messageId: string) => void;
   busy: boolean;
   /** Incremented to open the editor from outside (↑ in an empty composer). */
   editRequest?: number;
 }
 
-function MessageItemImpl({ message, run, onRegenerate, onEdit, onContinue, onSwitchVersion, busy, editRequest = 0 }: MessageItemProps) {
+function MessageItemImpl({ message, run, onRegenerate, onEdit, onContinue, onSwitchVersion, onReplay, busy, editRequest = 0 }: MessageItemProps) {
   const [editing, setEditing] = useState(false);
   const [seenEditRequest, setSeenEditRequest] = useState(editRequest);
   if (editRequest !== seenEditRequest) {
@@ -88,6 +90,7 @@ function MessageItemImpl({ message, run, onRegenerate, onEdit, onContinue, onSwi
             {message.error}
           </p>
         )}
+        {message.replay && !streaming && <ReplayNote verdict={message.replay} seed={message.params?.seed ?? null} onShowOriginal={busy ? undefined : onSwitchVersion} />}
         <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1">
           {versions}
           <StatusBadge status={message.status} />
@@ -97,6 +100,7 @@ function MessageItemImpl({ message, run, onRegenerate, onEdit, onContinue, onSwi
               text={message.content}
               onRegenerate={onRegenerate ? () => onRegenerate(message.id) : undefined}
               onContinue={onContinue ? () => onContinue(message.id) : undefined}
+              onReplay={onReplay && message.params?.seed != null ? () => onReplay(message.id) : undefined}
               disabled={busy}
             />
           )}

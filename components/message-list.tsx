@@ -15,11 +15,13 @@ interface MessageListProps {
   onEdit: (messageId: string, text: string) => void;
   onContinue: (messageId: string) => void;
   onSwitchVersion: (messageId: string) => void;
+  /** Absent while answers cannot be run (model not ready, an answer running). */
+  onReplay?: (messageId: string) => void;
   /** Incremented to open the editor on the last user message. */
   editRequest: number;
 }
 
-export function MessageList({ messages, run, canRegenerate, canEdit, canContinue, onRegenerate, onEdit, onContinue, onSwitchVersion, editRequest }: MessageListProps) {
+export function MessageList({ messages, run, canRegenerate, canEdit, canContinue, onRegenerate, onEdit, onContinue, onSwitchVersion, onReplay, editRequest }: MessageListProps) {
   const last = messages.at(-1);
   // Re-follow on every new token: the dependency changes with the streamed length.
   const { ref, following, jumpToLatest } = useAutoScroll<HTMLDivElement>(`${messages.length}:${last?.content.length ?? 0}:${run?.phase}`);
@@ -42,6 +44,7 @@ export function MessageList({ messages, run, canRegenerate, canEdit, canContinue
               onEdit={canEdit && message.role === "user" ? onEdit : undefined}
               onContinue={canContinue(message) ? onContinue : undefined}
               onSwitchVersion={onSwitchVersion}
+              onReplay={message.role === "assistant" ? onReplay : undefined}
               editRequest={i === lastUserIndex ? editRequest : undefined}
             />
           ))}

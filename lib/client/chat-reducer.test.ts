@@ -6,7 +6,7 @@ import { canContinue, canEdit, canRegenerate, chatReducer, initialChatState, typ
 
 const stats = { promptTokens: 12, completionTokens: 3, cachedPromptTokens: 0, ttftMs: 50, prefillTokPerS: 240, decodeTokPerS: 20, totalMs: 150, stopReason: "eos" as const };
 
-const submit = (content: string, mode: "send" | "regenerate" | "edit" | "continue" = "send", now = 0, messageId?: string): ChatAction => ({
+const submit = (content: string, mode: "send" | "regenerate" | "edit" | "continue" | "replay" = "send", now = 0, messageId?: string): ChatAction => ({
   type: "submit", mode, content, params: DEFAULT_GENERATION_PARAMS, now, iso: "2026-11-28T10:00:00.000Z", nonce: String(now), messageId,
 });
 const event = (e: ChatEvent, now = 0): ChatAction => ({ type: "event", event: e, now });
@@ -106,6 +106,24 @@ describe("chatReducer", () => {
       messages: [{ id: "a1", conversationId: "c1", parentId: null, siblings: { index: 0, count: 1, ids: [] }, role: "assistant", content: "Hey", status: "complete", stats, params: null, error: null, createdAt: "" }],
     };
     expect(chatReducer(streamed, { type: "loaded", conversation }).messages[0].droppedTurns).toBe(2);
+  });
+
+  it("replay: a new version with the replayed answer's settings, and its verdict, kept across a reload", () => {
+    const seeded = { ...DEFAULT_GENERATION_PARAMS, seed: 42 };
+    const before = oneTurn();
+    const withSeed = { ...before, messages: before.messages.map((m) => (m.id === "a1" ? { ...m, params: seeded } : m)) };
+    const replaying = run(withSeed, { ...submit("", "replay", 200, "a1"), params: { ...DEFAULT_GENERATION_PARAMS, temperature: 0 } } as ChatAction);
+    expect(replaying.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+    expect(replaying.messages[1]).toMatchObject({ status: "streaming", params: seeded, siblings: { index: 1, count: 2 } });
+    const verdict = { of: "a1", identical: false, divergedAtChar: 3 };
+    const done = run(replaying, event(start(2)), event({ event: "token", data: { text: "Hey?", id: 1 } }),
+      event({ event: "done", data: { messageId: "a2", status: "complete", stats, replay: verdict } }));
+    expect(done.messages[1]).toMatchObject({ id: "a2", content: "Hey?", replay: verdict });
+    const conversation: ConversationDto = {
+      id: "c1", title: "Hello", createdAt: "", updatedAt: "", pinned: false, messageCount: 2, answering: false, params: DEFAULT_GENERATION_PARAMS, activeLeafId: "a2",
+      messages: [{ id: "a2", conversationId: "c1", parentId: "u1", siblings: { index: 1, count: 2, ids: ["a1", "a2"] }, role: "assistant", content: "Hey?", status: "complete", stats, params: seeded, error: null, createdAt: "" }],
+    };
+    expect(chatReducer(done, { type: "loaded", conversation }).messages[0].replay).toEqual(verdict);
   });
 
   it("re-attaches from a snapshot: the saved partial answer becomes the live one, then streams on to done", () => {

@@ -6,7 +6,7 @@
  */
 import type { ChatMode } from "@/lib/schemas/chat";
 import type { ConversationDto, MessageRole, MessageStatus, SiblingsDto } from "@/lib/schemas/conversations";
-import type { AnswerSnapshot, ChatEvent } from "@/lib/schemas/events";
+import type { AnswerSnapshot, ChatEvent, ReplayVerdict } from "@/lib/schemas/events";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
 import type { LiveTiming } from "./caption";
@@ -27,6 +27,8 @@ export interface UiMessage {
   droppedTurns?: number;
   /** The versions of this turn (for `‹ 2/3 ›`); absent for a message written in this tab and not yet re-read. */
   siblings?: SiblingsDto;
+  /** A replay run in this tab: how it compares with the answer it re-ran (kept across re-reads, like droppedTurns). */
+  replay?: ReplayVerdict;
 }
 
 export interface RunState {
@@ -139,7 +141,7 @@ function submit(state: ChatState, action: Extract<ChatAction, { type: "submit" }
   const assistantId = `local-assistant-${action.nonce}`;
   let base: UiMessage[];
   let replaced: UiMessage | undefined;
-  if (action.mode === "regenerate") {
+  if (action.mode === "regenerate" || action.mode === "replay") {
     // The new answer goes next to the old one, under the same question; what followed it is not on the new branch.
     const index = targetIndex(state.messages, action.messageId, "assistant");
     const cut = state.messages[index]?.role === "assistant" ? index : state.messages.length;
@@ -159,7 +161,8 @@ function submit(state: ChatState, action: Extract<ChatAction, { type: "submit" }
     content: "",
     status: "streaming",
     stats: null,
-    params: action.params,
+    // A replay runs with the replayed answer's own settings, whatever the panel says.
+    params: action.mode === "replay" && replaced?.params ? replaced.params : action.params,
     error: null,
     createdAt: action.iso,
     ...(replaced ? { siblings: newVersionOf(replaced, assistantId) } : {}),
@@ -255,7 +258,8 @@ function applyEvent(state: ChatState, event: ChatEvent, now: number): ChatState 
     }
     case "done": {
       const { data } = event;
-      const messages = updateAnswer(state, (m) => ({ ...m, id: data.messageId, status: data.status, stats: data.stats, error: data.error ?? null }));
+      const replay = data.replay ? { replay: data.replay } : {};
+      const messages = updateAnswer(state, (m) => ({ ...m, id: data.messageId, status: data.status, stats: data.stats, error: data.error ?? null, ...replay }));
       return { ...state, messages, run: null };
     }
     case "error":
@@ -276,9 +280,10 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       const c = action.conversation;
       // droppedTurns is only known from the live `start` event; keep it across re-reads.
       const dropped = new Map(state.messages.map((m) => [m.id, m.droppedTurns]));
+      const replays = new Map(state.messages.map((m) => [m.id, m.replay]));
       const messages: UiMessage[] = c.messages
         .filter((m) => m.role !== "system")
-        .map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, error: m.error, createdAt: m.createdAt, droppedTurns: dropped.get(m.id), siblings: m.siblings }));
+        .map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, error: m.error, createdAt: m.createdAt, droppedTurns: dropped.get(m.id), siblings: m.siblings, replay: replays.get(m.id) }));
       return { ...state, conversationId: c.id, title: c.title, messages };
     }
     case "submit":

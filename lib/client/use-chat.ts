@@ -6,7 +6,7 @@
  * which ends the stream with the answer saved as "stopped".
  */
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import type { GenerationParams } from "@/lib/schemas/params";
+import { DEFAULT_GENERATION_PARAMS, type GenerationParams } from "@/lib/schemas/params";
 import type { ConversationDto } from "@/lib/schemas/conversations";
 import type { ChatEvent } from "@/lib/schemas/events";
 import { ApiError, getConversation, stopAnswer, switchBranch } from "./api";
@@ -126,7 +126,8 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
     let createdId = stateRef.current.conversationId;
     try {
       const withContent = mode === "send" || mode === "edit";
-      const body = { conversationId: stateRef.current.conversationId ?? undefined, content: withContent ? content : undefined, params, mode, messageId };
+      // A replay runs with the answer's own stored settings; the server refuses others.
+      const body = { conversationId: stateRef.current.conversationId ?? undefined, content: withContent ? content : undefined, params: mode === "replay" ? undefined : params, mode, messageId };
       for await (const event of streamChat(body, controller.signal)) {
         onEvent(event);
         if (event.event === "start") {
@@ -179,6 +180,9 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
   /** Extends a cut answer in place. */
   const continueAnswer = useCallback((params: GenerationParams, messageId: string) => run("continue", "", params, messageId), [run]);
 
+  /** A new version of an answer run with its own stored settings and seed; `done` says whether it came out identical. */
+  const replay = useCallback((messageId: string) => run("replay", "", DEFAULT_GENERATION_PARAMS, messageId), [run]);
+
   /** Shows another version of a message (and the newest branch below it); stored on the server. */
   const switchVersion = useCallback((messageId: string) => {
     const id = stateRef.current.conversationId;
@@ -201,5 +205,5 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
   }, [reload]);
   const dismissError = useCallback(() => dispatch({ type: "dismiss-error" }), []);
 
-  return { state, loadState, loadError, loadedParams, send, regenerate, editAndResend, continueAnswer, switchVersion, stop, refresh, dismissError };
+  return { state, loadState, loadError, loadedParams, send, regenerate, editAndResend, continueAnswer, replay, switchVersion, stop, refresh, dismissError };
 }

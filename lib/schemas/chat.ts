@@ -3,7 +3,7 @@ import { generationParamsSchema } from "./params";
 
 export const MAX_MESSAGE_CHARS = 32_000;
 
-export const chatModeSchema = z.enum(["send", "regenerate", "edit", "continue"]);
+export const chatModeSchema = z.enum(["send", "regenerate", "edit", "continue", "replay"]);
 export type ChatMode = z.infer<typeof chatModeSchema>;
 
 /** Body of `POST /api/chat` — a public contract (UI, tests and other clients rely on it). */
@@ -20,7 +20,9 @@ export const chatRequestSchema = z
     /**
      * `send` appends a question to the active branch (default); `regenerate` writes a new version of
      * an answer; `edit` writes a new version of a question (a new branch from there) and answers it;
-     * `continue` extends an answer in place. Older versions stay reachable (see `messageId`).
+     * `continue` extends an answer in place; `replay` writes a new version of the answer `messageId`
+     * with exactly its stored settings and seed (no `params`), and its `done` event says whether the
+     * text came out identical. Older versions stay reachable (see `messageId`).
      */
     mode: chatModeSchema.default("send"),
     /**
@@ -32,6 +34,11 @@ export const chatRequestSchema = z
   .superRefine((value, ctx) => {
     if ((value.mode === "send" || value.mode === "edit") && value.content === undefined) {
       ctx.addIssue({ code: "custom", path: ["content"], message: "content must be a string" });
+    }
+    if (value.mode === "replay") {
+      if (value.messageId === undefined) ctx.addIssue({ code: "custom", path: ["messageId"], message: "messageId is required for mode \"replay\"" });
+      // A replay's settings are the answer's own: other ones would make it a regenerate.
+      if (value.params !== undefined) ctx.addIssue({ code: "custom", path: ["params"], message: "params must not be given for mode \"replay\": it reuses the answer's settings and seed" });
     }
   });
 

@@ -23,6 +23,15 @@ export const answerSnapshotSchema = z.object({
 });
 export type AnswerSnapshot = z.infer<typeof answerSnapshotSchema>;
 
+/** A replay's `done` event: does the new text equal the replayed answer's (`of`), and if not, where do they part. */
+export const replayVerdictSchema = z.object({
+  of: z.string(),
+  identical: z.boolean(),
+  /** 0-based index (in Unicode code points) of the first character that differs; null when identical. */
+  divergedAtChar: z.number().int().nullable(),
+});
+export type ReplayVerdict = z.infer<typeof replayVerdictSchema>;
+
 /**
  * The typed Server-Sent Events of `POST /api/chat` and `GET /api/conversations/{id}/stream`. Each
  * frame is `event: <name>\ndata: <json>\n\n`. A `: ping` comment is sent every few seconds as a heartbeat.
@@ -47,6 +56,8 @@ export const chatEventSchemas = {
     status: messageStatusSchema,
     stats: generationStatsSchema,
     error: z.string().optional(),
+    /** Only for mode "replay". */
+    replay: replayVerdictSchema.optional(),
   }),
   error: z.object({ code: z.string(), message: z.string(), conversationId: z.string().optional() }),
 } as const;

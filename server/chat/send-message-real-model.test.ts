@@ -60,4 +60,22 @@ describe("sendMessage with the tiny ONNX model", () => {
     const other = ask({ conversationId: first.conversationId, mode: "regenerate", messageId: answer.id, params: { ...answer.params, seed: (answer.params!.seed! + 1) % 2 ** 32 } });
     expect(textOf(await collectEvents(other.events))).not.toBe(original);
   });
+
+  it("mode replay re-runs a sampled (temperature 0.8) answer with its own settings and seed: identical text, and says so", async () => {
+    const ask = (body: Record<string, unknown>) =>
+      sendMessage({ db: t.db, engine: loaded.engine, request: chatRequestSchema.parse(body), signal: new AbortController().signal });
+    const first = ask({ content: "Sing me a song", params: { maxNewTokens: 32, temperature: 0.8, topP: 0.95, topK: 100, seed: null, systemPrompt: "Rhyme." } });
+    const original = textOf(await collectEvents(first.events));
+    const [, answer] = messagesRepo.listMessages(t.db, { conversationId: first.conversationId });
+    // The conversation's settings change afterwards; the replay still uses the answer's own.
+    const changed = ask({ conversationId: first.conversationId, content: "Another", params: { temperature: 1.5, systemPrompt: "Be terse." } });
+    await collectEvents(changed.events);
+
+    const replay = ask({ conversationId: first.conversationId, mode: "replay", messageId: answer.id });
+    const events = await collectEvents(replay.events);
+    expect(textOf(events)).toBe(original);
+    expect(eventOf(events, "done").data.replay).toEqual({ of: answer.id, identical: true, divergedAtChar: null });
+    const stored = messagesRepo.getMessage(t.db, { id: replay.turn.assistantMessageId });
+    expect(stored).toMatchObject({ parentId: answer.parentId, content: original, params: answer.params });
+  });
 });

@@ -2,7 +2,7 @@
  * server/chat/ — the chat use cases (send/regenerate/edit/continue, conversations, import/export):
  * database writes around engine jobs. Errors are ChatErrors; server/http maps them to HTTP.
  *
- * The chat use case behind `POST /api/chat`: send, regenerate, edit-and-resend or continue (see
+ * The chat use case behind `POST /api/chat`: send, regenerate, edit-and-resend, continue or replay (see
  * ./turn-plan.ts), streamed as the typed events of lib/schemas/events.ts. (start-answer.ts runs it
  * detached from the HTTP request.)
  *
@@ -21,6 +21,7 @@ import type { ChatEvent } from "@/lib/schemas/events";
 import type { GenerationStats } from "@/lib/schemas/stats";
 import type { Db } from "@/server/db/types";
 import type { Engine } from "@/server/engine/types";
+import { replayVerdict } from "@/lib/replay-verdict";
 import { AnswerMeter } from "./answer-meter";
 import { isEngineError } from "@/server/engine/types";
 import { toSamplingParams } from "./history";
@@ -78,7 +79,8 @@ async function* runTurn({ db, engine, signal, progress }: SendMessageArgs, turn:
     if (!saved) {
       return { event: "error", data: { code: "not_saved", message: "The conversation was deleted while answering; the answer was not saved." } };
     }
-    return { event: "done", data: { messageId: turn.assistantMessageId, status, stats, ...(error ? { error } : {}) } };
+    const replay = turn.replayOf ? { replay: replayVerdict(turn.replayOf.messageId, turn.replayOf.content, meter.text) } : {};
+    return { event: "done", data: { messageId: turn.assistantMessageId, status, stats, ...(error ? { error } : {}), ...replay } };
   };
   const rollBack = (error: unknown): ChatEvent => {
     settled = true;

@@ -1,7 +1,8 @@
 /**
  * Where a chat request attaches in the conversation's message tree, decided before anything is
  * written: `send` appends to the active branch, `edit` adds a sibling of a question (a new branch),
- * `regenerate` adds a sibling of an answer, `continue` extends an answer that ends its branch.
+ * `regenerate` adds a sibling of an answer, `continue` extends an answer that ends its branch,
+ * `replay` adds a sibling of an answer that is to be generated with that answer's settings and seed.
  */
 import type { ChatMode } from "@/lib/schemas/chat";
 import type { MessageRow } from "@/server/db/schema";
@@ -11,8 +12,8 @@ import type { MessageTree } from "./message-tree";
 export type TurnPlan =
   /** A new question under `parentId`; `history` is the branch down to that parent. */
   | { kind: "question"; parentId: string | null; history: MessageRow[]; edited: MessageRow | null }
-  /** A new answer to `question`; `history` ends with it. */
-  | { kind: "answer"; question: MessageRow; history: MessageRow[] }
+  /** A new answer to `question`; `history` ends with it. `replayOf`: the answer it re-runs with the same settings and seed. */
+  | { kind: "answer"; question: MessageRow; history: MessageRow[]; replayOf?: MessageRow }
   /** `answer` grows in place; `history` is the branch before it. */
   | { kind: "continue"; answer: MessageRow; history: MessageRow[] };
 
@@ -21,7 +22,7 @@ function lastOfRole(path: readonly MessageRow[], role: MessageRow["role"]): Mess
 }
 
 function nothingTo(what: string): ChatError {
-  return new ChatError("conflict", `Nothing to ${what}: the conversation has no ${what === "continue" ? "answer" : "user message"}`, "mode");
+  return new ChatError("conflict", `Nothing to ${what}: the conversation has no ${what === "continue" || what === "replay" ? "answer" : "user message"}`, "mode");
 }
 
 function target(tree: MessageTree<MessageRow>, messageId: string | undefined, fallback: MessageRow | undefined, mode: ChatMode): MessageRow {
@@ -59,6 +60,17 @@ export function planTurn(
         throw new ChatError("conflict", "Only an answer to a user message can be regenerated", "messageId");
       }
       return { kind: "answer", question, history: tree.pathTo(question.id) };
+    }
+    case "replay": {
+      const answer = target(tree, request.messageId, undefined, "replay");
+      const question = answer.parentId ? tree.byId.get(answer.parentId) : undefined;
+      if (answer.role !== "assistant" || !question || question.role !== "user") {
+        throw new ChatError("conflict", "Only an answer to a user message can be replayed", "messageId");
+      }
+      if (answer.params?.seed === null || answer.params?.seed === undefined) {
+        throw new ChatError("conflict", "This answer has no recorded seed (it predates replay), so it cannot be replayed exactly", "messageId");
+      }
+      return { kind: "answer", question, history: tree.pathTo(question.id), replayOf: answer };
     }
     case "continue": {
       const answer = target(tree, request.messageId, lastOfRole(branch, "assistant"), "continue");

@@ -39,6 +39,8 @@ export interface PreparedTurn {
    * answer starts with, and its stats to add the continuation's to. Empty / null for a new answer.
    */
   continued: { text: string; stats: GenerationStats | null } | null;
+  /** `replay`: the answer this one re-runs, to compare the new text with. */
+  replayOf: { messageId: string; content: string } | null;
   /** What `undoTurn` needs to put things back. */
   undo: {
     createdConversation: boolean;
@@ -81,11 +83,13 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
     });
     const conversationId = conversation.id;
     const params = mergeParams(conversation.params, request.params);
-    // The answer records the seed it was sampled with, drawn here when the settings say "random", so
-    // any answer can be replayed exactly; the conversation's own setting stays "random".
-    const answerParams: GenerationParams = params.seed === null ? { ...params, seed: randomSeed() } : params;
     const tree = buildMessageTree(messagesRepo.listMessages(tx, { conversationId }));
     const plan = planTurn(tree, conversation.activeLeafId, request);
+    const replayOf = plan.kind === "answer" && plan.replayOf ? plan.replayOf : null;
+    // The answer records the seed it was sampled with, drawn here when the settings say "random", so
+    // any answer can be replayed exactly; the conversation's own setting stays "random". A replay
+    // runs with the replayed answer's settings, whatever the conversation's are now.
+    const answerParams: GenerationParams = replayOf?.params ?? (params.seed === null ? { ...params, seed: randomSeed() } : params);
     const insertedIds: string[] = [];
     let title = conversation.title;
     let userMessageId: string;
@@ -120,7 +124,7 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
       insertedIds.push(assistant.id);
       userMessageId = question!.id;
       assistantMessageId = assistant.id;
-      engineMessages = buildEngineMessages(history, params);
+      engineMessages = buildEngineMessages(history, answerParams);
     }
     conversationsRepo.setActiveLeaf(tx, { id: conversationId, leafId: assistantMessageId });
     conversationsRepo.updateConversationParams(tx, { id: conversationId, params, updatedAt: now });
@@ -132,6 +136,7 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
       params: answerParams,
       engineMessages,
       continued,
+      replayOf: replayOf ? { messageId: replayOf.id, content: replayOf.content } : null,
       undo: { createdConversation, insertedIds, previous },
     };
   });
