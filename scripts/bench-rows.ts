@@ -2,9 +2,8 @@
  * What does a forward pass with M rows cost? (issue 12, item 1). Two workloads per (context L, M):
  *  - "tokens": M new tokens of ONE sequence after L cached positions (what a speculative verify costs);
  *  - "seqs":   M separate sequences, one new token each, each with its own L cached positions, run as
- *              one pass whose past is the M caches side by side (M·L positions, a mask keeps each row to
- *              its own sequence — the pooled-cache prototype of continuous batching: the linears see M
- *              rows, the attention reads M·L positions per row).
+ *              one pass of the batched graph (converter 5: R = M rows, each attending only its own cache;
+ *              the linears see M tokens) — what continuous batching costs.
  * Every pass keeps the logits of all M rows (both uses need them). Cells are measured interleaved
  * (round-robin over all cells, `--reps` rounds) so load from other processes spreads evenly; the table
  * reports the median. Drives the session directly with random cache contents (speed does not depend on them).
@@ -27,7 +26,7 @@ const { values } = parseArgs({
     reps: { type: "string", default: "5" },
     ms: { type: "string", default: "1,2,3,4,6,8,12,16" },
     ctxs: { type: "string", default: "16,512,2048" },
-    "max-pool": { type: "string", default: "8192" },
+    "max-pool": { type: "string", default: "16384" },
     invariance: { type: "boolean", default: false },
   },
 });
@@ -61,34 +60,42 @@ const alloc = () =>
     return a;
   });
 const keys = alloc();
+// (max-pool positions per layer buffer: M sequences × L positions must fit.)
 const values_ = alloc();
 
-type Mode = "tokens" | "seqs";
+type Mode = "tokens" | "seqs" | "pair";
+/**
+ * "tokens": one row of M new tokens after L cached positions. "seqs": M rows (sequences) of one new token
+ * each, row r attending only its own L cached positions (past [M, nKV, L, D], the converter-5 batched graph).
+ * "pair": one token whose logits row is computed twice (the runner's even LM-head rows; M = 1 only).
+ */
 function feeds(mode: Mode, M: number, L: number): Record<string, ort.Tensor> {
-  const past = mode === "tokens" ? L : M * L;
+  const R = mode === "seqs" ? M : 1;
+  const S = mode === "seqs" ? 1 : M;
   const ids = new BigInt64Array(M);
   const pos = new BigInt64Array(M);
+  const flat = new BigInt64Array(M);
   for (let i = 0; i < M; i++) {
     ids[i] = BigInt((i * 7919 + L) % 128000);
-    pos[i] = BigInt(mode === "tokens" ? L + i : L);
+    pos[i] = BigInt(mode === "seqs" ? L : L + i);
+    flat[i] = BigInt(i);
   }
-  // Among the new rows: causal for one sequence; only itself for separate sequences.
-  const mask = new Float32Array(rep * M * M);
-  for (let r = 0; r < rep; r++)
-    for (let i = 0; i < M; i++)
-      for (let j = 0; j < M; j++) if (mode === "tokens" ? j > i : j !== i) mask[(r * M + i) * M + j] = -Infinity;
+  const mask = new Float32Array(rep * S * S);
+  for (let r = 0; r < rep; r++) for (let i = 0; i < S; i++) for (let j = i + 1; j < S; j++) mask[(r * S + i) * S + j] = -Infinity;
   const g = m.graph;
   const f: Record<string, ort.Tensor> = {
     [g.inputIds]: new ort.Tensor("int64", ids, [1, M]),
     [g.positionIds]: new ort.Tensor("int64", pos, [1, M]),
-    [g.causalMask]: new ort.Tensor("float32", mask, [rep * M, M]),
-    [g.numLogitsToKeep]: new ort.Tensor("int64", BigInt64Array.of(BigInt(M)), []),
-    [g.pastMask]: new ort.Tensor("float32", new Float32Array(past), [past]),
+    [g.causalMask]: new ort.Tensor("float32", mask, [rep * S, S]),
+    [g.logitsIndex]: mode === "pair" ? new ort.Tensor("int64", new BigInt64Array(2), [2]) : new ort.Tensor("int64", flat, [M]),
+    [g.rowGather]: new ort.Tensor("int64", flat, [M]),
+    [g.tokenGather]: new ort.Tensor("int64", flat, [M]),
+    [g.pastMask]: new ort.Tensor("float32", new Float32Array(R * L), [R, L]),
   };
-  // Contents are random, so the [nKV, past, D] prefix of each buffer serves as the past (no copy).
+  // Contents are random, so the [R, nKV, L, D] prefix of each buffer serves as the past (no copy).
   for (let layer = 0; layer < numLayers; layer++) {
-    f[graphName(g.pastKey, { layer })] = new ort.Tensor("float32", keys[layer].subarray(0, nKV * past * D), [nKV, past, D]);
-    f[graphName(g.pastValue, { layer })] = new ort.Tensor("float32", values_[layer].subarray(0, nKV * past * D), [nKV, past, D]);
+    f[graphName(g.pastKey, { layer })] = new ort.Tensor("float32", keys[layer].subarray(0, R * nKV * L * D), [R, nKV, L, D]);
+    f[graphName(g.pastValue, { layer })] = new ort.Tensor("float32", values_[layer].subarray(0, R * nKV * L * D), [R, nKV, L, D]);
   }
   return f;
 }
@@ -96,7 +103,8 @@ function feeds(mode: Mode, M: number, L: number): Record<string, ort.Tensor> {
 const cells: { mode: Mode; M: number; L: number; times: number[]; cpu: number[] }[] = [];
 for (const L of ctxs)
   for (const M of Ms)
-    for (const mode of ["tokens", "seqs"] as Mode[]) {
+    for (const mode of ["tokens", "seqs", "pair"] as Mode[]) {
+      if (mode === "pair" && M !== 1) continue;
       if (mode === "seqs" && M * L > maxPool) continue;
       if (mode === "tokens" && L + M > maxPool) continue;
       cells.push({ mode, M, L, times: [], cpu: [] });
@@ -125,9 +133,9 @@ const ms = (mode: Mode, M: number, L: number) => {
   return c ? median(c[metric]) : NaN;
 };
 console.log(`load average 1m: ${loadStart.toFixed(1)} at start, ${os.loadavg()[0].toFixed(1)} at end; ${values.reps} rounds, median ms`);
-for (const [mode, m_] of [["tokens", "times"], ["seqs", "times"], ["tokens", "cpu"], ["seqs", "cpu"]] as [Mode, typeof metric][]) {
+for (const [mode, m_] of [["tokens", "times"], ["seqs", "times"], ["pair", "times"], ["tokens", "cpu"], ["seqs", "cpu"], ["pair", "cpu"]] as [Mode, typeof metric][]) {
   metric = m_;
-  const what = mode === "tokens" ? "M new tokens of one sequence" : "M sequences × 1 token (pooled cache, M·L past)";
+  const what = { tokens: "M new tokens of one sequence", seqs: "M sequences × 1 token (each row its own L past)", pair: "1 token, logits row computed twice" }[mode];
   console.log(`\n${what}: ${metric === "times" ? "wall" : "CPU (both threads)"} ms (× M = 1 same context)`);
   console.log(`| context | ${Ms.map((M) => `M = ${M}`).join(" | ")} |`);
   console.log(`|---|${Ms.map(() => "---").join("|")}|`);
@@ -142,35 +150,80 @@ for (const [mode, m_] of [["tokens", "times"], ["seqs", "times"], ["tokens", "cp
 }
 console.log(`\nJSON ${JSON.stringify(cells.map((c) => ({ mode: c.mode, M: c.M, L: c.L, median_ms: +median(c.times).toFixed(1), median_cpu_ms: +median(c.cpu).toFixed(1), times: c.times.map((t) => +t.toFixed(1)) })))}`);
 
-/** Are a row's logits the same when it runs alone as when it runs with others (same sequence)? */
+/**
+ * Are a sequence's logits the same however it is batched? Sequence A (16-token prompt, then 5 tokens one
+ * at a time) is run alone, then again while sequence B runs beside it in the same passes (one token per pass,
+ * and once a 16-token prompt chunk), and once as one 5-token pass (a speculative verify). Bit-equality per row.
+ */
 async function invariance(): Promise<void> {
   const runner = await loadOnnxRunner(dir, { threads });
   const V = runner.info.vocabSize;
   const prompt = Array.from({ length: 16 }, (_, i) => (i * 7919 + 5) % 128000);
+  const other = Array.from({ length: 40 }, (_, i) => (i * 104729 + 11) % 128000);
   const next = [1000, 2000, 3000, 4000, 5000];
+  const reset = () => {
+    runner.truncateSlot(0, 0);
+    runner.truncateSlot(1, 0);
+  };
+  const alone: Float32Array[] = [];
+  reset();
   await runner.forward(prompt);
-  const together = (await runner.forward(next, { keepLogits: next.length })).slice();
-  runner.truncate(prompt.length);
-  let worst = 0;
-  let bitEqualRows = 0;
-  let sameArgmax = 0;
+  for (const id of next) alone.push((await runner.forward([id])).slice());
+
+  const compare = (label: string, rows: Float32Array[]) => {
+    let worst = 0;
+    let bitEqual = 0;
+    let sameArgmax = 0;
+    rows.forEach((row, t) => {
+      let d = 0;
+      let a1 = 0;
+      let a2 = 0;
+      for (let i = 0; i < V; i++) {
+        d = Math.max(d, Math.abs(alone[t][i] - row[i]));
+        if (alone[t][i] > alone[t][a1]) a1 = i;
+        if (row[i] > row[a2]) a2 = i;
+      }
+      worst = Math.max(worst, d);
+      if (d === 0) bitEqual++;
+      if (a1 === a2) sameArgmax++;
+    });
+    console.log(JSON.stringify({ case: label, rows: rows.length, bit_equal_rows: bitEqual, same_argmax: sameArgmax, max_abs_diff: worst }));
+  };
+
+  // Beside B decoding one token per pass (B's prompt prefilled first in its own slot).
+  reset();
+  await runner.forwardBatch([{ slot: 1, ids: other.slice(0, 24) }]);
+  await runner.forward(prompt);
+  const beside: Float32Array[] = [];
   for (let t = 0; t < next.length; t++) {
-    const alone = await runner.forward([next[t]]);
-    const row = together.subarray(t * V, (t + 1) * V);
-    let d = 0;
-    let equal = true;
-    let a1 = 0;
-    let a2 = 0;
-    for (let i = 0; i < V; i++) {
-      d = Math.max(d, Math.abs(alone[i] - row[i]));
-      if (alone[i] !== row[i]) equal = false;
-      if (alone[i] > alone[a1]) a1 = i;
-      if (row[i] > row[a2]) a2 = i;
-    }
-    worst = Math.max(worst, d);
-    if (equal) bitEqualRows++;
-    if (a1 === a2) sameArgmax++;
+    const [a] = await runner.forwardBatch([{ slot: 0, ids: [next[t]] }, { slot: 1, ids: [other[24 + t]] }]);
+    beside.push(a.slice());
   }
-  console.log(JSON.stringify({ rows: next.length, bit_equal_rows: bitEqualRows, same_argmax: sameArgmax, max_abs_diff: worst }));
+  compare("beside one decoding sequence (slot 1, longer cache)", beside);
+
+  // Beside B's 16-token prompt chunk (padded row length 16), B in slot 1 starting empty each pass.
+  reset();
+  await runner.forward(prompt);
+  const besideChunk: Float32Array[] = [];
+  for (let t = 0; t < next.length; t++) {
+    runner.truncateSlot(1, 0);
+    const [a] = await runner.forwardBatch([{ slot: 0, ids: [next[t]] }, { slot: 1, ids: other.slice(0, 16) }]);
+    besideChunk.push(a.slice());
+  }
+  compare("beside a 16-token prompt chunk", besideChunk);
+
+  // A in slot 1 while slot 0 holds B: another slot, same tokens.
+  reset();
+  await runner.forward(other.slice(0, 8));
+  await runner.forwardBatch([{ slot: 1, ids: prompt }]);
+  const slot1: Float32Array[] = [];
+  for (const id of next) slot1.push((await runner.forwardBatch([{ slot: 1, ids: [id] }]))[0].slice());
+  compare("alone in slot 1 (slot 0 idle, holding 8 positions)", slot1);
+
+  // All 5 as one pass (speculative verify).
+  reset();
+  await runner.forward(prompt);
+  const verify = await runner.forward(next, { keepLogits: next.length });
+  compare("one 5-token pass", next.map((_, t) => verify.subarray(t * V, (t + 1) * V).slice()));
   await runner.dispose();
 }

@@ -3,19 +3,24 @@
  * The converter writes it, the runtime reads it; neither imports the other, so the graph's input and
  * output names travel here (`graph`), not as shared code.
  *
- * Graph inputs (S = new tokens this call, L = positions already cached, rep = heads / kv heads):
- * - `graph.inputIds` int64 [1, S]; `graph.positionIds` int64 [1, S] = L .. L+S-1
- * - `graph.causalMask` float32 [rep*S, S]: row r*S+i, column j is 0 when j ≤ i else -inf (among the
- *   new tokens; every new token sees all L cached positions)
- * - `graph.numLogitsToKeep` int64 scalar: the LM head runs only on the last K positions
- * - `graph.pastKey`, `graph.pastValue` (templates over {layer}) float32 [kvHeads, C, headDim]: the cached
- *   keys (after RoPE) and values of one layer in buffers of capacity C ≥ L, fed as zero-copy views of the
- *   runner's buffers (one input per layer: the op count per step does not grow with the kv heads)
- * - `graph.pastMask` float32 [C]: 0 for the L cached positions, -inf for the unused capacity
+ * One call runs T new tokens of R sequences (R ≥ 1; sequence r has n_r ≥ 0 new tokens, T = Σ n_r, padded
+ * row length S = max n_r; rep = heads / kv heads). Tokens are flat, sequence after sequence:
+ * - `graph.inputIds` int64 [1, T]; `graph.positionIds` int64 [1, T] = L_r .. L_r+n_r-1 for sequence r
+ * - `graph.rowGather` int64 [R*S]: position i of row r holds flat token rowGather[r*S+i] (for i ≥ n_r any
+ *   valid index: padding at the end of a row is never seen by the row's real queries)
+ * - `graph.tokenGather` int64 [T]: flat token t sits at index tokenGather[t] = r*S+i of the padded block
+ * - `graph.causalMask` float32 [rep*S, S]: row h*S+i, column j is 0 when j ≤ i else -inf (among the
+ *   new positions of one row; shared by all rows)
+ * - `graph.logitsIndex` int64 [K]: the flat tokens whose logits are wanted (only they reach the LM head)
+ * - `graph.pastKey`, `graph.pastValue` (templates over {layer}) float32 [R, kvHeads, C, headDim]: the cached
+ *   keys (after RoPE) and values of one layer, per sequence, in buffers of capacity C ≥ max L_r, fed as
+ *   zero-copy views of the runner's buffers (one input per layer: the op count per step does not grow
+ *   with the kv heads or the sequences)
+ * - `graph.pastMask` float32 [R, C]: 0 for the L_r cached positions of sequence r, -inf for the rest
  * Graph outputs:
  * - `graph.logits` float32 [1, K, vocab]
- * - `graph.newKey`, `graph.newValue` (templates over {layer}) float32 [1, S, kvHeads*headDim]: the S
- *   new rows, which the runner writes into its cache buffers.
+ * - `graph.newKey`, `graph.newValue` (templates over {layer}) float32 [1, T, kvHeads*headDim]: the T
+ *   new rows (flat order), which the runner writes into its cache buffers.
  *
  * Why not GroupQueryAttention's shared past/present buffer: onnxruntime-node copies every fetched
  * output (preallocated or not) into a new JS ArrayBuffer after each run, so a present KV output the
@@ -33,8 +38,10 @@ export const graphNamesSchema = z.object({
   inputIds: z.string(),
   positionIds: z.string(),
   causalMask: z.string(),
-  numLogitsToKeep: z.string(),
+  logitsIndex: z.string(),
   pastMask: z.string(),
+  rowGather: z.string(),
+  tokenGather: z.string(),
   pastKey: z.string(),
   pastValue: z.string(),
   logits: z.string(),

@@ -38,7 +38,7 @@ describe("convertCheckpoint / ensureConverted", () => {
     const session = await ort.InferenceSession.create(path.join(out, "model.onnx"));
     try {
       expect([...session.inputNames].sort()).toEqual(
-        [g.inputIds, g.positionIds, g.causalMask, g.numLogitsToKeep, g.pastMask, ...perLayer(g.pastKey), ...perLayer(g.pastValue)].sort(),
+        [g.inputIds, g.positionIds, g.causalMask, g.logitsIndex, g.pastMask, g.rowGather, g.tokenGather, ...perLayer(g.pastKey), ...perLayer(g.pastValue)].sort(),
       );
       expect([...session.outputNames].sort()).toEqual([g.logits, ...perLayer(g.newKey), ...perLayer(g.newValue)].sort());
     } finally {

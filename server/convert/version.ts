@@ -5,5 +5,7 @@
  * 3: one past key and one past value input per layer, [kvHeads, C, headDim], plus `past_mask` [C]
  *    (was one [L, headDim] input per layer and kv head).
  * 4: `actQuant` (exact | fast) in the manifest; no Clip after Round in the exact activation quantization.
+ * 5: R sequences per call: past inputs [R, kvHeads, C, headDim], `past_mask` [R, C], flat tokens with
+ *    `row_gather` / `token_gather`, `logits_index` [K] (was `num_logits_to_keep`).
  */
-export const CONVERTER_VERSION = "4";
+export const CONVERTER_VERSION = "5";

@@ -8,15 +8,15 @@ function rows(layer: number, start: number, count: number, which: number): Float
   for (let s = 0; s < count; s++) for (let h = 0; h < 2; h++) for (let d = 0; d < 3; d++) out[(s * 2 + h) * 3 + d] = layer * 1e4 + which * 1e3 + (start + s) * 10 + h + d / 10;
   return out;
 }
-function fill(kv: KvBuffers, count: number): void {
-  const start = kv.length;
-  kv.reserve(count);
-  kv.append(count, (i) => [rows(i, start, count, 0), rows(i, start, count, 1)]);
+function fill(kv: KvBuffers, count: number, slot = 0): void {
+  const start = kv.length(slot);
+  kv.reserve([{ slot, count }]);
+  kv.append(slot, count, 0, (i) => [rows(i, start, count, 0), rows(i, start, count, 1)]);
 }
-/** Value at (layer, k|v, head, position, d) read back from the head-major buffer. */
-function at(kv: KvBuffers, layer: number, which: number, h: number, pos: number, d: number): number {
+/** Value at (layer, k|v, head, position, d) of `slot` read back from the slot-major, head-major buffer. */
+function at(kv: KvBuffers, layer: number, which: number, h: number, pos: number, d: number, slot = 0): number {
   const buf = which === 0 ? kv.key(layer) : kv.value(layer);
-  return buf[(h * kv.capacity + pos) * 3 + d];
+  return buf[((slot * 2 + h) * kv.capacity + pos) * 3 + d];
 }
 
 describe("KvBuffers", () => {
@@ -28,36 +28,36 @@ describe("KvBuffers", () => {
     expect(kv.key(0).length).toBe(2 * first * 3);
     fill(kv, first); // forces growth
     expect(kv.capacity).toBeGreaterThan(first);
-    expect(kv.length).toBe(5 + first);
-    for (const pos of [0, 4, 5, kv.length - 1]) {
+    expect(kv.length()).toBe(5 + first);
+    for (const pos of [0, 4, 5, kv.length() - 1]) {
       for (const layer of [0, 1]) {
         expect(at(kv, layer, 0, 1, pos, 2)).toBeCloseTo(layer * 1e4 + pos * 10 + 1.2, 3);
         expect(at(kv, layer, 1, 0, pos, 0)).toBeCloseTo(layer * 1e4 + 1e3 + pos * 10, 3);
       }
     }
-    expect(kv.mask.length).toBe(kv.capacity);
-    expect([...kv.mask.subarray(0, kv.length)].every((x) => x === 0)).toBe(true);
-    expect([...kv.mask.subarray(kv.length)].every((x) => x === -Infinity)).toBe(true);
+    expect(kv.mask().length).toBe(kv.capacity);
+    expect([...kv.mask().subarray(0, kv.length())].every((x) => x === 0)).toBe(true);
+    expect([...kv.mask().subarray(kv.length())].every((x) => x === -Infinity)).toBe(true);
   });
 
   it("truncate masks the forgotten positions and new rows overwrite them", () => {
     const kv = new KvBuffers(shape);
     fill(kv, 10);
-    kv.truncate(4);
-    expect(kv.length).toBe(4);
-    expect(kv.mask[3]).toBe(0);
-    expect(kv.mask[4]).toBe(-Infinity);
+    kv.truncate(0, 4);
+    expect(kv.length()).toBe(4);
+    expect(kv.mask()[3]).toBe(0);
+    expect(kv.mask()[4]).toBe(-Infinity);
     fill(kv, 2);
     expect(at(kv, 1, 0, 0, 5, 0)).toBeCloseTo(1e4 + 50, 3);
-    expect(kv.mask[5]).toBe(0);
-    expect(kv.mask[6]).toBe(-Infinity);
+    expect(kv.mask()[5]).toBe(0);
+    expect(kv.mask()[6]).toBe(-Infinity);
   });
 
   it("never grows past maxPositions", () => {
     const kv = new KvBuffers(shape);
     fill(kv, 95);
     expect(kv.capacity).toBe(100);
-    expect(() => kv.reserve(6)).toThrow(/exceed 100/);
+    expect(() => kv.reserve([{ slot: 0, count: 6 }])).toThrow(/exceed 100/);
   });
 });
 
@@ -66,13 +66,51 @@ describe("KvBuffers resizing", () => {
     const kv = new KvBuffers({ ...shape, maxPositions: 1000 });
     fill(kv, 400);
     const big = kv.capacity;
-    kv.truncate(3);
+    kv.truncate(0, 3);
     fill(kv, 1);
     expect(kv.capacity).toBeLessThan(big / 4);
     expect(at(kv, 1, 1, 1, 2, 1)).toBeCloseTo(1e4 + 1e3 + 20 + 1.1, 3);
     expect(at(kv, 0, 0, 0, 3, 0)).toBeCloseTo(30, 3);
-    expect(kv.mask.length).toBe(kv.capacity);
-    expect(kv.mask[3]).toBe(0);
-    expect(kv.mask[4]).toBe(-Infinity);
+    expect(kv.mask().length).toBe(kv.capacity);
+    expect(kv.mask()[3]).toBe(0);
+    expect(kv.mask()[4]).toBe(-Infinity);
+  });
+});
+
+describe("KvBuffers slots", () => {
+  it("keeps each slot's rows, length and mask apart, through growth and a truncate", () => {
+    const kv = new KvBuffers(shape);
+    fill(kv, 3, 0);
+    fill(kv, 7, 2);
+    expect(kv.slotCount).toBe(3);
+    expect([kv.length(0), kv.length(1), kv.length(2)]).toEqual([3, 0, 7]);
+    fill(kv, 40, 0); // grows the shared capacity, moving every slot
+    const C = kv.capacity;
+    expect(C).toBeGreaterThanOrEqual(43);
+    expect(kv.key(1, 2).length).toBe(2 * 2 * C * 3);
+    expect(at(kv, 1, 0, 1, 6, 2, 2)).toBeCloseTo(1e4 + 60 + 1.2, 3);
+    expect(at(kv, 0, 1, 0, 42, 0, 0)).toBeCloseTo(1e3 + 420, 3);
+    const mask = kv.mask(3);
+    expect(mask.length).toBe(3 * C);
+    expect(mask[C - 1]).toBe(-Infinity);
+    expect(mask[42]).toBe(0);
+    expect(mask[C]).toBe(-Infinity); // slot 1: empty
+    expect(mask[2 * C + 6]).toBe(0);
+    expect(mask[2 * C + 7]).toBe(-Infinity);
+    kv.truncate(2, 2);
+    expect(kv.length(2)).toBe(2);
+    expect(kv.mask()[2 * C + 2]).toBe(-Infinity);
+    expect(kv.length(0)).toBe(43);
+  });
+
+  it("drops slots above the highest one in use and shrinks to the longest slot left", () => {
+    const kv = new KvBuffers({ ...shape, maxPositions: 1000 });
+    fill(kv, 2, 0);
+    fill(kv, 500, 3);
+    kv.truncate(3, 0);
+    kv.reserve([]);
+    expect(kv.slotCount).toBe(1);
+    expect(kv.capacity).toBeLessThan(64);
+    expect(at(kv, 1, 0, 1, 1, 0, 0)).toBeCloseTo(1e4 + 10 + 1, 3);
   });
 });

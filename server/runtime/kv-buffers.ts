@@ -1,11 +1,12 @@
 /**
- * The ONNX runner's KV cache: per layer one key and one value buffer [kvHeads, C, headDim] (head-major,
- * so each buffer is the graph's past input as is, without a copy), plus the additive mask [C] that hides
- * capacity beyond the cached length. C grows in steps as positions are added and shrinks again when a
- * truncated cache is reused (memory follows the context actually used); resizing copies the cached rows
- * once. Headroom is ≈ √(2L) positions: attention reads all C positions of every layer each step, and a
- * regrowth copies all L, so per token the slack costs ~headroom/2 and the copies ~L/headroom position
- * reads — balanced at √(2L) (64 positions at a 2k context).
+ * The ONNX runner's KV cache for up to N sequences ("slots"): per layer one key and one value buffer
+ * [slots, kvHeads, C, headDim] (slot-major, then head-major, so the first R slots are the graph's past input
+ * [R, kvHeads, C, headDim] as is, without a copy), plus the additive mask [slots, C] that hides, per slot,
+ * the capacity beyond its cached length. All slots share the capacity C, which grows in steps as positions
+ * are added and shrinks again when truncated or freed slots leave it oversized (memory follows the longest
+ * context actually held); resizing copies the cached rows once. Headroom is ≈ √(2L) positions: attention
+ * reads all C positions of every layer each step, and a regrowth copies all L, so per token the slack costs
+ * ~headroom/2 and the copies ~L/headroom position reads — balanced at √(2L) (64 positions at a 2k context).
  */
 
 /** Capacity is a multiple of this many positions. */
@@ -18,102 +19,147 @@ export interface KvShape {
   maxPositions: number;
 }
 
+/** New positions one slot gets in the next run. */
+export interface SlotRequest {
+  slot: number;
+  count: number;
+}
+
 export class KvBuffers {
   private cap = 0;
-  private len = 0;
+  private slots = 0;
+  private lens: number[] = [];
   private keys: Float32Array[] = [];
   private values: Float32Array[] = [];
-  /** 0 for cached positions, -inf beyond; sized to the capacity. */
+  /** [slots, cap]: 0 for a slot's cached positions, -inf beyond. */
   private maskData = new Float32Array(0);
 
   constructor(private readonly shape: KvShape) {
     this.release();
   }
 
-  /** Positions held. */
-  get length(): number {
-    return this.len;
+  /** Positions held by `slot` (0 for a slot never used). */
+  length(slot = 0): number {
+    return this.lens[slot] ?? 0;
   }
 
-  /** Positions the buffers can hold before they grow. */
+  /** Positions each slot can hold before the buffers grow. */
   get capacity(): number {
     return this.cap;
   }
 
-  /** The graph's past inputs for one layer: [kvHeads, capacity, headDim]. */
-  key(layer: number): Float32Array {
-    return this.keys[layer];
+  /** Slots the buffers are laid out for. */
+  get slotCount(): number {
+    return this.slots;
   }
 
-  value(layer: number): Float32Array {
-    return this.values[layer];
+  /** One layer's keys for the first `rows` slots: [rows, kvHeads, capacity, headDim] (a view, no copy). */
+  key(layer: number, rows = this.slots): Float32Array {
+    return this.keys[layer].subarray(0, rows * this.slotSize);
   }
 
-  /** Additive mask [capacity]: 0 for the cached positions, -inf for unused capacity. */
-  get mask(): Float32Array {
-    return this.maskData;
+  value(layer: number, rows = this.slots): Float32Array {
+    return this.values[layer].subarray(0, rows * this.slotSize);
+  }
+
+  /** Additive mask [rows, capacity] of the first `rows` slots: 0 for cached positions, -inf for the rest. */
+  mask(rows = this.slots): Float32Array {
+    return this.maskData.subarray(0, rows * this.cap);
   }
 
   /**
-   * Makes room for `count` more positions (before `append`). Also shrinks buffers more than twice the
-   * size needed (after a truncate; `reserve(0)` before a run), so a short conversation after a long
-   * one neither holds the long one's memory nor attends over its masked capacity.
+   * Makes room for the requested new positions (before `append`); `reserve([])` before a run only lets the
+   * buffers shrink. Shrinks buffers more than twice the size needed (after a truncate or a freed slot), so
+   * a short conversation after a long one neither holds the long one's memory nor attends over its masked
+   * capacity; slots above the highest one in use or requested are dropped.
    */
-  reserve(count: number): void {
-    const need = this.len + count;
+  reserve(requests: readonly SlotRequest[]): void {
     const { maxPositions } = this.shape;
-    if (need > maxPositions) throw new Error(`KV cache: ${need} positions exceed ${maxPositions}`);
-    if (need <= this.cap && this.cap <= 2 * sized(need, maxPositions)) return;
-    this.resize(sized(need, maxPositions));
+    let need = 0;
+    let slots = 0;
+    for (let s = 0; s < this.slots; s++) {
+      if (this.lens[s] > 0) {
+        need = Math.max(need, this.lens[s]);
+        slots = s + 1;
+      }
+    }
+    for (const { slot, count } of requests) {
+      const total = this.length(slot) + count;
+      if (total > maxPositions) throw new Error(`KV cache: ${total} positions exceed ${maxPositions}`);
+      need = Math.max(need, total);
+      slots = Math.max(slots, slot + 1);
+    }
+    const fits = need <= this.cap && this.cap <= 2 * sized(need, maxPositions);
+    if (fits && slots <= this.slots && (slots === this.slots || this.slots <= 2 * slots)) return;
+    this.resize(sized(need, maxPositions), slots);
   }
 
-  private resize(cap: number): void {
+  private get slotSize(): number {
+    return this.shape.numKvHeads * this.cap * this.shape.headDim;
+  }
+
+  private resize(cap: number, slots: number): void {
     const { numLayers, numKvHeads: nKV, headDim: D } = this.shape;
+    const kept = Math.min(slots, this.slots);
     const move = (old: Float32Array): Float32Array => {
-      const next = new Float32Array(nKV * cap * D);
-      for (let h = 0; h < nKV; h++) next.set(old.subarray(h * this.cap * D, (h * this.cap + this.len) * D), h * cap * D);
+      const next = new Float32Array(slots * nKV * cap * D);
+      for (let s = 0; s < kept; s++) {
+        const len = this.lens[s];
+        for (let h = 0; h < nKV; h++) {
+          const from = (s * nKV + h) * this.cap * D;
+          next.set(old.subarray(from, from + len * D), (s * nKV + h) * cap * D);
+        }
+      }
       return next;
     };
     for (let i = 0; i < numLayers; i++) {
       this.keys[i] = move(this.keys[i]);
       this.values[i] = move(this.values[i]);
     }
-    const mask = new Float32Array(cap).fill(-Infinity);
-    mask.fill(0, 0, this.len);
+    this.lens.length = slots;
+    for (let s = kept; s < slots; s++) this.lens[s] = 0;
+    const mask = new Float32Array(slots * cap).fill(-Infinity);
+    for (let s = 0; s < slots; s++) mask.fill(0, s * cap, s * cap + this.lens[s]);
     this.maskData = mask;
     this.cap = cap;
+    this.slots = slots;
   }
 
   /**
-   * Appends S positions to every layer from the graph's new rows [S, kvHeads*headDim] (token-major).
-   * `rows(layer)` gives [newKeys, newValues]; the capacity must have been reserved.
+   * Appends `count` positions to `slot` in every layer from the graph's new rows [T, kvHeads*headDim]
+   * (token-major, flat over all sequences of the run), starting at row `from`. `rows(layer)` gives
+   * [newKeys, newValues]; the capacity must have been reserved.
    */
-  append(count: number, rows: (layer: number) => [Float32Array, Float32Array]): void {
+  append(slot: number, count: number, from: number, rows: (layer: number) => [Float32Array, Float32Array]): void {
     const { numLayers, numKvHeads: nKV, headDim: D } = this.shape;
-    const L = this.len;
-    if (L + count > this.cap) throw new Error("KV cache: append past the reserved capacity");
+    const L = this.length(slot);
+    if (slot >= this.slots || L + count > this.cap) throw new Error("KV cache: append past the reserved capacity");
+    const base = slot * nKV * this.cap;
     for (let i = 0; i < numLayers; i++) {
       const [k, v] = rows(i);
-      scatterRows(k, this.keys[i], L, count, nKV, D, this.cap);
-      scatterRows(v, this.values[i], L, count, nKV, D, this.cap);
+      scatterRows(k, this.keys[i], from, L, count, nKV, D, this.cap, base);
+      scatterRows(v, this.values[i], from, L, count, nKV, D, this.cap, base);
     }
-    this.maskData.fill(0, L, L + count);
-    this.len = L + count;
+    this.maskData.fill(0, slot * this.cap + L, slot * this.cap + L + count);
+    this.lens[slot] = L + count;
   }
 
-  /** Forgets every position ≥ `length` (the rows stay allocated and are overwritten later). */
-  truncate(length: number): void {
-    this.maskData.fill(-Infinity, length, this.len);
-    this.len = length;
+  /** Forgets every position ≥ `length` of `slot` (the rows stay allocated and are overwritten later). */
+  truncate(slot: number, length: number): void {
+    const L = this.length(slot);
+    if (length >= L) return;
+    this.maskData.fill(-Infinity, slot * this.cap + length, slot * this.cap + L);
+    this.lens[slot] = length;
   }
 
-  /** Drops the buffers (back to capacity 0). */
+  /** Drops the buffers (back to capacity 0, no slots). */
   release(): void {
     this.keys = Array.from({ length: this.shape.numLayers }, () => new Float32Array(0));
     this.values = Array.from({ length: this.shape.numLayers }, () => new Float32Array(0));
     this.maskData = new Float32Array(0);
+    this.lens = [];
     this.cap = 0;
-    this.len = 0;
+    this.slots = 0;
   }
 }
 
@@ -123,11 +169,12 @@ function sized(need: number, maxPositions: number): number {
   return Math.min(maxPositions, Math.ceil((need + Math.sqrt(2 * need)) / CAPACITY_STEP) * CAPACITY_STEP);
 }
 
-/** new rows [S, nKV*D] (token-major) → head-major buffer [nKV, cap, D] at positions L..L+S-1. */
-function scatterRows(src: Float32Array, dst: Float32Array, L: number, S: number, nKV: number, D: number, cap: number): void {
+/** new rows [T, nKV*D] (token-major), rows from..from+S-1 → head-major slot at `base` [nKV, cap, D], positions L..L+S-1. */
+function scatterRows(src: Float32Array, dst: Float32Array, from: number, L: number, S: number, nKV: number, D: number, cap: number, base: number): void {
   for (let s = 0; s < S; s++) {
     for (let h = 0; h < nKV; h++) {
-      dst.set(src.subarray((s * nKV + h) * D, (s * nKV + h + 1) * D), (h * cap + L + s) * D);
+      const at = ((from + s) * nKV + h) * D;
+      dst.set(src.subarray(at, at + D), ((base + h * cap) + L + s) * D);
     }
   }
 }

@@ -86,3 +86,63 @@ describe("OnnxRunner KV cache", () => {
     expect(() => runner.truncate(5)).toThrow(/not in 0..0/);
   });
 });
+
+describe("OnnxRunner batched sequences (one pass, one KV slot each)", () => {
+  const B = [128000, 3923, 374, 279, 6864, 315, 9822, 30, 578, 4320, 374];
+  const solo = async (ids: number[], steps: number[]): Promise<Float32Array[]> => {
+    runner.truncate(0);
+    await runner.forward(ids);
+    const out: Float32Array[] = [];
+    for (const id of steps) out.push((await runner.forward([id])).slice());
+    return out;
+  };
+
+  it("each sequence's logits equal its solo run, bit for bit, whatever runs beside it", async () => {
+    const stepsA = [13, 578, 3280];
+    const stepsB = [323, 433, 198];
+    const aloneA = await solo(IDS.slice(0, 6), stepsA);
+    const aloneB = await solo(B, stepsB);
+    runner.truncateSlot(0, 0);
+    runner.truncateSlot(2, 0);
+    // A's prompt in slot 2 as one chunk beside nothing; then B's prompt (11 tokens) joins in slot 0 while A
+    // decodes (padded row length 11), then both decode together; slot 1 stays empty in between.
+    await runner.forwardBatch([{ slot: 2, ids: IDS.slice(0, 6) }]);
+    const [firstB, firstA] = await runner.forwardBatch([
+      { slot: 0, ids: B },
+      { slot: 2, ids: [stepsA[0]] },
+    ]);
+    expect(maxDiff(firstA, aloneA[0])).toBe(0);
+    expect(firstB.length).toBe(V);
+    for (let t = 0; t < 3; t++) {
+      const rows = [{ slot: 2, ids: [stepsA[t + 1] ?? 1] }, { slot: 0, ids: [stepsB[t]] }];
+      const [a, b] = await runner.forwardBatch(t < 2 ? rows : rows.slice(1));
+      if (t < 2) expect(maxDiff(a, aloneA[t + 1])).toBe(0);
+      expect(maxDiff(t < 2 ? b : a, aloneB[t])).toBe(0);
+    }
+    expect(runner.slotLength(2)).toBe(6 + 3);
+    expect(runner.slotLength(0)).toBe(B.length + 3);
+    expect(runner.slotLength(1)).toBe(0);
+  });
+
+  it("truncating one slot leaves the other's cache as it was", async () => {
+    runner.truncateSlot(0, 0);
+    runner.truncateSlot(1, 0);
+    await runner.forwardBatch([
+      { slot: 0, ids: IDS.slice(0, 10) },
+      { slot: 1, ids: B },
+    ]);
+    runner.truncateSlot(0, 4);
+    const [b] = await runner.forwardBatch([{ slot: 1, ids: [13] }]);
+    const after = b.slice();
+    runner.truncateSlot(0, 0);
+    runner.truncateSlot(1, 0);
+    const fresh = await runner.forward([...B, 13]);
+    expect(maxDiff(after, fresh)).toBeLessThan(1e-4 * scale());
+    expect(runner.slotLength(0)).toBe(B.length + 1);
+  });
+
+  it("rejects a slot twice in one pass and slots past maxSlots", async () => {
+    await expect(runner.forwardBatch([{ slot: 0, ids: [1] }, { slot: 0, ids: [2] }])).rejects.toThrow(/slot 0 appears twice/);
+    await expect(runner.forwardBatch([{ slot: runner.maxSlots, ids: [1] }])).rejects.toThrow(/slot/);
+  });
+});

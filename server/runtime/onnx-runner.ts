@@ -3,29 +3,35 @@
  * tokenizer. Knows the manifest (server/checkpoint), not the converter.
  *
  * ModelRunner over a converted model folder (graph contract and input/output names: the manifest,
- * server/checkpoint/onnx-manifest.ts). The KV cache (kv-buffers.ts) is fed to the graph as zero-copy
- * inputs, one key and one value buffer per layer, and extended by copying in just the new rows each
- * call, so a decode step's cost does not grow with copying.
+ * server/checkpoint/onnx-manifest.ts). The KV cache (kv-buffers.ts) holds one or more sequences (slots) and
+ * is fed to the graph as zero-copy inputs, one key and one value buffer per layer, and extended by copying
+ * in just the new rows each call, so a decode step's cost does not grow with copying. One pass can run new
+ * tokens of several sequences (forwardBatch): the linears see only the real tokens, attention runs per
+ * sequence over its own slot.
  */
 import path from "node:path";
 import ort from "onnxruntime-node";
-import type { ModelInfo, ModelRunner } from "./runner-types";
+import type { BatchRow, BatchedModelRunner, ModelInfo } from "./runner-types";
 import { graphName, readManifest, type BitNetManifest } from "@/server/checkpoint/onnx-manifest";
 import { sessionOptions, type RunnerTuning } from "./session-options";
 import { KvBuffers } from "./kv-buffers";
 
 export interface LoadOptions extends RunnerTuning {
   onProgress?: (message: string) => void;
+  /** Sequences the runner may hold at once (KV-cache slots; default 16). Memory grows with the slots in use. */
+  maxSlots?: number;
 }
+
+const DEFAULT_MAX_SLOTS = 16;
 
 export async function loadOnnxRunner(dir: string, options: LoadOptions = {}): Promise<OnnxRunner> {
   const manifest = readManifest(dir);
   options.onProgress?.("loading ONNX session");
   const session = await ort.InferenceSession.create(path.join(dir, "model.onnx"), sessionOptions(options));
-  return new OnnxRunner(session, manifest);
+  return new OnnxRunner(session, manifest, options.maxSlots ?? DEFAULT_MAX_SLOTS);
 }
 
-export class OnnxRunner implements ModelRunner {
+export class OnnxRunner implements BatchedModelRunner {
   readonly info: ModelInfo;
   private kv: KvBuffers;
   private maskCache = new Map<number, ort.Tensor>();
@@ -38,6 +44,7 @@ export class OnnxRunner implements ModelRunner {
   constructor(
     private session: ort.InferenceSession,
     private m: BitNetManifest,
+    readonly maxSlots: number = DEFAULT_MAX_SLOTS,
   ) {
     this.info = {
       vocabSize: m.vocabSize,
@@ -56,60 +63,120 @@ export class OnnxRunner implements ModelRunner {
   }
 
   get length(): number {
-    return this.kv.length;
+    return this.kv.length(0);
+  }
+
+  slotLength(slot: number): number {
+    return this.kv.length(slot);
   }
 
   async forward(ids: ArrayLike<number>, options: { keepLogits?: number } = {}): Promise<Float32Array> {
-    const S = ids.length;
-    const L = this.kv.length;
-    const keep = options.keepLogits ?? 1;
-    if (S === 0) throw new Error("forward: no tokens");
-    if (keep < 1 || keep > S) throw new Error(`forward: keepLogits must be in 1..${S}`);
-    if (L + S > this.m.maxPositions) throw new Error(`forward: ${L + S} positions exceed the model's ${this.m.maxPositions}`);
-    const { headDim: D, numKvHeads: nKV, numLayers } = this.m;
-    const kv = this.kv;
+    const [logits] = await this.forwardBatch([{ slot: 0, ids, keepLogits: options.keepLogits }]);
+    return logits;
+  }
 
-    const inputIds = new BigInt64Array(S);
-    const positions = new BigInt64Array(S);
-    for (let i = 0; i < S; i++) {
-      const id = ids[i];
-      if (!Number.isInteger(id) || id < 0 || id >= this.m.vocabSize) throw new Error(`forward: token id ${id} is outside the vocabulary`);
-      inputIds[i] = BigInt(id);
-      positions[i] = BigInt(L + i);
+  async forwardBatch(rows: readonly BatchRow[]): Promise<Float32Array[]> {
+    if (rows.length === 0) throw new Error("forward: no rows");
+    const { headDim: D, numKvHeads: nKV, numLayers, vocabSize: V } = this.m;
+    const kv = this.kv;
+    let R = 0; // rows of the pass: slots 0..R-1 (a slot without tokens this pass rides along, fully padded)
+    let S = 0; // padded row length
+    let T = 0;
+    let K = 0;
+    const seen = new Set<number>();
+    for (const row of rows) {
+      const n = row.ids.length;
+      const keep = row.keepLogits ?? 1;
+      if (!Number.isInteger(row.slot) || row.slot < 0 || row.slot >= this.maxSlots) throw new Error(`forward: slot ${row.slot} is not in 0..${this.maxSlots - 1}`);
+      if (seen.has(row.slot)) throw new Error(`forward: slot ${row.slot} appears twice`);
+      seen.add(row.slot);
+      if (n === 0) throw new Error("forward: no tokens");
+      if (keep < 1 || keep > n) throw new Error(`forward: keepLogits must be in 1..${n}`);
+      const L = kv.length(row.slot);
+      if (L + n > this.m.maxPositions) throw new Error(`forward: ${L + n} positions exceed the model's ${this.m.maxPositions}`);
+      R = Math.max(R, row.slot + 1);
+      S = Math.max(S, n);
+      T += n;
+      K += keep;
     }
+
+    const inputIds = new BigInt64Array(T);
+    const positions = new BigInt64Array(T);
+    const rowGather = new BigInt64Array(R * S);
+    const tokenGather = new BigInt64Array(T);
+    // The LM head's 4/8-bit kernel computes rows in pairs and a lone last row another way (last bits differ),
+    // so an odd count gets the last wanted row once more: every row then takes the pair path, and a
+    // sequence's logits do not depend on how many rows share its pass (tested: onnx-runner.test.ts).
+    const logitsIndex = new BigInt64Array(K + (K % 2));
+    const starts: number[] = [];
+    let t = 0;
+    let k = 0;
+    for (const row of rows) {
+      const n = row.ids.length;
+      const L = kv.length(row.slot);
+      starts.push(t);
+      for (let i = 0; i < n; i++) {
+        const id = row.ids[i];
+        if (!Number.isInteger(id) || id < 0 || id >= V) throw new Error(`forward: token id ${id} is outside the vocabulary`);
+        inputIds[t + i] = BigInt(id);
+        positions[t + i] = BigInt(L + i);
+        tokenGather[t + i] = BigInt(row.slot * S + i);
+      }
+      // Padding repeats the row's last token: right of every real position, so no real query sees it.
+      for (let i = 0; i < S; i++) rowGather[row.slot * S + i] = BigInt(t + Math.min(i, n - 1));
+      for (let j = n - (row.keepLogits ?? 1); j < n; j++) logitsIndex[k++] = BigInt(t + j);
+      t += n;
+    }
+    if (K % 2 === 1) logitsIndex[K] = logitsIndex[K - 1];
     const names = this.m.graph;
     const feeds: Record<string, ort.Tensor> = {
-      [names.inputIds]: new ort.Tensor("int64", inputIds, [1, S]),
-      [names.positionIds]: new ort.Tensor("int64", positions, [1, S]),
+      [names.inputIds]: new ort.Tensor("int64", inputIds, [1, T]),
+      [names.positionIds]: new ort.Tensor("int64", positions, [1, T]),
       [names.causalMask]: this.mask(S),
-      [names.numLogitsToKeep]: new ort.Tensor("int64", BigInt64Array.of(BigInt(keep)), []),
+      [names.logitsIndex]: new ort.Tensor("int64", logitsIndex, [logitsIndex.length]),
+      [names.rowGather]: new ort.Tensor("int64", rowGather, [R * S]),
+      [names.tokenGather]: new ort.Tensor("int64", tokenGather, [T]),
     };
-    // The past inputs hold the L cached positions (capacity C ≥ L, the rest masked); the S new rows are
-    // appended after the run, so a prompt's first chunk attends over nothing but itself.
-    kv.reserve(0);
+    // The past inputs hold each slot's cached positions (capacity C ≥ every slot's length, the rest masked);
+    // the new rows are appended after the run, so a prompt's first chunk attends over nothing but itself.
+    kv.reserve([]);
+    if (kv.slotCount < R) kv.reserve([{ slot: R - 1, count: 0 }]);
     const C = kv.capacity;
-    feeds[names.pastMask] = new ort.Tensor("float32", kv.mask, [C]);
+    feeds[names.pastMask] = new ort.Tensor("float32", kv.mask(R), [R, C]);
     for (let i = 0; i < numLayers; i++) {
-      feeds[this.pastKeyNames[i]] = new ort.Tensor("float32", kv.key(i), [nKV, C, D]);
-      feeds[this.pastValueNames[i]] = new ort.Tensor("float32", kv.value(i), [nKV, C, D]);
+      feeds[this.pastKeyNames[i]] = new ort.Tensor("float32", kv.key(i, R), [R, nKV, C, D]);
+      feeds[this.pastValueNames[i]] = new ort.Tensor("float32", kv.value(i, R), [R, nKV, C, D]);
     }
     const out = await this.session.run(feeds);
-    kv.reserve(S);
-    kv.append(S, (i) => [out[this.newKeyNames[i]].data as Float32Array, out[this.newValueNames[i]].data as Float32Array]);
-    return out[names.logits].data as Float32Array;
+    kv.reserve(rows.map((row) => ({ slot: row.slot, count: row.ids.length })));
+    const newRows = (i: number): [Float32Array, Float32Array] => [out[this.newKeyNames[i]].data as Float32Array, out[this.newValueNames[i]].data as Float32Array];
+    rows.forEach((row, r) => kv.append(row.slot, row.ids.length, starts[r], newRows));
+    const logits = out[names.logits].data as Float32Array;
+    const result: Float32Array[] = [];
+    let at = 0;
+    for (const row of rows) {
+      const keep = row.keepLogits ?? 1;
+      result.push(logits.subarray(at * V, (at + keep) * V));
+      at += keep;
+    }
+    return result;
   }
 
   truncate(length: number): void {
-    if (!Number.isInteger(length) || length < 0 || length > this.kv.length) throw new Error(`truncate: ${length} is not in 0..${this.kv.length}`);
-    this.kv.truncate(length);
+    this.truncateSlot(0, length);
   }
 
+  truncateSlot(slot: number, length: number): void {
+    const L = this.kv.length(slot);
+    if (!Number.isInteger(length) || length < 0 || length > L) throw new Error(`truncate: ${length} is not in 0..${L}`);
+    this.kv.truncate(slot, length);
+  }
   async dispose(): Promise<void> {
     await this.session.release();
     this.kv.release();
   }
 
-  /** [rep*S, S] causal mask among the new tokens; cached per S (decode always uses S = 1). */
+  /** [rep*S, S] causal mask among one row's new tokens; cached per S (decode always uses S = 1). */
   private mask(S: number): ort.Tensor {
     let t = this.maskCache.get(S);
     if (!t) {

@@ -29,3 +29,35 @@ export interface ModelRunner {
   /** Frees the session and the cache. */
   dispose(): Promise<void>;
 }
+
+/** One sequence's part of a batched forward pass. */
+export interface BatchRow {
+  /** The KV-cache slot of the sequence (0 ≤ slot < maxSlots). */
+  slot: number;
+  /** New tokens, at positions [slotLength(slot), slotLength(slot) + ids.length); at least one. */
+  ids: ArrayLike<number>;
+  /** Logits of the last `keepLogits` of them (default 1). */
+  keepLogits?: number;
+}
+
+/**
+ * A runner that holds several sequences, each in its own KV-cache slot, and runs new tokens of any of them
+ * in one forward pass (continuous batching). Slot 0 is the one `forward`/`length`/`truncate` use.
+ */
+export interface BatchedModelRunner extends ModelRunner {
+  /** Slots the runner can hold at once. */
+  readonly maxSlots: number;
+  /**
+   * Runs every row's tokens in one pass, appends their keys/values to each row's slot, and returns each
+   * row's logits ([keepLogits × vocabSize], in row order; may be reused by the next call: copy to keep).
+   * At most one row per slot.
+   */
+  forwardBatch(rows: readonly BatchRow[]): Promise<Float32Array[]>;
+  slotLength(slot: number): number;
+  /** Forgets every position ≥ `length` of `slot`. */
+  truncateSlot(slot: number, length: number): void;
+}
+
+export function isBatchedRunner(runner: ModelRunner): runner is BatchedModelRunner {
+  return typeof (runner as BatchedModelRunner).forwardBatch === "function";
+}

@@ -1,8 +1,8 @@
 /**
  * Causal grouped-query attention over a KV cache that the caller owns (see server/checkpoint/onnx-manifest.ts
  * for why this is not ORT's GroupQueryAttention): RoPE (half-split) on the new q/k, new k/v returned as
- * graph outputs, past k/v read straight from one input per layer and k|v, [kvHeads, C, D], a zero-copy
- * view of the runner's buffer (C ≥ L: unused capacity is masked). Scores for past and new keys are
+ * graph outputs, past k/v read straight from one input per layer and k|v, [R, kvHeads, C, D] (R sequences,
+ * each row its own cache), a zero-copy view of the runner's buffers (C ≥ L: unused capacity is masked). Scores for past and new keys are
  * computed separately (one matmul batched over all kv heads each), softmaxed jointly, and applied
  * separately, so nothing the size of the context is ever copied and the op count does not depend on
  * the number of heads.
@@ -20,8 +20,14 @@ export interface AttentionShape {
 /** Graph-wide tensors every layer's attention uses (built once). */
 export interface AttentionShared {
   positionIds: string;
-  /** [rep*S, C+S] additive mask over [past capacity | new positions] (0 or -inf). */
+  /** [R, 1, rep*S, C+S] additive mask over [row's past capacity | row's new positions] (0 or -inf). */
   mask: string;
+  /** int64 [R*S]: for each padded row position, the flat token it holds (see the manifest's rowGather). */
+  rowGather: string;
+  /** int64 [T]: for each flat token, its index in the padded [R*S] block. */
+  tokenGather: string;
+  /** int64 shape [-1, S, ...dims] for a Reshape of gathered rows (S = the padded row length). */
+  rowShape: (label: string, dims: number[]) => string;
   cos: string;
   sin: string;
   /** int64 [2] = [C, S], to split joint probabilities into past and new parts. */
@@ -45,7 +51,12 @@ export function ropeTables(maxPositions: number, headDim: number, theta: number)
   return { cos, sin };
 }
 
-/** Returns the attention output [1, S, nH*D] for packed qkv [1, S, (nH + 2 nKV) * D]. */
+/**
+ * Returns the attention output [1, T, nH*D] for packed qkv [1, T, (nH + 2 nKV) * D]: T new tokens of R
+ * sequences, flat. Each sequence's tokens are gathered into its row of a padded [R, S] block (right-padded,
+ * so the causal mask alone keeps real queries off the padding), attend to that row's own past [R, nKV, C, D]
+ * and are gathered back to flat order; the linears around attention only ever see the T real tokens.
+ */
 export function attention(g: GraphBuilder, qkv: string, layer: number, shape: AttentionShape, shared: AttentionShared, name: string): string {
   const { numHeads: nH, numKvHeads: nKV, headDim: D } = shape;
   const rep = nH / nKV;
@@ -66,18 +77,22 @@ export function attention(g: GraphBuilder, qkv: string, layer: number, shape: At
   const qRot = rope(q, nH);
   const kRot = rope(k, nKV, cacheNames.newKey(layer));
   const i64 = (label: string, values: number[]) => g.constant(label, DataType.INT64, [values.length], values);
+  const toRows = (x: string, label: string) => g.op("Gather", [x, shared.rowGather], `${name}/${label}_rows`, { axis: 1 });
 
-  // Q: [1,S,nH*D] → [nKV, rep*S, D] (query head j = kvHead*rep + r uses kv head floor(j/rep)).
-  const q4 = g.op("Reshape", [qRot, i64(`shape_q_${nKV}_${rep}_${D}`, [-1, nKV, rep, D])], `${name}/q_reshape`);
-  const qt = g.op("Transpose", [q4], `${name}/q_transpose`, { perm: [1, 2, 0, 3] });
-  const qg = g.op("Reshape", [qt, i64(`shape_g_${nKV}_${D}`, [nKV, -1, D])], `${name}/q_group`);
+  // Q: [1,T,nH*D] → rows [R,S,nKV,rep,D] → [R, nKV, rep*S, D] (query head j = kvHead*rep + r uses kv head floor(j/rep)).
+  const q5 = g.op("Reshape", [toRows(qRot, "q"), shared.rowShape(`${name}/q`, [nKV, rep, D])], `${name}/q_reshape`);
+  const qt = g.op("Transpose", [q5], `${name}/q_transpose`, { perm: [0, 2, 3, 1, 4] });
+  const qg = g.op("Reshape", [qt, i64(`shape_g_${nKV}_${D}`, [0, nKV, -1, D])], `${name}/q_group`);
+  // K/V: [1,T,nKV*D] → rows [R,S,nKV,D] → [R, nKV, S, D].
   const toHeads = (x: string, label: string) =>
-    g.op("Transpose", [g.op("Reshape", [x, i64(`shape_kv_${nKV}_${D}`, [-1, nKV, D])], `${name}/${label}_reshape`)], `${name}/${label}_transpose`, { perm: [1, 0, 2] });
+    g.op("Transpose", [g.op("Reshape", [toRows(x, label), shared.rowShape(`${name}/${label}`, [nKV, D])], `${name}/${label}_reshape`)], `${name}/${label}_transpose`, {
+      perm: [0, 2, 1, 3],
+    });
   const kNew = toHeads(kRot, "k");
   const vNew = toHeads(v, "v");
 
   const alpha = { float: 1 / Math.sqrt(D) };
-  // Batched over kv heads: [nKV, rep*S, D] x [nKV, C, D]^T and x [nKV, S, D]^T.
+  // Batched over rows and kv heads: [R, nKV, rep*S, D] x [R, nKV, C, D]^T and x [R, nKV, S, D]^T.
   const scoresPast = g.op("FusedMatMul", [qg, cacheNames.pastKey(layer)], `${name}/scores_past`, { transB: 1, alpha }, MS_DOMAIN);
   const scoresNew = g.op("FusedMatMul", [qg, kNew], `${name}/scores_new`, { transB: 1, alpha }, MS_DOMAIN);
   const scores = g.op("Concat", [scoresPast, scoresNew], `${name}/scores`, { axis: -1 });
@@ -86,8 +101,9 @@ export function attention(g: GraphBuilder, qkv: string, layer: number, shape: At
   const outPast = g.op("MatMul", [probsPast, cacheNames.pastValue(layer)], `${name}/out_past`);
   const outNew = g.op("MatMul", [probsNew, vNew], `${name}/out_new`);
   const out = g.op("Add", [outPast, outNew], `${name}/out_sum`);
-  // [nKV, rep*S, D] → [S, nKV, rep, D] → [1, S, nH*D] (heads flattened head-major).
-  const o4 = g.op("Reshape", [out, i64(`shape_o_${nKV}_${rep}_${D}`, [nKV, rep, -1, D])], `${name}/o_reshape`);
-  const ot = g.op("Transpose", [o4], `${name}/o_transpose`, { perm: [2, 0, 1, 3] });
-  return g.op("Reshape", [ot, i64(`shape_out_${nH * D}`, [1, -1, nH * D])], `${name}/o_flat`);
+  // [R, nKV, rep*S, D] → [R, S, nKV, rep, D] → [1, R*S, nH*D] (heads flattened head-major) → the T real tokens.
+  const o5 = g.op("Reshape", [out, i64(`shape_o_${nKV}_${rep}_${D}`, [0, nKV, rep, -1, D])], `${name}/o_reshape`);
+  const ot = g.op("Transpose", [o5], `${name}/o_transpose`, { perm: [0, 3, 1, 2, 4] });
+  const flat = g.op("Reshape", [ot, i64(`shape_out_${nH * D}`, [1, -1, nH * D])], `${name}/o_flat`);
+  return g.op("Gather", [flat, shared.tokenGather], `${name}/o_tokens`, { axis: 1 });
 }

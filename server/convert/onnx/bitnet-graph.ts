@@ -75,25 +75,49 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
   const { hiddenSize: H, numHeads: nH, numKvHeads: nKV, headDim: D, vocabSize: V, rmsNormEps: eps } = c;
   const mm = { accuracyLevel: opts.accuracyLevel };
 
-  const inputIds = g.input(GRAPH_NAMES.inputIds, DataType.INT64, [1, "S"]);
-  const positionIds = g.input(GRAPH_NAMES.positionIds, DataType.INT64, [1, "S"]);
+  const inputIds = g.input(GRAPH_NAMES.inputIds, DataType.INT64, [1, "T"]);
+  const positionIds = g.input(GRAPH_NAMES.positionIds, DataType.INT64, [1, "T"]);
   const causalMask = g.input(GRAPH_NAMES.causalMask, DataType.FLOAT, ["RS", "S"]);
-  const keep = g.input(GRAPH_NAMES.numLogitsToKeep, DataType.INT64, []);
-  const pastMask = g.input(GRAPH_NAMES.pastMask, DataType.FLOAT, ["C"]);
+  const logitsIndex = g.input(GRAPH_NAMES.logitsIndex, DataType.INT64, ["K"]);
+  const pastMask = g.input(GRAPH_NAMES.pastMask, DataType.FLOAT, ["R", "C"]);
+  const rowGather = g.input(GRAPH_NAMES.rowGather, DataType.INT64, ["RxS"]);
+  const tokenGather = g.input(GRAPH_NAMES.tokenGather, DataType.INT64, ["T"]);
   for (let i = 0; i < c.numLayers; i++) {
-    g.input(cacheNames.pastKey(i), DataType.FLOAT, [nKV, "C", D]);
-    g.input(cacheNames.pastValue(i), DataType.FLOAT, [nKV, "C", D]);
+    g.input(cacheNames.pastKey(i), DataType.FLOAT, ["R", nKV, "C", D]);
+    g.input(cacheNames.pastValue(i), DataType.FLOAT, ["R", nKV, "C", D]);
   }
 
   const rope = ropeTables(c.maxPositions, D, c.ropeTheta);
-  const capacity = g.op("Shape", [pastMask], "past_capacity");
-  const newLen = g.op("Shape", [inputIds], "new_len", { start: 1, end: 2 });
-  // The past mask repeated for every query row, next to the causal mask: one [rep*S, C+S] mask for all layers.
-  const rows = g.op("Shape", [causalMask], "mask_rows", { start: 0, end: 1 });
-  const pastRows = g.op("Expand", [pastMask, g.op("Concat", [rows, capacity], "past_mask_shape", { axis: 0 })], "past_mask_rows");
+  const i64 = (label: string, values: number[]) => g.constant(label, DataType.INT64, [values.length], values);
+  const dim = (x: string, axis: number, label: string) => g.op("Shape", [x], label, { start: axis, end: axis + 1 });
+  const R = dim(pastMask, 0, "rows");
+  const capacity = dim(pastMask, 1, "past_capacity");
+  const queryRows = dim(causalMask, 0, "query_rows"); // rep * S
+  const newLen = dim(causalMask, 1, "new_len"); // S, the padded row length
+  // One [R, 1, rep*S, C+S] mask for all layers: each row's past mask repeated for its query rows, next to
+  // the causal mask among the row's new positions.
+  const one = i64("one_1d", [1]);
+  const pastRows = g.op(
+    "Expand",
+    [g.op("Unsqueeze", [pastMask, i64("axes_1_2", [1, 2])], "past_mask_4d"), g.op("Concat", [R, one, queryRows, capacity], "past_mask_shape", { axis: 0 })],
+    "past_mask_rows",
+  );
+  const newRows = g.op("Expand", [causalMask, g.op("Concat", [R, one, queryRows, newLen], "causal_mask_shape", { axis: 0 })], "causal_mask_rows");
+  const rowShapes = new Map<string, string>();
   const shared: AttentionShared = {
     positionIds,
-    mask: g.op("Concat", [pastRows, causalMask], "attention_mask", { axis: -1 }),
+    mask: g.op("Concat", [pastRows, newRows], "attention_mask", { axis: -1 }),
+    rowGather,
+    tokenGather,
+    rowShape: (_label, dims) => {
+      const key = dims.join("_");
+      let shape = rowShapes.get(key);
+      if (!shape) {
+        shape = g.op("Concat", [i64("minus_one_1d", [-1]), newLen, i64(`dims_${key}`, dims)], `row_shape_${key}`, { axis: 0 });
+        rowShapes.set(key, shape);
+      }
+      return shape;
+    },
     cos: g.weight("rope.cos", DataType.FLOAT, [c.maxPositions, D / 2], f32(rope.cos)),
     sin: g.weight("rope.sin", DataType.FLOAT, [c.maxPositions, D / 2], f32(rope.sin)),
     splitPastNew: g.op("Concat", [capacity, newLen], "split_past_new", { axis: 0 }),
@@ -188,20 +212,17 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
     opts.onLayer?.(i + 1, c.numLayers);
   }
 
-  // Only the last `num_logits_to_keep` positions reach the final norm and the LM head.
-  const starts = g.op("Neg", [g.op("Reshape", [keep, g.constant("shape_one", DataType.INT64, [1], [1])], "keep_1d")], "keep_start");
-  const ends = g.constant("slice_end", DataType.INT64, [1], [BigInt("9223372036854775807")]);
-  const axis1 = g.constant("axis_seq", DataType.INT64, [1], [1]);
-  const lastResidual = g.op("Slice", [residual, starts, ends, axis1], "keep/residual");
-  const lastDelta = g.op("Slice", [pendingDelta!, starts, ends, axis1], "keep/delta");
+  // Only the tokens listed in `logits_index` reach the final norm and the LM head.
+  const lastResidual = g.op("Gather", [residual, logitsIndex], "keep/residual", { axis: 1 });
+  const lastDelta = g.op("Gather", [pendingDelta!, logitsIndex], "keep/delta", { axis: 1 });
   const finalNorm = await source.readFinalNorm();
   const [normed] = addRmsNorm(g, lastResidual, lastDelta, g.weight("norm.weight", DataType.FLOAT, [H], f32(finalNorm)), eps, "final_norm");
   g.node("Identity", [lmHead(normed)], { name: "logits_out", outputs: [GRAPH_NAMES.logits], exactOutputs: true });
 
   g.output(GRAPH_NAMES.logits, DataType.FLOAT, [1, "K", V]);
   for (let i = 0; i < c.numLayers; i++) {
-    g.output(cacheNames.newKey(i), DataType.FLOAT, [1, "S", nKV * D]);
-    g.output(cacheNames.newValue(i), DataType.FLOAT, [1, "S", nKV * D]);
+    g.output(cacheNames.newKey(i), DataType.FLOAT, [1, "T", nKV * D]);
+    g.output(cacheNames.newValue(i), DataType.FLOAT, [1, "T", nKV * D]);
   }
   return { embeddingBlockSize };
 }
