@@ -241,6 +241,9 @@ function applyEvent(state: ChatState, event: ChatEvent, now: number): ChatState 
         run: { ...run, phase: "prefill", queuePosition: null, started: true, promptTokens: data.promptTokens, assistantId: data.assistantMessageId },
       };
     }
+    case "compare":
+      // A compare pair has its own state (compare-reducer.ts); this page's single run never sees one.
+      return state;
     case "prefill":
       return { ...state, run: { ...run, phase: "prefill", prefill: { done: event.data.done, total: event.data.total } } };
     case "token": {

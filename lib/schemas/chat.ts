@@ -3,7 +3,7 @@ import { generationParamsSchema } from "./params";
 
 export const MAX_MESSAGE_CHARS = 32_000;
 
-export const chatModeSchema = z.enum(["send", "regenerate", "edit", "continue", "replay"]);
+export const chatModeSchema = z.enum(["send", "regenerate", "edit", "continue", "replay", "compare"]);
 export type ChatMode = z.infer<typeof chatModeSchema>;
 
 /** Body of `POST /api/chat` — a public contract (UI, tests and other clients rely on it). */
@@ -20,7 +20,8 @@ export const chatRequestSchema = z
     /**
      * `send` appends a question to the active branch (default); `regenerate` writes a new version of
      * an answer; `edit` writes a new version of a question (a new branch from there) and answers it;
-     * `continue` extends an answer in place; `replay` writes a new version of the answer `messageId`
+     * `continue` extends an answer in place; `compare` appends a question like `send` and answers it
+     * twice, once per `variants` entry (two versions of the answer); `replay` writes a new version of the answer `messageId`
      * with exactly its stored settings and seed (no `params`), and its `done` event says whether the
      * text came out identical. Older versions stay reachable (see `messageId`).
      */
@@ -30,10 +31,24 @@ export const chatRequestSchema = z
      * question to edit, the answer to continue. Default: the last answer / question of the active branch.
      */
     messageId: z.string().min(1, "messageId must not be empty").max(64).optional(),
+    /**
+     * `compare` only: the two settings to answer the question with, side by side. Each is laid over
+     * `params` (and the conversation's settings); both answers are versions of the one question.
+     */
+    variants: z
+      .array(generationParamsSchema.partial(), { error: "variants must be a list of two settings" })
+      .length(2, "variants must hold exactly two settings")
+      .optional(),
   })
   .superRefine((value, ctx) => {
-    if ((value.mode === "send" || value.mode === "edit") && value.content === undefined) {
+    if ((value.mode === "send" || value.mode === "edit" || value.mode === "compare") && value.content === undefined) {
       ctx.addIssue({ code: "custom", path: ["content"], message: "content must be a string" });
+    }
+    if (value.mode === "compare" && value.variants === undefined) {
+      ctx.addIssue({ code: "custom", path: ["variants"], message: "variants is required for mode \"compare\": two settings to answer with" });
+    }
+    if (value.mode !== "compare" && value.variants !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["variants"], message: "variants is only for mode \"compare\"" });
     }
     if (value.mode === "replay") {
       if (value.messageId === undefined) ctx.addIssue({ code: "custom", path: ["messageId"], message: "messageId is required for mode \"replay\"" });

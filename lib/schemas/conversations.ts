@@ -61,6 +61,8 @@ export interface StopAnswerDto {
   messageId: string;
   /** "stopped" (or "complete"/"error" when it ended on its own first); null when the answer was rolled back (stopped while queued). */
   status: MessageStatus | null;
+  /** A compare pair: both answers as saved (the fields above are the first one's). */
+  answers?: { messageId: string; status: MessageStatus | null }[];
 }
 
 export const MAX_TITLE_CHARS = 200;

@@ -1,6 +1,22 @@
 import { z } from "zod";
 import { generationStatsSchema } from "./stats";
 import { messageStatusSchema } from "./conversations";
+import { generationParamsSchema } from "./params";
+
+/** In a compare stream: which of the two answers (0 = left, 1 = right) an event belongs to; absent for a single answer. */
+const answerIndex = { answer: z.number().int().min(0).max(1).optional() };
+
+/** One side of a compare pair: its message, settings, and (when re-attaching) how far it got. */
+export const compareSideSchema = z.object({
+  messageId: z.string(),
+  params: generationParamsSchema,
+  text: z.string(),
+  phase: z.enum(["queued", "prefill", "generating"]),
+  queuePosition: z.number().int().nullable(),
+  /** This side has finished (saved or rolled back); its `done` / `error` event was sent earlier. */
+  ended: z.boolean(),
+});
+export type CompareSide = z.infer<typeof compareSideSchema>;
 
 /** The answer so far, sent first by `GET /api/conversations/{id}/stream` (re-attaching to a running answer). */
 export const answerSnapshotSchema = z.object({
@@ -39,9 +55,20 @@ export type ReplayVerdict = z.infer<typeof replayVerdictSchema>;
 export const chatEventSchemas = {
   /** Only from `/stream`, always first. */
   snapshot: answerSnapshotSchema,
+  /**
+   * First event of a compare pair (`mode: "compare"`, and `/stream` while a pair runs): the question
+   * and both answers (already stored as its two versions). Every later event carries `answer`.
+   */
+  compare: z.object({
+    conversationId: z.string(),
+    userMessageId: z.string(),
+    title: z.string(),
+    answers: z.array(compareSideSchema).length(2),
+  }),
   /** `conversationId` lets a client stop a queued answer of a conversation it has not seen created yet. */
-  queued: z.object({ position: z.number().int(), conversationId: z.string().optional() }),
+  queued: z.object({ position: z.number().int(), conversationId: z.string().optional(), ...answerIndex }),
   start: z.object({
+    ...answerIndex,
     conversationId: z.string(),
     userMessageId: z.string(),
     assistantMessageId: z.string(),
@@ -49,9 +76,10 @@ export const chatEventSchemas = {
     droppedTurns: z.number().int(),
     title: z.string(),
   }),
-  prefill: z.object({ done: z.number().int(), total: z.number().int() }),
-  token: z.object({ text: z.string(), id: z.number().int() }),
+  prefill: z.object({ done: z.number().int(), total: z.number().int(), ...answerIndex }),
+  token: z.object({ text: z.string(), id: z.number().int(), ...answerIndex }),
   done: z.object({
+    ...answerIndex,
     messageId: z.string(),
     status: messageStatusSchema,
     stats: generationStatsSchema,
@@ -59,7 +87,7 @@ export const chatEventSchemas = {
     /** Only for mode "replay". */
     replay: replayVerdictSchema.optional(),
   }),
-  error: z.object({ code: z.string(), message: z.string(), conversationId: z.string().optional() }),
+  error: z.object({ code: z.string(), message: z.string(), conversationId: z.string().optional(), ...answerIndex }),
 } as const;
 
 export type ChatEventName = keyof typeof chatEventSchemas;

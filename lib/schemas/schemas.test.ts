@@ -84,7 +84,7 @@ describe("conversation schemas", () => {
 
 describe("chat events", () => {
   it("every event name has a schema that rejects a wrong shape", () => {
-    expect(Object.keys(chatEventSchemas).sort()).toEqual(["done", "error", "prefill", "queued", "snapshot", "start", "token"]);
+    expect(Object.keys(chatEventSchemas).sort()).toEqual(["compare", "done", "error", "prefill", "queued", "snapshot", "start", "token"]);
     expect(chatEventSchemas.token.safeParse({ text: "a", id: 1 }).success).toBe(true);
     expect(chatEventSchemas.token.safeParse({ text: 1, id: 1 }).success).toBe(false);
     expect(chatEventSchemas.done.safeParse({ messageId: "m", status: "paused", stats: {} }).success).toBe(false);
@@ -94,5 +94,11 @@ describe("chat events", () => {
     };
     expect(chatEventSchemas.snapshot.safeParse(snapshot).success).toBe(true);
     expect(chatEventSchemas.snapshot.safeParse({ ...snapshot, phase: "done" }).success).toBe(false);
+    expect(chatEventSchemas.token.safeParse({ text: "a", id: 1, answer: 1 }).success).toBe(true);
+    expect(chatEventSchemas.token.safeParse({ text: "a", id: 1, answer: 2 }).success).toBe(false);
+    const side = { messageId: "m", params: DEFAULT_GENERATION_PARAMS, text: "", phase: "queued", queuePosition: 1, ended: false };
+    const compare = { conversationId: "c", userMessageId: "u", title: "t", answers: [side, side] };
+    expect(chatEventSchemas.compare.safeParse(compare).success).toBe(true);
+    expect(chatEventSchemas.compare.safeParse({ ...compare, answers: [side] }).success).toBe(false);
   });
 });

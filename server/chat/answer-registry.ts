@@ -1,16 +1,27 @@
 /**
  * The answers being generated right now, one per conversation at most: what lets an answer outlive
  * the page that asked for it (re-attach, stop from another tab, the sidebar's spinner) and keeps two
- * writers off one conversation.
+ * writers off one conversation. A compare pair is one entry: its two answers start, stop and are
+ * followed together.
  */
 import { ChatError } from "./chat-error";
 import type { StopAnswerDto } from "@/lib/schemas/conversations";
-import type { RunningAnswer } from "./running-answer";
+import type { ChatEvent } from "@/lib/schemas/events";
+
+/** A RunningAnswer or a RunningCompare. */
+export interface ConversationRun {
+  readonly conversationId: string;
+  /** Resolves once everything it wrote is saved (or rolled back). */
+  readonly settled: Promise<StopAnswerDto>;
+  stop(): Promise<StopAnswerDto>;
+  /** Its events from now on; `snapshot` puts first an event saying how far it got. */
+  listen(options: { snapshot: boolean; signal?: AbortSignal }): AsyncGenerator<ChatEvent>;
+}
 
 export class AnswerRegistry {
-  private readonly answers = new Map<string, RunningAnswer>();
+  private readonly answers = new Map<string, ConversationRun>();
 
-  get(conversationId: string): RunningAnswer | undefined {
+  get(conversationId: string): ConversationRun | undefined {
     return this.answers.get(conversationId);
   }
 
@@ -28,7 +39,7 @@ export class AnswerRegistry {
   }
 
   /** Registers an answer until it settles. */
-  track(answer: RunningAnswer): void {
+  track(answer: ConversationRun): void {
     this.assertIdle(answer.conversationId);
     this.answers.set(answer.conversationId, answer);
     void answer.settled.then(() => {

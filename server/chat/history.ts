@@ -20,6 +20,13 @@ export function buildEngineMessages(history: readonly Pick<MessageRow, "role" | 
   return turns;
 }
 
+/** The same turns with another system prompt (none when it is blank): one question asked under two system prompts. */
+export function withSystemPrompt(turns: readonly ChatTurn[], systemPrompt: string): ChatTurn[] {
+  const rest = turns[0]?.role === "system" ? turns.slice(1) : [...turns];
+  const system = systemPrompt.trim();
+  return system ? [{ role: "system", content: system }, ...rest] : rest;
+}
+
 export function toSamplingParams(params: GenerationParams): SamplingParams {
   return {
     temperature: params.temperature,

@@ -5,7 +5,7 @@
  */
 import type { AnswerSnapshot, ChatEvent } from "@/lib/schemas/events";
 import type { StopAnswerDto } from "@/lib/schemas/conversations";
-import { EventChannel } from "./event-channel";
+import { Broadcast } from "./broadcast";
 import type { PreparedTurn } from "./turn-writes";
 
 export class RunningAnswer {
@@ -20,7 +20,7 @@ export class RunningAnswer {
   private tokens = 0;
   private readonly acceptedAt = performance.now();
   private firstTokenAt: number | null = null;
-  private readonly listeners = new Set<EventChannel<ChatEvent>>();
+  private readonly listeners = new Broadcast<ChatEvent>();
   private last: ChatEvent | null = null;
   private ended = false;
   private resolveSettled!: (result: StopAnswerDto) => void;
@@ -60,15 +60,14 @@ export class RunningAnswer {
     } else if (event.event === "done" || event.event === "error") {
       this.last = event;
     }
-    for (const listener of this.listeners) listener.push(event);
+    this.listeners.push(event);
   }
 
   /** The generation ended (saved or rolled back): listeners finish reading, `settled` resolves. */
   finish(): void {
     if (this.ended) return;
     this.ended = true;
-    for (const listener of this.listeners) listener.close();
-    this.listeners.clear();
+    this.listeners.end();
     const status = this.last?.event === "done" ? this.last.data.status : null;
     this.resolveSettled({ messageId: this.messageId, status });
   }
@@ -97,25 +96,11 @@ export class RunningAnswer {
    * until it ends or `signal` fires. Leaving never stops the answer.
    */
   listen(options: { snapshot: boolean; signal?: AbortSignal }): AsyncGenerator<ChatEvent> {
-    const channel = new EventChannel<ChatEvent>();
-    if (options.snapshot) channel.push({ event: "snapshot", data: this.snapshot() });
-    if (this.ended) channel.close();
-    else this.listeners.add(channel);
-    const leave = () => {
-      this.listeners.delete(channel);
-      channel.close();
-    };
-    if (options.signal?.aborted) leave();
-    else options.signal?.addEventListener("abort", leave, { once: true });
-    const listeners = this.listeners;
-    return (async function* () {
-      try {
-        yield* channel.values();
-      } finally {
-        listeners.delete(channel);
-        options.signal?.removeEventListener("abort", leave);
-      }
-    })();
+    return this.listeners.listen(options.snapshot ? { event: "snapshot", data: this.snapshot() } : null, options.signal);
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
   }
 
   /** Asks the generation to stop (the decode loop checks before each step) and waits until it is saved. */

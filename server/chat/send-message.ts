@@ -47,7 +47,7 @@ export interface SendMessageResult {
 
 export function sendMessage(args: SendMessageArgs): SendMessageResult {
   const turn = prepareTurn(args.db, { request: args.request, now: new Date() });
-  return { conversationId: turn.conversationId, turn, events: runTurn(args, turn) };
+  return { conversationId: turn.conversationId, turn, events: runAnswer(args, turn, () => undoTurn(args.db, turn)) };
 }
 
 function statusFor(stats: GenerationStats, error: string | undefined): MessageStatus {
@@ -60,7 +60,15 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function* runTurn({ db, engine, signal, progress }: SendMessageArgs, turn: PreparedTurn): AsyncGenerator<ChatEvent> {
+/**
+ * Generates and saves one prepared answer. `undo` takes the turn back when the job never started
+ * (a single answer rolls back its whole turn; one side of a compare pair only itself).
+ */
+export async function* runAnswer(
+  { db, engine, signal, progress }: Omit<SendMessageArgs, "request">,
+  turn: PreparedTurn,
+  undo: () => void,
+): AsyncGenerator<ChatEvent> {
   const meter = new AnswerMeter();
   const saver = new ProgressSaver((content) => saveProgress(db, { turn, content }), progress);
   const otherwiseKnown = turn.undo.createdConversation ? {} : { conversationId: turn.conversationId };
@@ -84,7 +92,7 @@ async function* runTurn({ db, engine, signal, progress }: SendMessageArgs, turn:
   };
   const rollBack = (error: unknown): ChatEvent => {
     settled = true;
-    undoTurn(db, turn);
+    undo();
     if (signal.aborted) {
       return { event: "error", data: { code: "cancelled", message: "Stopped before the model started; nothing was kept.", ...otherwiseKnown } };
     }

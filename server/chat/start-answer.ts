@@ -39,11 +39,12 @@ export function startAnswer(args: StartAnswerArgs): StartedAnswer {
   const answer = new RunningAnswer(turn, abort);
   registry.track(answer);
   const listener = answer.listen({ snapshot: false, signal: args.signal });
-  void drive(answer, events);
+  void drive(events, answer);
   return { conversationId: turn.conversationId, answer, events: listener };
 }
 
-async function drive(answer: RunningAnswer, events: AsyncGenerator<ChatEvent>): Promise<void> {
+/** Feeds an answer's events to whoever holds it for its listeners, and tells it when the answer has ended. */
+export async function drive(events: AsyncGenerator<ChatEvent>, answer: { publish(event: ChatEvent): void; finish(): void }): Promise<void> {
   try {
     for await (const event of events) answer.publish(event);
   } catch (error) {

@@ -42,7 +42,8 @@ export function planTurn(
 ): TurnPlan {
   const branch = tree.activePath(activeLeafId);
   switch (request.mode) {
-    case "send": {
+    case "send":
+    case "compare": {
       const leaf = branch.at(-1);
       return { kind: "question", parentId: leaf?.id ?? null, history: branch, edited: null };
     }

@@ -50,7 +50,8 @@ export interface PreparedTurn {
   };
 }
 
-function mergeParams(base: GenerationParams, patch: Partial<GenerationParams> | undefined): GenerationParams {
+/** `patch` over `base`, leaving out what `patch` does not set. */
+export function mergeParams<T extends Partial<GenerationParams>>(base: T, patch: Partial<GenerationParams> | undefined): T {
   const merged = { ...base };
   for (const [key, value] of Object.entries(patch ?? {})) {
     if (value !== undefined) (merged as Record<string, unknown>)[key] = value;

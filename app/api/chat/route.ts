@@ -1,6 +1,7 @@
 import { chatRequestSchema } from "@/lib/schemas/chat";
 import { answerRegistry } from "@/server/chat/answer-registry";
 import { startAnswer } from "@/server/chat/start-answer";
+import { startCompare } from "@/server/chat/start-compare";
 import { getDb } from "@/server/db/client";
 import { getModelHost } from "@/server/host/model-host";
 import { withErrors } from "@/server/http/json-response";
@@ -24,6 +25,8 @@ export const POST = withErrors(async (request: Request) => {
   const body = parseOrThrow(chatRequestSchema, await readJsonBody(request, { maxBytes: MAX_BODY_BYTES }));
   const engine = getModelHost().engine();
   const detach = new AbortController();
-  const { events } = startAnswer({ db: getDb(), engine, registry: answerRegistry(), request: body, signal: detach.signal });
+  // A compare pair is two answers run as one unit (one stream, one Stop).
+  const start = body.mode === "compare" ? startCompare : startAnswer;
+  const { events } = start({ db: getDb(), engine, registry: answerRegistry(), request: body, signal: detach.signal });
   return sseResponse(events, { abort: detach, requestSignal: request.signal });
 });

@@ -66,6 +66,12 @@ describe("POST /api/chat", () => {
     ["unknown mode", { content: "hi", mode: "rewrite" }, "invalid_request", "mode", 400],
     ["unknown conversation", { content: "hi", conversationId: "does-not-exist" }, "not_found", "conversationId", 404],
     ["regenerate without a conversation", { content: "hi", mode: "regenerate" }, "invalid_request", "conversationId", 400],
+    ["compare without variants", { content: "hi", mode: "compare" }, "invalid_request", "variants", 400],
+    ["compare with one variant", { content: "hi", mode: "compare", variants: [{}] }, "invalid_request", "variants", 400],
+    ["a compare variant out of range", { content: "hi", mode: "compare", variants: [{}, { temperature: 3 }] }, "invalid_request", "variants.1.temperature", 400],
+    ["variants outside compare", { content: "hi", variants: [{}, {}] }, "invalid_request", "variants", 400],
+    ["replay without messageId", { mode: "replay" }, "invalid_request", "messageId", 400],
+    ["replay with params", { mode: "replay", messageId: "m", params: { seed: 1 } }, "invalid_request", "params", 400],
   ])("rejects %s with a JSON error naming the field, writing nothing", async (_name, body, code, field, status) => {
     hostState.engine = createTestEngine().engine;
     const response = await POST(jsonRequest("/api/chat", body));
@@ -77,6 +83,18 @@ describe("POST /api/chat", () => {
     expect(json.error.message).toEqual(expect.any(String));
     if (field && status === 400) expect(json.error.message).toContain(field.split(".").at(-1));
     expect(counts()).toEqual({ conversations: 0, messages: 0 });
+  });
+
+  it("mode compare streams one `compare` event, then both answers' events tagged 0 and 1, and stores both", async () => {
+    hostState.engine = createTestEngine({ answer: "Two." }).engine;
+    const response = await POST(jsonRequest("/api/chat", { content: "hello", mode: "compare", variants: [{ temperature: 0 }, { temperature: 0.8 }] }));
+    expect(response.status).toBe(200);
+    const all = await frames(response);
+    const events = all.map((f) => ({ event: f.event, data: chatEventSchemas[f.event as keyof typeof chatEventSchemas].parse(JSON.parse(f.data)) as { answer?: number } }));
+    expect(events[0]!.event).toBe("compare");
+    expect(events.slice(1).every((e) => e.data.answer === 0 || e.data.answer === 1)).toBe(true);
+    expect(events.filter((e) => e.event === "done").map((e) => e.data.answer).sort()).toEqual([0, 1]);
+    expect(assistantRows().map((r) => [r.content, r.status])).toEqual([["Two.", "complete"], ["Two.", "complete"]]);
   });
 
   it("rejects a wrong content type (415) and an oversized body (413)", async () => {

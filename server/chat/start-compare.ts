@@ -1,0 +1,36 @@
+/**
+ * Starts a compare pair (`mode: "compare"`): both answers are handed to the engine at once and the
+ * engine's scheduler decides whether they run together (multi-sequence decoding) or one after the
+ * other (one sequence at a time: the second waits in line and says so with its `queued` event).
+ * Like a single answer, the pair belongs to the server: clients only listen.
+ */
+import type { ChatEvent } from "@/lib/schemas/events";
+import { drive, type StartAnswerArgs } from "./start-answer";
+import { compareUndo, prepareCompare } from "./compare-writes";
+import { RunningCompare } from "./running-compare";
+import { runAnswer } from "./send-message";
+
+export interface StartedCompare {
+  conversationId: string;
+  pair: RunningCompare;
+  /** This caller's events: `compare` first, then both answers' events tagged with `answer`. */
+  events: AsyncGenerator<ChatEvent>;
+}
+
+/** Throws 409 (`answering`) when the conversation already has an answer running or queued. */
+export function startCompare(args: StartAnswerArgs): StartedCompare {
+  const { db, engine, registry, request } = args;
+  if (request.conversationId) registry.assertIdle(request.conversationId);
+  // From the check above to `track` below nothing awaits, so no second writer can slip in between.
+  const abort = new AbortController();
+  const prepared = prepareCompare(db, { request, now: new Date() });
+  const undo = compareUndo(db, prepared);
+  const pair = new RunningCompare(prepared, abort);
+  registry.track(pair);
+  const listener = pair.listen({ signal: args.signal });
+  prepared.sides.forEach((turn, index) => {
+    const events = runAnswer({ db, engine, signal: abort.signal, progress: args.progress }, turn, () => undo(index));
+    void drive(events, { publish: (event) => pair.publish(index, event), finish: () => pair.finish(index) });
+  });
+  return { conversationId: prepared.conversationId, pair, events: listener };
+}
