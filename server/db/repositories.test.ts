@@ -128,6 +128,25 @@ describe("full-text search", () => {
     expect(searchConversations(t.db, { query: "rocket", limit: 10 }).map((h) => h.conversationId)).toEqual(["old", "new"]);
   });
 
+  it("looks past the most recent candidates whose only hits are replaced versions, to fill the limit", () => {
+    // Three newer conversations match only in a replaced answer; the oldest matches on its branch.
+    for (const [i, id] of ["n1", "n2", "n3"].entries()) {
+      seedConversation(id, `Newer ${i}`, 1000 + i);
+      addMessage(id, `${id}q`, "user", "question");
+      addMessage(id, `${id}a`, "assistant", "an answer about otters");
+      messages.insertMessage(t.db, { message: { id: `${id}b`, conversationId: id, parentId: `${id}q`, role: "assistant", content: "a better answer", status: "complete", createdAt: at(2) } });
+      conversations.setActiveLeaf(t.db, { id, leafId: `${id}b` });
+    }
+    seedConversation("old", "Older", 0);
+    addMessage("old", "oq", "user", "tell me about otters");
+    // Candidates are checked `limit` at a time: with limit 1 the fourth check finds it.
+    expect(searchConversations(t.db, { query: "otters", limit: 1 })).toEqual([{ conversationId: "old", snippet: "tell me about «otters»" }]);
+    expect(searchConversations(t.db, { query: "otters", limit: 2 }).map((h) => h.conversationId)).toEqual(["old"]);
+    // Back on the old version: it is found again, newest first.
+    conversations.setActiveLeaf(t.db, { id: "n2", leafId: "n2a" });
+    expect(searchConversations(t.db, { query: "otters", limit: 1 }).map((h) => h.conversationId)).toEqual(["n2"]);
+  });
+
   it("treats FTS syntax in the query as plain words", () => {
     seedConversation("a", "Quotes", 0);
     addMessage("a", "a1", "user", 'she said "NEAR" AND left: title*');

@@ -14,36 +14,40 @@ export interface SearchHit {
 }
 
 /**
- * The first matching message (lowest seq) of each conversation's active branch (the path from the
- * active leaf up to the root): search finds what opening the conversation shows, not a replaced
- * version of an answer. The branches are walked here from one indexed read of the matching
- * conversations' (id, parent) pairs: a recursive CTE over the same rows was planned as a nested loop
- * and took seconds at 20k messages (scripts/bench-search-branches.ts).
+ * The first matching message (lowest seq) on the active branch (the path from the active leaf up to
+ * the root) of each of `conversationIds`: search finds what opening the conversation shows, not a
+ * replaced version of an answer. Two reads with one row per conversation (its hits; its messages'
+ * (id, parent, seq) as one JSON array), then the branch is walked here. Measured against the
+ * alternatives (scripts/bench-search-branches.ts): a recursive CTE walking the branches in SQLite
+ * costs ~5 µs per step, and one row per message costs as much in row conversion; a JSON array per
+ * conversation costs ~10 µs per conversation.
  */
-function firstActiveHits(db: Db, match: string): Map<string, number> {
-  const hits = db.all<{ seq: number; id: string; conversationId: string }>(sql`
-    SELECT m.seq AS seq, m.id AS id, m.conversation_id AS conversationId FROM messages m
-    WHERE m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${match})`);
+function firstActiveHits(db: Db, match: string, conversationIds: readonly string[]): Map<string, number> {
+  const hits = db.all<{ conversationId: string; seqs: string }>(sql`
+    SELECT m.conversation_id AS conversationId, json_group_array(m.seq) AS seqs FROM messages m
+    WHERE m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${match})
+      AND m.conversation_id IN (SELECT value FROM json_each(${JSON.stringify(conversationIds)}))
+    GROUP BY m.conversation_id`);
   if (hits.length === 0) return new Map();
-  const conversationIds = JSON.stringify([...new Set(hits.map((hit) => hit.conversationId))]);
-  const nodes = db.all<{ id: string; parentId: string | null; seq: number; conversationId: string }>(sql`
-    SELECT m.id AS id, m.parent_id AS parentId, m.seq AS seq, m.conversation_id AS conversationId FROM messages m
-    WHERE m.conversation_id IN (SELECT value FROM json_each(${conversationIds}))`);
-  const leaves = db.all<{ id: string; leaf: string | null }>(sql`
-    SELECT id, active_leaf_id AS leaf FROM conversations WHERE id IN (SELECT value FROM json_each(${conversationIds}))`);
-  const parentOf = new Map(nodes.map((n) => [n.id, n.parentId]));
-  // No active leaf stored: the newest message, as message-tree's activePath does.
-  const newest = new Map<string, { id: string; seq: number }>();
-  for (const n of nodes) if ((newest.get(n.conversationId)?.seq ?? -1) < n.seq) newest.set(n.conversationId, n);
-  const onBranch = new Set<string>();
-  for (const { id, leaf } of leaves) {
-    for (let at = leaf && parentOf.has(leaf) ? leaf : (newest.get(id)?.id ?? null); at && !onBranch.has(at); at = parentOf.get(at) ?? null) {
-      onBranch.add(at);
-    }
-  }
+  const hitSeqs = new Map(hits.map((row) => [row.conversationId, new Set(JSON.parse(row.seqs) as number[])]));
+  const trees = db.all<{ conversationId: string; leaf: string | null; nodes: string }>(sql`
+    SELECT c.id AS conversationId, c.active_leaf_id AS leaf,
+      (SELECT json_group_array(json_array(m.id, m.parent_id, m.seq)) FROM messages m WHERE m.conversation_id = c.id) AS nodes
+    FROM conversations c WHERE c.id IN (SELECT value FROM json_each(${JSON.stringify([...hitSeqs.keys()])}))`);
   const first = new Map<string, number>();
-  for (const hit of hits) {
-    if (onBranch.has(hit.id) && (first.get(hit.conversationId) ?? Infinity) > hit.seq) first.set(hit.conversationId, hit.seq);
+  for (const tree of trees) {
+    const nodes = JSON.parse(tree.nodes) as [id: string, parentId: string | null, seq: number][];
+    const byId = new Map(nodes.map((node) => [node[0], node]));
+    // No (valid) active leaf stored: the newest message, as message-tree's activePath does.
+    let at = tree.leaf !== null ? byId.get(tree.leaf) : undefined;
+    if (!at) for (const node of nodes) if (!at || node[2] > at[2]) at = node;
+    const wanted = hitSeqs.get(tree.conversationId)!;
+    let lowest = Infinity;
+    // A step bound instead of a visited set: a corrupt parent cycle cannot hang the search.
+    for (let steps = 0; at && steps < nodes.length; steps += 1, at = at[1] === null ? undefined : byId.get(at[1])) {
+      if (wanted.has(at[2]) && at[2] < lowest) lowest = at[2];
+    }
+    if (lowest !== Infinity) first.set(tree.conversationId, lowest);
   }
   return first;
 }
@@ -52,21 +56,31 @@ function firstActiveHits(db: Db, match: string): Map<string, number> {
  * Matching conversations, most recently updated first, one hit each: the snippet of the first
  * matching message of the active branch (it says more than the title the sidebar already shows),
  * else of the title.
+ * Branches are walked only as far down the ranking as needed: candidates (a title hit, or a hit in
+ * any message) are checked `limit` at a time, most recent first, until `limit` have a title hit or a
+ * hit on their active branch. Walking every matching conversation's branch (or reading all their
+ * messages) first cost 4–25× the pre-tree search at 500 conversations × 40 messages
+ * (scripts/bench-search-branches.ts, docs/performance.md).
  * Snippets are computed only for the returned rows: a common word can match most messages, and
  * snippet() over all of them made a search over 20k messages take ~200 ms.
  */
 export function searchConversations(db: Db, args: { query: string; limit: number }): SearchHit[] {
   const match = toFtsQuery(args.query);
   if (!match) return [];
-  const firstHitSeq = firstActiveHits(db, match);
-  const ids = db
-    .all<{ id: string }>(sql`
-      SELECT c.id AS id FROM conversations c
-      WHERE c.seq IN (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ${match})
-         OR c.id IN (SELECT value FROM json_each(${JSON.stringify([...firstHitSeq.keys()])}))
-      ORDER BY c.updated_at DESC, c.seq DESC
-      LIMIT ${args.limit}`)
-    .map((row) => row.id);
+  const candidates = db.all<{ id: string; titleHit: number }>(sql`
+    SELECT c.id AS id, c.seq IN (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ${match}) AS titleHit
+    FROM conversations c
+    WHERE c.seq IN (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ${match})
+       OR c.id IN (SELECT m.conversation_id FROM messages m WHERE m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${match}))
+    ORDER BY c.updated_at DESC, c.seq DESC`);
+  const ids: string[] = [];
+  const firstHitSeq = new Map<string, number>();
+  const chunk = Math.max(args.limit, 1);
+  for (let from = 0; from < candidates.length && ids.length < args.limit; from += chunk) {
+    const batch = candidates.slice(from, from + chunk);
+    for (const [id, seq] of firstActiveHits(db, match, batch.map((c) => c.id))) firstHitSeq.set(id, seq);
+    for (const c of batch) if (ids.length < args.limit && (c.titleHit || firstHitSeq.has(c.id))) ids.push(c.id);
+  }
   if (ids.length === 0) return [];
   const snippets = new Map<string, string>();
   const conversationOf = new Map(ids.flatMap((id) => (firstHitSeq.has(id) ? [[firstHitSeq.get(id)!, id] as const] : [])));
