@@ -9,7 +9,7 @@ import { ThemeToggle } from "./theme-toggle";
 interface ChatHeaderProps {
   title: string;
   conversationId: string | null;
-  contextUsed: number | null;
+  contextUsed: number | "pending" | null;
 }
 
 const iconButton =

@@ -2,6 +2,7 @@
 /** One conversation page: header, messages (or example prompts), model state, settings and composer. */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { canContinue, canEdit, canRegenerate } from "@/lib/client/chat-reducer";
+import { contextUsage } from "@/lib/client/context-usage";
 import { copyText } from "@/lib/client/copy-text";
 import { readDraft, writeDraft } from "@/lib/client/drafts";
 import { composerBlockReason } from "@/lib/client/model-readiness";
@@ -158,8 +159,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
     );
   }
 
-  const lastAnswer = [...state.messages].reverse().find((m) => m.role === "assistant" && m.stats);
-  const contextUsed = lastAnswer?.stats ? lastAnswer.stats.promptTokens + lastAnswer.stats.completionTokens : null;
+  const contextUsed = contextUsage(state);
   const ready = disabledReason === null;
 
   return (
@@ -183,7 +183,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
         <MessageList
           messages={state.messages}
           run={state.run}
-          canRegenerate={canRegenerate(state) && ready}
+          canRegenerate={(message) => ready && canRegenerate(state, message)}
           canEdit={canEdit(state) && ready}
           canContinue={(message) => ready && canContinue(state, message)}
           onRegenerate={regenerate}
@@ -224,6 +224,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
           onSend={() => send(draft)}
           onStop={stop}
           running={running}
+          queued={state.run?.phase === "queued"}
           disabledReason={disabledReason}
           inputRef={composerRef}
           accessory={

@@ -9,6 +9,8 @@ interface ComposerProps {
   onSend: () => void;
   onStop: () => void;
   running: boolean;
+  /** The answer waits for the model (another conversation's answer is being written). */
+  queued?: boolean;
   /** Why sending is not possible right now (model loading, invalid settings); null when it is. */
   disabledReason: string | null;
   inputRef: RefObject<HTMLTextAreaElement | null>;
@@ -19,7 +21,7 @@ interface ComposerProps {
 }
 
 /** Enter sends, Shift+Enter adds a line, Esc stops the answer being written, ↑ in an empty box edits. */
-export function Composer({ value, onChange, onSend, onStop, running, disabledReason, inputRef, onEditLast, accessory }: ComposerProps) {
+export function Composer({ value, onChange, onSend, onStop, running, queued = false, disabledReason, inputRef, onEditLast, accessory }: ComposerProps) {
   const empty = value.trim().length === 0;
   const tooLong = value.length > MAX_MESSAGE_CHARS;
   const canSend = !running && !empty && !tooLong && disabledReason === null;
@@ -86,7 +88,7 @@ export function Composer({ value, onChange, onSend, onStop, running, disabledRea
         )}
       </div>
       <p id="composer-reason" role="status" className="min-h-4 px-2 text-xs text-zinc-600 dark:text-zinc-400">
-        {reason ?? (running ? "Generating… press Esc to stop." : "Enter to send · Shift+Enter for a new line · ? for shortcuts")}
+        {reason ?? (running ? (queued ? "Waiting for the model (another answer comes first)… press Esc to cancel." : "Generating… press Esc to stop.") : "Enter to send · Shift+Enter for a new line · ? for shortcuts")}
       </p>
     </form>
   );

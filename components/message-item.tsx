@@ -94,7 +94,7 @@ function MessageItemImpl({ message, run, onRegenerate, onEdit, onContinue, onSwi
         <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1">
           {versions}
           <StatusBadge status={message.status} />
-          <Caption message={message} live={streaming && run ? run.timing : null} />
+          <Caption message={message} live={streaming && run && run.phase !== "queued" ? run.timing : null} />
           {!streaming && (
             <MessageActions
               text={message.content}

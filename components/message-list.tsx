@@ -7,7 +7,8 @@ import { MessageItem } from "./message-item";
 interface MessageListProps {
   messages: UiMessage[];
   run: RunState | null;
-  canRegenerate: boolean;
+  /** Whether an answer offers Regenerate (any answer with a question before it). */
+  canRegenerate: (message: UiMessage) => boolean;
   canEdit: boolean;
   /** Whether a message offers Continue (a cut last answer). */
   canContinue: (message: UiMessage) => boolean;
@@ -40,7 +41,7 @@ export function MessageList({ messages, run, canRegenerate, canEdit, canContinue
               message={message}
               run={message.status === "streaming" ? run : null}
               busy={run !== null}
-              onRegenerate={canRegenerate && i === messages.length - 1 && message.role === "assistant" ? onRegenerate : undefined}
+              onRegenerate={canRegenerate(message) ? onRegenerate : undefined}
               onEdit={canEdit && message.role === "user" ? onEdit : undefined}
               onContinue={canContinue(message) ? onContinue : undefined}
               onSwitchVersion={onSwitchVersion}

@@ -10,7 +10,7 @@ import { ProgressBar } from "./progress-bar";
 
 export function ModelStatusPanel() {
   const { model } = useApp();
-  const { status, unreachable, refresh } = model;
+  const { status, unreachable, refresh, show } = model;
   const [busy, setBusy] = useState<null | "use-demo" | "retry">(null);
   const [actionError, setActionError] = useState<string | null>(null);
 
@@ -18,7 +18,7 @@ export function ModelStatusPanel() {
     setBusy(action);
     setActionError(null);
     try {
-      await postModelAction(action);
+      show(await postModelAction(action));
     } catch (e) {
       setActionError(e instanceof Error ? e.message : String(e));
     } finally {

@@ -5,6 +5,7 @@ import type { EfficiencyDto } from "@/lib/schemas/efficiency";
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { PresetDto, SavePresetRequest } from "@/lib/schemas/presets";
+import { markDeleted } from "./deleted-conversations";
 
 export class ApiError extends Error {
   constructor(
@@ -76,8 +77,9 @@ export function switchBranch(id: string, messageId: string): Promise<Conversatio
   return request<ConversationDto>(`/api/conversations/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify({ activeMessageId: messageId }) });
 }
 
-export function deleteConversation(id: string): Promise<unknown> {
-  return request(`/api/conversations/${encodeURIComponent(id)}`, { method: "DELETE" });
+export async function deleteConversation(id: string): Promise<void> {
+  await request(`/api/conversations/${encodeURIComponent(id)}`, { method: "DELETE" });
+  markDeleted(id);
 }
 
 /** Import answers `{ conversation }` for one conversation or `{ conversations }` for a bundle; the new ids, in order. */
@@ -101,8 +103,9 @@ export function getModelStatus(signal?: AbortSignal): Promise<ModelStatusDto> {
   return request<ModelStatusDto>("/api/model", { signal, cache: "no-store" });
 }
 
-export function postModelAction(action: "use-demo" | "retry"): Promise<unknown> {
-  return request("/api/model", { method: "POST", body: JSON.stringify({ action }) });
+/** The status right after the switch (202). */
+export function postModelAction(action: "use-demo" | "retry"): Promise<ModelStatusDto> {
+  return request<ModelStatusDto>("/api/model", { method: "POST", body: JSON.stringify({ action }) });
 }
 
 export async function listPresets(signal?: AbortSignal): Promise<PresetDto[]> {

@@ -42,11 +42,16 @@ describe("chatReducer", () => {
   });
 
   it("tracks queue position and prefill progress while waiting", () => {
-    let state = run(initialChatState(null), submit("hi"), event({ event: "queued", data: { position: 2 } }));
-    expect(state.run).toMatchObject({ phase: "queued", queuePosition: 2 });
-    state = run(state, event(start(1)), event({ event: "prefill", data: { done: 64, total: 256 } }));
-    expect(state.run).toMatchObject({ phase: "prefill", prefill: { done: 64, total: 256 }, started: true });
+    let state = run(initialChatState(null), submit("hi"), event({ event: "queued", data: { position: 2 } }, 10));
+    expect(state.run).toMatchObject({ phase: "queued", queuePosition: 2, timing: { startedAt: 0 } });
+    // The clock restarts when the model takes the answer: the wait in the queue is not its time.
+    state = run(state, event(start(1), 4_000), event({ event: "prefill", data: { done: 64, total: 256 } }));
+    expect(state.run).toMatchObject({ phase: "prefill", prefill: { done: 64, total: 256 }, started: true, timing: { startedAt: 4_000 } });
     expect(state.messages.at(-1)?.status).toBe("streaming");
+  });
+
+  it("an answer that was not queued keeps its clock from the submit", () => {
+    expect(run(initialChatState(null), submit("hi", "send", 5), event(start(1), 300)).run?.timing.startedAt).toBe(5);
   });
 
   it("keeps a partial answer marked stopped when the server reports it stopped", () => {
@@ -152,10 +157,24 @@ describe("chatReducer", () => {
   });
 
   it("knows when regenerate and edit are possible", () => {
-    expect(canRegenerate(initialChatState(null))).toBe(false);
-    expect(canRegenerate(oneTurn())).toBe(true);
+    const answer = oneTurn().messages[1]!;
+    expect(canRegenerate(initialChatState(null), answer)).toBe(false);
+    expect(canRegenerate(oneTurn(), answer)).toBe(true);
+    expect(canRegenerate(oneTurn(), oneTurn().messages[0]!)).toBe(false);
+    expect(canRegenerate(run(oneTurn(), submit("more")), answer)).toBe(false);
     expect(canEdit(oneTurn())).toBe(true);
     expect(canEdit(run(oneTurn(), submit("more")))).toBe(false);
+  });
+
+  it("regenerate on an earlier answer: a new branch from its question, the later turns leave the page", () => {
+    const twoTurns = run(oneTurn(), submit("more"), event(start(2)), event({ event: "done", data: { messageId: "a2", status: "complete", stats } }));
+    expect(canRegenerate(twoTurns, twoTurns.messages[1]!)).toBe(true);
+    const state = run(twoTurns, submit("", "regenerate", 1, "a1"));
+    expect(state.messages.map((m) => [m.role, m.content, m.status])).toEqual([["user", "hi", "complete"], ["assistant", "", "streaming"]]);
+    expect(state.messages[1].siblings).toEqual({ index: 1, count: 2, ids: ["a1", "local-assistant-1"] });
+    const started = run(state, event({ event: "start", data: { conversationId: "c1", userMessageId: "u1", assistantMessageId: "a3", promptTokens: 12, droppedTurns: 0, title: "Hello" } }));
+    expect(started.messages.map((m) => m.id)).toEqual(["u1", "a3"]);
+    expect(started.messages[1].siblings?.ids).toEqual(["a1", "a3"]);
   });
 
   it("regenerate: the new answer shows as the last version next to the old one", () => {

@@ -71,10 +71,14 @@ export function lastIndexOfRole(messages: readonly UiMessage[], role: MessageRol
   return -1;
 }
 
-/** Regenerate needs an answer at the end of the conversation with a question before it. */
-export function canRegenerate(state: ChatState): boolean {
-  const last = state.messages.at(-1);
-  return !state.run && last?.role === "assistant" && lastIndexOfRole(state.messages, "user") >= 0;
+/**
+ * Regenerate is offered on every answer with a question before it: an earlier answer's new version
+ * starts a new branch from its question (the old branch stays behind `‹ n/m ›`).
+ */
+export function canRegenerate(state: ChatState, message: UiMessage): boolean {
+  if (state.run || message.role !== "assistant") return false;
+  const index = state.messages.findIndex((m) => m.id === message.id);
+  return index > 0 && lastIndexOfRole(state.messages.slice(0, index), "user") >= 0;
 }
 
 export function canEdit(state: ChatState): boolean {
@@ -238,7 +242,9 @@ function applyEvent(state: ChatState, event: ChatEvent, now: number): ChatState 
         conversationId: data.conversationId,
         title: data.title || state.title,
         messages,
-        run: { ...run, phase: "prefill", queuePosition: null, started: true, promptTokens: data.promptTokens, assistantId: data.assistantMessageId },
+        // The clock counts from when the model took the answer: time spent in the queue is not its time.
+        run: { ...run, phase: "prefill", queuePosition: null, started: true, promptTokens: data.promptTokens, assistantId: data.assistantMessageId,
+          timing: run.phase === "queued" ? { ...run.timing, startedAt: now } : run.timing },
       };
     }
     case "compare":

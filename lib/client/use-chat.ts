@@ -12,6 +12,7 @@ import type { ChatEvent } from "@/lib/schemas/events";
 import { ApiError, getConversation, stopAnswer, switchBranch } from "./api";
 import { followAnswer, streamChat } from "./chat-stream";
 import { chatReducer, initialChatState, lastIndexOfRole, type ChatMode } from "./chat-reducer";
+import { wasDeleted } from "./deleted-conversations";
 
 export type LoadState = "loading" | "ready" | "not-found" | "error";
 export type RunOutcome = "done" | "stopped" | "rejected" | "failed";
@@ -201,7 +202,7 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
   /** Re-reads the conversation from the server; skipped while an answer streams (its events are newer). */
   const refresh = useCallback(() => {
     const id = stateRef.current.conversationId;
-    if (id && !controllerRef.current) void reload(id);
+    if (id && !controllerRef.current && !wasDeleted(id)) void reload(id);
   }, [reload]);
   const dismissError = useCallback(() => dispatch({ type: "dismiss-error" }), []);
 

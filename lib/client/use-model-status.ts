@@ -13,6 +13,11 @@ export interface ModelStatusState {
   unreachable: string | null;
   /** Poll now (after an action such as "use demo" or "retry"). */
   refresh: () => void;
+  /**
+   * Shows a status the server just answered with (an action's 202), until the next poll: without it
+   * the panel would show the stale status (the error it came from) while that poll is on its way.
+   */
+  show: (status: ModelStatusDto) => void;
 }
 
 export function useModelStatus(): ModelStatusState {
@@ -43,5 +48,9 @@ export function useModelStatus(): ModelStatusState {
   }, [tick]);
 
   const refresh = useCallback(() => setTick((t) => t + 1), []);
-  return { status, unreachable, refresh };
+  const show = useCallback((next: ModelStatusDto) => {
+    setStatus(next);
+    setUnreachable(null);
+  }, []);
+  return { status, unreachable, refresh, show };
 }

@@ -83,6 +83,35 @@ describe("answers outlive the page (production build, tiny model)", () => {
     expect(["length", "eos"]).toContain(answer.stats?.stopReason);
   }, LONG_TEST_MS);
 
+  it("an answer waiting in the queue says so, without a running clock, until the model takes it", async () => {
+    const chat = await openChat("/");
+    const blocker = await fetch(`${baseUrl}/api/chat`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ content: "Occupy the model for a while.", params: { maxNewTokens: 1024 } }),
+    });
+    expect(blocker.status).toBe(200);
+    await blocker.body!.cancel();
+    await chat.setParam("Max new tokens", "4");
+    await chat.send("Wait your turn.");
+    // One look at the page while it waits: what the answer, its caption and the composer say together.
+    const seen = await chat.page.waitForFunction(
+      () => {
+        const answer = [...document.querySelectorAll('article[data-role="assistant"]')].at(-1);
+        const status = answer?.querySelector('[role="status"]')?.textContent ?? "";
+        if (!status.startsWith("Waiting")) return null;
+        return { status, caption: answer?.querySelector('[data-testid="caption"]')?.textContent ?? null, hint: document.getElementById("composer-reason")?.textContent ?? "" };
+      },
+      undefined,
+      { timeout: UI_TIMEOUT },
+    );
+    const { status, caption, hint } = (await seen.jsonValue())!;
+    expect(status).toMatch(/^Waiting — position \d+ in queue/);
+    // No clock while queued (the caption appears once the model takes the answer), and no "Generating…".
+    expect(caption).toBeNull();
+    expect(hint).toMatch(/^Waiting for the model/);
+  }, LONG_TEST_MS);
+
   it("Stop from a second tab stops the answer, for both tabs and in the database", async () => {
     const second = await openChat("/");
     const first = await openChat("/");

@@ -41,9 +41,16 @@ describe("versions and branches (production build, tiny model)", () => {
     const contentOf = new Map(tree.messages.map((m) => [m.id, m.content]));
     // Markdown rendering may drop punctuation and spacing of the tiny model's random text; letters and digits stay.
     const letters = (text: string) => text.replace(/[^\p{L}\p{N}]/gu, "");
+    // The random text may open a code block: its header ("code" and a copy button) is not the model's text.
+    const shownText = () =>
+      chat.answerBody().evaluate((body) => {
+        const copy = body.cloneNode(true) as HTMLElement;
+        for (const header of copy.querySelectorAll(".not-prose > div:first-child")) header.remove();
+        return copy.textContent ?? "";
+      });
     const shows = async (n: number) => {
       await expect.poll(() => position(chat.lastAnswer).innerText(), { timeout: UI_TIMEOUT }).toBe(`${n}/3`);
-      await expect.poll(async () => letters(await chat.answerBody().innerText()), { timeout: UI_TIMEOUT }).toBe(letters(contentOf.get(ids[n - 1]!)!));
+      await expect.poll(async () => letters(await shownText()), { timeout: UI_TIMEOUT }).toBe(letters(contentOf.get(ids[n - 1]!)!));
     };
     await shows(3);
 
@@ -62,6 +69,36 @@ describe("versions and branches (production build, tiny model)", () => {
     // The choice is stored: a reload shows the same version.
     await chat.reload();
     await shows(2);
+  });
+
+  it("regenerate on an earlier answer: a new version of that answer on a new branch, the old branch reachable", async () => {
+    const chat = await newChat();
+    for (const [i, question] of ["First question?", "Second question?"].entries()) {
+      await chat.send(question);
+      await expect.poll(() => chat.userMessages.count(), { timeout: UI_TIMEOUT }).toBe(i + 1);
+      await chat.waitForAnswerStatus("complete");
+    }
+    const before = await stored(chat);
+    expect(before.messages).toHaveLength(4);
+    // Every answer offers Regenerate, not only the last.
+    expect(await chat.answers.nth(1).getByRole("button", { name: "Regenerate", exact: true }).count()).toBe(1);
+
+    await chat.answers.first().getByRole("button", { name: "Regenerate", exact: true }).click();
+    await expect.poll(() => position(chat.answers.first()).innerText(), { timeout: UI_TIMEOUT }).toBe("2/2");
+    await chat.waitForAnswerStatus("complete");
+    await expect.poll(() => chat.answers.count(), { timeout: UI_TIMEOUT }).toBe(1);
+    expect(await chat.userMessages.count()).toBe(1);
+    const after = await stored(chat);
+    expect(after.messages.map((m) => m.id)).toEqual([before.messages[0]!.id, after.messages[1]!.id]);
+    expect(after.messages[1]!.id).not.toBe(before.messages[1]!.id);
+    expect(after.messages[1]!.siblings.ids).toEqual([before.messages[1]!.id, after.messages[1]!.id]);
+    expect(after.messageCount).toBe(5);
+
+    // The old branch, both turns, is one click away.
+    await chat.answers.first().getByRole("button", { name: "Previous version" }).click();
+    await expect.poll(() => chat.answers.count(), { timeout: UI_TIMEOUT }).toBe(2);
+    expect(await position(chat.answers.first()).innerText()).toBe("1/2");
+    expect((await stored(chat)).messages.map((m) => m.id)).toEqual(before.messages.map((m) => m.id));
   });
 
   it("editing the first message of a 3-turn chat starts a new branch; the old branch stays reachable", async () => {

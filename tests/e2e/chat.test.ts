@@ -232,9 +232,14 @@ describe("chat UI (production build, tiny model)", () => {
     expect((await fetchConversation(baseUrl, id)).body!.messages[0]!.content).toBe(XSS);
   });
 
-  it("deletes the conversation after confirmation: gone from the sidebar and 404 from the API", async () => {
+  it("deletes the conversation after confirmation: gone from the sidebar and 404 from the API (the page itself asks for it no more)", async () => {
     await savedConversation();
     const chat = await openChat(`/c/${conversationId}`);
+    // A re-read of the just-deleted open conversation shows as a 404 in the browser console.
+    const notFound: string[] = [];
+    chat.page.on("response", (response) => {
+      if (response.status() === 404 && response.url().includes(`/api/conversations/${conversationId}`)) notFound.push(response.url());
+    });
     await chat.conversationItem(title).getByRole("button", { name: "Delete", exact: true }).click();
     const dialog = chat.page.getByRole("dialog", { name: "Delete conversation?" });
     await dialog.waitFor({ timeout: UI_TIMEOUT });
@@ -243,6 +248,8 @@ describe("chat UI (production build, tiny model)", () => {
     await chat.conversationItem(title).waitFor({ state: "detached", timeout: UI_TIMEOUT });
     await expect.poll(() => new URL(chat.page.url()).pathname, { timeout: UI_TIMEOUT }).toBe("/");
     expect((await fetchConversation(baseUrl, conversationId)).status).toBe(404);
+    await chat.page.waitForLoadState("networkidle");
+    expect(notFound).toEqual([]);
     await chat.reload();
     await chat.history.waitFor();
     expect(await chat.conversationItem(title).count()).toBe(0);

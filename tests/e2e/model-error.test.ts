@@ -77,8 +77,23 @@ describe("model error state (hub unreachable) and the offline demo model", () =>
 
   it("switches to the demo model with one click, labelled as random weights, and streams an answer", async () => {
     await chat.goto("/");
-    await chat.page.getByRole("button", { name: "Use offline demo model" }).click();
+    const useDemo = chat.page.getByRole("button", { name: "Use offline demo model" });
+    await useDemo.waitFor({ timeout: UI_TIMEOUT });
+    // Once clicked, the error state (and its button) must not come back while the demo is prepared.
+    await chat.page.evaluate(() => {
+      const seen = { errorAgain: false };
+      (window as unknown as { __demoSwitch: typeof seen }).__demoSwitch = seen;
+      let clicked = false;
+      const check = () => {
+        const button = [...document.querySelectorAll("button")].some((b) => b.textContent === "Use offline demo model");
+        if (clicked && button) seen.errorAgain = true;
+      };
+      document.addEventListener("click", () => setTimeout(() => { clicked = true; check(); }, 0), { capture: true, once: true });
+      new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await useDemo.click();
     await expect.poll(() => chat.modelStatus.getAttribute("data-state"), { timeout: DEMO_READY_TIMEOUT, interval: 500 }).toBe("ready");
+    expect(await chat.page.evaluate(() => (window as unknown as { __demoSwitch: { errorAgain: boolean } }).__demoSwitch.errorAgain)).toBe(false);
     const label = await chat.modelStatus.innerText();
     expect(label).toMatch(/DEMO/);
     expect(label).toMatch(/random weights/i);
