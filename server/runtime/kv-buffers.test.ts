@@ -114,3 +114,55 @@ describe("KvBuffers slots", () => {
     expect(at(kv, 1, 0, 1, 1, 0, 0)).toBeCloseTo(1e4 + 10 + 1, 3);
   });
 });
+
+describe("KvBuffers moving rows within one buffer", () => {
+  const three = { numLayers: 2, numKvHeads: 3, headDim: 2, maxPositions: 1000 };
+  const value = (slot: number, layer: number, which: number, pos: number, h: number, d: number) => slot * 5e4 + layer * 2e4 + which * 1e4 + pos * 10 + h + d / 10;
+  function fill3(kv: KvBuffers, slot: number, count: number): void {
+    const start = kv.length(slot);
+    const make = (layer: number, which: number) => {
+      const out = new Float32Array(count * 3 * 2);
+      for (let s = 0; s < count; s++) for (let h = 0; h < 3; h++) for (let d = 0; d < 2; d++) out[(s * 3 + h) * 2 + d] = value(slot, layer, which, start + s, h, d);
+      return out;
+    };
+    kv.reserve([{ slot, count }]);
+    kv.append(slot, count, 0, (i) => [make(i, 0), make(i, 1)]);
+  }
+  function expectAll(kv: KvBuffers): void {
+    for (let layer = 0; layer < 2; layer++) {
+      for (let which = 0; which < 2; which++) {
+        const buf = which === 0 ? kv.key(layer) : kv.value(layer);
+        expect(buf.length).toBe(kv.slotCount * 3 * kv.capacity * 2);
+        for (let slot = 0; slot < kv.slotCount; slot++) {
+          for (let h = 0; h < 3; h++) {
+            for (let pos = 0; pos < kv.length(slot); pos++) {
+              for (let d = 0; d < 2; d++) expect(buf[((slot * 3 + h) * kv.capacity + pos) * 2 + d]).toBeCloseTo(value(slot, layer, which, pos, h, d), 1);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  it("keeps every slot's and head's rows across repeated growth, more slots and an in-place shrink", () => {
+    const kv = new KvBuffers(three);
+    const caps = new Set<number>();
+    for (let i = 0; i < 20; i++) {
+      fill3(kv, 0, 10);
+      if (i === 5) fill3(kv, 1, 7); // a second slot appears mid-way (a larger buffer)
+      if (i > 5) fill3(kv, 1, 3);
+      caps.add(kv.capacity);
+      expectAll(kv);
+    }
+    expect(caps.size).toBeGreaterThan(3); // it did grow several times
+    const big = kv.capacity;
+    kv.truncate(0, 50);
+    kv.truncate(1, 40);
+    kv.reserve([]); // 50 positions need 64 < big / 2: shrinks, moving rows within the same buffer
+    expect(kv.capacity).toBeLessThan(big / 2);
+    expectAll(kv);
+    fill3(kv, 1, 30);
+    fill3(kv, 2, 5);
+    expectAll(kv);
+  });
+});

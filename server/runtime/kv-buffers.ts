@@ -7,6 +7,14 @@
  * context actually held); resizing copies the cached rows once. Headroom is ≈ √(2L) positions: attention
  * reads all C positions of every layer each step, and a regrowth copies all L, so per token the slack costs
  * ~headroom/2 and the copies ~L/headroom position reads — balanced at √(2L) (64 positions at a 2k context).
+ *
+ * Memory: every layer's keys and values live in ONE ArrayBuffer with room for maxPositions per slot,
+ * allocated when first needed (and again only when more slots are needed than it holds, or to give memory
+ * back after a large shrink). It is zero-filled by calloc from fresh mmap'ed pages, so only the pages of
+ * the [slots, kvHeads, C, D] prefix of each layer's region ever become resident, and a resize moves the
+ * rows within the buffer instead of allocating new ones: no cache-sized garbage buffers waiting for V8's
+ * GC (measured with a fresh allocation per resize: 2× the cache resident after a 2k context —
+ * docs/performance.md "Memory").
  */
 
 /** Capacity is a multiple of this many positions. */
@@ -29,6 +37,12 @@ export class KvBuffers {
   private cap = 0;
   private slots = 0;
   private lens: number[] = [];
+  /** All layers' keys and values: 2·numLayers regions of [slotRoom, kvHeads, maxPositions, D] floats. */
+  private backing: Float32Array | null = null;
+  /** Slots the backing buffer has room for. */
+  private slotRoom = 0;
+  /** Largest slots·capacity laid out in the backing buffer so far (its resident part). */
+  private touched = 0;
   private keys: Float32Array[] = [];
   private values: Float32Array[] = [];
   /** [slots, cap]: 0 for a slot's cached positions, -inf beyond. */
@@ -99,23 +113,36 @@ export class KvBuffers {
   }
 
   private resize(cap: number, slots: number): void {
-    const { numLayers, numKvHeads: nKV, headDim: D } = this.shape;
+    const { numLayers, numKvHeads: nKV, headDim: D, maxPositions } = this.shape;
     const kept = Math.min(slots, this.slots);
-    const move = (old: Float32Array): Float32Array => {
-      const next = new Float32Array(slots * nKV * cap * D);
-      for (let s = 0; s < kept; s++) {
-        const len = this.lens[s];
-        for (let h = 0; h < nKV; h++) {
-          const from = (s * nKV + h) * this.cap * D;
-          next.set(old.subarray(from, from + len * D), (s * nKV + h) * cap * D);
-        }
+    const old = this.backing;
+    // A new buffer when there is none, when it lacks room for the slots, or when the cache shrank far below
+    // what was resident (so memory is given back); otherwise the rows move within the buffer.
+    const fresh = old === null || slots > this.slotRoom || slots * cap * 4 < this.touched;
+    const slotRoom = !fresh ? this.slotRoom : slots > this.slotRoom && old !== null ? Math.max(slots, 2 * this.slotRoom) : slots;
+    const region = slotRoom * nKV * maxPositions * D;
+    const backing = fresh ? new Float32Array(2 * numLayers * region) : old;
+    const oldRegion = this.slotRoom * nKV * maxPositions * D;
+    const blocks = kept * nKV;
+    for (let b = 0; b < 2 * numLayers; b++) {
+      // Block j = (slot, head) moves from j·oldCap to j·cap (in rows of D): when growing the last block goes
+      // first, when shrinking the first, so no block overwrites one not yet moved.
+      for (let i = 0; i < blocks; i++) {
+        const j = cap > this.cap ? blocks - 1 - i : i;
+        const rows = this.lens[Math.floor(j / nKV)] * D;
+        if (rows === 0) continue;
+        const from = b * oldRegion + j * this.cap * D;
+        const to = b * region + j * cap * D;
+        if (fresh) backing.set(old!.subarray(from, from + rows), to);
+        else if (from !== to) backing.copyWithin(to, from, from + rows);
       }
-      return next;
-    };
-    for (let i = 0; i < numLayers; i++) {
-      this.keys[i] = move(this.keys[i]);
-      this.values[i] = move(this.values[i]);
     }
+    this.backing = backing;
+    this.slotRoom = slotRoom;
+    this.touched = fresh ? slots * cap : Math.max(this.touched, slots * cap);
+    const size = slots * nKV * cap * D;
+    this.keys = Array.from({ length: numLayers }, (_, i) => backing.subarray(2 * i * region, 2 * i * region + size));
+    this.values = Array.from({ length: numLayers }, (_, i) => backing.subarray((2 * i + 1) * region, (2 * i + 1) * region + size));
     this.lens.length = slots;
     for (let s = kept; s < slots; s++) this.lens[s] = 0;
     const mask = new Float32Array(slots * cap).fill(-Infinity);
@@ -154,6 +181,9 @@ export class KvBuffers {
 
   /** Drops the buffers (back to capacity 0, no slots). */
   release(): void {
+    this.backing = null;
+    this.slotRoom = 0;
+    this.touched = 0;
     this.keys = Array.from({ length: this.shape.numLayers }, () => new Float32Array(0));
     this.values = Array.from({ length: this.shape.numLayers }, () => new Float32Array(0));
     this.maskData = new Float32Array(0);
