@@ -48,5 +48,24 @@ export async function loadTokenizer(dir: string): Promise<PreTrainedTokenizer> {
     config.chat_template = await readFile(jinja, "utf8");
   }
   const Tokenizer = tokenizerClass(config.tokenizer_class);
-  return new Tokenizer(tokenizerJson, config);
+  const tokenizer = new Tokenizer(tokenizerJson, config);
+  releaseBuildOnlyTables(tokenizer, tokenizerJson);
+  return tokenizer;
+}
+
+/**
+ * A BPE tokenizer (@huggingface/tokenizers, under transformers.js) builds its lookup maps (token → id,
+ * id → token, merge ranks) from tokenizer.json's `vocab` object and `merges` list in its constructor and
+ * never reads those again, yet keeps both alive (its config is our parsed JSON, and `merges` is also kept
+ * as a field). For a 128k-token vocabulary with 280k merges that is ≈ 45 MB of V8 heap (≈ 80 MB of
+ * resident memory, docs/performance.md "Memory"). Encoding and decoding use only the maps; the tests
+ * check both give the same results after the release.
+ */
+function releaseBuildOnlyTables(tokenizer: PreTrainedTokenizer, tokenizerJson: Record<string, unknown>): void {
+  const json = tokenizerJson.model as Record<string, unknown> | undefined;
+  const model = (tokenizer as unknown as { _tokenizer?: { model?: Record<string, unknown> } })._tokenizer?.model;
+  if (json?.type !== "BPE" || !model || !(model.bpe_ranks instanceof Map) || !(model.tokens_to_ids instanceof Map)) return;
+  delete json.vocab;
+  delete json.merges;
+  if (Array.isArray(model.merges)) model.merges = undefined;
 }
