@@ -21,6 +21,7 @@ export function CaptionDetails({ id, stats, params, droppedTurns }: CaptionDetai
     ["Generated tokens", String(stats.completionTokens)],
     ["Generation speed", formatRate(stats.decodeTokPerS)],
     ...(stats.draftTokens ? ([["Draft tokens accepted", `${stats.acceptedDraftTokens ?? 0} of ${stats.draftTokens}`]] as [string, string][]) : []),
+    ...(stats.answersSharing !== undefined ? ([["Answers sharing the model", describeSharing(stats.answersSharing)]] as [string, string][]) : []),
     ["Total time", formatDuration(stats.totalMs)],
     ["Stop reason", describeStopReason(stats.stopReason)],
     ...efficiency,
@@ -59,4 +60,9 @@ export function CaptionDetails({ id, stats, params, droppedTurns }: CaptionDetai
       )}
     </div>
   );
+}
+
+/** Its own speed is what the rows above show; this says how many answers it was computed alongside. */
+function describeSharing(answers: number): string {
+  return answers <= 1 ? "none (ran alone)" : `up to ${answers} at once (its speed above is its own)`;
 }

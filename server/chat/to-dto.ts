@@ -65,5 +65,6 @@ export function toStatsDto(stats: EngineStats): GenerationStats {
     totalMs: stats.totalMs,
     stopReason: stats.stopReason,
     ...(stats.draftTokens ? { draftTokens: stats.draftTokens, acceptedDraftTokens: stats.acceptedDraftTokens } : {}),
+    ...(stats.answersSharing !== undefined ? { answersSharing: stats.answersSharing } : {}),
   };
 }

@@ -9,7 +9,10 @@ import { fitContext, fitContextByTurns, type FitOptions, type FitResult } from "
 import { runGeneration, type GenerationContext } from "./generate";
 import { PrefixCache } from "./prefix-cache";
 import { cachedTokenText } from "./token-logprobs";
-import { Scheduler, maxQueueFromEnv } from "./scheduler";
+import { Scheduler, maxQueueFromEnv, parallelFromEnv } from "./scheduler";
+import { DEFAULT_PROMPT_BUDGET, StepBatcher } from "./step-batcher";
+import { AnswerSlots } from "./answer-slots";
+import { isBatchedRunner } from "@/server/runtime/runner-types";
 import { EngineError, type ChatTurn, type Engine, type EngineEvent, type GenerateRequest } from "./types";
 
 export interface CreateEngineOptions {
@@ -20,6 +23,11 @@ export interface CreateEngineOptions {
   maxQueue?: number;
   prefillChunk?: number;
   proposeDraft?: GenerationContext["proposeDraft"];
+  /**
+   * Answers that run at once, sharing forward passes (default: BITNET_PARALLEL or 4; capped by the runner's
+   * slots; 1, or a runner that cannot batch, runs answers one after another).
+   */
+  parallel?: number;
 }
 
 export function createEngine(options: CreateEngineOptions): Engine {
@@ -27,10 +35,15 @@ export function createEngine(options: CreateEngineOptions): Engine {
   const tokenizer = isChatTokenizer(options.tokenizer)
     ? options.tokenizer
     : createChatTokenizer(options.tokenizer, { bosTokenId: runner.info.bosTokenId });
-  const scheduler = new Scheduler(options.maxQueue ?? maxQueueFromEnv());
+  const parallel = isBatchedRunner(runner) ? Math.max(1, Math.min(options.parallel ?? parallelFromEnv(), runner.maxSlots)) : 1;
+  const scheduler = new Scheduler(options.maxQueue ?? maxQueueFromEnv(), parallel);
   const cache = new PrefixCache(runner);
   const decode = (ids: number[]) => tokenizer.decode(ids);
   const ctx = { runner, cache, decode, tokenText: cachedTokenText(decode), prefillChunk: options.prefillChunk, proposeDraft: options.proposeDraft };
+  // Several answers at once: each on its own KV slot and prefix cache, passes shared through the batcher;
+  // prompts go in chunks of the batcher's budget so a joining answer delays the others' next token little.
+  const batcher = parallel > 1 && isBatchedRunner(runner) ? new StepBatcher(runner) : null;
+  const slots = batcher ? new AnswerSlots(batcher, parallel) : null;
   const fit = (messages: readonly ChatTurn[], options: FitOptions): Promise<FitResult> => {
     if (tokenizer.turns) return fitContextByTurns(messages, tokenizer.turns, options);
     const encode = (m: readonly ChatTurn[]) => tokenizer.encodeChat(m, { continueFinalMessage: options.continueFinalMessage });
@@ -67,8 +80,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
         continueFinalMessage: request.continueFinalMessage === true,
       });
       for await (const position of ticket.positions()) yield { type: "queued", position };
-      cache.claim(request.cacheKey);
-      yield* runGeneration(ctx, {
+      const generation = {
         promptIds: prefix.length > 0 ? [...fitted.ids, ...prefix] : fitted.ids,
         droppedTurns: fitted.droppedTurns,
         params: request.params,
@@ -76,7 +88,23 @@ export function createEngine(options: CreateEngineOptions): Engine {
         signal,
         logprobs: request.logprobs,
         forced: prefix.length,
-      });
+      };
+      if (batcher && slots) {
+        const slot = slots.acquire(request.cacheKey);
+        batcher.attach(slot.slot);
+        try {
+          const own = { ...ctx, runner: slot.runner, cache: slot.cache, prefillChunk: options.prefillChunk ?? DEFAULT_PROMPT_BUDGET };
+          for await (const event of runGeneration(own, generation)) {
+            yield event.type === "done" ? { ...event, stats: { ...event.stats, answersSharing: batcher.peakSharing(slot.slot) } } : event;
+          }
+        } finally {
+          batcher.detach(slot.slot);
+          slots.release(slot);
+        }
+      } else {
+        cache.claim(request.cacheKey);
+        yield* runGeneration(ctx, generation);
+      }
     } finally {
       ticket?.release();
       callerSignal?.removeEventListener("abort", forward);

@@ -1,8 +1,7 @@
 /**
- * One model, many users: jobs get the model one at a time, first come first served. Waiting jobs learn
- * their place in line as it changes; the line is bounded so a flood of requests gets a quick "busy"
- * instead of an ever longer wait. (Batching several users into one forward pass would need a batched
- * KV cache in the runner; on 2 CPU cores decode is memory-bound per sequence, so it is not done.)
+ * One model, many users: up to `parallel` jobs hold the model at once (they share its forward passes:
+ * step-batcher.ts), the rest wait first come first served. Waiting jobs learn their place in line as it
+ * changes; the line is bounded so a flood of requests gets a quick "busy" instead of an ever longer wait.
  */
 import { EngineError } from "./types";
 
@@ -14,15 +13,27 @@ export function maxQueueFromEnv(env: Record<string, string | undefined> = proces
   return env.BITNET_MAX_QUEUE !== undefined && Number.isInteger(value) && value >= 0 ? value : DEFAULT_MAX_QUEUE;
 }
 
+/** Answers that share the model's forward passes when the runner can batch (docs/performance.md, issue 12). */
+export const DEFAULT_PARALLEL = 4;
+
+/** BITNET_PARALLEL: how many answers run at once, sharing forward passes (1 = one after another). */
+export function parallelFromEnv(env: Record<string, string | undefined> = process.env): number {
+  const value = Number(env.BITNET_PARALLEL);
+  return env.BITNET_PARALLEL !== undefined && Number.isInteger(value) && value >= 1 ? value : DEFAULT_PARALLEL;
+}
+
 export class Scheduler {
-  private running: Ticket | null = null;
+  private readonly running: Ticket[] = [];
   private readonly waiting: Ticket[] = [];
 
-  constructor(readonly maxQueue: number = DEFAULT_MAX_QUEUE) {}
+  constructor(
+    readonly maxQueue: number = DEFAULT_MAX_QUEUE,
+    readonly parallel: number = 1,
+  ) {}
 
   /** Jobs running + waiting. */
   get length(): number {
-    return (this.running ? 1 : 0) + this.waiting.length;
+    return this.running.length + this.waiting.length;
   }
 
   /**
@@ -31,33 +42,36 @@ export class Scheduler {
    */
   enter(signal?: AbortSignal): Ticket {
     if (signal?.aborted) throw abortedWhileQueued();
-    if (this.running && this.waiting.length >= this.maxQueue) {
+    const full = this.running.length >= this.parallel;
+    if (full && this.waiting.length >= this.maxQueue) {
       const n = this.length;
       throw new EngineError("busy", `The model is busy with ${n} other request${n === 1 ? "" : "s"}; retry in a moment.`);
     }
     const ticket = new Ticket(this, signal);
-    if (this.running) this.waiting.push(ticket);
-    else this.running = ticket;
+    if (full) this.waiting.push(ticket);
+    else this.running.push(ticket);
     return ticket;
   }
 
   /** 1-based place in line (1 = next), 0 when running, -1 when gone. */
   positionOf(ticket: Ticket): number {
-    if (this.running === ticket) return 0;
+    if (this.running.includes(ticket)) return 0;
     const i = this.waiting.indexOf(ticket);
     return i === -1 ? -1 : i + 1;
   }
 
   /** @internal called by Ticket.release */
   leave(ticket: Ticket): void {
-    if (this.running === ticket) {
-      this.running = this.waiting.shift() ?? null;
+    const r = this.running.indexOf(ticket);
+    if (r !== -1) {
+      this.running.splice(r, 1);
+      while (this.running.length < this.parallel && this.waiting.length > 0) this.running.push(this.waiting.shift()!);
     } else {
       const i = this.waiting.indexOf(ticket);
       if (i === -1) return;
       this.waiting.splice(i, 1);
     }
-    this.running?.wake();
+    for (const t of this.running) t.wake();
     for (const t of this.waiting) t.wake();
   }
 }

@@ -71,6 +71,11 @@ export interface EngineStats {
   /** Speculative decoding: draft tokens verified, and how many of them the model accepted. */
   draftTokens?: number;
   acceptedDraftTokens?: number;
+  /**
+   * Several answers at once (BITNET_PARALLEL > 1): the most answers, this one included, that ran in one
+   * forward pass with it (1 = it ran alone). Absent when answers run one after another.
+   */
+  answersSharing?: number;
 }
 
 export type EngineEvent =
