@@ -3,7 +3,7 @@ import { generationParamsSchema } from "./params";
 
 export const MAX_MESSAGE_CHARS = 32_000;
 
-export const chatModeSchema = z.enum(["send", "regenerate", "edit", "continue", "replay", "compare"]);
+export const chatModeSchema = z.enum(["send", "regenerate", "edit", "continue", "replay", "compare", "branch"]);
 export type ChatMode = z.infer<typeof chatModeSchema>;
 
 /** Body of `POST /api/chat` — a public contract (UI, tests and other clients rely on it). */
@@ -23,7 +23,8 @@ export const chatRequestSchema = z
      * `continue` extends an answer in place; `compare` appends a question like `send` and answers it
      * twice, once per `variants` entry (two versions of the answer); `replay` writes a new version of the answer `messageId`
      * with exactly its stored settings and seed (no `params`), and its `done` event says whether the
-     * text came out identical. Older versions stay reachable (see `messageId`).
+     * text came out identical; `branch` writes a new version of an answer from one of its
+     * token alternatives (see `tokenIndex`). Older versions stay reachable (see `messageId`).
      */
     mode: chatModeSchema.default("send"),
     /**
@@ -39,6 +40,12 @@ export const chatRequestSchema = z
       .array(generationParamsSchema.partial(), { error: "variants must be a list of two settings" })
       .length(2, "variants must hold exactly two settings")
       .optional(),
+    /**
+     * `branch`: a new version of the answer `messageId` that keeps its first `tokenIndex` tokens (as token
+     * ids, never re-tokenized), puts the alternative `tokenId` at position `tokenIndex`, and goes on from there.
+     */
+    tokenIndex: z.number({ error: "tokenIndex must be a number" }).int("tokenIndex must be an integer").min(0, "tokenIndex must be at least 0").max(1_000_000).optional(),
+    tokenId: z.number({ error: "tokenId must be a number" }).int("tokenId must be an integer").min(0, "tokenId must be at least 0").max(10_000_000).optional(),
   })
   .superRefine((value, ctx) => {
     if ((value.mode === "send" || value.mode === "edit" || value.mode === "compare") && value.content === undefined) {
@@ -54,6 +61,11 @@ export const chatRequestSchema = z
       if (value.messageId === undefined) ctx.addIssue({ code: "custom", path: ["messageId"], message: "messageId is required for mode \"replay\"" });
       // A replay's settings are the answer's own: other ones would make it a regenerate.
       if (value.params !== undefined) ctx.addIssue({ code: "custom", path: ["params"], message: "params must not be given for mode \"replay\": it reuses the answer's settings and seed" });
+    }
+    if (value.mode === "branch") {
+      for (const field of ["messageId", "tokenIndex", "tokenId"] as const) {
+        if (value[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: `${field} is required for mode "branch"` });
+      }
     }
   });
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { generationParamsSchema } from "./params";
 import { generationStatsSchema } from "./stats";
+import { exportedTokensSchema } from "./tokens";
 
 export const messageRoleSchema = z.enum(["system", "user", "assistant"]);
 export const messageStatusSchema = z.enum(["complete", "stopped", "error"]);
@@ -133,6 +134,8 @@ export const treeConversationExportSchema = z
           parentId: z.string().max(64).nullable().default(null),
           ...exportedMessageFields,
           params: generationParamsSchema.partial().nullable().default(null),
+          /** An answer's token records (the token view), base64 of the stored blob; absent when none were recorded. */
+          tokens: exportedTokensSchema.optional(),
         }),
       )
       .max(MAX_EXPORTED_MESSAGES),

@@ -10,6 +10,7 @@ import type { MessageRow } from "@/server/db/schema";
 import type { Db } from "@/server/db/types";
 import { getConversation, listConversations } from "./conversations";
 import { buildMessageTree } from "./message-tree";
+import { exportedTokens } from "./message-tokens";
 import { toMessageDto } from "./to-dto";
 
 export interface ExportFile {
@@ -57,7 +58,7 @@ export function toMarkdown(conversation: ConversationDto): string {
 }
 
 /** The whole tree (every version of every turn), parents first; `activeLeafId` names the branch shown. */
-export function toJsonExport(conversation: ConversationDto, allMessages: readonly MessageRow[]): TreeConversationExport {
+export function toJsonExport(conversation: ConversationDto, allMessages: readonly MessageRow[], tokens: ReadonlyMap<string, string> = new Map()): TreeConversationExport {
   const ordered = buildMessageTree(allMessages).topological();
   return {
     format: "bitnet-chat/conversation@2",
@@ -68,9 +69,15 @@ export function toJsonExport(conversation: ConversationDto, allMessages: readonl
     activeLeafId: conversation.activeLeafId,
     messages: ordered.map((row) => {
       const m = toMessageDto(row);
-      return { id: m.id, parentId: m.parentId, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, createdAt: m.createdAt };
+      const recorded = tokens.get(m.id);
+      return { id: m.id, parentId: m.parentId, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, createdAt: m.createdAt, ...(recorded ? { tokens: recorded } : {}) };
     }),
   };
+}
+
+function jsonExportOf(db: Db, conversation: ConversationDto): TreeConversationExport {
+  const rows = messagesRepo.listMessages(db, { conversationId: conversation.id });
+  return toJsonExport(conversation, rows, exportedTokens(db, rows.filter((r) => r.role === "assistant").map((r) => r.id)));
 }
 
 export function exportConversation(db: Db, args: { id: string; format: "md" | "json" }): ExportFile {
@@ -81,7 +88,7 @@ export function exportConversation(db: Db, args: { id: string; format: "md" | "j
   return {
     filename: safeFilename(conversation.title, "json"),
     contentType: "application/json; charset=utf-8",
-    body: `${JSON.stringify(toJsonExport(conversation, messagesRepo.listMessages(db, { conversationId: conversation.id })), null, 2)}\n`,
+    body: `${JSON.stringify(jsonExportOf(db, conversation), null, 2)}\n`,
   };
 }
 
@@ -90,9 +97,7 @@ export function exportAllConversations(db: Db, now = new Date()): ExportFile {
   const bundle: ConversationsBundle = {
     format: "bitnet-chat/conversations@1",
     exportedAt: now.toISOString(),
-    conversations: listConversations(db, { limit: Number.MAX_SAFE_INTEGER }).map((c) =>
-      toJsonExport(getConversation(db, { id: c.id }), messagesRepo.listMessages(db, { conversationId: c.id })),
-    ),
+    conversations: listConversations(db, { limit: Number.MAX_SAFE_INTEGER }).map((c) => jsonExportOf(db, getConversation(db, { id: c.id }))),
   };
   return {
     filename: `bitnet-chat-${now.toISOString().slice(0, 10)}.json`,

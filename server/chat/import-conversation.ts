@@ -5,10 +5,13 @@
 import { MAX_TITLE_CHARS, type ConversationDto, type ConversationExport, type ConversationsBundle } from "@/lib/schemas/conversations";
 import { DEFAULT_GENERATION_PARAMS } from "@/lib/schemas/params";
 import * as conversationsRepo from "@/server/db/conversations-repo";
+import * as messageTokensRepo from "@/server/db/message-tokens-repo";
 import * as messagesRepo from "@/server/db/messages-repo";
 import type { Db } from "@/server/db/types";
 import { getConversation } from "./conversations";
 import { newId } from "./ids";
+import { importedTokens } from "./message-tokens";
+import { ChatError } from "./chat-error";
 
 /**
  * Export files are user-editable: an unreadable date falls back instead of failing the import, and a date
@@ -73,6 +76,12 @@ export function importConversation(db: Db, args: { data: ConversationExport }): 
         params: params ? { ...DEFAULT_GENERATION_PARAMS, ...params } : null,
         createdAt: toDate(m.createdAt, createdAt, now),
       })),
+    });
+    messages.forEach(({ key, message }, i) => {
+      if ("tokens" in message && message.tokens !== undefined) {
+        if (message.role !== "assistant") throw new ChatError("invalid", `messages[${i}].tokens: only answers have token records`, `messages[${i}].tokens`);
+        messageTokensRepo.saveMessageTokens(tx, { messageId: newIds.get(key)!, data: importedTokens(message.tokens, `messages[${i}].tokens`) });
+      }
     });
     conversationsRepo.setActiveLeaf(tx, { id, leafId: activeKey === null ? null : newIds.get(activeKey)! });
     return getConversation(tx, { id });

@@ -27,7 +27,11 @@ import { isEngineError } from "@/server/engine/types";
 import { toSamplingParams } from "./history";
 import { ProgressSaver, type ProgressPolicy } from "./progress-saver";
 import { toStatsDto } from "./to-dto";
+import type { StoredToken } from "./token-blob";
 import { prepareTurn, saveAnswer, saveProgress, undoTurn, type PreparedTurn } from "./turn-writes";
+
+/** Alternatives recorded per token for the token view. */
+const TOKEN_VIEW_ALTERNATIVES = 5;
 
 export interface SendMessageArgs {
   db: Db;
@@ -70,6 +74,8 @@ export async function* runAnswer(
   undo: () => void,
 ): AsyncGenerator<ChatEvent> {
   const meter = new AnswerMeter();
+  // The token view's records: a branch's forced start first (its tokens come as forced events, unrecorded).
+  const tokens: StoredToken[] = [...(turn.branch?.tokens ?? [])];
   const saver = new ProgressSaver((content) => saveProgress(db, { turn, content }), progress);
   const otherwiseKnown = turn.undo.createdConversation ? {} : { conversationId: turn.conversationId };
   let final: { stats: GenerationStats; error?: string } | null = null;
@@ -79,7 +85,7 @@ export async function* runAnswer(
     const status = statusFor(stats, error);
     let saved: boolean;
     try {
-      saved = saveAnswer(db, { turn, answer: { content: meter.text, status, stats, error: error ?? null }, now: new Date() });
+      saved = saveAnswer(db, { turn, answer: { content: meter.text, status, stats, error: error ?? null, tokens }, now: new Date() });
     } catch (failure) {
       console.error("[chat] saving the answer failed:", failure);
       return { event: "error", data: { code: "save_failed", message: `The answer could not be saved: ${messageOf(failure)}`, conversationId: turn.conversationId } };
@@ -109,6 +115,8 @@ export async function* runAnswer(
         params: toSamplingParams(turn.params),
         continueFinalMessage: turn.continued !== null,
         cacheKey: `conversation:${turn.conversationId}`,
+        logprobs: TOKEN_VIEW_ALTERNATIVES,
+        ...(turn.branch ? { answerPrefixIds: turn.branch.ids } : {}),
       };
       for await (const event of engine.generate(request, signal)) {
         if (event.type === "queued") yield { event: "queued", data: { position: event.position, conversationId: turn.conversationId } };
@@ -127,6 +135,7 @@ export async function* runAnswer(
           };
         } else if (event.type === "prefill") yield { event: "prefill", data: { done: event.done, total: event.total } };
         else if (event.type === "token") {
+          if (event.record) tokens.push(event.record);
           meter.onToken(event.text);
           saver.onToken(meter.text);
           yield { event: "token", data: { text: event.text, id: event.id } };

@@ -12,8 +12,11 @@ import type { MessageTree } from "./message-tree";
 export type TurnPlan =
   /** A new question under `parentId`; `history` is the branch down to that parent. */
   | { kind: "question"; parentId: string | null; history: MessageRow[]; edited: MessageRow | null }
-  /** A new answer to `question`; `history` ends with it. `replayOf`: the answer it re-runs with the same settings and seed. */
-  | { kind: "answer"; question: MessageRow; history: MessageRow[]; replayOf?: MessageRow }
+  /**
+   * A new answer to `question`; `history` ends with it. `replayOf`: the answer it re-runs with the same
+   * settings and seed; `branchOf`: the answer whose tokens it starts with.
+   */
+  | { kind: "answer"; question: MessageRow; history: MessageRow[]; replayOf?: MessageRow; branchOf?: MessageRow }
   /** `answer` grows in place; `history` is the branch before it. */
   | { kind: "continue"; answer: MessageRow; history: MessageRow[] };
 
@@ -72,6 +75,14 @@ export function planTurn(
         throw new ChatError("conflict", "This answer has no recorded seed (it predates replay), so it cannot be replayed exactly", "messageId");
       }
       return { kind: "answer", question, history: tree.pathTo(question.id), replayOf: answer };
+    }
+    case "branch": {
+      const answer = target(tree, request.messageId, undefined, "branch");
+      const question = answer.parentId ? tree.byId.get(answer.parentId) : undefined;
+      if (answer.role !== "assistant" || !question || question.role !== "user") {
+        throw new ChatError("conflict", "Only an answer to a user message can be branched", "messageId");
+      }
+      return { kind: "answer", question, history: tree.pathTo(question.id), branchOf: answer };
     }
     case "continue": {
       const answer = target(tree, request.messageId, lastOfRole(branch, "assistant"), "continue");

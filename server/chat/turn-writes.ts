@@ -25,6 +25,8 @@ import { ChatError, conversationNotFound } from "./chat-error";
 import { buildEngineMessages } from "./history";
 import { newId } from "./ids";
 import { buildMessageTree } from "./message-tree";
+import { branchPrefix, readTokens, saveTokens, type BranchPrefix } from "./message-tokens";
+import type { StoredToken } from "./token-blob";
 import { planTurn } from "./turn-plan";
 
 export interface PreparedTurn {
@@ -41,6 +43,8 @@ export interface PreparedTurn {
   continued: { text: string; stats: GenerationStats | null } | null;
   /** `replay`: the answer this one re-runs, to compare the new text with. */
   replayOf: { messageId: string; content: string } | null;
+  /** `branch`: the token ids the new answer starts with and their records (see message-tokens.ts). */
+  branch: BranchPrefix | null;
   /** What `undoTurn` needs to put things back. */
   undo: {
     createdConversation: boolean;
@@ -97,6 +101,7 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
     let assistantMessageId: string;
     let engineMessages: ChatTurn[];
     let continued: PreparedTurn["continued"] = null;
+    let branch: BranchPrefix | null = null;
 
     if (plan.kind === "continue") {
       userMessageId = plan.history.findLast((m) => m.role === "user")?.id ?? "";
@@ -106,6 +111,9 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
     } else {
       let history = plan.history;
       let question = plan.kind === "answer" ? plan.question : null;
+      if (plan.kind === "answer" && plan.branchOf) {
+        branch = branchPrefix(tx, { conversationId, messageId: plan.branchOf.id, tokenIndex: request.tokenIndex ?? -1, tokenId: request.tokenId ?? -1 });
+      }
       if (plan.kind === "question") {
         const content = requiredContent(request);
         // Editing the first question of a conversation that still has its automatic title retitles it.
@@ -138,6 +146,7 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
       engineMessages,
       continued,
       replayOf: replayOf ? { messageId: replayOf.id, content: replayOf.content } : null,
+      branch,
       undo: { createdConversation, insertedIds, previous },
     };
   });
@@ -167,6 +176,8 @@ export interface FinishedAnswer {
   status: MessageStatus;
   stats: GenerationStats;
   error: string | null;
+  /** Token records of this run (a branch's forced start included); a continuation's are appended to the answer's. */
+  tokens?: readonly StoredToken[];
 }
 
 /** The streamed text so far (after a continued answer's earlier text); false when the answer's row is gone (conversation deleted). */
@@ -200,6 +211,10 @@ export function saveAnswer(db: Db, args: { turn: PreparedTurn; answer: FinishedA
       },
     });
     if (updated) conversationsRepo.touchConversation(tx, { id: turn.conversationId, updatedAt: now });
+    if (updated && answer.tokens && answer.tokens.length > 0) {
+      const before = turn.continued ? (readTokens(tx, { conversationId: turn.conversationId, messageId: turn.assistantMessageId }) ?? []) : [];
+      saveTokens(tx, { messageId: turn.assistantMessageId, tokens: [...before, ...answer.tokens] });
+    }
     return updated;
   });
 }

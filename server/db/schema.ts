@@ -6,7 +6,7 @@
  * describe virtual tables); see drizzle/sqlite/*_fts.sql.
  * No `server-only` import here: drizzle-kit loads this file from plain Node.
  */
-import { index, integer, sqliteTable, text, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, sqliteTable, text, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
 
@@ -56,6 +56,18 @@ export const messages = sqliteTable(
   },
   (t) => [index("messages_conversation_seq_idx").on(t.conversationId, t.seq), index("messages_parent_idx").on(t.parentId)],
 );
+
+/**
+ * An answer's token records for the token view (server/chat/token-blob.ts: ids, texts, log-probabilities
+ * and top alternatives), one compact blob per answer. A table of its own so reading a conversation never
+ * loads them; the token view fetches them on demand.
+ */
+export const messageTokens = sqliteTable("message_tokens", {
+  messageId: text("message_id")
+    .primaryKey()
+    .references(() => messages.id, { onDelete: "cascade" }),
+  data: blob("data", { mode: "buffer" }).notNull(),
+});
 
 /** Settings the user saved under a name (sampling values and a system prompt), offered next to the built-in presets. */
 export const presets = sqliteTable("presets", {

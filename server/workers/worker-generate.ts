@@ -61,6 +61,10 @@ export async function* generateOnWorker(
   signal: AbortSignal | undefined,
   onFailed: (message: string) => void,
 ): AsyncGenerator<EngineEvent> {
+  // A worker is given text, not token ids: it cannot continue from exact ids, so it must not pretend to.
+  if (request.answerPrefixIds && request.answerPrefixIds.length > 0) {
+    throw new EngineError("internal", "Branching from a token needs the local model: inference workers take text, not token ids.");
+  }
   const trace: RemoteAnswerTrace = { startedAt: performance.now(), firstTokenAt: null, endedAt: 0, streamedTokens: 0, usage: null, timings: null };
   let stream: AsyncIterable<ChatCompletionChunk>;
   try {

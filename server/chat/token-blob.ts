@@ -1,0 +1,170 @@
+/**
+ * The token view's records of one answer (see server/engine/token-logprobs.ts) as one compact binary blob,
+ * stored next to the message and carried (base64) in the JSON export. Column-wise arrays compress well
+ * and deflate (node:zlib) squeezes the rest; log-probabilities are IEEE half floats (±0.002 at -1, ±0.02
+ * at -20: finer than any display of them; -Infinity = left out by top-k/top-p stays exact).
+ *
+ * Layout before deflate (little endian):
+ *   "BTR1" | u32 count | u8 topN | 3 bytes 0 |
+ *   i32 id[count] | i32 altId[count × topN] (-1: fewer alternatives) |
+ *   f16 logprob[count] | f16 rawLogprob[count] | f16 altLogprob[count × topN] | f16 altRaw[count × topN] |
+ *   u16 textBytes[count] then the chosen tokens' texts (UTF-8) |
+ *   u32 n | i32 tableId[n] | u16 tableBytes[n] then the alternatives' texts (UTF-8), one per distinct id.
+ */
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { f16BitsToNumber, numberToF16Bits } from "@/server/checkpoint/bf16";
+
+export interface StoredAlternative {
+  id: number;
+  text: string;
+  logprob: number;
+  rawLogprob: number;
+}
+
+export interface StoredToken extends StoredAlternative {
+  top: StoredAlternative[];
+}
+
+const MAGIC = 0x31525442; // "BTR1"
+const MAX_TOP = 20;
+const MAX_TOKENS = 1 << 20;
+
+export class TokenBlobError extends Error {
+  constructor(message: string) {
+    super(`Invalid token records: ${message}`);
+    this.name = "TokenBlobError";
+  }
+}
+
+export function encodeTokenBlob(tokens: readonly StoredToken[]): Buffer {
+  const count = tokens.length;
+  const topN = Math.min(MAX_TOP, tokens.reduce((m, t) => Math.max(m, t.top.length), 0));
+  const encoder = new TextEncoder();
+  const texts = tokens.map((t) => encoder.encode(t.text));
+  const table = new Map<number, Uint8Array>();
+  for (const t of tokens) for (const alt of t.top.slice(0, topN)) if (!table.has(alt.id)) table.set(alt.id, encoder.encode(alt.text));
+  const cells = count * topN;
+  const textBytes = texts.reduce((s, b) => s + Math.min(b.length, 0xffff), 0);
+  const tableBytes = [...table.values()].reduce((s, b) => s + Math.min(b.length, 0xffff), 0);
+  const size = 12 + 4 * count + 4 * cells + 4 * count + 4 * cells + 2 * count + textBytes + 4 + 6 * table.size + tableBytes;
+  const out = Buffer.alloc(size);
+  let o = out.writeUInt32LE(MAGIC, 0);
+  o = out.writeUInt32LE(count, o);
+  o = out.writeUInt8(topN, o) + 3;
+  for (const t of tokens) o = out.writeInt32LE(t.id, o);
+  for (const t of tokens) for (let k = 0; k < topN; k++) o = out.writeInt32LE(t.top[k]?.id ?? -1, o);
+  const half = (x: number) => numberToF16Bits(x);
+  for (const t of tokens) o = out.writeUInt16LE(half(t.logprob), o);
+  for (const t of tokens) o = out.writeUInt16LE(half(t.rawLogprob), o);
+  for (const t of tokens) for (let k = 0; k < topN; k++) o = out.writeUInt16LE(half(t.top[k]?.logprob ?? -Infinity), o);
+  for (const t of tokens) for (let k = 0; k < topN; k++) o = out.writeUInt16LE(half(t.top[k]?.rawLogprob ?? -Infinity), o);
+  o = writeStrings(out, o, texts);
+  o = out.writeUInt32LE(table.size, o);
+  for (const id of table.keys()) o = out.writeInt32LE(id, o);
+  o = writeStrings(out, o, [...table.values()]);
+  return deflateRawSync(out.subarray(0, o));
+}
+
+/** Throws TokenBlobError when the bytes are not a blob this module wrote. */
+export function decodeTokenBlob(blob: Uint8Array): StoredToken[] {
+  let raw: Buffer;
+  try {
+    raw = inflateRawSync(blob);
+  } catch {
+    throw new TokenBlobError("not deflate data");
+  }
+  const r = new Reader(raw);
+  if (r.u32() !== MAGIC) throw new TokenBlobError("unknown format");
+  const count = r.u32();
+  const topN = r.u8();
+  r.skip(3);
+  if (count > MAX_TOKENS || topN > MAX_TOP) throw new TokenBlobError("sizes out of range");
+  const cells = count * topN;
+  const ids = r.many(count, () => r.i32());
+  const altIds = r.many(cells, () => r.i32());
+  const half = () => f16BitsToNumber(r.u16());
+  const logprob = r.many(count, half);
+  const rawLogprob = r.many(count, half);
+  const altLogprob = r.many(cells, half);
+  const altRaw = r.many(cells, half);
+  const texts = r.strings(count);
+  const tableIds = r.many(r.u32(), () => r.i32());
+  const tableTexts = r.strings(tableIds.length);
+  if (!r.atEnd) throw new TokenBlobError("trailing bytes");
+  const table = new Map(tableIds.map((id, i) => [id, tableTexts[i]!]));
+  return ids.map((id, i) => {
+    const top: StoredAlternative[] = [];
+    for (let k = 0; k < topN; k++) {
+      const altId = altIds[i * topN + k]!;
+      if (altId < 0) break;
+      const text = table.get(altId);
+      if (text === undefined) throw new TokenBlobError(`no text for token ${altId}`);
+      top.push({ id: altId, text, logprob: altLogprob[i * topN + k]!, rawLogprob: altRaw[i * topN + k]! });
+    }
+    return { id, text: texts[i]!, logprob: logprob[i]!, rawLogprob: rawLogprob[i]!, top };
+  });
+}
+
+function writeStrings(out: Buffer, offset: number, strings: readonly Uint8Array[]): number {
+  let o = offset;
+  // A token's text is a few bytes; the cap only keeps a pathological piece from corrupting the layout.
+  const clipped = strings.map((b) => b.subarray(0, 0xffff));
+  for (const b of clipped) o = out.writeUInt16LE(b.length, o);
+  for (const b of clipped) {
+    out.set(b, o);
+    o += b.length;
+  }
+  return o;
+}
+
+class Reader {
+  private o = 0;
+  private readonly decoder = new TextDecoder();
+  constructor(private readonly buf: Buffer) {}
+
+  private need(n: number): void {
+    if (this.o + n > this.buf.length) throw new TokenBlobError("truncated");
+  }
+  u8(): number {
+    this.need(1);
+    return this.buf.readUInt8(this.o++);
+  }
+  u16(): number {
+    this.need(2);
+    const v = this.buf.readUInt16LE(this.o);
+    this.o += 2;
+    return v;
+  }
+  u32(): number {
+    this.need(4);
+    const v = this.buf.readUInt32LE(this.o);
+    this.o += 4;
+    return v;
+  }
+  i32(): number {
+    this.need(4);
+    const v = this.buf.readInt32LE(this.o);
+    this.o += 4;
+    return v;
+  }
+  skip(n: number): void {
+    this.need(n);
+    this.o += n;
+  }
+  many<T>(n: number, read: () => T): T[] {
+    this.need(n); // every element is at least one byte: refuse absurd counts before allocating
+    return Array.from({ length: n }, read);
+  }
+  strings(n: number): string[] {
+    const lengths = this.many(n, () => this.u16());
+    return lengths.map((len) => {
+      this.need(len);
+      const s = this.decoder.decode(this.buf.subarray(this.o, this.o + len));
+      this.o += len;
+      return s;
+    });
+  }
+  get atEnd(): boolean {
+    return this.o === this.buf.length;
+  }
+}
