@@ -28,7 +28,12 @@ With --runs N the speeds are the median of N runs.
 --speculative         adds "speculative": {copy_heavy, no_repeat}, each {accept_rate, decode_tok_s,
                       decode_tok_s_without, speedup}: prompt-lookup speculative decoding vs plain
                       decoding, interleaved, on a long greedy answer (random-weight models loop:
-                      copy-heavy) and on sampling at temperature 1, repetition penalty 1.3 (few repeats).`;
+                      copy-heavy) and on sampling at temperature 1, repetition penalty 1.3 (few repeats).
+--parallel N          adds "aggregate_decode_tok_s" (all answers' decode tokens per second) and
+                      "per_answer_decode_tok_s" (median of each answer's own speed) for N greedy answers
+                      of --gen-tokens generated at once (continuous batching, as BITNET_PARALLEL=N), plus
+                      "per_answer_decode_tok_s_min", "single_decode_tok_s" (one answer alone, same path,
+                      interleaved) and the two ratios to it.`;
 
 const CONTEXT_AT_2K = 2048;
 
@@ -41,6 +46,7 @@ export async function run(argv: string[]): Promise<void> {
     runs: { type: "string", default: "1" },
     baseline: { type: "string" },
     speculative: { type: "boolean" },
+    parallel: { type: "string" },
   });
   if (values.help) {
     console.log(HELP);
@@ -51,6 +57,7 @@ export async function run(argv: string[]): Promise<void> {
   const genTokens = positiveInt("gen-tokens", values["gen-tokens"]);
   const runs = positiveInt("runs", values.runs);
   const threads = values.threads === undefined ? undefined : positiveInt("threads", values.threads);
+  const parallel = values.parallel === undefined ? undefined : positiveInt("parallel", values.parallel);
   const { BASELINES } = await import("./bench/baseline-llama-cpp");
   if (values.baseline !== undefined && !(BASELINES as readonly string[]).includes(values.baseline)) {
     throw new Error(`--baseline must be one of ${BASELINES.join(", ")} (got "${values.baseline}")`);
@@ -91,6 +98,12 @@ export async function run(argv: string[]): Promise<void> {
     if (values.speculative) {
       const { benchSpeculative } = await import("./bench/speculative");
       Object.assign(result, { speculative: await benchSpeculative(runner, prompt, genTokens, runs, loaded.tokenizer.decode, log) });
+    }
+    if (parallel !== undefined) {
+      const { isBatchedRunner } = await import("@/server/runtime/runner-types");
+      if (!isBatchedRunner(runner)) throw new Error("--parallel needs a runner that batches sequences (the ONNX runner)");
+      const { benchParallel } = await import("./bench/parallel");
+      Object.assign(result, await benchParallel(runner, prompt, genTokens, parallel, runs, loaded.tokenizer.decode, log));
     }
   } finally {
     await loaded.dispose();

@@ -60,4 +60,18 @@ describe("bitnet bench", () => {
       expect(w.decode_tok_s_without).toBeGreaterThan(0);
     }
   });
+
+  it("--parallel N adds the aggregate and per-answer decode speeds of N answers at once", async () => {
+    const { stdout } = await bitnet("bench", "--model", inject("tinyOnnx"), "--prompt-tokens", "16", "--gen-tokens", "12", "--threads", "1", "--parallel", "3");
+    const result = JSON.parse(stdout) as Record<string, number>;
+    expect(result.parallel_answers).toBe(3);
+    for (const key of ["aggregate_decode_tok_s", "per_answer_decode_tok_s", "per_answer_decode_tok_s_min", "single_decode_tok_s"]) expect(result[key]).toBeGreaterThan(0);
+    expect(result.per_answer_decode_tok_s_min).toBeLessThanOrEqual(result.per_answer_decode_tok_s);
+    expect(result.aggregate_vs_single).toBeCloseTo(result.aggregate_decode_tok_s / result.single_decode_tok_s, 1);
+    expect(result.decode_tok_s).toBeGreaterThan(0); // the usual fields stay
+  });
+
+  it("--parallel must be a positive integer", async () => {
+    await expect(bitnet("bench", "--model", inject("tinyOnnx"), "--parallel", "0")).rejects.toMatchObject({ stderr: expect.stringMatching(/parallel/) });
+  });
 });
