@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { createChatTokenizer } from "@/server/engine/chat-prompt";
 import { runGeneration } from "@/server/engine/generate";
 import { PrefixCache } from "@/server/engine/prefix-cache";
-import { cachedTokenText } from "@/server/engine/token-logprobs";
+import { cachedTokenInfo } from "@/server/engine/token-logprobs";
 import type { SamplingParams } from "@/server/engine/types";
 import { loadTokenizer } from "@/server/runtime/load-tokenizer";
 import { loadOnnxRunner } from "@/server/runtime/onnx-runner";
@@ -29,7 +29,7 @@ const noEos: ModelRunner = {
   truncate: (n) => runner.truncate(n),
   dispose: () => runner.dispose(),
 };
-const ctx = { runner: noEos, cache: new PrefixCache(noEos), decode, tokenText: cachedTokenText(decode) };
+const ctx = { runner: noEos, cache: new PrefixCache(noEos), decode, tokenInfo: cachedTokenInfo(decode, chat.tokenBytes) };
 const prompt = Array.from({ length: 64 }, (_, i) => 1000 + ((i * 7919) % 120000));
 const settings: Record<string, SamplingParams> = {
   greedy: { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, maxNewTokens: Number(values.gen), speculative: false },

@@ -11,7 +11,7 @@
 import { parseArgs } from "node:util";
 import { Sampler } from "@/server/engine/sampler";
 import { Detokenizer } from "@/server/engine/detokenizer";
-import { LogprobRecorder, cachedTokenText } from "@/server/engine/token-logprobs";
+import { LogprobRecorder, cachedTokenInfo } from "@/server/engine/token-logprobs";
 import { loadTokenizer } from "@/server/runtime/load-tokenizer";
 import { createChatTokenizer } from "@/server/engine/chat-prompt";
 
@@ -54,7 +54,7 @@ const detok = new Detokenizer((ids) => chat.decode(ids));
 let k = 0;
 time("detokenizer step (transformers.js decode x2)", () => () => detok.push(history[k++ % history.length]!));
 
-const recorder = new LogprobRecorder(V, 5, cachedTokenText((ids) => chat.decode(ids)));
+const recorder = new LogprobRecorder(V, 5, cachedTokenInfo((ids) => chat.decode(ids), chat.tokenBytes));
 for (const [label, sampler] of [["greedy", greedy], ["default sampling", sampled]] as const) {
   time(`token record after ${label} (logprob, raw logprob, top-5)`, () => {
     row.set(base);

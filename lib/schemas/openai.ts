@@ -6,6 +6,9 @@ import { z } from "zod";
  * (zod's default `strip`), so clients that send e.g. `frequency_penalty` or `user` keep working.
  */
 
+/** OpenAI's limit on alternatives per token. */
+export const MAX_TOP_LOGPROBS = 20;
+
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
 
 /** `{type: "text", text}`; images and other part types get their own clear error (see `content`). */
@@ -72,6 +75,8 @@ export const chatCompletionRequestSchema = z
     /** Extension: prompt-lookup speculative decoding (default on; same output, only the speed differs). */
     speculative: optional(z.boolean({ error: "speculative must be a boolean" })),
     stop: optional(stopSchema),
+    logprobs: optional(z.boolean({ error: "logprobs must be a boolean" })),
+    top_logprobs: optional(z.number({ error: "top_logprobs must be an integer" }).int("top_logprobs must be an integer")),
     n: optional(z.number().int("n must be an integer")).refine((n) => n == null || n === 1, "Only n=1 is supported."),
     stream: optional(z.boolean({ error: "stream must be a boolean" })),
     stream_options: optional(z.object({ include_usage: optional(z.boolean()) })),
@@ -79,6 +84,16 @@ export const chatCompletionRequestSchema = z
     user: optional(z.string({ error: "user must be a string" }).max(256, "user must be at most 256 characters")),
   })
   .superRefine((body, ctx) => {
+    // OpenAI's own messages and codes for these (measured against the API; `params.code` → the error's code).
+    const top = body.top_logprobs;
+    if (top != null && top < 0) {
+      const message = `Invalid 'top_logprobs': integer below minimum value. Expected a value >= 0, but got ${top} instead.`;
+      ctx.addIssue({ code: "custom", path: ["top_logprobs"], message, params: { code: "integer_below_min_value" } });
+    } else if (top != null && top > MAX_TOP_LOGPROBS) {
+      ctx.addIssue({ code: "custom", path: ["top_logprobs"], message: `Invalid value for 'top_logprobs': must be less than or equal to ${MAX_TOP_LOGPROBS}.` });
+    } else if (top != null && body.logprobs !== true) {
+      ctx.addIssue({ code: "custom", path: ["top_logprobs"], message: "The 'top_logprobs' parameter is only allowed when 'logprobs' is enabled." });
+    }
     // OpenAI rejects this combination too, rather than silently ignoring the options.
     if (body.stream_options != null && body.stream !== true) {
       ctx.addIssue({

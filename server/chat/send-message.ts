@@ -135,7 +135,7 @@ export async function* runAnswer(
           };
         } else if (event.type === "prefill") yield { event: "prefill", data: { done: event.done, total: event.total } };
         else if (event.type === "token") {
-          if (event.record) tokens.push(event.record);
+          if (event.record) tokens.push({ ...event.record, text: event.record.piece });
           meter.onToken(event.text);
           saver.onToken(meter.text);
           yield { event: "token", data: { text: event.text, id: event.id } };

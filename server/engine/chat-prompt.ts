@@ -4,6 +4,7 @@
  */
 import type { PreTrainedTokenizer } from "@huggingface/transformers";
 import { encodeSliced } from "./sliced-encode";
+import { byteLevelBytes } from "./token-bytes";
 import type { ChatTurn } from "./types";
 
 export interface EncodeChatOptions {
@@ -33,6 +34,8 @@ export interface ChatTokenizer {
   turns?: TurnEncoder;
   /** Text of generated ids (special tokens skipped; no space clean-up, which would break incremental decoding). */
   decode(ids: number[]): string;
+  /** A token's exact bytes (part of a character for some byte-level tokens), when the tokenizer can tell. */
+  tokenBytes?(id: number): number[] | undefined;
 }
 
 export interface ChatTokenizerOptions {
@@ -68,6 +71,12 @@ export function createChatTokenizer(tokenizer: PreTrainedTokenizer, options: Cha
     decode(ids) {
       if (ids.length === 0) return "";
       return tokenizer.decode(ids, { skip_special_tokens: true, clean_up_tokenization_spaces: false });
+    },
+    tokenBytes(id) {
+      // transformers.js keeps the vocabulary lookup on its inner tokenizer; without it bytes come from the text.
+      const inner = (tokenizer as unknown as { _tokenizer?: { id_to_token?: (id: number) => string | undefined } })._tokenizer;
+      const vocab = typeof inner?.id_to_token === "function" ? inner.id_to_token(id) : undefined;
+      return vocab === undefined ? undefined : byteLevelBytes(vocab);
     },
   };
 }

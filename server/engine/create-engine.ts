@@ -8,7 +8,7 @@ import { createChatTokenizer, type ChatTokenizer } from "./chat-prompt";
 import { fitContext, fitContextByTurns, type FitOptions, type FitResult } from "./context-fit";
 import { runGeneration, type GenerationContext } from "./generate";
 import { PrefixCache } from "./prefix-cache";
-import { cachedTokenText } from "./token-logprobs";
+import { cachedTokenInfo } from "./token-logprobs";
 import { Scheduler, maxQueueFromEnv, parallelFromEnv } from "./scheduler";
 import { DEFAULT_PROMPT_BUDGET, StepBatcher } from "./step-batcher";
 import { AnswerSlots } from "./answer-slots";
@@ -39,7 +39,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
   const scheduler = new Scheduler(options.maxQueue ?? maxQueueFromEnv(), parallel);
   const cache = new PrefixCache(runner);
   const decode = (ids: number[]) => tokenizer.decode(ids);
-  const ctx = { runner, cache, decode, tokenText: cachedTokenText(decode), prefillChunk: options.prefillChunk, proposeDraft: options.proposeDraft };
+  const ctx = { runner, cache, decode, tokenInfo: cachedTokenInfo(decode, tokenizer.tokenBytes?.bind(tokenizer)), prefillChunk: options.prefillChunk, proposeDraft: options.proposeDraft };
   // Several answers at once: each on its own KV slot and prefix cache, passes shared through the batcher;
   // prompts go in chunks of the batcher's budget so a joining answer delays the others' next token little.
   const batcher = parallel > 1 && isBatchedRunner(runner) ? new StepBatcher(runner) : null;

@@ -8,7 +8,7 @@ import type { PrefixCache } from "./prefix-cache";
 import { Sampler } from "./sampler";
 import { StopStringMatcher } from "./stop-strings";
 import { DraftLength, lookupDraft } from "./prompt-lookup";
-import { LogprobRecorder, MAX_TOP_LOGPROBS, type TokenRecord } from "./token-logprobs";
+import { cachedTokenInfo, LogprobRecorder, MAX_TOP_LOGPROBS, type TokenInfo, type TokenRecord } from "./token-logprobs";
 import type { EngineEvent, EngineStats, EngineStopReason, SamplingParams } from "./types";
 
 export interface GenerationJob {
@@ -34,8 +34,8 @@ export interface GenerationContext {
   prefillChunk?: number;
   /** Draft tokens to verify after `history` (prompt + answer so far), at most `k`: prompt lookup unless a test swaps it. */
   proposeDraft?: (history: readonly number[], k: number) => number[];
-  /** The text of one token alone (cached by the engine); default: `decode([id])`. */
-  tokenText?: (id: number) => string;
+  /** One token's text alone and bytes (cached by the engine); default: from `decode([id])`. */
+  tokenInfo?: (id: number) => TokenInfo;
 }
 
 type TokenEvent = Extract<EngineEvent, { type: "token" }>;
@@ -61,7 +61,7 @@ export async function* runGeneration(ctx: GenerationContext, job: GenerationJob)
   const recorder =
     job.logprobs === undefined
       ? null
-      : new LogprobRecorder(vocabSize, Math.max(0, Math.min(MAX_TOP_LOGPROBS, Math.floor(job.logprobs))), ctx.tokenText ?? ((id) => ctx.decode([id])));
+      : new LogprobRecorder(vocabSize, Math.max(0, Math.min(MAX_TOP_LOGPROBS, Math.floor(job.logprobs))), ctx.tokenInfo ?? cachedTokenInfo(ctx.decode));
   const forced = Math.max(0, Math.min(job.forced ?? 0, prompt.length - 1));
   const one = [0];
   // Prompt + answer so far: where prompt lookup searches for drafts.
@@ -85,7 +85,7 @@ export async function* runGeneration(ctx: GenerationContext, job: GenerationJob)
   /** Emits one token's text (or holds it with the event); returns whether a stop string matched. */
   function* emit(id: number, extra: { record?: TokenRecord; forced?: true }): Generator<TokenEvent, boolean> {
     const piece = detok.push(id);
-    if (extra.record) extra.record.text = piece;
+    if (extra.record) extra.record.piece = piece;
     const check = stops.push(piece);
     if (pending) yield pending;
     pending = { type: "token", text: check.text, id, ...extra };

@@ -15,6 +15,8 @@ function randomLogits(seed: number, n = V, scale = 6): Float32Array {
   return out;
 }
 
+const info = (id: number) => ({ text: String(id), bytes: [] });
+
 const cases: [string, Omit<SamplerOptions, "seed">][] = [
   ["greedy", { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 }],
   ["temperature 1 (full vocabulary)", { temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1 }],
@@ -31,7 +33,7 @@ describe("LogprobRecorder", () => {
   for (const [name, options] of cases) {
     it(`matches the sampled distribution and the model's softmax: ${name}`, () => {
       const sampler = new Sampler({ ...options, seed: 3 }, V);
-      const recorder = new LogprobRecorder(V, 5, (id) => `t${id}`);
+      const recorder = new LogprobRecorder(V, 5, (id) => ({ text: `t${id}`, bytes: [] }));
       const seen = new Set<number>();
       for (let step = 0; step < 4; step++) {
         const raw = randomLogits(100 + step);
@@ -65,7 +67,7 @@ describe("LogprobRecorder", () => {
     const expected = referenceDistribution(raw, new Set(), { temperature: 0.8, topK: 40, topP: 1, repetitionPenalty: 1 });
     const row = raw.slice();
     const id = sampler.sample(row);
-    expect(new LogprobRecorder(V, 20, String).record(sampler, row, id).top.map((t) => t.id)).toEqual(expected.order.slice(0, 20));
-    expect(new LogprobRecorder(V, 0, String).record(sampler, row, id).top).toEqual([]);
+    expect(new LogprobRecorder(V, 20, info).record(sampler, row, id).top.map((t) => t.id)).toEqual(expected.order.slice(0, 20));
+    expect(new LogprobRecorder(V, 0, info).record(sampler, row, id).top).toEqual([]);
   });
 });

@@ -17,6 +17,8 @@ export interface TokenAlternative {
   id: number;
   /** The token alone, decoded (may hold U+FFFD when it is part of a multi-byte character). */
   text: string;
+  /** Its exact bytes (UTF-8, or part of a character). */
+  bytes: number[];
   /** Under the sampled distribution; -Infinity when top-k/top-p left it out. */
   logprob: number;
   /** Under the model's softmax (no penalty, temperature or truncation). */
@@ -24,6 +26,8 @@ export interface TokenAlternative {
 }
 
 export interface TokenRecord extends TokenAlternative {
+  /** The text this token added to the answer, whole characters only ("" while a character is incomplete). */
+  piece: string;
   /** Best alternatives by sampled probability (the chosen token among them when it is one of the best). */
   top: TokenAlternative[];
 }
@@ -35,12 +39,12 @@ export class LogprobRecorder {
     private readonly vocabSize: number,
     /** Alternatives per token, 0…MAX_TOP_LOGPROBS. */
     readonly topN: number,
-    private readonly tokenText: (id: number) => string,
+    private readonly tokenInfo: (id: number) => TokenInfo,
   ) {
     this.selector = new TopKSelector(Math.max(1, Math.min(topN, MAX_TOP_LOGPROBS)));
   }
 
-  /** The record of `id`, just drawn by `sampler` from `logits` (the row as the sampler left it). */
+  /** The record of `id`, just drawn by `sampler` from `logits` (the row as the sampler left it); `piece` is set by the caller. */
   record(sampler: Sampler, logits: Float32Array, id: number): TokenRecord {
     const n = this.vocabSize;
     const drawn = sampler.drawn;
@@ -70,7 +74,7 @@ export class LogprobRecorder {
     };
     const entry = (token: number): TokenAlternative => ({
       id: token,
-      text: this.tokenText(token),
+      ...this.tokenInfo(token),
       logprob: sampled(token),
       rawLogprob: sampler.rawLogit(logits, token) - rawLogZ,
     });
@@ -84,7 +88,7 @@ export class LogprobRecorder {
       if (!reuse) this.selector.select(logits, n, k);
       for (let i = 0; i < k; i++) top.push(entry(ids[i]!));
     }
-    return { ...(top.find((t) => t.id === id) ?? entry(id)), top };
+    return { ...(top.find((t) => t.id === id) ?? entry(id)), piece: "", top };
   }
 }
 
@@ -109,12 +113,26 @@ function rawNormalizer(sampler: Sampler, logits: Float32Array, max: number, z: n
   return m + Math.log(Math.max(0, rest) + swapped);
 }
 
-/** One token's text, decoded once per id (alternatives repeat a lot; the vocabulary bounds the map). */
-export function cachedTokenText(decode: (ids: number[]) => string): (id: number) => string {
-  const texts = new Map<number, string>();
+export interface TokenInfo {
+  text: string;
+  bytes: number[];
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * One token's text and bytes, worked out once per id (alternatives repeat a lot; the vocabulary bounds the
+ * map). A token of whole characters is exactly their UTF-8; only a partial one needs `tokenBytes`.
+ */
+export function cachedTokenInfo(decode: (ids: number[]) => string, tokenBytes?: (id: number) => number[] | undefined): (id: number) => TokenInfo {
+  const infos = new Map<number, TokenInfo>();
   return (id) => {
-    let text = texts.get(id);
-    if (text === undefined) texts.set(id, (text = decode([id])));
-    return text;
+    let info = infos.get(id);
+    if (info === undefined) {
+      const text = decode([id]);
+      const bytes = (text.includes("\uFFFD") ? tokenBytes?.(id) : undefined) ?? Array.from(utf8.encode(text));
+      infos.set(id, (info = { text, bytes }));
+    }
+    return info;
   };
 }

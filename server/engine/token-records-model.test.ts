@@ -3,6 +3,7 @@
  * log-probabilities are those of the distribution each token was drawn from, speculative decoding records
  * the same, and a forced answer prefix is used as given.
  */
+import type { PreTrainedTokenizer } from "@huggingface/transformers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { loadTokenizer } from "@/server/runtime/load-tokenizer";
 import { createReferenceRunner } from "@/server/reference/reference-runner";
@@ -10,12 +11,14 @@ import type { ModelRunner } from "@/server/runtime/runner-types";
 import { createChatTokenizer, type ChatTokenizer } from "./chat-prompt";
 import { createEngine } from "./create-engine";
 import { referenceDistribution } from "./testing/reference-distribution";
-import type { TokenRecord } from "./token-logprobs";
+import { cachedTokenInfo, type TokenRecord } from "./token-logprobs";
 import type { EngineEvent, GenerateRequest, SamplingParams } from "./types";
 
 let chat: ChatTokenizer;
+let tokenizer: PreTrainedTokenizer;
 beforeAll(async () => {
-  chat = createChatTokenizer(await loadTokenizer(inject("tinySource")), { bosTokenId: 128000 });
+  tokenizer = await loadTokenizer(inject("tinySource"));
+  chat = createChatTokenizer(tokenizer, { bosTokenId: 128000 });
 });
 
 type TokenEvent = Extract<EngineEvent, { type: "token" }>;
@@ -55,6 +58,19 @@ function recordingRows(base: ModelRunner): { runner: ModelRunner; rows: Float32A
   return { runner, rows };
 }
 
+describe("token bytes with the real tokenizer", () => {
+  it("are exact, also for tokens holding part of a character", () => {
+    const info = cachedTokenInfo(chat.decode, chat.tokenBytes);
+    for (const text of ["Hello world", "Emoji 😀🎉 and 日本語"]) {
+      const ids = Array.from(tokenizer.encode(text, { add_special_tokens: false }), Number);
+      const bytes = ids.flatMap((id) => info(id).bytes);
+      expect(Buffer.from(bytes).toString("utf8")).toBe(text);
+    }
+    const partial = Array.from(tokenizer.encode("😀", { add_special_tokens: false }), Number);
+    expect(partial.some((id) => info(id).text.includes("\uFFFD"))).toBe(true);
+  });
+});
+
 describe("token records on the tiny model", () => {
   it("equal the sampler's distribution for a fixed seed (top-k, top-p, temperature, repetition penalty)", async () => {
     const params = { temperature: 0.8, topK: 40, topP: 0.9, repetitionPenalty: 1.2, seed: 7, speculative: false };
@@ -79,7 +95,7 @@ describe("token records on the tiny model", () => {
       seen.add(rec.id);
     });
     // The chosen texts are the streamed pieces: together, the answer.
-    expect(recs.map((r) => r.text).join("")).toBe(chat.decode(recs.map((r) => r.id)));
+    expect(recs.map((r) => r.piece).join("")).toBe(chat.decode(recs.map((r) => r.id)));
   });
 
   it("greedy: the chosen token is the most probable alternative at every step", async () => {

@@ -51,10 +51,10 @@ export async function handleChatCompletions(request: Request, host: ModelHost, a
     const meta = newCompletionMeta(servedModel);
 
     if (body.stream === true) {
-      const stream = chunkStream(generation, { meta, includeUsage: body.stream_options?.include_usage === true, abort });
+      const stream = chunkStream(generation, { meta, includeUsage: body.stream_options?.include_usage === true, logprobs: body.logprobs === true, abort });
       return new Response(stream, { headers: SSE_HEADERS });
     }
-    const completion = await collectCompletion(generation, meta);
+    const completion = await collectCompletion(generation, meta, body.logprobs === true);
     return Response.json(completion);
   } catch (error) {
     return errorResponse(error);

@@ -3,7 +3,7 @@
  * shapes cannot drift from what its clients parse; `timings` is the one extra (llama.cpp-style) field.
  */
 import { randomBytes } from "node:crypto";
-import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionTokenLogprob } from "openai/resources/chat/completions";
 import type { CompletionUsage } from "openai/resources/completions";
 import type { EngineStats, EngineStopReason } from "@/server/engine/types";
 import { toTimings, toUsage, type Timings } from "./usage";
@@ -29,7 +29,8 @@ export function toFinishReason(stopReason: EngineStopReason): FinishReason {
 export type ChatCompletionWithTimings = ChatCompletion & { timings: Timings };
 export type ChatCompletionChunkWithTimings = ChatCompletionChunk & { timings?: Timings };
 
-export function buildCompletion(meta: CompletionMeta, content: string, stats: EngineStats): ChatCompletionWithTimings {
+/** `logprobs`: the tokens' entries when the request asked for them (`logprobs: true`), else null. */
+export function buildCompletion(meta: CompletionMeta, content: string, stats: EngineStats, logprobs: ChatCompletionTokenLogprob[] | null = null): ChatCompletionWithTimings {
   return {
     id: meta.id,
     object: "chat.completion",
@@ -39,7 +40,7 @@ export function buildCompletion(meta: CompletionMeta, content: string, stats: En
       {
         index: 0,
         message: { role: "assistant", content, refusal: null },
-        logprobs: null,
+        logprobs: logprobs ? { content: logprobs, refusal: null } : null,
         finish_reason: toFinishReason(stats.stopReason),
       },
     ],
@@ -53,10 +54,26 @@ export function buildCompletion(meta: CompletionMeta, content: string, stats: En
  * every chunk before the final usage chunk; without it the field is absent.
  */
 export class ChunkBuilder {
+  /** With `logprobs`: entries of tokens whose text has not been sent yet (held back half a character). */
+  private readonly pendingLogprobs: ChatCompletionTokenLogprob[] | null;
+
   constructor(
     private readonly meta: CompletionMeta,
     private readonly includeUsage: boolean,
-  ) {}
+    logprobs = false,
+  ) {
+    this.pendingLogprobs = logprobs ? [] : null;
+  }
+
+  /** A token's logprobs entry, sent with the next content chunk (ignored when the request did not ask). */
+  queueLogprob(entry: ChatCompletionTokenLogprob): void {
+    this.pendingLogprobs?.push(entry);
+  }
+
+  /** Entries still waiting for a content chunk. */
+  get hasPendingLogprobs(): boolean {
+    return (this.pendingLogprobs?.length ?? 0) > 0;
+  }
 
   private chunk(choices: ChatCompletionChunk.Choice[], usage?: CompletionUsage | null): ChatCompletionChunkWithTimings {
     const chunk: ChatCompletionChunkWithTimings = {
@@ -76,7 +93,9 @@ export class ChunkBuilder {
   }
 
   content(text: string): ChatCompletionChunkWithTimings {
-    return this.chunk([{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }]);
+    const pending = this.pendingLogprobs;
+    const logprobs = pending ? { content: pending.splice(0), refusal: null } : null;
+    return this.chunk([{ index: 0, delta: { content: text }, logprobs, finish_reason: null }]);
   }
 
   /** The last chunk with a choice: an empty delta and the finish reason, plus the timings. */

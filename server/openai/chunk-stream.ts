@@ -8,6 +8,7 @@ import { encodeSseData } from "@/lib/sse/encode";
 import type { EngineEvent } from "@/server/engine/types";
 import { ChunkBuilder, type CompletionMeta } from "./chat-objects";
 import { OpenAIApiError } from "./errors";
+import { toTokenLogprob } from "./logprobs";
 import { stopGeneration, type DoneEvent, type StartedGeneration } from "./start-generation";
 
 /** One OpenAI stream frame: a JSON object, or the literal `[DONE]`. */
@@ -18,6 +19,8 @@ export function sseData(payload: object | "[DONE]"): string {
 export interface ChunkStreamOptions {
   meta: CompletionMeta;
   includeUsage: boolean;
+  /** `logprobs: true`: content chunks carry their tokens' entries. */
+  logprobs?: boolean;
   /** Aborted when the client goes away (stream cancelled), which stops the engine job. */
   abort: AbortController;
 }
@@ -26,14 +29,17 @@ export interface ChunkStreamOptions {
 export function encodeEvent(event: EngineEvent, chunks: ChunkBuilder, includeUsage: boolean): string {
   switch (event.type) {
     case "token":
-      // The detokenizer may hold back half a character; an empty delta would be noise.
+      if (event.record) chunks.queueLogprob(toTokenLogprob(event.record));
+      // The detokenizer may hold back half a character; an empty delta would be noise (its entry waits).
       return event.text === "" ? "" : sseData(chunks.content(event.text));
     case "done": {
       if (event.error !== undefined || event.stats.stopReason === "error") {
         const error = new OpenAIApiError(500, "server_error", `Generation failed: ${event.error ?? "unknown error"}`, null, "generation_failed");
         return sseData(error.body());
       }
-      let out = sseData(chunks.finish(event.stats));
+      // Entries of tokens that added no text (e.g. the end of a stop string) still reach the client.
+      let out = chunks.hasPendingLogprobs ? sseData(chunks.content("")) : "";
+      out += sseData(chunks.finish(event.stats));
       if (includeUsage) out += sseData(chunks.usage(event.stats));
       return out + sseData("[DONE]");
     }
@@ -44,7 +50,7 @@ export function encodeEvent(event: EngineEvent, chunks: ChunkBuilder, includeUsa
 
 export function chunkStream(generation: StartedGeneration, options: ChunkStreamOptions): ReadableStream<Uint8Array> {
   const { events } = generation;
-  const chunks = new ChunkBuilder(options.meta, options.includeUsage);
+  const chunks = new ChunkBuilder(options.meta, options.includeUsage, options.logprobs === true);
   const encoder = new TextEncoder();
   let closed = false;
   let emittedTokens = 0;

@@ -50,7 +50,8 @@ export function fromZodError(error: z.ZodError): OpenAIApiError {
   const issue = error.issues[0];
   if (!issue) return invalidRequest("Invalid request body.");
   const param = paramPath(issue.path);
-  const code = issue.path[0] === "model" && issue.code === "invalid_type" ? "missing_required_parameter" : null;
+  const custom = issue.code === "custom" && typeof issue.params?.code === "string" ? issue.params.code : null;
+  const code = issue.path[0] === "model" && issue.code === "invalid_type" ? "missing_required_parameter" : custom;
   return invalidRequest(issue.message, param, code);
 }
 

@@ -61,5 +61,7 @@ export function toGenerateRequest(body: ParsedChatCompletionRequest, contextLeng
       speculative: body.speculative ?? undefined,
     },
     stop,
+    // Records are made only when asked for: they cost a pass over the vocabulary per token.
+    ...(body.logprobs === true ? { logprobs: body.top_logprobs ?? 0 } : {}),
   };
 }

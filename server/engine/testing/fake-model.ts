@@ -36,6 +36,7 @@ export function fakeTokenizer(): ChatTokenizer {
     decode(ids: number[]) {
       return decoder.decode(new Uint8Array(ids.filter((id) => id < 256)));
     },
+    tokenBytes: (id: number) => (id < 256 ? [id] : []),
   };
 }
 

@@ -225,3 +225,67 @@ describe("GET /v1/models (handler)", () => {
     await expect(client.models.retrieve("gpt-4o")).rejects.toMatchObject({ status: 404 });
   });
 });
+
+describe("logprobs / top_logprobs (OpenAI's shape, through the official client)", () => {
+  const entryShape = { token: expect.any(String), logprob: expect.any(Number), bytes: expect.any(Array), top_logprobs: expect.any(Array) };
+
+  it("non-streaming: one entry per token, in order, with the asked number of alternatives", async () => {
+    const t = createTestEngine({ answer: "Héllo" }); // "é" is two byte-tokens: the first alone is half a character
+    const completion = await clientFor(t.engine).chat.completions.create({ model: MODEL, messages, temperature: 0, logprobs: true, top_logprobs: 3 });
+    const content = completion.choices[0]!.logprobs!.content!;
+    expect(completion.choices[0]!.logprobs!.refusal).toBeNull();
+    expect(content).toHaveLength(6);
+    for (const entry of content) {
+      expect(entry).toMatchObject(entryShape);
+      expect(entry.logprob).toBeLessThanOrEqual(0);
+      expect(entry.top_logprobs).toHaveLength(3);
+      expect(entry.top_logprobs[0]).toEqual({ token: entry.token, logprob: entry.logprob, bytes: entry.bytes }); // greedy: the best one
+      expect(entry.top_logprobs.map((a) => a.logprob)).toEqual([...entry.top_logprobs.map((a) => a.logprob)].sort((a, b) => b - a));
+    }
+    // The bytes of all tokens are the answer's UTF-8, split inside "é" where the tokens split it.
+    expect(Buffer.from(content.flatMap((e) => e.bytes!)).toString("utf8")).toBe("Héllo");
+    expect(content[1]!.bytes).toEqual([0xc3]);
+    expect(t.requests[0]!.logprobs).toBe(3);
+  });
+
+  it("logprobs without top_logprobs: entries with empty alternatives; no logprobs: null and nothing recorded", async () => {
+    const t = createTestEngine({ answer: ANSWER });
+    const withEntries = await clientFor(t.engine).chat.completions.create({ model: MODEL, messages, logprobs: true });
+    expect(withEntries.choices[0]!.logprobs!.content!.map((e) => e.top_logprobs)).toEqual(Array(ANSWER_TOKENS).fill([]));
+    const without = await clientFor(t.engine).chat.completions.create({ model: MODEL, messages });
+    expect(without.choices[0]!.logprobs).toBeNull();
+    expect(t.requests[1]!.logprobs).toBeUndefined();
+  });
+
+  it("streaming: each content chunk carries the entries of its tokens; 20 alternatives are recorded when asked", async () => {
+    const t = createTestEngine({ answer: "Héllo" });
+    const stream = await clientFor(t.engine).chat.completions.create({ model: MODEL, messages, temperature: 0, logprobs: true, top_logprobs: 20, stream: true });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    const content = chunks.filter((c) => c.choices[0]?.delta.content);
+    expect(content.map((c) => c.choices[0]!.delta.content).join("")).toBe("Héllo");
+    // "é" arrives as one chunk carrying both of its tokens' entries.
+    expect(content.map((c) => c.choices[0]!.logprobs!.content!.length)).toEqual([1, 2, 1, 1, 1]);
+    const entries = content.flatMap((c) => c.choices[0]!.logprobs!.content!);
+    for (const entry of entries) expect(entry).toMatchObject(entryShape);
+    expect(entries.every((e) => e.top_logprobs.length === 20)).toBe(true);
+    expect(chunks[0]!.choices[0]!.logprobs).toBeNull();
+  });
+
+  it("refuses top_logprobs above 20, below 0, or without logprobs, with OpenAI's 400s", async () => {
+    const client = clientFor(createTestEngine({ answer: ANSWER }).engine);
+    await expect(client.chat.completions.create({ model: MODEL, messages, logprobs: true, top_logprobs: 21 })).rejects.toMatchObject({
+      status: 400,
+      param: "top_logprobs",
+      type: "invalid_request_error",
+      message: expect.stringContaining("Invalid value for 'top_logprobs': must be less than or equal to 20."),
+    });
+    await expect(client.chat.completions.create({ model: MODEL, messages, logprobs: true, top_logprobs: -1 })).rejects.toMatchObject({ status: 400, param: "top_logprobs", code: "integer_below_min_value" });
+    await expect(client.chat.completions.create({ model: MODEL, messages, top_logprobs: 2 })).rejects.toMatchObject({
+      status: 400,
+      param: "top_logprobs",
+      message: expect.stringContaining("The 'top_logprobs' parameter is only allowed when 'logprobs' is enabled."),
+    });
+    await expect(client.chat.completions.create({ model: MODEL, messages, logprobs: false, top_logprobs: 2, stream: true })).rejects.toMatchObject({ status: 400, param: "top_logprobs" });
+  });
+});
