@@ -8,6 +8,9 @@ import { readDraft, writeDraft } from "@/lib/client/drafts";
 import { composerBlockReason } from "@/lib/client/model-readiness";
 import { isTypingTarget, shortcutFor } from "@/lib/client/shortcuts";
 import { useChat, type RunOutcome } from "@/lib/client/use-chat";
+import { isRunning } from "@/lib/client/compare-reducer";
+import type { Variant } from "@/lib/client/compare-variants";
+import { useCompare } from "@/lib/client/use-compare";
 import { useConversationParams } from "@/lib/client/use-conversation-params";
 import { usePresets } from "@/lib/client/use-presets";
 import { useApp } from "./app-context";
@@ -19,6 +22,9 @@ import { ModelStatusPanel } from "./model-status-panel";
 import { SettingsButton } from "./settings-button";
 import { SettingsPanel } from "./settings-panel";
 import { NotFoundNotice } from "./not-found-notice";
+import { CompareButton } from "./compare-button";
+import { CompareForm } from "./compare-form";
+import { CompareView } from "./compare-view";
 
 export function ChatView({ conversationId }: { conversationId: string | null }) {
   const app = useApp();
@@ -46,20 +52,33 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   const [editRequest, setEditRequest] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
 
-  const chat = useChat(conversationId, {
-    onStarted: (id) => {
+  const onStarted = useCallback(
+    (id: string) => {
       // A new chat gets its shareable URL as soon as the server has created it, without remounting the page.
       if (window.location.pathname !== `/c/${id}`) window.history.replaceState(null, "", `/c/${id}`);
       invalidateList();
     },
-    onFinished: invalidateList,
-  });
+    [invalidateList],
+  );
+  const attachCompareRef = useRef<(id: string) => void>(() => undefined);
+  const chat = useChat(conversationId, { onStarted, onFinished: invalidateList, onCompareRunning: (id) => attachCompareRef.current(id) });
   const { state, loadState, refresh, send: sendMessage, regenerate: regenerateAnswer, editAndResend, continueAnswer, replay: replayAnswer, switchVersion, stop: stopAnswer, dismissError } = chat;
   const { params, setParams, saveError, useAsDefault } = useConversationParams(state.conversationId, chat.loadedParams);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const savedPresets = usePresets();
   const settingsButtonRef = useRef<HTMLButtonElement>(null);
-  const running = state.run !== null;
+  const compare = useCompare(state.conversationId, {
+    onStarted,
+    onFinished: invalidateList,
+    onKept: refresh,
+  });
+  useEffect(() => {
+    attachCompareRef.current = compare.attach;
+  });
+  const [compareOpen, setCompareOpen] = useState(false);
+  const compareButtonRef = useRef<HTMLButtonElement>(null);
+  const comparing = isRunning(compare.state);
+  const running = state.run !== null || comparing;
 
   // Renames from the sidebar (and stats saved after an answer) show up here without a reload.
   useEffect(() => {
@@ -74,11 +93,11 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   useEffect(() => {
     if (!running) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape" && !e.defaultPrevented && !document.querySelector("dialog[open]")) stopAnswer();
+      if (e.key === "Escape" && !e.defaultPrevented && !document.querySelector("dialog[open]")) (comparing ? compare.stop : stopAnswer)();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [running, stopAnswer]);
+  }, [running, comparing, compare.stop, stopAnswer]);
 
   // Ctrl+Shift+C copies the last answer (the app-wide shortcuts live in the shell).
   const messagesRef = useRef(state.messages);
@@ -112,7 +131,10 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   );
 
   const modelReason = composerBlockReason(app.model.status, app.model.unreachable);
-  const disabledReason = modelReason ?? (paramsInvalid ? "Fix the highlighted value in Settings to send." : null);
+  const disabledReason =
+    modelReason ??
+    (paramsInvalid ? "Fix the highlighted value in Settings to send." : null) ??
+    (compare.state && !comparing ? "Keep one of the two answers to continue the chat." : null);
 
   const send = useCallback(
     (text: string) => {
@@ -146,9 +168,26 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
     [replayAnswer, focusComposer],
   );
   const stop = useCallback(() => {
-    stopAnswer();
+    if (comparing) compare.stop();
+    else stopAnswer();
     focusComposer();
-  }, [stopAnswer, focusComposer]);
+  }, [comparing, compare, stopAnswer, focusComposer]);
+  const [compareError, setCompareError] = useState<string | null>(null);
+  const startCompare = useCallback(
+    (variants: [Variant, Variant]) => {
+      const text = draft;
+      setDraft("");
+      setCompareError(null);
+      void compare.start(text, params, variants).then((error) => {
+        if (error === null) return;
+        // Nothing was stored: the question goes back into the composer, as for a refused send.
+        compare.dismiss();
+        setCompareError(error);
+        setDraft((current) => (current.trim() ? current : text));
+      });
+    },
+    [compare, draft, params, setDraft],
+  );
 
   if (loadState === "not-found") {
     return (
@@ -159,6 +198,9 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
     );
   }
 
+  // While a compare pair is on screen it shows its question and answers itself; the list stops before them.
+  const cut = compare.state?.userMessageId ? state.messages.findIndex((m) => m.id === compare.state?.userMessageId) : -1;
+  const shownMessages = cut >= 0 ? state.messages.slice(0, cut) : state.messages;
   const contextUsed = contextUsage(state);
   const ready = disabledReason === null;
 
@@ -171,7 +213,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
         <p role="alert" className="flex flex-1 items-center justify-center px-4 text-center text-sm text-red-600">
           Could not load this conversation: {chat.loadError}
         </p>
-      ) : state.messages.length === 0 ? (
+      ) : state.messages.length === 0 && !compare.state ? (
         <div className="flex min-h-0 flex-1 overflow-y-auto">
           <ExamplePrompts
             demo={app.model.status?.state === "ready" && app.model.status.isDemo}
@@ -181,7 +223,9 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
         </div>
       ) : (
         <MessageList
-          messages={state.messages}
+          messages={shownMessages}
+          footer={compare.state ? <CompareView state={compare.state} onKeep={compare.keep} /> : undefined}
+          footerKey={compare.state ? compare.state.columns.map((c) => `${c.text.length}${c.phase}`).join(":") : ""}
           run={state.run}
           canRegenerate={(message) => ready && canRegenerate(state, message)}
           canEdit={canEdit(state) && ready}
@@ -196,6 +240,14 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
       )}
       <div className="relative mx-auto w-full max-w-3xl shrink-0 space-y-2 px-3 pb-3 pt-1 sm:px-4">
         <ModelStatusPanel />
+        {compareError && (
+          <div role="alert" className="flex items-start justify-between gap-2 rounded-xl border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200">
+            <span className="break-words">Compare: {compareError}</span>
+            <button type="button" onClick={() => setCompareError(null)} className="shrink-0 text-xs underline">
+              Dismiss
+            </button>
+          </div>
+        )}
         {state.error && (
           <div role="alert" className="flex items-start justify-between gap-2 rounded-xl border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200">
             <span className="break-words">{state.error}</span>
@@ -218,6 +270,15 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
           onSavePreset={(name) => savedPresets.save(name, params)}
           onDeletePreset={savedPresets.remove}
         />
+        <CompareForm
+          id="compare-form"
+          open={compareOpen}
+          onClose={() => setCompareOpen(false)}
+          returnFocusTo={compareButtonRef}
+          params={params}
+          blockedReason={draft.trim() ? (running ? "Wait for the answer being written, or stop it." : disabledReason) : "Type the question in the message box first."}
+          onCompare={startCompare}
+        />
         <Composer
           value={draft}
           onChange={setDraft}
@@ -228,7 +289,10 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
           disabledReason={disabledReason}
           inputRef={composerRef}
           accessory={
-            <SettingsButton ref={settingsButtonRef} open={settingsOpen} invalid={paramsInvalid} controls="settings-panel" onToggle={() => setSettingsOpen((o) => !o)} />
+            <>
+              <CompareButton ref={compareButtonRef} open={compareOpen} controls="compare-form" onToggle={() => (setCompareOpen((o) => !o), setSettingsOpen(false))} />
+              <SettingsButton ref={settingsButtonRef} open={settingsOpen} invalid={paramsInvalid} controls="settings-panel" onToggle={() => (setSettingsOpen((o) => !o), setCompareOpen(false))} />
+            </>
           }
           onEditLast={canEdit(state) && ready && !running ? () => setEditRequest((n) => n + 1) : undefined}
         />

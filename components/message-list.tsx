@@ -1,5 +1,6 @@
 "use client";
 import { ArrowDown } from "lucide-react";
+import type { ReactNode } from "react";
 import type { RunState, UiMessage } from "@/lib/client/chat-reducer";
 import { useAutoScroll } from "@/lib/client/use-auto-scroll";
 import { MessageItem } from "./message-item";
@@ -20,12 +21,15 @@ interface MessageListProps {
   onReplay?: (messageId: string) => void;
   /** Incremented to open the editor on the last user message. */
   editRequest: number;
+  /** Shown after the messages, in the same scrolling log (a compare pair); `footerKey` changes as it grows. */
+  footer?: ReactNode;
+  footerKey?: string;
 }
 
-export function MessageList({ messages, run, canRegenerate, canEdit, canContinue, onRegenerate, onEdit, onContinue, onSwitchVersion, onReplay, editRequest }: MessageListProps) {
+export function MessageList({ messages, run, canRegenerate, canEdit, canContinue, onRegenerate, onEdit, onContinue, onSwitchVersion, onReplay, editRequest, footer, footerKey = "" }: MessageListProps) {
   const last = messages.at(-1);
   // Re-follow on every new token: the dependency changes with the streamed length.
-  const { ref, following, jumpToLatest } = useAutoScroll<HTMLDivElement>(`${messages.length}:${last?.content.length ?? 0}:${run?.phase}`);
+  const { ref, following, jumpToLatest } = useAutoScroll<HTMLDivElement>(`${messages.length}:${last?.content.length ?? 0}:${run?.phase}:${footerKey}`);
   let lastUserIndex = -1;
   messages.forEach((m, i) => {
     if (m.role === "user") lastUserIndex = i;
@@ -49,6 +53,7 @@ export function MessageList({ messages, run, canRegenerate, canEdit, canContinue
               editRequest={i === lastUserIndex ? editRequest : undefined}
             />
           ))}
+          {footer}
         </div>
       </div>
       {!following && (

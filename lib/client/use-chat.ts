@@ -22,6 +22,8 @@ export interface ChatCallbacks {
   onStarted?: (conversationId: string) => void;
   /** An answer ended in any way; the conversation list may have changed. */
   onFinished?: () => void;
+  /** Re-attaching found a compare pair running (its own hook follows it). */
+  onCompareRunning?: (conversationId: string) => void;
 }
 
 export function useChat(conversationId: string | null, callbacks: ChatCallbacks = {}) {
@@ -95,7 +97,14 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
     controllerRef.current = controller;
     void (async () => {
       try {
-        for await (const event of followAnswer(id, controller.signal)) onEvent(event);
+        for await (const event of followAnswer(id, controller.signal)) {
+          if (event.event === "compare") {
+            controller.abort();
+            callbacksRef.current.onCompareRunning?.(id);
+            return;
+          }
+          onEvent(event);
+        }
       } catch (error) {
         if (!controller.signal.aborted) dispatch({ type: "failed", message: error instanceof Error ? error.message : String(error) });
       } finally {
@@ -199,9 +208,9 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
     if (id) requestStop(id);
     else stopPendingRef.current = true;
   }, [requestStop]);
-  /** Re-reads the conversation from the server; skipped while an answer streams (its events are newer). */
-  const refresh = useCallback(() => {
-    const id = stateRef.current.conversationId;
+  /** Re-reads the conversation (`known`: one this page learnt of elsewhere); skipped while an answer streams (its events are newer). */
+  const refresh = useCallback((known?: string) => {
+    const id = known ?? stateRef.current.conversationId;
     if (id && !controllerRef.current && !wasDeleted(id)) void reload(id);
   }, [reload]);
   const dismissError = useCallback(() => dispatch({ type: "dismiss-error" }), []);

@@ -15,6 +15,8 @@ export const compareSideSchema = z.object({
   queuePosition: z.number().int().nullable(),
   /** This side has finished (saved or rolled back); its `done` / `error` event was sent earlier. */
   ended: z.boolean(),
+  /** How it was saved once ended; null while it runs, or when it never started (taken back). */
+  status: messageStatusSchema.nullable(),
 });
 export type CompareSide = z.infer<typeof compareSideSchema>;
 

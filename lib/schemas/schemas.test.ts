@@ -96,7 +96,7 @@ describe("chat events", () => {
     expect(chatEventSchemas.snapshot.safeParse({ ...snapshot, phase: "done" }).success).toBe(false);
     expect(chatEventSchemas.token.safeParse({ text: "a", id: 1, answer: 1 }).success).toBe(true);
     expect(chatEventSchemas.token.safeParse({ text: "a", id: 1, answer: 2 }).success).toBe(false);
-    const side = { messageId: "m", params: DEFAULT_GENERATION_PARAMS, text: "", phase: "queued", queuePosition: 1, ended: false };
+    const side = { messageId: "m", params: DEFAULT_GENERATION_PARAMS, text: "", phase: "queued", queuePosition: 1, ended: false, status: null };
     const compare = { conversationId: "c", userMessageId: "u", title: "t", answers: [side, side] };
     expect(chatEventSchemas.compare.safeParse(compare).success).toBe(true);
     expect(chatEventSchemas.compare.safeParse({ ...compare, answers: [side] }).success).toBe(false);

@@ -68,8 +68,7 @@ export class RunningAnswer {
     if (this.ended) return;
     this.ended = true;
     this.listeners.end();
-    const status = this.last?.event === "done" ? this.last.data.status : null;
-    this.resolveSettled({ messageId: this.messageId, status });
+    this.resolveSettled({ messageId: this.messageId, status: this.savedStatus });
   }
 
   snapshot(): AnswerSnapshot {
@@ -101,6 +100,11 @@ export class RunningAnswer {
 
   get isEnded(): boolean {
     return this.ended;
+  }
+
+  /** How the answer was saved, once it has been; null before, or when it was rolled back. */
+  get savedStatus(): StopAnswerDto["status"] {
+    return this.last?.event === "done" ? this.last.data.status : null;
   }
 
   /** Asks the generation to stop (the decode loop checks before each step) and waits until it is saved. */

@@ -52,6 +52,7 @@ export class RunningCompare {
         phase: snapshot.phase,
         queuePosition: snapshot.queuePosition,
         ended: side.isEnded,
+        status: side.savedStatus,
       };
     });
     return { event: "compare", data: { conversationId: this.conversationId, userMessageId: this.pair.userMessageId, title: this.pair.title, answers } };

@@ -76,8 +76,8 @@ describe("compare pairs", () => {
         userMessageId: question.id,
         title: "Which is better?",
         answers: [
-          { messageId: left.id, params: left.params, text: "", phase: "prefill", queuePosition: null, ended: false },
-          { messageId: right.id, params: right.params, text: "", phase: "prefill", queuePosition: null, ended: false },
+          { messageId: left.id, params: left.params, text: "", phase: "prefill", queuePosition: null, ended: false, status: null },
+          { messageId: right.id, params: right.params, text: "", phase: "prefill", queuePosition: null, ended: false, status: null },
         ],
       },
     });
