@@ -202,7 +202,8 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   const cut = compare.state?.userMessageId ? state.messages.findIndex((m) => m.id === compare.state?.userMessageId) : -1;
   const shownMessages = cut >= 0 ? state.messages.slice(0, cut) : state.messages;
   const contextUsed = contextUsage(state);
-  const ready = disabledReason === null;
+  // Actions on messages wait while a compare pair runs too (the conversation has one running unit at a time).
+  const ready = disabledReason === null && !comparing;
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
