@@ -7,6 +7,14 @@ import type { ReplayVerdict } from "@/lib/schemas/events";
  * deterministic only where the arithmetic is: a different model build or thread count may round a
  * logit differently and tip one sampled token, after which the texts part.
  */
+/** "token 5 (character 23)", 1-based as a reader counts; by character alone when token records were missing. */
+function where(verdict: ReplayVerdict): string {
+  const character = verdict.divergedAtChar === null ? null : `character ${verdict.divergedAtChar + 1}`;
+  if (verdict.divergedAtToken === null) return character ?? "the end";
+  const token = `token ${verdict.divergedAtToken + 1}`;
+  return character ? `${token} (${character})` : token;
+}
+
 export function ReplayNote({ verdict, seed, onShowOriginal }: { verdict: ReplayVerdict; seed: number | null; onShowOriginal?: (messageId: string) => void }) {
   const withSeed = seed === null ? "" : ` (seed ${seed})`;
   return (
@@ -22,11 +30,11 @@ export function ReplayNote({ verdict, seed, onShowOriginal }: { verdict: ReplayV
     >
       {verdict.identical ? <Equal className="size-3.5" aria-hidden /> : <EqualNot className="size-3.5" aria-hidden />}
       <strong className="font-semibold">
-        {verdict.identical ? "Replay identical" : `Replay diverged at character ${(verdict.divergedAtChar ?? 0) + 1}`}
+        {verdict.identical ? "Replay identical" : `Replay diverged at ${where(verdict)}`}
       </strong>
       <span>
-        {verdict.identical ? `: same settings and seed${withSeed}, same text.` : `: same settings and seed${withSeed}, different text from there on.`} Exact only on the
-        same model build and thread count.
+        : same settings and seed{withSeed}, {verdict.identical ? (verdict.compared === "tokens" ? "same tokens." : "same text.") : "different from there on."} Exact
+        only on the same model build and thread count.
       </span>
       {onShowOriginal && (
         <button type="button" className="underline underline-offset-2 hover:no-underline" onClick={() => onShowOriginal(verdict.of)}>

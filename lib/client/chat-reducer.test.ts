@@ -120,7 +120,7 @@ describe("chatReducer", () => {
     const replaying = run(withSeed, { ...submit("", "replay", 200, "a1"), params: { ...DEFAULT_GENERATION_PARAMS, temperature: 0 } } as ChatAction);
     expect(replaying.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
     expect(replaying.messages[1]).toMatchObject({ status: "streaming", params: seeded, siblings: { index: 1, count: 2 } });
-    const verdict = { of: "a1", identical: false, divergedAtChar: 3 };
+    const verdict = { of: "a1", identical: false, compared: "tokens" as const, divergedAtToken: 1, divergedAtChar: 3 };
     const done = run(replaying, event(start(2)), event({ event: "token", data: { text: "Hey?", id: 1 } }),
       event({ event: "done", data: { messageId: "a2", status: "complete", stats, replay: verdict } }));
     expect(done.messages[1]).toMatchObject({ id: "a2", content: "Hey?", replay: verdict });

@@ -41,11 +41,17 @@ export const answerSnapshotSchema = z.object({
 });
 export type AnswerSnapshot = z.infer<typeof answerSnapshotSchema>;
 
-/** A replay's `done` event: does the new text equal the replayed answer's (`of`), and if not, where do they part. */
+/**
+ * A replay's `done` event: does the new answer equal the replayed one (`of`), and if not, where do
+ * they part. Compared token id by token id when both answers have token records, else by text.
+ */
 export const replayVerdictSchema = z.object({
   of: z.string(),
   identical: z.boolean(),
-  /** 0-based index (in Unicode code points) of the first character that differs; null when identical. */
+  compared: z.enum(["tokens", "text"]),
+  /** 0-based index of the first token that differs; null when identical or compared by text. */
+  divergedAtToken: z.number().int().nullable(),
+  /** 0-based index (in Unicode code points) of the first character that differs; null when the texts are equal. */
   divergedAtChar: z.number().int().nullable(),
 });
 export type ReplayVerdict = z.infer<typeof replayVerdictSchema>;

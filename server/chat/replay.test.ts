@@ -2,6 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { chatRequestSchema, type ChatRequest } from "@/lib/schemas/chat";
 import * as conversationsRepo from "@/server/db/conversations-repo";
+import { eq } from "drizzle-orm";
+import { messageTokens } from "@/server/db/schema";
 import * as messagesRepo from "@/server/db/messages-repo";
 import { openTempDb, tableCounts, type TempDb } from "@/server/db/testing/temp-db";
 import { createTestEngine } from "@/server/engine/testing/test-engine";
@@ -33,7 +35,7 @@ describe("replay", () => {
     const fake = createTestEngine({ answer: "same words" });
     const replay = send(fake.engine, { conversationId, mode: "replay", messageId: answer.id });
     const done = eventOf(await collectEvents(replay.events), "done");
-    expect(done.data.replay).toEqual({ of: answer.id, identical: true, divergedAtChar: null });
+    expect(done.data.replay).toEqual({ of: answer.id, identical: true, compared: "tokens", divergedAtToken: null, divergedAtChar: null });
     expect(fake.requests[0].params).toMatchObject({ temperature: 0.8, seed: answer.params!.seed });
     expect(fake.requests[0].messages[0]).toEqual({ role: "system", content: "Original system." });
     const stored = messagesRepo.getMessage(t.db, { id: done.data.messageId })!;
@@ -41,10 +43,18 @@ describe("replay", () => {
     expect(conversationsRepo.getConversation(t.db, { id: conversationId })).toMatchObject({ activeLeafId: stored.id, params: { systemPrompt: "Changed.", seed: null } });
   });
 
-  it("reports the first differing character (code points) when the text diverges", async () => {
+  it("reports the first differing token and character (code points) when the answers diverge", async () => {
     const { conversationId, answer } = await answered("naïve 🙂 cats");
     const replay = send(createTestEngine({ answer: "naïve 🙂 dogs" }).engine, { conversationId, mode: "replay", messageId: answer.id });
-    expect(eventOf(await collectEvents(replay.events), "done").data.replay).toEqual({ of: answer.id, identical: false, divergedAtChar: 8 });
+    // The fake model writes one byte per token: "ï" and "🙂" are 2 and 4 tokens.
+    expect(eventOf(await collectEvents(replay.events), "done").data.replay).toEqual({ of: answer.id, identical: false, compared: "tokens", divergedAtToken: 12, divergedAtChar: 8 });
+  });
+
+  it("compares by text when the replayed answer has no token records (written before the token view)", async () => {
+    const { conversationId, answer } = await answered("same words");
+    t.db.delete(messageTokens).where(eq(messageTokens.messageId, answer.id)).run();
+    const replay = send(createTestEngine({ answer: "same words" }).engine, { conversationId, mode: "replay", messageId: answer.id });
+    expect(eventOf(await collectEvents(replay.events), "done").data.replay).toEqual({ of: answer.id, identical: true, compared: "text", divergedAtToken: null, divergedAtChar: null });
   });
 
   it("needs messageId and refuses params (400 fields); refuses a question or an answer without a seed (409), writing nothing", async () => {

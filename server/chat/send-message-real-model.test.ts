@@ -74,7 +74,7 @@ describe("sendMessage with the tiny ONNX model", () => {
     const replay = ask({ conversationId: first.conversationId, mode: "replay", messageId: answer.id });
     const events = await collectEvents(replay.events);
     expect(textOf(events)).toBe(original);
-    expect(eventOf(events, "done").data.replay).toEqual({ of: answer.id, identical: true, divergedAtChar: null });
+    expect(eventOf(events, "done").data.replay).toEqual({ of: answer.id, identical: true, compared: "tokens", divergedAtToken: null, divergedAtChar: null });
     const stored = messagesRepo.getMessage(t.db, { id: replay.turn.assistantMessageId });
     expect(stored).toMatchObject({ parentId: answer.parentId, content: original, params: answer.params });
   });

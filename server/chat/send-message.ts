@@ -93,7 +93,10 @@ export async function* runAnswer(
     if (!saved) {
       return { event: "error", data: { code: "not_saved", message: "The conversation was deleted while answering; the answer was not saved." } };
     }
-    const replay = turn.replayOf ? { replay: replayVerdict(turn.replayOf.messageId, turn.replayOf.content, meter.text) } : {};
+    const replayed = turn.replayOf;
+    // Token ids only when every generated token was recorded (an answer without records compares by text).
+    const tokenIds = tokens.length === meter.tokens ? tokens.map((t) => t.id) : null;
+    const replay = replayed ? { replay: replayVerdict(replayed.messageId, { text: replayed.content, tokenIds: replayed.tokenIds }, { text: meter.text, tokenIds }) } : {};
     return { event: "done", data: { messageId: turn.assistantMessageId, status, stats, ...(error ? { error } : {}), ...replay } };
   };
   const rollBack = (error: unknown): ChatEvent => {

@@ -42,7 +42,7 @@ export interface PreparedTurn {
    */
   continued: { text: string; stats: GenerationStats | null } | null;
   /** `replay`: the answer this one re-runs, to compare the new text with. */
-  replayOf: { messageId: string; content: string } | null;
+  replayOf: { messageId: string; content: string; tokenIds: number[] | null } | null;
   /** `branch`: the token ids the new answer starts with and their records (see message-tokens.ts). */
   branch: BranchPrefix | null;
   /** What `undoTurn` needs to put things back. */
@@ -145,7 +145,9 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
       params: answerParams,
       engineMessages,
       continued,
-      replayOf: replayOf ? { messageId: replayOf.id, content: replayOf.content } : null,
+      replayOf: replayOf
+        ? { messageId: replayOf.id, content: replayOf.content, tokenIds: readTokens(tx, { conversationId, messageId: replayOf.id })?.map((t) => t.id) ?? null }
+        : null,
       branch,
       undo: { createdConversation, insertedIds, previous },
     };

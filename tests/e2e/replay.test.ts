@@ -19,7 +19,7 @@ describe("replay (production build, tiny model)", () => {
     await chat.lastAnswer.getByRole("button", { name: "Replay", exact: true }).click();
     const note = chat.lastAnswer.getByTestId("replay-note");
     await note.waitFor({ timeout: 90_000 });
-    expect(await note.innerText()).toMatch(/Replay identical.*Exact only on the same model build and thread count/s);
+    expect(await note.innerText()).toMatch(/Replay identical.*same tokens\..*Exact only on the same model build and thread count/s);
     expect(await chat.lastAnswer.getByTestId("version-position").innerText()).toBe("2/2");
 
     const { body } = await fetchConversation(baseUrl, await chat.conversationId());
