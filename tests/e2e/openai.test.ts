@@ -178,7 +178,7 @@ describe("OpenAI-compatible API with BITNET_API_KEY and no waiting line (BITNET_
   let model = "";
 
   beforeAll(async () => {
-    server = await startAppServer({ BITNET_MODEL: inject("tinyOnnx"), BITNET_API_KEY: KEY, BITNET_MAX_QUEUE: "0" }, { waitForModel: true });
+    server = await startAppServer({ BITNET_MODEL: inject("tinyOnnx"), BITNET_API_KEY: KEY, BITNET_MAX_QUEUE: "0", BITNET_PARALLEL: "1" }, { waitForModel: true });
     model = (await clientFor(server.baseUrl, KEY).models.list()).data[0]!.id;
   });
 
