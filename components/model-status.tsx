@@ -2,6 +2,7 @@
 /** The header's compact model indicator: a coloured dot and a short state, details in its tooltip. */
 import { DEMO_LABEL, statusSummary, workerLines, workersSummary } from "@/lib/client/model-readiness";
 import { useApp } from "./app-context";
+import { RealModelSwitch } from "./real-model-switch";
 import { WorkerList } from "./worker-list";
 
 export function ModelStatus() {
@@ -47,13 +48,15 @@ export function ModelStatus() {
       {workers && <span className="shrink-0 text-zinc-600 max-sm:hidden dark:text-zinc-400">· {workers}</span>}
     </div>
   );
-  if (!status?.workers?.length) return pill;
-  // With workers, the pill opens a list of them (state, load, why one is down).
+  const realModel = demo ? status.realModel : null;
+  if (!status?.workers?.length && !realModel) return pill;
+  // The pill opens a menu: the workers (state, load, why one is down), the way back from the demo.
   return (
     <details className="relative min-w-0">
       <summary className="cursor-pointer list-none [&::-webkit-details-marker]:hidden">{pill}</summary>
-      <div className="absolute right-0 z-20 mt-1 w-80 max-w-[90vw] rounded-xl border border-zinc-200 bg-white p-3 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
-        <WorkerList workers={status.workers} />
+      <div className="absolute right-0 z-20 mt-1 w-80 max-w-[90vw] space-y-3 rounded-xl border border-zinc-200 bg-white p-3 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
+        {realModel && <RealModelSwitch realModel={realModel} />}
+        {status?.workers?.length ? <WorkerList workers={status.workers} /> : null}
       </div>
     </details>
   );

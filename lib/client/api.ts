@@ -2,6 +2,7 @@
 import type { ConversationDto, ConversationSummaryDto, StopAnswerDto } from "@/lib/schemas/conversations";
 import type { ApiErrorBody } from "@/lib/schemas/errors";
 import type { EfficiencyDto } from "@/lib/schemas/efficiency";
+import type { ModelAction } from "@/lib/schemas/model-action";
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { PresetDto, SavePresetRequest } from "@/lib/schemas/presets";
@@ -104,7 +105,7 @@ export function getModelStatus(signal?: AbortSignal): Promise<ModelStatusDto> {
 }
 
 /** The status right after the switch (202). */
-export function postModelAction(action: "use-demo" | "retry"): Promise<ModelStatusDto> {
+export function postModelAction(action: ModelAction): Promise<ModelStatusDto> {
   return request<ModelStatusDto>("/api/model", { method: "POST", body: JSON.stringify({ action }) });
 }
 

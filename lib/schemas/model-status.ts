@@ -19,6 +19,11 @@ export interface ModelStatusDto {
   modelId: string;
   /** True for the offline demo: random weights that produce nonsense. */
   isDemo: boolean;
+  /**
+   * While the demo stands in for a configured model (chosen with "Use offline demo model", remembered
+   * across restarts): that model's id, for "Use the real model". Null or absent otherwise.
+   */
+  realModel?: string | null;
   progress: ModelProgress | null;
   error: { code: string; message: string; hint: string } | null;
   /** Context size in tokens, once known. */

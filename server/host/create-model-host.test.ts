@@ -9,6 +9,7 @@ import { downloadSnapshot } from "@/server/hub/download-snapshot";
 import { startFakeHub, type FakeHub } from "@/tests/support/fake-hub-server";
 import { makeHubSource } from "@/tests/support/hub-source";
 import { createModelHost, type TestableModelHost } from "./create-model-host";
+import { isDemoRemembered, rememberDemo } from "./demo-choice";
 import type { HostConfig, HostDeps, StepProgress } from "./host-deps";
 import { freePort } from "@/tests/support/free-port";
 
@@ -110,6 +111,54 @@ describe("model host", () => {
     // A second click changes nothing; the demo checkpoint is generated only once per cache.
     await host.useDemoModel();
     expect(calls.generated.length).toBe(1);
+  });
+
+  it("remembers the demo choice across restarts until the real model is cached, and 'use the real model' forgets it", async () => {
+    const port = await freePort();
+    const { deps, calls } = recordingDeps();
+    const cfg = await config({ hubUrl: `http://127.0.0.1:${port}` });
+    host = createModelHost(deps, cfg, quiet);
+    host.start();
+    expect((await host.settled()).state).toBe("error");
+    await host.useDemoModel();
+    expect(await host.settled()).toMatchObject({ state: "ready", isDemo: true, realModel: "microsoft/bitnet-b1.58-2B-4T" });
+    expect(isDemoRemembered(cfg.cacheRoot)).toBe(true);
+    await host.dispose();
+
+    // A restart: the demo loads at once, without trying the (still unreachable) hub first.
+    host = createModelHost(deps, cfg, quiet);
+    const seen: ModelStatusDto[] = [];
+    host.subscribe((status) => seen.push(status));
+    host.start();
+    expect(await host.settled()).toMatchObject({ state: "ready", isDemo: true, modelId: "demo", realModel: "microsoft/bitnet-b1.58-2B-4T" });
+    expect(seen.some((status) => status.state === "downloading" || status.state === "error")).toBe(false);
+    expect(calls.generated.length).toBe(1);
+
+    // The way back: the choice is forgotten and the real model is tried (and fails: the hub is down).
+    await host.useRealModel();
+    expect(await host.settled()).toMatchObject({ state: "error", isDemo: false, realModel: null, modelId: "microsoft/bitnet-b1.58-2B-4T" });
+    expect(isDemoRemembered(cfg.cacheRoot)).toBe(false);
+    await host.dispose();
+    host = createModelHost(deps, cfg, quiet);
+    host.start();
+    expect((await host.settled()).state).toBe("error");
+  });
+
+  it("a remembered demo choice gives way to the real model once its snapshot is in the cache", async () => {
+    const sourceDir = await makeHubSource();
+    cleanup.push(sourceDir);
+    hub = await startFakeHub({ repo: "microsoft/bitnet-b1.58-2B-4T", sourceDir });
+    const { deps } = recordingDeps();
+    const cfg = await config({ hubUrl: hub.url });
+    // Downloaded meanwhile (bitnet pull, another tool), while the demo was the choice.
+    await downloadSnapshot({ repo: "microsoft/bitnet-b1.58-2B-4T", config: { hubUrl: hub.url, cacheRoot: cfg.cacheRoot } });
+    rememberDemo(cfg.cacheRoot);
+    const requestsBefore = hub.requests.length;
+    host = createModelHost(deps, cfg, quiet);
+    host.start();
+    expect(await host.settled()).toMatchObject({ state: "ready", isDemo: false, modelId: "microsoft/bitnet-b1.58-2B-4T" });
+    expect(isDemoRemembered(cfg.cacheRoot)).toBe(false);
+    expect(hub.requests.length).toBe(requestsBefore);
   });
 
   it("disposes the loaded engine before switching to the demo model", async () => {

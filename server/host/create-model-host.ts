@@ -8,6 +8,7 @@ import type { ModelHost } from "./model-host-types";
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import { acquireModel, PhaseError } from "./acquire-model";
 import { HostError, toStatusError } from "./host-error";
+import { forgetDemo, isDemoRemembered, rememberDemo } from "./demo-choice";
 import { modelIdOf, resolveModelSource, type ModelSource } from "./model-source";
 import type { HostConfig, HostDeps, LoadedModel } from "./host-deps";
 
@@ -23,12 +24,16 @@ export function createModelHost(deps: HostDeps, config: HostConfig, log: Pick<Co
     state: "idle",
     modelId: config.model?.trim() || "microsoft/bitnet-b1.58-2B-4T",
     isDemo: config.model?.trim().toLowerCase() === "demo",
+    realModel: null,
     progress: null,
     error: null,
     contextLength: null,
   };
   const listeners = new Set<(s: ModelStatusDto) => void>();
   let source: ModelSource | null = null;
+  /** What BITNET_MODEL names (resolved once; null while unresolved or invalid). */
+  let configured: ModelSource | null = null;
+  const resolveConfigured = (): ModelSource => (configured ??= resolveModelSource(config.model, config.revision));
   let loaded: LoadedModel | null = null;
   let controller: AbortController | null = null;
   let running: Promise<void> = Promise.resolve();
@@ -68,7 +73,9 @@ export function createModelHost(deps: HostDeps, config: HostConfig, log: Pick<Co
     source = next;
     const own = new AbortController();
     controller = own;
-    set({ state: "idle", modelId: modelIdOf(next), isDemo: next.kind === "demo", progress: null, error: null, contextLength: null, weights: null });
+    // The model the demo stands in for, when one is configured: the UI offers to switch back to it.
+    const realModel = next.kind === "demo" && configured && configured.kind !== "demo" ? modelIdOf(configured) : null;
+    set({ state: "idle", modelId: modelIdOf(next), isDemo: next.kind === "demo", realModel, progress: null, error: null, contextLength: null, weights: null });
     running = acquireModel(next, deps, config, (r) => !own.signal.aborted && set(r), own.signal).then(
       (model) => {
         loaded = model;
@@ -82,24 +89,81 @@ export function createModelHost(deps: HostDeps, config: HostConfig, log: Pick<Co
     );
   };
 
+  /** A configured model other than the demo (an invalid BITNET_MODEL counts: the demo stands in for it). */
+  const configuredReal = (): boolean => {
+    try {
+      return resolveConfigured().kind !== "demo";
+    } catch {
+      return true;
+    }
+  };
+
+  /** Whether `real` can be loaded without the network: local folders always; a hub repo when its snapshot is cached. */
+  const availableOffline = async (real: ModelSource): Promise<boolean> => {
+    if (real.kind !== "hub") return true;
+    try {
+      await deps.download({
+        repo: real.repo,
+        revision: real.revision,
+        config: { hubUrl: config.hubUrl, accessToken: config.accessToken, cacheRoot: config.cacheRoot, offline: true },
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
   const host: TestableModelHost = {
     status: () => status,
     start() {
       if (started) return;
       started = true;
+      let real: ModelSource;
       try {
-        run(resolveModelSource(config.model, config.revision));
+        real = resolveConfigured();
       } catch (error) {
         set({ state: "error", progress: null, error: toStatusError(error, "load") });
+        return;
       }
+      if (real.kind === "demo" || !isDemoRemembered(config.cacheRoot)) return run(real);
+      // The demo was chosen before a restart: keep it until the real model is there without the network.
+      set({ modelId: "demo", isDemo: true, realModel: modelIdOf(real) });
+      const decided = (async () => {
+        if (await availableOffline(real)) {
+          log.info(`[model] ${modelIdOf(real)} is available: the remembered demo choice is dropped`);
+          forgetDemo(config.cacheRoot);
+          run(real);
+        } else run({ kind: "demo" });
+      })();
+      running = decided;
     },
-    /** Resolves once the old engine is freed and the demo run has started; status()/subscribe() tell the outcome. */
+    /**
+     * Resolves once the old engine is freed and the demo run has started; status()/subscribe() tell the
+     * outcome. The choice is remembered across restarts (see demo-choice.ts).
+     */
     async useDemoModel() {
       started = true;
+      if (configuredReal()) rememberDemo(config.cacheRoot);
       // Already on (or on the way to) the demo: a second click must not restart it.
       if (source?.kind === "demo" && status.state !== "error") return;
       await stop("Switching to the demo model; retry in a moment.");
       run({ kind: "demo" });
+    },
+    /** Forgets the demo choice and goes back to the configured model (downloading it if needed). */
+    async useRealModel() {
+      started = true;
+      forgetDemo(config.cacheRoot);
+      let real: ModelSource;
+      try {
+        real = resolveConfigured();
+      } catch (error) {
+        await stop("Switching models; retry in a moment.");
+        set({ state: "error", isDemo: false, realModel: null, progress: null, error: toStatusError(error, "load") });
+        return;
+      }
+      if (real.kind === "demo" || (source === real && status.state !== "error")) return;
+      await stop("Switching to the real model; retry in a moment.");
+      run(real);
     },
     /** Re-runs the failed source (a download resumes where it stopped); resolves once the run has started. */
     async retry() {

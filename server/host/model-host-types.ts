@@ -10,8 +10,10 @@ export interface ModelHost {
   status(): ModelStatusDto;
   /** Starts acquisition and loading in the background if not started yet; idempotent. */
   start(): void;
-  /** Switches to the offline demo model (generated locally on first use). */
+  /** Switches to the offline demo model (generated locally on first use); remembered across restarts. */
   useDemoModel(): Promise<void>;
+  /** Forgets the demo choice and switches back to the configured model. */
+  useRealModel(): Promise<void>;
   /** Retries after an error (e.g. the network came back). */
   retry(): Promise<void>;
   /** The loaded engine; throws `EngineError("not_ready", <what is happening / what to do>)` otherwise. */

@@ -84,6 +84,7 @@ export function withWorkers(local: ModelHost, options: WithWorkersOptions): Mode
       pool.start();
     },
     useDemoModel: () => local.useDemoModel(),
+    useRealModel: () => local.useRealModel(),
     async retry() {
       if (localActive() && local.status().state === "error") await local.retry();
       await pool.checkAll();

@@ -4,6 +4,9 @@
  * download error and why the composer is disabled, keep saved conversations browsable, and one
  * click on "Use offline demo model" must lead to a streaming chat.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "./support/app-server";
@@ -22,11 +25,17 @@ describe("model error state (hub unreachable) and the offline demo model", () =>
   let chat: ChatPage;
   const savedTitle = `Saved while offline ${Date.now()}`;
 
+  // Kept across the restart below: the demo choice lives in the cache, the conversations in the database.
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), "bitnet-e2e-demo-choice-"));
+  const env = {
+    BITNET_MODEL: "microsoft/bitnet-b1.58-2B-4T",
+    HF_ENDPOINT: UNREACHABLE_HUB,
+    BITNET_CACHE: path.join(stateDir, "cache"),
+    DATABASE_PATH: path.join(stateDir, "chat.db"),
+  };
+
   beforeAll(async () => {
-    [server, browser] = await Promise.all([
-      startAppServer({ BITNET_MODEL: "microsoft/bitnet-b1.58-2B-4T", HF_ENDPOINT: UNREACHABLE_HUB }),
-      launchBrowser(),
-    ]);
+    [server, browser] = await Promise.all([startAppServer(env), launchBrowser()]);
     // A conversation that exists before the model does: browsing must not depend on the model.
     const created = await fetch(`${server.baseUrl}/api/conversations`, {
       method: "POST",
@@ -41,6 +50,7 @@ describe("model error state (hub unreachable) and the offline demo model", () =>
     await chat?.close();
     await browser?.close();
     if (server) await server.stop();
+    rmSync(stateDir, { recursive: true, force: true });
   });
 
   it("shows the download error with its message, and the composer says why it is disabled", async () => {
@@ -109,5 +119,33 @@ describe("model error state (hub unreachable) and the offline demo model", () =>
 
     const status = (await (await fetch(`${server.baseUrl}/api/model`)).json()) as { state: string; isDemo: boolean };
     expect(status).toMatchObject({ state: "ready", isDemo: true });
+  }, DEMO_READY_TIMEOUT + 120_000);
+  it("remembers the demo choice across a restart (no error state first), with 'Use the real model' as the way back", async () => {
+    await chat.close();
+    await server.stop();
+    server = await startAppServer(env);
+    const states = new Set<string>();
+    await expect
+      .poll(async () => {
+        const status = (await (await fetch(`${server.baseUrl}/api/model`)).json()) as { state: string; isDemo: boolean };
+        states.add(`${status.state}${status.isDemo ? " demo" : ""}`);
+        return status.state;
+      }, { timeout: DEMO_READY_TIMEOUT, interval: 200 })
+      .toBe("ready");
+    // Straight to the demo: the real model is neither downloaded nor shown as failing first.
+    expect([...states].filter((state) => !state.endsWith(" demo")), [...states].join(", ")).toEqual([]);
+
+    chat = await ChatPage.open(browser, server.baseUrl);
+    expect(await chat.modelStatus.innerText()).toMatch(/DEMO/);
+    await chat.modelStatus.click();
+    const useReal = chat.page.getByRole("button", { name: "Use the real model" });
+    await useReal.waitFor({ timeout: UI_TIMEOUT });
+    expect(await chat.page.getByText("stands in for microsoft/bitnet-b1.58-2B-4T").count()).toBe(1);
+    await useReal.click();
+    // The hub is still unreachable: back to the error, with the demo one click away again.
+    await expect.poll(() => chat.modelStatus.getAttribute("data-state"), { timeout: UI_TIMEOUT }).toBe("error");
+    await chat.page.getByRole("button", { name: "Use offline demo model" }).waitFor({ timeout: UI_TIMEOUT });
+    const status = (await (await fetch(`${server.baseUrl}/api/model`)).json()) as { isDemo: boolean; realModel?: string | null };
+    expect(status.isDemo).toBe(false);
   }, DEMO_READY_TIMEOUT + 120_000);
 });

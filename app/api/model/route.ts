@@ -15,17 +15,18 @@ export const GET = withErrors(async () => {
 });
 
 /**
- * `{"action":"use-demo"|"retry"}`. Both run in the background (a download or conversion takes
- * minutes): the answer is 202 with the status right after the switch; progress comes from GET.
- * The switch to the demo is awaited (it resolves once the old model is freed and the demo's run has
- * started, well before it is ready): answering before it would hand the page the old error status.
+ * `{"action":"use-demo"|"use-real"|"retry"}`. All run in the background (a download or conversion
+ * takes minutes): the answer is 202 with the status right after the switch; progress comes from GET.
+ * A switch of model is awaited (it resolves once the old model is freed and the new run has started,
+ * well before it is ready): answering before it would hand the page the old status (the error it came
+ * from), which it would show until its next poll.
  */
 export const POST = withErrors(async (request: Request) => {
   const { action } = parseOrThrow(modelActionSchema, await readJsonBody(request));
   const host = getModelHost();
-  const work = action === "use-demo" ? host.useDemoModel() : host.retry();
+  const work = action === "use-demo" ? host.useDemoModel() : action === "use-real" ? host.useRealModel() : host.retry();
   // Failures land in the host's status (state "error" with a message); log them here as well.
   const logged = work.catch((error: unknown) => console.error(`[model] ${action} failed:`, error));
-  if (action === "use-demo") await logged;
+  if (action !== "retry") await logged;
   return jsonResponse(host.status(), { status: 202 });
 });

@@ -17,6 +17,7 @@ export function fakeHost(engine: Engine | EngineError, modelId = "microsoft/bitn
     status: () => status,
     start: () => {},
     useDemoModel: async () => {},
+    useRealModel: async () => {},
     retry: async () => {},
     engine: () => {
       if (isEngineError(engine)) throw engine;

@@ -21,11 +21,12 @@ describe("/api/model", () => {
 
   it("POST runs an action and validates it", async () => {
     expect((await modelRoute.POST(jsonRequest("/api/model", { action: "use-demo" }))).status).toBe(202);
+    expect((await modelRoute.POST(jsonRequest("/api/model", { action: "use-real" }))).status).toBe(202);
     expect((await modelRoute.POST(jsonRequest("/api/model", { action: "retry" }))).status).toBe(202);
-    expect(hostState.actions).toEqual(["use-demo", "retry"]);
+    expect(hostState.actions).toEqual(["use-demo", "use-real", "retry"]);
     const bad = await modelRoute.POST(jsonRequest("/api/model", { action: "explode" }));
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: { code: "invalid_request", message: 'action must be "use-demo" or "retry"', field: "action" } });
+    expect(await bad.json()).toEqual({ error: { code: "invalid_request", message: 'action must be "use-demo", "use-real" or "retry"', field: "action" } });
   });
 });
 

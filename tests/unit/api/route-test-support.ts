@@ -22,6 +22,7 @@ export const mockHost: ModelHost = {
   status: () => hostState.status,
   start: () => undefined,
   useDemoModel: async () => void hostState.actions.push("use-demo"),
+  useRealModel: async () => void hostState.actions.push("use-real"),
   retry: async () => void hostState.actions.push("retry"),
   engine: () => {
     if (!hostState.engine) throw new EngineError("not_ready", "The model is still loading.");
