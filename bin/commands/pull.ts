@@ -1,6 +1,7 @@
 /**
- * `bitnet pull [REPO] [--revision R]`: downloads a checkpoint into the same cache the server uses
- * (BITNET_CACHE), with a progress bar on stderr, and prints the snapshot folder on stdout.
+ * `bitnet pull [REPO] [--revision R]`: downloads a checkpoint into the Hugging Face cache the server
+ * uses too (HF_HUB_CACHE / HF_HOME, shared with other Hugging Face tools), with a progress bar on
+ * stderr, and prints the snapshot folder on stdout.
  */
 import { downloadSnapshot } from "@/server/hub/download-snapshot";
 import { DEFAULT_REPO, hubConfigFromEnv, isRepoId } from "@/server/hub/hub-config";
@@ -9,14 +10,16 @@ import { formatBytes, formatProgressLine } from "@/server/hub/format-progress";
 import type { DownloadProgress } from "@/server/hub/download-progress";
 import { parseCommandArgsWithPositionals } from "./args";
 
-const HELP = `Usage: bitnet pull [REPO] [--revision R] [--cache DIR]
+const HELP = `Usage: bitnet pull [REPO] [--revision R] [--hub-cache DIR] [--cache DIR]
 
-Downloads REPO (default ${DEFAULT_REPO}) from the Hugging Face Hub into the cache,
+Downloads REPO (default ${DEFAULT_REPO}) from the Hugging Face Hub into the Hugging Face
+cache (the layout huggingface_hub uses: a model already there is not downloaded again),
 resuming an interrupted download and verifying every file, then prints the snapshot folder.
 
 Options:
-  --revision R   branch, tag or commit (default: BITNET_REVISION or "main")
-  --cache DIR    cache folder (default: BITNET_CACHE or ~/.cache/bitnet-chat)
+  --revision R      branch, tag or commit (default: BITNET_REVISION or "main")
+  --hub-cache DIR   Hugging Face cache (default: HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub)
+  --cache DIR       this app's cache, where older versions kept downloads (default: BITNET_CACHE or ~/.cache/bitnet-chat)
 
 Environment: HF_ENDPOINT (hub URL), HF_TOKEN (access token for gated/private repos).`;
 
@@ -24,6 +27,7 @@ export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommandArgsWithPositionals(argv, {
     revision: { type: "string" },
     cache: { type: "string" },
+    "hub-cache": { type: "string" },
   });
   if (values.help) {
     console.log(HELP);
@@ -35,7 +39,11 @@ export async function run(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const config = hubConfigFromEnv(values.cache ? { ...process.env, BITNET_CACHE: values.cache } : process.env);
+  const config = hubConfigFromEnv({
+    ...process.env,
+    ...(values.cache ? { BITNET_CACHE: values.cache } : {}),
+    ...(values["hub-cache"] ? { HF_HUB_CACHE: values["hub-cache"] } : {}),
+  });
   const bar = progressReporter(process.stderr);
   try {
     const result = await downloadSnapshot({

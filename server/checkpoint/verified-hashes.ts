@@ -1,11 +1,10 @@
 /**
  * SHA-256 digests that something already computed over a checkpoint's files (the hub downloader
- * verifies every LFS file's sha256 while it arrives), recorded next to the files with each file's
- * size and mtime. The source fingerprint reuses a digest while the file still has that size and
- * mtime, so a first start does not read the 1.2 GB safetensors a second time right after the
- * download.
+ * verifies every LFS file's sha256 while it arrives, and names its blob by it), or recorded next to
+ * the files with each file's size and mtime. The source fingerprint reuses such a digest, so a first
+ * start does not read the 1.2 GB safetensors a second time right after the download.
  */
-import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { lstatSync, readFileSync, readlinkSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -27,8 +26,21 @@ export function recordVerifiedHashes(dir: string, files: readonly { name: string
   renameSync(tmp, file);
 }
 
-/** The recorded digest of `dir/name`, if there is one and the file's size and mtime still match it. */
+/**
+ * The known digest of `dir/name`: in the Hugging Face cache a snapshot file is a symlink to a blob named
+ * by its sha256 (LFS files; verified when this app downloaded it, and trusted as the name of its content
+ * as the Hugging Face tools do); otherwise the recorded one (written next to the files by earlier
+ * versions of the downloader), if the file's size and mtime still match it.
+ */
 export function verifiedSha256(dir: string, name: string): string | undefined {
+  try {
+    if (lstatSync(path.join(dir, name)).isSymbolicLink()) {
+      const blob = path.basename(readlinkSync(path.join(dir, name)));
+      if (/^[0-9a-f]{64}$/.test(blob)) return blob;
+    }
+  } catch {
+    return undefined;
+  }
   let record: z.infer<typeof recordSchema>;
   try {
     record = recordSchema.parse(JSON.parse(readFileSync(path.join(dir, VERIFIED_HASHES_FILE), "utf8")));

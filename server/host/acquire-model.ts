@@ -54,7 +54,7 @@ export async function acquireModel(
         deps.download({
           repo: source.repo,
           revision: source.revision,
-          config: { hubUrl: config.hubUrl, accessToken: config.accessToken, cacheRoot: config.cacheRoot, offline: config.offline },
+          config: { hubUrl: config.hubUrl, accessToken: config.accessToken, cacheRoot: config.cacheRoot, hubCache: config.hubCache, offline: config.offline },
           signal,
           onWaiting: () =>
             report({

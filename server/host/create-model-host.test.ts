@@ -55,7 +55,7 @@ afterEach(async () => {
 async function config(extra: Partial<HostConfig>): Promise<HostConfig> {
   const cacheRoot = await mkdtemp(path.join(os.tmpdir(), "bitnet-host-test-"));
   cleanup.push(cacheRoot);
-  return { model: undefined, cacheRoot, hubUrl: "http://127.0.0.1:9", accessToken: undefined, revision: "main", offline: false, threads: 2, ...extra };
+  return { model: undefined, cacheRoot, hubCache: path.join(cacheRoot, "hf-hub"), hubUrl: "http://127.0.0.1:9", accessToken: undefined, revision: "main", offline: false, threads: 2, ...extra };
 }
 
 describe("model host", () => {
@@ -82,7 +82,8 @@ describe("model host", () => {
     expect(downloads.at(-1)?.progress).toMatchObject({ unit: "bytes", etaSeconds: 0 });
     expect(downloads.at(-1)!.progress!.done).toBe(downloads.at(-1)!.progress!.total);
     expect(seen.some((s) => s.progress?.phase === "convert" && s.progress.detail === "graph")).toBe(true);
-    expect(calls.convert).toEqual([path.join(cfg.cacheRoot, "hub", "microsoft--bitnet-b1.58-2B-4T", hub.commit)]);
+    // Downloaded into the Hugging Face cache; converted into the app's own.
+    expect(calls.convert).toEqual([path.join(cfg.hubCache, "models--microsoft--bitnet-b1.58-2B-4T", "snapshots", hub.commit)]);
     expect(hub.requests.filter((r) => r.path.startsWith("/api/models/")).length).toBe(2);
   });
 
@@ -151,7 +152,7 @@ describe("model host", () => {
     const { deps } = recordingDeps();
     const cfg = await config({ hubUrl: hub.url });
     // Downloaded meanwhile (bitnet pull, another tool), while the demo was the choice.
-    await downloadSnapshot({ repo: "microsoft/bitnet-b1.58-2B-4T", config: { hubUrl: hub.url, cacheRoot: cfg.cacheRoot } });
+    await downloadSnapshot({ repo: "microsoft/bitnet-b1.58-2B-4T", config: { hubUrl: hub.url, cacheRoot: cfg.cacheRoot, hubCache: cfg.hubCache } });
     rememberDemo(cfg.cacheRoot);
     const requestsBefore = hub.requests.length;
     host = createModelHost(deps, cfg, quiet);

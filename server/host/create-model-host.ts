@@ -105,7 +105,7 @@ export function createModelHost(deps: HostDeps, config: HostConfig, log: Pick<Co
       await deps.download({
         repo: real.repo,
         revision: real.revision,
-        config: { hubUrl: config.hubUrl, accessToken: config.accessToken, cacheRoot: config.cacheRoot, offline: true },
+        config: { hubUrl: config.hubUrl, accessToken: config.accessToken, cacheRoot: config.cacheRoot, hubCache: config.hubCache, offline: true },
       });
       return true;
     } catch {

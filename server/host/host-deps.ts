@@ -31,7 +31,10 @@ export interface HostDeps {
 export interface HostConfig {
   /** BITNET_MODEL as given (undefined = the default repo). */
   model: string | undefined;
+  /** This app's cache: converted models, the demo (BITNET_CACHE). */
   cacheRoot: string;
+  /** The Hugging Face cache downloads go to (HF_HUB_CACHE / HF_HOME). */
+  hubCache: string;
   hubUrl: string;
   accessToken: string | undefined;
   revision: string;

@@ -54,6 +54,11 @@ describe("hostConfigFromEnv", () => {
     expect(defaults.threads).toBe(os.availableParallelism());
     expect(defaults.cacheRoot).toBe(path.join(os.homedir(), ".cache", "bitnet-chat"));
     expect(hostConfigFromEnv({ XDG_CACHE_HOME: "/xdg" }).cacheRoot).toBe("/xdg/bitnet-chat");
+    // Downloads go to the Hugging Face cache, by huggingface_hub's rules.
+    expect(defaults.hubCache).toBe(path.join(os.homedir(), ".cache", "huggingface", "hub"));
+    expect(hostConfigFromEnv({ XDG_CACHE_HOME: "/xdg" }).hubCache).toBe("/xdg/huggingface/hub");
+    expect(hostConfigFromEnv({ HF_HOME: "/hf" }).hubCache).toBe("/hf/hub");
+    expect(hostConfigFromEnv({ HF_HOME: "/hf", HF_HUB_CACHE: "/hub-cache" }).hubCache).toBe("/hub-cache");
 
     const set = hostConfigFromEnv({
       BITNET_MODEL: "demo",
@@ -63,10 +68,12 @@ describe("hostConfigFromEnv", () => {
       BITNET_REVISION: "v2",
       HF_HUB_OFFLINE: "1",
       BITNET_THREADS: "3",
+      HF_HOME: "/data/hf",
     });
     expect(set).toEqual({
       model: "demo",
       cacheRoot: "/data/models",
+      hubCache: "/data/hf/hub",
       hubUrl: "https://hf-mirror.example",
       accessToken: "hf_abc",
       revision: "v2",
@@ -81,7 +88,7 @@ describe("model host with the real pipeline", () => {
   it("reports an unreachable hub, then the demo model loads and generates", async () => {
     const cacheRoot = await tempDir("bitnet-host-real-");
     const port = await freePort();
-    const host = newHost({ ...hostConfigFromEnv({}), cacheRoot, hubUrl: `http://127.0.0.1:${port}`, threads: 1 });
+    const host = newHost({ ...hostConfigFromEnv({}), cacheRoot, hubCache: path.join(cacheRoot, "hf-hub"), hubUrl: `http://127.0.0.1:${port}`, threads: 1 });
     host.start();
     const failed = await host.settled();
     expect(failed.state).toBe("error");
@@ -100,7 +107,7 @@ describe("model host with the real pipeline", () => {
     cleanup.push(sourceDir);
     hub = await startFakeHub({ repo: "microsoft/bitnet-b1.58-2B-4T", sourceDir });
     const cacheRoot = await tempDir("bitnet-host-real-");
-    const config = { ...hostConfigFromEnv({}), cacheRoot, hubUrl: hub.url, threads: 1 };
+    const config = { ...hostConfigFromEnv({}), cacheRoot, hubCache: path.join(cacheRoot, "hf-hub"), hubUrl: hub.url, threads: 1 };
 
     const first = newHost(config);
     const phases = new Set<string>();

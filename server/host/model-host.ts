@@ -28,6 +28,7 @@ export function hostConfigFromEnv(env: Env = process.env): HostConfig {
   return {
     model: env.BITNET_MODEL,
     cacheRoot: hub.cacheRoot,
+    hubCache: hub.hubCache,
     hubUrl: hub.hubUrl,
     accessToken: hub.accessToken,
     revision: hub.revision,

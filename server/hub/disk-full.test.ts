@@ -30,13 +30,13 @@ describe("downloadSnapshot on a full disk", () => {
 
     const error = await downloadSnapshot({
       repo: "microsoft/bitnet-b1.58-2B-4T",
-      config: { hubUrl: hub.url, cacheRoot, revision: "main" },
+      config: { hubUrl: hub.url, cacheRoot, hubCache: path.join(cacheRoot, "hf-hub"), revision: "main" },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HubError);
     expect((error as HubError).code).toBe("disk_full");
     expect((error as HubError).message).toMatch(/disk is full/);
-    expect((error as HubError).hint).toMatch(/Free about \d+(\.\d)? GB .*BITNET_CACHE/);
+    expect((error as HubError).hint).toMatch(/Free about \d+(\.\d)? GB .*HF_HUB_CACHE/);
     expect(hub.requests.some((r) => r.path.includes("/resolve/") || r.path.startsWith("/lfs/"))).toBe(false);
-    expect(existsSync(path.join(cacheRoot, "hub"))).toBe(true);
+    expect(existsSync(path.join(cacheRoot, "hf-hub", "models--microsoft--bitnet-b1.58-2B-4T", "blobs"))).toBe(true);
   });
 });

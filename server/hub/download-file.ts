@@ -1,8 +1,9 @@
 /**
- * Downloads one checkpoint file into a snapshot folder: to `<file>.partial` first, resuming from the
- * partial's size with a Range request (`@huggingface/hub`'s WebBlob.slice() issues it), verifying size and
- * hash while the bytes arrive, and renaming into place only when the content matches — so a half or corrupt
- * file is never used. Dropped connections are retried from where they stopped.
+ * Downloads one checkpoint file into its blob in the Hugging Face cache: to `<blob>.incomplete` first (the
+ * name huggingface_hub uses), resuming from its size with a Range request (`@huggingface/hub`'s
+ * WebBlob.slice() issues it), verifying size and hash while the bytes arrive, and renaming into place only
+ * when the content matches — so a half or corrupt file is never used. Dropped connections are retried from
+ * where they stopped.
  */
 import { downloadFile } from "@huggingface/hub";
 import { mkdir, open, rename, rm } from "node:fs/promises";
@@ -28,7 +29,8 @@ export interface FileDownloadOptions {
   revision: string;
   hubUrl: string;
   accessToken?: string;
-  dir: string;
+  /** The blob's final path (`…/blobs/<etag>`). */
+  blob: string;
   expected: ExpectedContent;
   tracker: ProgressTracker;
   fetch: typeof fetch;
@@ -42,8 +44,8 @@ export interface FileDownloadOptions {
 
 export async function downloadVerifiedFile(options: FileDownloadOptions): Promise<void> {
   const { expected, tracker, signal } = options;
-  const finalPath = path.join(options.dir, expected.path);
-  const partialPath = `${finalPath}.partial`;
+  const finalPath = options.blob;
+  const partialPath = `${finalPath}.incomplete`;
   const ctx: ErrorContext = { hubUrl: options.hubUrl, repo: options.repo, revision: options.revision, file: expected.path };
   await mkdir(path.dirname(finalPath), { recursive: true });
   tracker.setFile(expected.path);
@@ -94,7 +96,7 @@ export async function downloadVerifiedFile(options: FileDownloadOptions): Promis
     } catch (error) {
       if (signal?.aborted) throw abortedError();
       if (errorCode(error) === "ENOSPC") {
-        throw diskFullError(options.dir, expected.size - state.offset + (options.laterBytes ?? 0), error);
+        throw diskFullError(path.dirname(finalPath), expected.size - state.offset + (options.laterBytes ?? 0), error);
       }
       if (state.offset > before) failures = 0;
       if (isNetworkError(error) && ++failures < maxAttempts) {

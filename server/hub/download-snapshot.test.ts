@@ -1,15 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, readFile, readlink, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { scanCacheDir } from "@huggingface/hub";
 import { startFakeHub, type FakeHub } from "@/tests/support/fake-hub-server";
 import { makeHubSource } from "@/tests/support/hub-source";
 import { downloadSnapshot, type SnapshotRequest } from "./download-snapshot";
 import type { DownloadProgress } from "./download-progress";
 import { HubError } from "./hub-error";
 import { MODEL_FILES } from "./hub-config";
-import { COMPLETE_MARKER, snapshotDir } from "./snapshot-cache";
+import { blobPath, snapshotDir } from "./snapshot-cache";
 import { verifiedSha256 } from "@/server/checkpoint/verified-hashes";
 import { freePort } from "@/tests/support/free-port";
 
@@ -17,6 +18,8 @@ const REPO = "microsoft/bitnet-b1.58-2B-4T";
 let sourceDir: string;
 let hub: FakeHub;
 let cacheRoot: string;
+/** The Hugging Face cache (HF_HUB_CACHE) of the test, inside cacheRoot. */
+let hubCache: string;
 
 beforeAll(async () => {
   sourceDir = await makeHubSource();
@@ -30,12 +33,19 @@ afterEach(async () => {
 async function setup(options: Partial<Parameters<typeof startFakeHub>[0]> = {}) {
   hub = await startFakeHub({ repo: REPO, sourceDir, ...options });
   cacheRoot = await mkdtemp(path.join(os.tmpdir(), "bitnet-hub-test-"));
+  hubCache = path.join(cacheRoot, "huggingface", "hub");
 }
+
+/** The blob a file of the fake hub is stored in (named by its sha256, or git oid for small files). */
+const blobOf = (name: string) => {
+  const file = hub.files.find((f) => f.path === name)!;
+  return blobPath(hubCache, REPO, file.lfs ? file.sha256 : file.gitOid);
+};
 
 function pull(extra: Partial<SnapshotRequest> = {}) {
   return downloadSnapshot({
     repo: REPO,
-    config: { hubUrl: hub.url, cacheRoot, accessToken: undefined, revision: "main", offline: false },
+    config: { hubUrl: hub.url, cacheRoot, hubCache, accessToken: undefined, revision: "main", offline: false },
     retryDelayMs: 10,
     ...extra,
   });
@@ -60,15 +70,14 @@ describe("downloadSnapshot against a fake hub", () => {
 
     expect(result.fromCache).toBe(false);
     expect(result.commit).toBe(hub.commit);
-    expect(result.dir).toBe(snapshotDir(cacheRoot, REPO, hub.commit));
+    expect(result.dir).toBe(snapshotDir(hubCache, REPO, hub.commit));
     for (const name of MODEL_FILES) {
       const want = hub.files.find((f) => f.path === name)!;
       expect((await readFile(path.join(result.dir, name))).equals(want.content)).toBe(true);
-      expect(existsSync(path.join(result.dir, `${name}.partial`))).toBe(false);
+      expect(existsSync(`${blobOf(name)}.incomplete`)).toBe(false);
     }
     expect(result.files.find((f) => f.path === "model.safetensors")?.sha256).toBe(safetensors().sha256);
-    expect(existsSync(path.join(result.dir, COMPLETE_MARKER))).toBe(true);
-    // The verified sha256 is recorded for the converter's fingerprint (no second read of the weights).
+    // The verified sha256 (the blob's name) serves the converter's fingerprint: no second read of the weights.
     expect(verifiedSha256(result.dir, "model.safetensors")).toBe(safetensors().sha256);
 
     const total = MODEL_FILES.reduce((s, n) => s + hub.files.find((f) => f.path === n)!.size, 0);
@@ -84,6 +93,71 @@ describe("downloadSnapshot against a fake hub", () => {
     expect(hub.requests.some((r) => r.path === `/lfs/${safetensors().sha256}`)).toBe(true);
   });
 
+  it("writes the Hugging Face cache layout: blobs by hash, relative symlinks in snapshots/<commit>, refs/main", async () => {
+    await setup();
+    const result = await pull();
+    const repoDir = path.join(hubCache, "models--microsoft--bitnet-b1.58-2B-4T");
+    expect((await readFile(path.join(repoDir, "refs", "main"), "utf8")).trim()).toBe(hub.commit);
+    for (const name of MODEL_FILES) {
+      const link = path.join(result.dir, name);
+      expect((await lstat(link)).isSymbolicLink()).toBe(true);
+      expect(await readlink(link)).toBe(path.relative(path.dirname(link), blobOf(name)));
+    }
+    expect(path.basename(blobOf("model.safetensors"))).toBe(safetensors().sha256);
+    // What @huggingface/hub (like huggingface_hub) reads back from that cache.
+    const scanned = await scanCacheDir(hubCache);
+    expect(scanned.warnings).toEqual([]);
+    const repo = scanned.repos.find((r) => r.id.name === REPO)!;
+    expect(repo.id.type).toBe("model");
+    expect(repo.revisions.map((r) => [r.commitOid, r.refs])).toEqual([[hub.commit, ["main"]]]);
+    expect(repo.revisions[0]!.files.map((f) => f.path.split(path.sep).at(-1)).sort()).toEqual([...MODEL_FILES].sort());
+  });
+
+  it("finds a snapshot another Hugging Face tool downloaded, without the network", async () => {
+    await setup();
+    // Laid out by hand as huggingface_hub writes it (refs/main without a newline, symlinks into blobs/).
+    const repoDir = path.join(hubCache, "models--microsoft--bitnet-b1.58-2B-4T");
+    for (const name of MODEL_FILES) {
+      const file = hub.files.find((f) => f.path === name)!;
+      const blob = blobOf(name);
+      await mkdir(path.dirname(blob), { recursive: true });
+      await writeFile(blob, file.content);
+      const link = path.join(repoDir, "snapshots", hub.commit, name);
+      await mkdir(path.dirname(link), { recursive: true });
+      await symlink(path.relative(path.dirname(link), blob), link);
+    }
+    await mkdir(path.join(repoDir, "refs"), { recursive: true });
+    await writeFile(path.join(repoDir, "refs", "main"), hub.commit);
+    await hub.close();
+
+    const result = await pull();
+    expect(result).toMatchObject({ fromCache: true, commit: hub.commit, dir: path.join(repoDir, "snapshots", hub.commit) });
+    expect(result.files.find((f) => f.path === "model.safetensors")).toEqual({ path: "model.safetensors", size: safetensors().size, sha256: safetensors().sha256 });
+    expect(hub.requests).toEqual([]);
+    // A snapshot missing a wanted file is not used: that would mean a download.
+    await rm(path.join(repoDir, "snapshots", hub.commit, "tokenizer.json"));
+    expect((await rejection(pull())).code).toBe("unreachable");
+  });
+
+  it("still uses a snapshot in this app's earlier layout (its own cache), so nothing is downloaded twice", async () => {
+    await setup();
+    const legacy = path.join(cacheRoot, "hub", "microsoft--bitnet-b1.58-2B-4T");
+    const dir = path.join(legacy, hub.commit);
+    await mkdir(dir, { recursive: true });
+    const files = [];
+    for (const name of MODEL_FILES) {
+      const file = hub.files.find((f) => f.path === name)!;
+      await writeFile(path.join(dir, name), file.content);
+      files.push({ path: name, size: file.size, ...(file.lfs ? { sha256: file.sha256 } : { gitOid: file.gitOid }) });
+    }
+    await writeFile(path.join(dir, ".complete.json"), JSON.stringify({ repo: REPO, revision: "main", commit: hub.commit, hubUrl: hub.url, files }));
+    await mkdir(path.join(legacy, "refs"), { recursive: true });
+    await writeFile(path.join(legacy, "refs", "main"), `${hub.commit}\n`);
+    const result = await pull();
+    expect(result).toMatchObject({ fromCache: true, dir, commit: hub.commit });
+    expect(hub.requests).toEqual([]);
+  });
+
   it("resumes a dropped connection from the byte where it stopped", async () => {
     const dropAt = Math.floor(0.4 * (await readFile(path.join(sourceDir, "model.safetensors"))).length);
     await setup({ faults: { drop: { path: "model.safetensors", afterBytes: dropAt } } });
@@ -96,10 +170,9 @@ describe("downloadSnapshot against a fake hub", () => {
 
   it("resumes a partial file left by an earlier run", async () => {
     await setup();
-    const dir = snapshotDir(cacheRoot, REPO, hub.commit);
-    await mkdir(dir, { recursive: true });
+    await mkdir(path.dirname(blobOf("model.safetensors")), { recursive: true });
     const half = safetensors().content.subarray(0, 1000);
-    await writeFile(path.join(dir, "model.safetensors.partial"), half);
+    await writeFile(`${blobOf("model.safetensors")}.incomplete`, half);
     const result = await pull();
 
     expect(hub.requests.some((r) => r.path.startsWith("/lfs/") && r.range === `bytes=1000-${safetensors().size - 1}`)).toBe(true);
@@ -114,10 +187,11 @@ describe("downloadSnapshot against a fake hub", () => {
     expect(error.message).toMatch(/model\.safetensors failed verification \(sha256 .*expected/);
     expect(error.message).toMatch(/removed/);
     expect(error.hint).toMatch(/Retry/);
-    const dir = snapshotDir(cacheRoot, REPO, hub.commit);
+    const dir = snapshotDir(hubCache, REPO, hub.commit);
     expect(existsSync(path.join(dir, "model.safetensors"))).toBe(false);
-    expect(existsSync(path.join(dir, "model.safetensors.partial"))).toBe(false);
-    expect(existsSync(path.join(dir, COMPLETE_MARKER))).toBe(false);
+    expect(existsSync(blobOf("model.safetensors"))).toBe(false);
+    expect(existsSync(`${blobOf("model.safetensors")}.incomplete`)).toBe(false);
+    expect(existsSync(path.join(hubCache, "models--microsoft--bitnet-b1.58-2B-4T", "refs", "main"))).toBe(false);
   });
 
   it("reports a missing repo and a missing revision as not found", async () => {
@@ -146,7 +220,7 @@ describe("downloadSnapshot against a fake hub", () => {
     expect(error.message).toMatch(/401/);
     expect(error.hint).toMatch(/HF_TOKEN/);
 
-    const result = await pull({ config: { hubUrl: hub.url, cacheRoot, accessToken: "hf_testtoken" } });
+    const result = await pull({ config: { hubUrl: hub.url, cacheRoot, hubCache, accessToken: "hf_testtoken" } });
     expect(result.fromCache).toBe(false);
     expect(hub.requests.filter((r) => r.authorization === "Bearer hf_testtoken").length).toBeGreaterThan(0);
   });
@@ -154,7 +228,7 @@ describe("downloadSnapshot against a fake hub", () => {
   it("says the host is unreachable when nothing listens", async () => {
     await setup();
     const port = await freePort();
-    const error = await rejection(pull({ config: { hubUrl: `http://127.0.0.1:${port}`, cacheRoot } }));
+    const error = await rejection(pull({ config: { hubUrl: `http://127.0.0.1:${port}`, cacheRoot, hubCache } }));
     expect(error.code).toBe("unreachable");
     expect(error.message).toMatch(/Cannot reach the model hub at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
     expect(error.hint).toMatch(/offline/);
@@ -165,27 +239,27 @@ describe("downloadSnapshot against a fake hub", () => {
     const first = await pull();
     const url = hub.url;
     await hub.close();
-    const second = await downloadSnapshot({ repo: REPO, config: { hubUrl: url, cacheRoot, accessToken: undefined, revision: "main" } });
+    const second = await downloadSnapshot({ repo: REPO, config: { hubUrl: url, cacheRoot, hubCache, accessToken: undefined, revision: "main" } });
     expect(second.fromCache).toBe(true);
     expect(second.dir).toBe(first.dir);
     expect(second.commit).toBe(hub.commit);
 
     // Pinning the commit works offline too; an unknown revision is not invented from the cache.
-    const pinned = await downloadSnapshot({ repo: REPO, revision: hub.commit, config: { hubUrl: url, cacheRoot } });
+    const pinned = await downloadSnapshot({ repo: REPO, revision: hub.commit, config: { hubUrl: url, cacheRoot, hubCache } });
     expect(pinned.fromCache).toBe(true);
-    const other = await rejection(downloadSnapshot({ repo: REPO, revision: "dev", config: { hubUrl: url, cacheRoot } }));
+    const other = await rejection(downloadSnapshot({ repo: REPO, revision: "dev", config: { hubUrl: url, cacheRoot, hubCache } }));
     expect(other.code).toBe("unreachable");
   });
 
   it("never touches the network with HF_HUB_OFFLINE", async () => {
     await setup();
-    const error = await rejection(pull({ config: { hubUrl: hub.url, cacheRoot, offline: true } }));
+    const error = await rejection(pull({ config: { hubUrl: hub.url, cacheRoot, hubCache, offline: true } }));
     expect(error.message).toMatch(/HF_HUB_OFFLINE is set and microsoft\/bitnet-b1\.58-2B-4T \(revision main\) is not in the cache/);
     expect(hub.requests).toEqual([]);
 
     await pull();
     const requests = hub.requests.length;
-    const cached = await pull({ config: { hubUrl: hub.url, cacheRoot, offline: true } });
+    const cached = await pull({ config: { hubUrl: hub.url, cacheRoot, hubCache, offline: true } });
     expect(cached.fromCache).toBe(true);
     expect(hub.requests.length).toBe(requests);
   });
@@ -216,10 +290,10 @@ describe("downloadSnapshot against a fake hub", () => {
     });
     const error = await rejection(promise);
     expect(error.code).toBe("aborted");
-    const dir = snapshotDir(cacheRoot, REPO, hub.commit);
-    expect(existsSync(path.join(dir, COMPLETE_MARKER))).toBe(false);
+    const dir = snapshotDir(hubCache, REPO, hub.commit);
     expect(existsSync(path.join(dir, "model.safetensors"))).toBe(false);
-    const kept = (await readFile(path.join(dir, "model.safetensors.partial"))).length;
+    expect(existsSync(blobOf("model.safetensors"))).toBe(false);
+    const kept = (await readFile(`${blobOf("model.safetensors")}.incomplete`)).length;
     expect(kept).toBeGreaterThan(0);
 
     // The next start talks to an unthrottled hub serving the same commit.

@@ -2,10 +2,11 @@
  * server/hub/ — getting a checkpoint from the Hugging Face Hub: download, resume, verify, snapshot
  * cache, progress, locks.
  *
- * Acquires a checkpoint from the Hugging Face Hub (or a mirror at HF_ENDPOINT) into the cache:
- * a complete cached snapshot is used without any network; otherwise the revision is resolved to a commit,
- * the wanted files are listed with their sizes and hashes, and each one is downloaded, verified and moved
- * into place. The snapshot's `.complete.json` is written last.
+ * Acquires a checkpoint from the Hugging Face Hub (or a mirror at HF_ENDPOINT) into the Hugging Face
+ * cache (snapshot-cache.ts): a cached snapshot with every wanted file is used without any network
+ * (whichever tool downloaded it); otherwise the revision is resolved to a commit, the wanted files are
+ * listed with their sizes and hashes, and each one is downloaded into its blob, verified, and linked
+ * into the snapshot. The ref is written last.
  */
 import { listFiles, modelInfo, type ListFileEntry } from "@huggingface/hub";
 import { mkdir } from "node:fs/promises";
@@ -15,16 +16,26 @@ import { ProgressTracker, type DownloadProgress } from "./download-progress";
 import { downloadVerifiedFile } from "./download-file";
 import { diskFullError, invalidEndpointError, notFoundError, offlineError, toHubError, type ErrorContext } from "./hub-error";
 import { lockRepoCache } from "./repo-lock";
-import { fileSize, findCachedSnapshot, repoCacheDir, snapshotDir, writeManifest, writeRef, type VerifiedFile } from "./snapshot-cache";
+import {
+  blobPath,
+  etagOf,
+  fileSize,
+  findCachedSnapshot,
+  findLegacySnapshot,
+  linkSnapshotFile,
+  lockDir,
+  snapshotDir,
+  writeRef,
+  type VerifiedFile,
+} from "./snapshot-cache";
 import { freeBytes, normalizeEtag } from "./verify";
-import { recordVerifiedHashes } from "@/server/checkpoint/verified-hashes";
 
 export interface SnapshotRequest {
   repo: string;
   /** Branch, tag or commit; default BITNET_REVISION or "main". */
   revision?: string;
   files?: readonly string[];
-  /** Overrides of the environment (HF_ENDPOINT, HF_TOKEN, BITNET_CACHE). */
+  /** Overrides of the environment (HF_ENDPOINT, HF_TOKEN, HF_HUB_CACHE, BITNET_CACHE). */
   config?: Partial<HubConfig>;
   onProgress?: (progress: DownloadProgress) => void;
   /** Called once if another process is downloading the same repo and this one waits for it. */
@@ -54,15 +65,16 @@ export async function downloadSnapshot(request: SnapshotRequest): Promise<Snapsh
   const wanted = request.files ?? MODEL_FILES;
 
   const fromCache = async (): Promise<SnapshotResult | null> => {
-    const cached = await findCachedSnapshot({ cacheRoot: config.cacheRoot, repo, revision, files: wanted });
-    return cached && { dir: cached.dir, repo, revision, commit: cached.manifest.commit, fromCache: true, files: cached.manifest.files };
+    const found = { hubCache: config.hubCache, cacheRoot: config.cacheRoot, repo, revision, files: wanted };
+    const cached = (await findCachedSnapshot(found)) ?? (await findLegacySnapshot(found));
+    return cached && { dir: cached.dir, repo, revision, commit: cached.commit, fromCache: true, files: cached.files };
   };
   const cached = await fromCache();
   if (cached) return cached;
   if (config.offline) throw offlineError(repo, revision);
 
   if (!URL.canParse(config.hubUrl) || !/^https?:$/.test(new URL(config.hubUrl).protocol)) throw invalidEndpointError(config.hubUrl);
-  const release = await lockRepoCache(repoCacheDir(config.cacheRoot, repo), { signal: request.signal, onWaiting: request.onWaiting });
+  const release = await lockRepoCache(lockDir(config.hubCache, repo), { signal: request.signal, onWaiting: request.onWaiting });
   try {
     // Another process may have finished this snapshot while we waited for the lock.
     return (await fromCache()) ?? (await download(request, config, revision, wanted));
@@ -97,13 +109,19 @@ async function download(request: SnapshotRequest, config: HubConfig, revision: s
       : { path: name, size: entry.size, gitOid: entry.oid ? normalizeEtag(entry.oid) : undefined };
   });
 
-  const dir = snapshotDir(config.cacheRoot, repo, commit);
-  await mkdir(dir, { recursive: true });
-  const onDisk = await Promise.all(expected.map((f) => bytesOnDisk(dir, f)));
+  const blobs = path.dirname(blobPath(config.hubCache, repo, "x"));
+  await mkdir(blobs, { recursive: true });
+  const blobOf = (file: VerifiedFile) => {
+    const etag = etagOf(file);
+    // Every hub listing has one (the blob's name in the Hugging Face cache); a mirror without it cannot be cached.
+    if (!etag) throw notFoundError({ ...ctx, file: file.path });
+    return blobPath(config.hubCache, repo, etag);
+  };
+  const onDisk = await Promise.all(expected.map((f) => bytesOnDisk(blobOf(f), f)));
   const total = expected.reduce((sum, f) => sum + f.size, 0);
   const needed = total - onDisk.reduce((a, b) => a + b, 0);
-  const free = await freeBytes(dir);
-  if (free !== null && free < needed + DISK_MARGIN_BYTES) throw diskFullError(dir, needed + DISK_MARGIN_BYTES - free);
+  const free = await freeBytes(blobs);
+  if (free !== null && free < needed + DISK_MARGIN_BYTES) throw diskFullError(blobs, needed + DISK_MARGIN_BYTES - free);
 
   const tracker = new ProgressTracker(total, 0, request.onProgress);
   for (let i = 0; i < expected.length; i++) {
@@ -113,7 +131,7 @@ async function download(request: SnapshotRequest, config: HubConfig, revision: s
       revision,
       hubUrl: config.hubUrl,
       accessToken: config.accessToken,
-      dir,
+      blob: blobOf(expected[i]),
       expected: expected[i],
       tracker,
       fetch: fetchWithSignal,
@@ -124,16 +142,14 @@ async function download(request: SnapshotRequest, config: HubConfig, revision: s
   }
   tracker.flush();
 
-  // Every file now on disk passed verification; the converter's source fingerprint reuses the sha256s.
-  recordVerifiedHashes(dir, expected.flatMap((f) => (f.sha256 ? [{ name: f.path, sha256: f.sha256 }] : [])));
-  await writeManifest(dir, { repo, revision, commit, hubUrl: config.hubUrl, files: expected, completedAt: new Date().toISOString() });
-  await writeRef(config.cacheRoot, repo, revision, commit);
-  return { dir, repo, revision, commit, fromCache: false, files: expected };
+  // Every blob is verified; the snapshot points at them, and the ref (written last) makes it findable.
+  for (const file of expected) await linkSnapshotFile(config.hubCache, repo, commit, file);
+  await writeRef(config.hubCache, repo, revision, commit);
+  return { dir: snapshotDir(config.hubCache, repo, commit), repo, revision, commit, fromCache: false, files: expected };
 }
 
-/** Bytes of a file already downloaded (complete or partial), so the disk check asks only for the rest. */
-async function bytesOnDisk(dir: string, file: VerifiedFile): Promise<number> {
-  const full = path.join(dir, file.path);
-  if ((await fileSize(full)) === file.size) return file.size;
-  return Math.min(file.size, (await fileSize(`${full}.partial`)) ?? 0);
+/** Bytes of a blob already downloaded (complete or partial), so the disk check asks only for the rest. */
+async function bytesOnDisk(blob: string, file: VerifiedFile): Promise<number> {
+  if ((await fileSize(blob)) === file.size) return file.size;
+  return Math.min(file.size, (await fileSize(`${blob}.incomplete`)) ?? 0);
 }

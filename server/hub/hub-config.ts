@@ -23,7 +23,10 @@ export type Env = Record<string, string | undefined>;
 export interface HubConfig {
   hubUrl: string;
   accessToken: string | undefined;
+  /** This app's own cache (converted models, the demo); older versions also kept downloads here. */
   cacheRoot: string;
+  /** The Hugging Face cache where downloads go (shared with other Hugging Face tools). */
+  hubCache: string;
   revision: string;
   /** HF_HUB_OFFLINE=1: use the cache only, never the network (as huggingface_hub does). */
   offline: boolean;
@@ -36,12 +39,26 @@ export function defaultCacheRoot(env: Env = process.env): string {
   return path.join(base, "bitnet-chat");
 }
 
+/**
+ * The Hugging Face hub cache, by huggingface_hub's rules: HF_HUB_CACHE (or its older name
+ * HUGGINGFACE_HUB_CACHE), else `$HF_HOME/hub`, else `$XDG_CACHE_HOME/huggingface/hub`, else
+ * `~/.cache/huggingface/hub`. The same rules as @huggingface/hub's getHFHubCachePath(), which reads only
+ * process.env; here `env` can be given (tests, `bitnet pull --hub-cache`).
+ */
+export function defaultHubCache(env: Env = process.env): string {
+  const explicit = env.HF_HUB_CACHE || env.HUGGINGFACE_HUB_CACHE;
+  if (explicit) return path.resolve(explicit);
+  const home = env.HF_HOME || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "huggingface");
+  return path.join(path.resolve(home), "hub");
+}
+
 export function hubConfigFromEnv(env: Env = process.env): HubConfig {
   return {
     hubUrl: (env.HF_ENDPOINT || HUB_URL).replace(/\/+$/, ""),
     // HUGGING_FACE_HUB_TOKEN is the older name huggingface_hub still honours.
     accessToken: env.HF_TOKEN || env.HUGGING_FACE_HUB_TOKEN || undefined,
     cacheRoot: defaultCacheRoot(env),
+    hubCache: defaultHubCache(env),
     revision: env.BITNET_REVISION || DEFAULT_REVISION,
     offline: /^(1|true|yes|on)$/i.test(env.HF_HUB_OFFLINE ?? ""),
   };

@@ -118,7 +118,7 @@ export function diskFullError(dir: string, neededBytes: number | undefined, caus
   return new HubError(
     "disk_full",
     `The disk is full: not enough space in ${dir} for the download.`,
-    `Free ${amount} there, or set BITNET_CACHE to a folder on a disk with more space, then retry.`,
+    `Free ${amount} there, or set HF_HUB_CACHE (or HF_HOME) to a folder on a disk with more space, then retry.`,
     { cause },
   );
 }
@@ -169,7 +169,7 @@ export function offlineError(repo: string, revision: string): HubError {
   return new HubError(
     "unreachable",
     `HF_HUB_OFFLINE is set and ${repo} (revision ${revision}) is not in the cache.`,
-    "Unset HF_HUB_OFFLINE to download it, run `bitnet pull` on a connected machine with the same BITNET_CACHE, or switch to the offline demo model.",
+    "Unset HF_HUB_OFFLINE to download it, run `bitnet pull` (or any Hugging Face download) on a connected machine with the same Hugging Face cache (HF_HUB_CACHE / HF_HOME), or switch to the offline demo model.",
   );
 }
 

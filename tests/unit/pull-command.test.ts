@@ -39,8 +39,8 @@ describe("bitnet pull", () => {
     vi.stubEnv("HF_TOKEN", "");
 
     const io = capture();
-    await run(["--cache", cache, "--revision", "main"]);
-    const dir = path.join(cache, "hub", "microsoft--bitnet-b1.58-2B-4T", hub.commit);
+    await run(["--hub-cache", cache, "--revision", "main"]);
+    const dir = path.join(cache, "models--microsoft--bitnet-b1.58-2B-4T", "snapshots", hub.commit);
     expect(io.out).toEqual([dir]);
     expect(existsSync(path.join(dir, "model.safetensors"))).toBe(true);
     // stderr is not a TTY under vitest: plain lines, ending at 100%.
@@ -58,7 +58,7 @@ describe("bitnet pull", () => {
     vi.stubEnv("HF_ENDPOINT", hub.url);
 
     const io = capture();
-    await run(["someone/missing-model", "--cache", cache]);
+    await run(["someone/missing-model", "--hub-cache", cache]);
     expect(process.exitCode).toBe(1);
     expect(io.out).toEqual([]);
     expect(io.err.join("\n")).toMatch(/someone\/missing-model .*was not found[\s\S]*BITNET_MODEL/);

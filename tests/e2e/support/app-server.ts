@@ -38,6 +38,7 @@ export async function startAppServer(
       NODE_ENV: "production",
       DATABASE_PATH: databasePath,
       BITNET_CACHE: path.join(workDir, "cache"),
+      HF_HUB_CACHE: path.join(workDir, "hf-hub"), // never the user's Hugging Face cache from tests
       HF_ENDPOINT: "http://127.0.0.1:9", // never the real hub from tests
       ...env,
     },
