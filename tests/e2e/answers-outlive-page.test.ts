@@ -10,7 +10,8 @@ import type { ConversationSummaryDto } from "@/lib/schemas/conversations";
 import { readSseStream } from "@/lib/sse/parse";
 import { startAppServer } from "./support/app-server";
 import { useChatSuite } from "./support/chat-suite";
-import { fetchConversation, type ChatPage, UI_TIMEOUT } from "./support/chat-page";
+import { launchBrowser } from "./support/browser";
+import { ChatPage, fetchConversation, UI_TIMEOUT } from "./support/chat-page";
 
 /** How long a 2048-token answer may take to finish on a heavily loaded machine, and the tests that wait for one. */
 const LONG_ANSWER_MS = 240_000;
@@ -84,32 +85,41 @@ describe("answers outlive the page (production build, tiny model)", () => {
   }, LONG_TEST_MS);
 
   it("an answer waiting in the queue says so, without a running clock, until the model takes it", async () => {
-    const chat = await openChat("/");
-    const blocker = await fetch(`${baseUrl}/api/chat`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ content: "Occupy the model for a while.", params: { maxNewTokens: 1024 } }),
-    });
-    expect(blocker.status).toBe(200);
-    await blocker.body!.cancel();
-    await chat.setParam("Max new tokens", "4");
-    await chat.send("Wait your turn.");
-    // One look at the page while it waits: what the answer, its caption and the composer say together.
-    const seen = await chat.page.waitForFunction(
-      () => {
-        const answer = [...document.querySelectorAll('article[data-role="assistant"]')].at(-1);
-        const status = answer?.querySelector('[role="status"]')?.textContent ?? "";
-        if (!status.startsWith("Waiting")) return null;
-        return { status, caption: answer?.querySelector('[data-testid="caption"]')?.textContent ?? null, hint: document.getElementById("composer-reason")?.textContent ?? "" };
-      },
-      undefined,
-      { timeout: UI_TIMEOUT },
-    );
-    const { status, caption, hint } = (await seen.jsonValue())!;
-    expect(status).toMatch(/^Waiting — position \d+ in queue/);
-    // No clock while queued (the caption appears once the model takes the answer), and no "Generating…".
-    expect(caption).toBeNull();
-    expect(hint).toMatch(/^Waiting for the model/);
+    // One answer at a time (BITNET_PARALLEL=1), so a second one waits in line.
+    const server = await startAppServer({ BITNET_MODEL: inject("tinyOnnx"), BITNET_PARALLEL: "1" }, { waitForModel: true });
+    const browser = await launchBrowser();
+    try {
+      const chat = await ChatPage.open(browser, server.baseUrl);
+      const blocker = await fetch(`${server.baseUrl}/api/chat`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ content: "Occupy the model for a while.", params: { maxNewTokens: 1024 } }),
+      });
+      expect(blocker.status).toBe(200);
+      await blocker.body!.cancel();
+      await chat.setParam("Max new tokens", "4");
+      await chat.send("Wait your turn.");
+      // One look at the page while it waits: what the answer, its caption and the composer say together.
+      const seen = await chat.page.waitForFunction(
+        () => {
+          const answer = [...document.querySelectorAll('article[data-role="assistant"]')].at(-1);
+          const status = answer?.querySelector('[role="status"]')?.textContent ?? "";
+          if (!status.startsWith("Waiting")) return null;
+          return { status, caption: answer?.querySelector('[data-testid="caption"]')?.textContent ?? null, hint: document.getElementById("composer-reason")?.textContent ?? "" };
+        },
+        undefined,
+        { timeout: UI_TIMEOUT },
+      );
+      const { status, caption, hint } = (await seen.jsonValue())!;
+      expect(status).toMatch(/^Waiting — position \d+ in queue/);
+      // No clock while queued (the caption appears once the model takes the answer), and no "Generating…".
+      expect(caption).toBeNull();
+      expect(hint).toMatch(/^Waiting for the model/);
+      await chat.close();
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
   }, LONG_TEST_MS);
 
   it("Stop from a second tab stops the answer, for both tabs and in the database", async () => {
