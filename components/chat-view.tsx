@@ -62,7 +62,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   );
   const attachCompareRef = useRef<(id: string) => void>(() => undefined);
   const chat = useChat(conversationId, { onStarted, onFinished: invalidateList, onCompareRunning: (id) => attachCompareRef.current(id) });
-  const { state, loadState, refresh, send: sendMessage, regenerate: regenerateAnswer, editAndResend, continueAnswer, replay: replayAnswer, switchVersion, stop: stopAnswer, dismissError } = chat;
+  const { state, loadState, refresh, send: sendMessage, regenerate: regenerateAnswer, editAndResend, continueAnswer, replay: replayAnswer, branch: branchAnswer, switchVersion, stop: stopAnswer, dismissError } = chat;
   const { params, setParams, saveError, useAsDefault } = useConversationParams(state.conversationId, chat.loadedParams);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const savedPresets = usePresets();
@@ -167,6 +167,12 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
     },
     [replayAnswer, focusComposer],
   );
+  const branch = useCallback(
+    (messageId: string, tokenIndex: number, tokenId: number) => {
+      void branchAnswer(params, messageId, tokenIndex, tokenId).then(() => focusComposer());
+    },
+    [branchAnswer, params, focusComposer],
+  );
   const stop = useCallback(() => {
     if (comparing) compare.stop();
     else stopAnswer();
@@ -236,6 +242,8 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
           onContinue={extend}
           onSwitchVersion={switchVersion}
           onReplay={ready && !running ? replay : undefined}
+          conversationId={state.conversationId ?? undefined}
+          onBranch={ready && !running ? branch : undefined}
           editRequest={editRequest}
         />
       )}

@@ -1,6 +1,7 @@
 "use client";
 import { memo, useState } from "react";
 import type { RunState, UiMessage } from "@/lib/client/chat-reducer";
+import { AnswerTokens } from "./answer-tokens";
 import { Caption } from "./caption";
 import { EditMessage } from "./edit-message";
 import { MarkdownView } from "./markdown-view";
@@ -20,12 +21,15 @@ interface MessageItemProps {
   onContinue?: (messageId: string) => void;
   onSwitchVersion?: (messageId: string) => void;
   onReplay?: (messageId: string) => void;
+  /** The token view: shown on stored answers when the conversation is known; `onBranch` starts a version from an alternative. */
+  conversationId?: string;
+  onBranch?: (messageId: string, tokenIndex: number, tokenId: number) => void;
   busy: boolean;
   /** Incremented to open the editor from outside (↑ in an empty composer). */
   editRequest?: number;
 }
 
-function MessageItemImpl({ message, run, onRegenerate, onEdit, onContinue, onSwitchVersion, onReplay, busy, editRequest = 0 }: MessageItemProps) {
+function MessageItemImpl({ message, run, onRegenerate, onEdit, onContinue, onSwitchVersion, onReplay, conversationId, onBranch, busy, editRequest = 0 }: MessageItemProps) {
   const [editing, setEditing] = useState(false);
   const [seenEditRequest, setSeenEditRequest] = useState(editRequest);
   if (editRequest !== seenEditRequest) {
@@ -104,6 +108,7 @@ function MessageItemImpl({ message, run, onRegenerate, onEdit, onContinue, onSwi
               disabled={busy}
             />
           )}
+          {!streaming && conversationId && !message.id.startsWith("local-") && <AnswerTokens conversationId={conversationId} messageId={message.id} onBranch={busy ? undefined : onBranch} />}
         </div>
       </div>
     </article>

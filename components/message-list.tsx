@@ -19,6 +19,9 @@ interface MessageListProps {
   onSwitchVersion: (messageId: string) => void;
   /** Absent while answers cannot be run (model not ready, an answer running). */
   onReplay?: (messageId: string) => void;
+  /** The token view (see MessageItem); absent before the conversation exists. */
+  conversationId?: string;
+  onBranch?: (messageId: string, tokenIndex: number, tokenId: number) => void;
   /** Incremented to open the editor on the last user message. */
   editRequest: number;
   /** Shown after the messages, in the same scrolling log (a compare pair); `footerKey` changes as it grows. */
@@ -26,7 +29,7 @@ interface MessageListProps {
   footerKey?: string;
 }
 
-export function MessageList({ messages, run, canRegenerate, canEdit, canContinue, onRegenerate, onEdit, onContinue, onSwitchVersion, onReplay, editRequest, footer, footerKey = "" }: MessageListProps) {
+export function MessageList({ messages, run, canRegenerate, canEdit, canContinue, onRegenerate, onEdit, onContinue, onSwitchVersion, onReplay, conversationId, onBranch, editRequest, footer, footerKey = "" }: MessageListProps) {
   const last = messages.at(-1);
   // Re-follow on every new token: the dependency changes with the streamed length.
   const { ref, following, jumpToLatest } = useAutoScroll<HTMLDivElement>(`${messages.length}:${last?.content.length ?? 0}:${run?.phase}:${footerKey}`);
@@ -50,6 +53,8 @@ export function MessageList({ messages, run, canRegenerate, canEdit, canContinue
               onContinue={canContinue(message) ? onContinue : undefined}
               onSwitchVersion={onSwitchVersion}
               onReplay={message.role === "assistant" ? onReplay : undefined}
+              conversationId={message.role === "assistant" ? conversationId : undefined}
+              onBranch={onBranch}
               editRequest={i === lastUserIndex ? editRequest : undefined}
             />
           ))}

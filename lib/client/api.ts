@@ -6,6 +6,7 @@ import type { ModelAction } from "@/lib/schemas/model-action";
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { PresetDto, SavePresetRequest } from "@/lib/schemas/presets";
+import type { MessageTokensDto } from "@/lib/schemas/tokens";
 import { markDeleted } from "./deleted-conversations";
 
 export class ApiError extends Error {
@@ -74,6 +75,11 @@ export function stopAnswer(id: string): Promise<StopAnswerDto | undefined> {
 }
 
 /** Shows the branch through `messageId` (another version of a message); answers with the conversation as now shown. */
+/** An answer's token records (the token view); 404 when it has none. */
+export function getMessageTokens(conversationId: string, messageId: string, signal?: AbortSignal): Promise<MessageTokensDto> {
+  return request<MessageTokensDto>(`/api/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(messageId)}/tokens`, { signal, cache: "no-store" });
+}
+
 export function switchBranch(id: string, messageId: string): Promise<ConversationDto> {
   return request<ConversationDto>(`/api/conversations/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify({ activeMessageId: messageId }) });
 }

@@ -145,7 +145,7 @@ function submit(state: ChatState, action: Extract<ChatAction, { type: "submit" }
   const assistantId = `local-assistant-${action.nonce}`;
   let base: UiMessage[];
   let replaced: UiMessage | undefined;
-  if (action.mode === "regenerate" || action.mode === "replay") {
+  if (action.mode === "regenerate" || action.mode === "replay" || action.mode === "branch") {
     // The new answer goes next to the old one, under the same question; what followed it is not on the new branch.
     const index = targetIndex(state.messages, action.messageId, "assistant");
     const cut = state.messages[index]?.role === "assistant" ? index : state.messages.length;

@@ -123,7 +123,7 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
   }, [attach]);
 
   /** `messageId`: the message the mode acts on (see POST /api/chat); `content` is unused by regenerate / continue. */
-  const run = useCallback(async (mode: ChatMode, content: string, params: GenerationParams, messageId?: string): Promise<RunOutcome> => {
+  const run = useCallback(async (mode: ChatMode, content: string, params: GenerationParams, messageId?: string, at?: { tokenIndex: number; tokenId: number }): Promise<RunOutcome> => {
     if (controllerRef.current) return "rejected";
     const controller = new AbortController();
     controllerRef.current = controller;
@@ -137,7 +137,7 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
     try {
       const withContent = mode === "send" || mode === "edit";
       // A replay runs with the answer's own stored settings; the server refuses others.
-      const body = { conversationId: stateRef.current.conversationId ?? undefined, content: withContent ? content : undefined, params: mode === "replay" ? undefined : params, mode, messageId };
+      const body = { conversationId: stateRef.current.conversationId ?? undefined, content: withContent ? content : undefined, params: mode === "replay" ? undefined : params, mode, messageId, ...at };
       for await (const event of streamChat(body, controller.signal)) {
         onEvent(event);
         if (event.event === "start") {
@@ -193,6 +193,12 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
   /** A new version of an answer run with its own stored settings and seed; `done` says whether it came out identical. */
   const replay = useCallback((messageId: string) => run("replay", "", DEFAULT_GENERATION_PARAMS, messageId), [run]);
 
+  /** A new version of an answer that keeps its first `tokenIndex` tokens, puts `tokenId` next and goes on (the token view). */
+  const branch = useCallback(
+    (params: GenerationParams, messageId: string, tokenIndex: number, tokenId: number) => run("branch", "", params, messageId, { tokenIndex, tokenId }),
+    [run],
+  );
+
   /** Shows another version of a message (and the newest branch below it); stored on the server. */
   const switchVersion = useCallback((messageId: string) => {
     const id = stateRef.current.conversationId;
@@ -215,5 +221,5 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
   }, [reload]);
   const dismissError = useCallback(() => dispatch({ type: "dismiss-error" }), []);
 
-  return { state, loadState, loadError, loadedParams, send, regenerate, editAndResend, continueAnswer, replay, switchVersion, stop, refresh, dismissError };
+  return { state, loadState, loadError, loadedParams, send, regenerate, editAndResend, continueAnswer, replay, branch, switchVersion, stop, refresh, dismissError };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Sampler, type SamplerOptions } from "./sampler";
 import { referenceDistribution } from "./testing/reference-distribution";
-import { LogprobRecorder } from "./token-logprobs";
+import { LogprobRecorder, sumExpBelow } from "./token-logprobs";
 
 const V = 128_256;
 
@@ -60,6 +60,19 @@ describe("LogprobRecorder", () => {
       }
     });
   }
+
+  it("sums exponentials to 1e-9 relative (table + Taylor), skipping NaN and -Infinity", () => {
+    for (const scale of [0.5, 6, 40]) {
+      const row = randomLogits(scale * 10, V, scale);
+      row[5] = NaN;
+      row[6] = -Infinity;
+      let max = -Infinity;
+      for (const v of row) if (v > max) max = v;
+      let exact = 0;
+      for (const v of row) if (v === v) exact += Math.exp(v - max);
+      expect(Math.abs(sumExpBelow(row, V, max) - exact) / exact).toBeLessThan(1e-9);
+    }
+  });
 
   it("records up to 20 alternatives and none when asked for 0", () => {
     const sampler = new Sampler({ temperature: 0.8, topK: 40, topP: 1, repetitionPenalty: 1, seed: 1 }, V);
