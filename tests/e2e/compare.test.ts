@@ -98,4 +98,32 @@ describe("compare (production build, tiny model)", () => {
     const violations = await axeViolations(chat.page);
     expect(violations, describeViolations(violations)).toEqual([]);
   });
+
+  it("a reload mid-compare re-attaches to both columns; Stop stops both: the running one kept as stopped, the waiting one taken back", async () => {
+    // This suite's server decodes one answer at a time (BITNET_PARALLEL=1): B waits for A, and the page says so.
+    const chat = await openChat();
+    await chat.setParam("Max new tokens", "2048");
+    await chat.composer.fill("Tell two very long stories about the sea.");
+    await chat.page.getByRole("button", { name: "Compare", exact: true }).click();
+    await chat.page.getByRole("dialog", { name: "Compare two settings" }).getByRole("button", { name: "Compare", exact: true }).click();
+    const text = (i: number) => columns(chat).nth(i).getByTestId("compare-text");
+    await expect.poll(async () => (await text(0).count()) > 0 && (await text(0).innerText()).trim().length > 0, { timeout: 60_000 }).toBe(true);
+    const id = await chat.conversationId();
+
+    await chat.reload();
+    await expect.poll(() => columns(chat).count(), { timeout: UI_TIMEOUT }).toBe(2);
+    expect(await columns(chat).nth(0).getAttribute("data-status")).toBe("streaming");
+    expect(await columns(chat).nth(1).innerText()).toContain("Waiting for the other answer");
+    expect(await chat.page.getByText("run one after the other on this machine").isVisible()).toBe(true);
+    await chat.stopButton.click();
+    await chat.waitForAnswerStatus("stopped", columns(chat).nth(0), UI_TIMEOUT);
+    await expect.poll(() => columns(chat).nth(1).getAttribute("data-status"), { timeout: UI_TIMEOUT }).toBe("not-run");
+    expect(await columns(chat).nth(1).getByRole("button", { name: "Keep this one" }).isDisabled()).toBe(true);
+
+    const stored = (await fetchConversation(baseUrl, id)).body!;
+    expect(stored.answering).toBe(false);
+    expect(stored.messages.map((m) => [m.role, m.status])).toEqual([["user", "complete"], ["assistant", "stopped"]]);
+    expect(stored.messages[1]!.siblings.count).toBe(1);
+    expect(stored.messages[1]!.content.trim().length).toBeGreaterThan(0);
+  });
 });

@@ -68,4 +68,31 @@ describe("two answers at once (BITNET_PARALLEL=2)", () => {
     // Own speeds: two different answers, two different measurements (not one shared figure).
     expect(a.completionTokens).not.toBe(b.completionTokens);
   }, LONG_MS + 60_000);
+
+  it("a compare pair streams both columns at the same time; Stop stops both, both kept as stopped", async () => {
+    const chat = await ChatPage.open(browser, server.baseUrl);
+    pages.push(chat);
+    await chat.setParam("Max new tokens", "2048");
+    await chat.composer.fill("Two long stories about mountains, please.");
+    await chat.page.getByRole("button", { name: "Compare", exact: true }).click();
+    await chat.page.getByRole("dialog", { name: "Compare two settings" }).getByRole("button", { name: "Compare", exact: true }).click();
+    const columns = chat.page.getByTestId("compare-column");
+    const hasText = async (i: number) => {
+      const text = columns.nth(i).getByTestId("compare-text");
+      return (await text.count()) > 0 && (await text.innerText()).trim().length > 0;
+    };
+    await expect.poll(async () => (await hasText(0)) && (await hasText(1)), { timeout: 60_000 }).toBe(true);
+    expect(await columns.nth(0).getAttribute("data-status")).toBe("streaming");
+    expect(await columns.nth(1).getAttribute("data-status")).toBe("streaming");
+    expect(await chat.page.getByText("run one after the other").count()).toBe(0);
+    await chat.stopButton.click();
+    for (const i of [0, 1]) await chat.waitForAnswerStatus("stopped", columns.nth(i), UI_TIMEOUT);
+
+    const id = await chat.conversationId();
+    const ids = (await fetchConversation(server.baseUrl, id)).body!.messages[1]!.siblings.ids;
+    const tree = (await (await fetch(`${server.baseUrl}/api/conversations/${id}/export?format=json`)).json()) as { messages: { id: string; status: string; stats: { answersSharing?: number } | null }[] };
+    const answers = ids.map((answerId) => tree.messages.find((m) => m.id === answerId)!);
+    expect(answers.map((m) => m.status)).toEqual(["stopped", "stopped"]);
+    expect(answers.map((m) => m.stats?.answersSharing)).toEqual([2, 2]);
+  }, LONG_MS);
 });
