@@ -135,6 +135,34 @@ describe("several answers at once (continuous batching)", () => {
     }
   });
 
+  it("speculative verify passes and their KV rollback inside shared passes leave every answer's tokens and cache exact", async () => {
+    // The tiny model never repeats itself, so an oracle proposes each answer's own plain tokens with every
+    // third one wrong: verify rows (k+1 tokens) and rollbacks of one slot run beside the other answers.
+    const tokenizer = fakeTokenizer();
+    const picked = [requests[0]!, requests[1]!, requests[3]!];
+    const plain: number[][] = [];
+    for (const r of picked) plain.push((await alone({ ...r, params: { ...r.params, speculative: false } })).tokens);
+    const prompts = picked.map((r) => tokenizer.encodeChat(r.messages));
+    const oracle = (history: readonly number[], k: number) => {
+      const i = prompts.findIndex((p) => p.length <= history.length && p.every((id, j) => history[j] === id));
+      const at = history.length - prompts[i]!.length;
+      return plain[i]!.slice(at, at + k).map((id, j) => ((at + j) % 3 === 2 ? (id + 1) % inner.info.vocabSize : id));
+    };
+    reset();
+    const runner = recording();
+    const engine = createEngine({ runner, tokenizer, parallel: 4, proposeDraft: oracle });
+    const together = await Promise.all(picked.map((r) => run(engine.generate(r))));
+    together.forEach((t, i) => {
+      expect(t.tokens).toEqual(plain[i]);
+      expect(t.done.stats.acceptedDraftTokens).toBeGreaterThan(3);
+      expect(t.done.stats.draftTokens).toBeGreaterThan(t.done.stats.acceptedDraftTokens!);
+    });
+    // Each slot holds exactly prompt + answer − 1 positions: rejected drafts were rolled back, nothing else touched.
+    const lengths = [0, 1, 2].map((slot) => inner.slotLength(slot)).sort((a, b) => a - b);
+    expect(lengths).toEqual(picked.map((_, i) => prompts[i]!.length + plain[i]!.length - 1).sort((a, b) => a - b));
+    expect(Math.max(...runner.passes.map((p) => p.length))).toBe(3);
+  });
+
   it("an answer alone reports that it shared the model with no one", async () => {
     reset();
     const engine = createEngine({ runner: recording(), tokenizer: fakeTokenizer(), parallel: 4 });
