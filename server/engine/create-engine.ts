@@ -10,7 +10,7 @@ import { runGeneration, type GenerationContext } from "./generate";
 import { PrefixCache } from "./prefix-cache";
 import { cachedTokenInfo } from "./token-logprobs";
 import { Scheduler, maxQueueFromEnv, parallelFromEnv } from "./scheduler";
-import { DEFAULT_PROMPT_BUDGET, StepBatcher } from "./step-batcher";
+import { StepBatcher } from "./step-batcher";
 import { AnswerSlots } from "./answer-slots";
 import { isBatchedRunner } from "@/server/runtime/runner-types";
 import { EngineError, type ChatTurn, type Engine, type EngineEvent, type GenerateRequest } from "./types";
@@ -40,8 +40,8 @@ export function createEngine(options: CreateEngineOptions): Engine {
   const cache = new PrefixCache(runner);
   const decode = (ids: number[]) => tokenizer.decode(ids);
   const ctx = { runner, cache, decode, tokenInfo: cachedTokenInfo(decode, tokenizer.tokenBytes?.bind(tokenizer)), prefillChunk: options.prefillChunk, proposeDraft: options.proposeDraft };
-  // Several answers at once: each on its own KV slot and prefix cache, passes shared through the batcher;
-  // prompts go in chunks of the batcher's budget so a joining answer delays the others' next token little.
+  // Several answers at once: each on its own KV slot and prefix cache, passes shared through the batcher
+  // (which feeds a joining answer's prompt beside the others' decoding in pieces of its token budget).
   const batcher = parallel > 1 && isBatchedRunner(runner) ? new StepBatcher(runner) : null;
   const slots = batcher ? new AnswerSlots(batcher, parallel) : null;
   const fit = (messages: readonly ChatTurn[], options: FitOptions): Promise<FitResult> => {
@@ -93,7 +93,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
         const slot = slots.acquire(request.cacheKey);
         batcher.attach(slot.slot);
         try {
-          const own = { ...ctx, runner: slot.runner, cache: slot.cache, prefillChunk: options.prefillChunk ?? DEFAULT_PROMPT_BUDGET };
+          const own = { ...ctx, runner: slot.runner, cache: slot.cache };
           for await (const event of runGeneration(own, generation)) {
             yield event.type === "done" ? { ...event, stats: { ...event.stats, answersSharing: batcher.peakSharing(slot.slot) } } : event;
           }

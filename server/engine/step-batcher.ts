@@ -25,7 +25,8 @@ export interface StepBatcherOptions {
 
 /** A pass row this many tokens long or shorter is a decoding step (1 token + drafts), never deferred. */
 const DECODE_ROW_MAX = 8;
-export const DEFAULT_PROMPT_BUDGET = 64;
+/** One prefill chunk of the generation loop (generate.ts DEFAULT_PREFILL_CHUNK) per step by default. */
+export const DEFAULT_PROMPT_BUDGET = 128;
 const DEFAULT_MAX_WAIT_MS = 20;
 
 interface Pending {
@@ -112,31 +113,39 @@ export class StepBatcher {
     this.clearTimer();
     this.running = true;
     const batch = this.pick();
-    for (const p of batch) this.pending.delete(p.row.slot);
+    for (const { pending } of batch) this.pending.delete(pending.row.slot);
     try {
-      const logits = await this.runner.forwardBatch(batch.map((p) => p.row));
-      for (const p of batch) this.peak.set(p.row.slot, Math.max(this.peak.get(p.row.slot) ?? 1, batch.length));
-      batch.forEach((p, i) => p.resolve(logits[i]));
+      const logits = await this.runner.forwardBatch(batch.map((b) => b.row));
+      batch.forEach(({ pending }, i) => {
+        const slot = pending.row.slot;
+        this.peak.set(slot, Math.max(this.peak.get(slot) ?? 1, batch.length));
+        pending.resolve(logits[i]!);
+      });
     } catch (error) {
-      for (const p of batch) p.reject(error);
+      for (const { pending } of batch) pending.reject(error);
     } finally {
       this.running = false;
       this.schedule();
     }
   }
 
-  /** Every decoding row, then prompt chunks in slot order: the first always, more while the budget lasts. */
-  private pick(): Pending[] {
+  /**
+   * Every decoding row, then prompt chunks in slot order: the first always, more while the budget lasts.
+   * Chunks are never cut here: where a prompt's chunks end changes its logits in the last bits (kernels
+   * differ with the row count; a random-weight 2B model amplifies that), so the boundaries stay the
+   * generation loop's own, whatever else runs.
+   */
+  private pick(): { pending: Pending; row: BatchRow }[] {
     const all = [...this.pending.values()].sort((a, b) => a.row.slot - b.row.slot);
-    const picked = all.filter((p) => p.row.ids.length <= DECODE_ROW_MAX);
+    const picked = all.filter((p) => p.row.ids.length <= DECODE_ROW_MAX).map((pending) => ({ pending, row: pending.row }));
     let budget = this.promptBudget;
     let chunks = 0;
-    for (const p of all) {
-      if (p.row.ids.length <= DECODE_ROW_MAX) continue;
-      if (chunks > 0 && p.row.ids.length > budget) continue;
-      picked.push(p);
+    for (const pending of all) {
+      const n = pending.row.ids.length;
+      if (n <= DECODE_ROW_MAX || (chunks > 0 && n > budget)) continue;
+      picked.push({ pending, row: pending.row });
       chunks++;
-      budget -= p.row.ids.length;
+      budget -= n;
     }
     return picked;
   }

@@ -73,9 +73,10 @@ export async function benchParallel(
 async function generateTogether(runner: BatchedModelRunner, prompt: number[], genTokens: number, count: number, decode: (ids: number[]) => string): Promise<Timed[]> {
   const { runGeneration } = await import("@/server/engine/generate");
   const { PrefixCache } = await import("@/server/engine/prefix-cache");
-  const { StepBatcher, DEFAULT_PROMPT_BUDGET } = await import("@/server/engine/step-batcher");
+  const { StepBatcher } = await import("@/server/engine/step-batcher");
+  const { DEFAULT_PREFILL_CHUNK } = await import("@/server/engine/generate");
   // Every answer's prompt chunk fits one pass: the answers prefill together, then decode in lockstep.
-  const batcher = new StepBatcher(runner, { promptBudget: DEFAULT_PROMPT_BUDGET * count });
+  const batcher = new StepBatcher(runner, { promptBudget: DEFAULT_PREFILL_CHUNK * count });
   const params: SamplingParams = { temperature: 0, topP: 1, topK: 0, repetitionPenalty: 1, maxNewTokens: genTokens, seed: 0, speculative: false };
   const one = async (slot: number): Promise<Timed> => {
     const seq = batcher.sequence(slot);
@@ -92,7 +93,7 @@ async function generateTogether(runner: BatchedModelRunner, prompt: number[], ge
     let firstAt = 0;
     let lastAt = 0;
     try {
-      for await (const event of runGeneration({ runner: noEos, cache: new PrefixCache(noEos), decode, prefillChunk: DEFAULT_PROMPT_BUDGET }, { promptIds: prompt, droppedTurns: 0, params })) {
+      for await (const event of runGeneration({ runner: noEos, cache: new PrefixCache(noEos), decode }, { promptIds: prompt, droppedTurns: 0, params })) {
         if (event.type === "token") {
           lastAt = performance.now();
           if (firstAt === 0) firstAt = lastAt;
