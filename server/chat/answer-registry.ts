@@ -20,6 +20,8 @@ export interface ConversationRun {
 
 export class AnswerRegistry {
   private readonly answers = new Map<string, ConversationRun>();
+  /** Conversations whose next answer is being prepared (its turn written) and not tracked yet. */
+  private readonly reserved = new Set<string>();
 
   get(conversationId: string): ConversationRun | undefined {
     return this.answers.get(conversationId);
@@ -34,8 +36,15 @@ export class AnswerRegistry {
 
   /** 409 when the conversation already has an answer running or queued. */
   assertIdle(conversationId: string): void {
-    if (!this.answers.has(conversationId)) return;
+    if (!this.answers.has(conversationId) && !this.reserved.has(conversationId)) return;
     throw new ChatError("answering", "This conversation is still answering. Stop that answer first, then send again.", "conversationId");
+  }
+
+  /** Holds the conversation for an answer being prepared (409 for others meanwhile); returns the release. */
+  reserve(conversationId: string): () => void {
+    this.assertIdle(conversationId);
+    this.reserved.add(conversationId);
+    return () => this.reserved.delete(conversationId);
   }
 
   /** Registers an answer until it settles. */

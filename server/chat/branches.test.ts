@@ -19,13 +19,13 @@ beforeEach(() => {
 afterEach(() => t.dispose());
 
 async function ask(engine: Engine, body: ChatRequest) {
-  const result = sendMessage({ db: t.db, engine, request: chatRequestSchema.parse(body), signal: new AbortController().signal });
+  const result = await sendMessage({ db: t.store, engine, request: chatRequestSchema.parse(body), signal: new AbortController().signal });
   const events = await collectEvents(result.events);
   return { conversationId: result.conversationId, events, done: eventOf(events, "done").data };
 }
 
 const answering = (answer: string) => createTestEngine({ answer }).engine;
-const shown = (id: string) => getConversation(t.db, { id }).messages.map((m) => m.content);
+const shown = async (id: string) => (await getConversation(t.store, { id })).messages.map((m) => m.content);
 const promptOf = (runner: { ids: number[] }) => new TextDecoder().decode(new Uint8Array(runner.ids.filter((id) => id < 256)));
 
 /** question 1..3 with answers 1..3. */
@@ -42,7 +42,7 @@ describe("versions of an answer", () => {
     await ask(answering("second version"), { conversationId, mode: "regenerate" });
     const third = await ask(answering("third version"), { conversationId, mode: "regenerate" });
 
-    let conversation = getConversation(t.db, { id: conversationId });
+    let conversation = await getConversation(t.store, { id: conversationId });
     expect(conversation.messages.map((m) => m.content)).toEqual(["tell me", "third version"]);
     const answer = conversation.messages[1];
     expect(answer.id).toBe(third.done.messageId);
@@ -51,63 +51,63 @@ describe("versions of an answer", () => {
     expect(conversation.messageCount).toBe(4);
 
     const [v1, v2] = answer.siblings.ids;
-    conversation = updateConversation(t.db, { id: conversationId, activeMessageId: v1 });
+    conversation = await updateConversation(t.store, { id: conversationId, activeMessageId: v1 });
     expect(conversation.messages.map((m) => m.content)).toEqual(["tell me", "first version"]);
     expect(conversation.messages[1].siblings).toMatchObject({ index: 0, count: 3 });
     expect(conversation.activeLeafId).toBe(v1);
     // Stored, not just answered: a fresh read shows the same branch.
-    expect(shown(conversationId)).toEqual(["tell me", "first version"]);
-    updateConversation(t.db, { id: conversationId, activeMessageId: v2 });
-    expect(shown(conversationId)).toEqual(["tell me", "second version"]);
+    expect(await shown(conversationId)).toEqual(["tell me", "first version"]);
+    await updateConversation(t.store, { id: conversationId, activeMessageId: v2 });
+    expect(await shown(conversationId)).toEqual(["tell me", "second version"]);
   });
 
   it("the prompt is built from the active branch only, and a follow-up continues that branch", async () => {
     const { conversationId } = await ask(answering("kept answer"), { content: "question" });
     await ask(answering("replaced answer"), { conversationId, mode: "regenerate" });
-    const [kept] = getConversation(t.db, { id: conversationId }).messages[1].siblings.ids;
-    updateConversation(t.db, { id: conversationId, activeMessageId: kept });
+    const [kept] = (await getConversation(t.store, { id: conversationId })).messages[1].siblings.ids;
+    await updateConversation(t.store, { id: conversationId, activeMessageId: kept });
 
     const { engine, runner } = createTestEngine({ answer: "follow-up answer" });
     await ask(engine, { conversationId, content: "follow-up" });
     const prompt = promptOf(runner);
     expect(prompt).toContain("Assistant: kept answer");
     expect(prompt).not.toContain("replaced answer");
-    expect(shown(conversationId)).toEqual(["question", "kept answer", "follow-up", "follow-up answer"]);
+    expect(await shown(conversationId)).toEqual(["question", "kept answer", "follow-up", "follow-up answer"]);
     // Switching back to the other version lands on its own (shorter) branch.
-    const other = getConversation(t.db, { id: conversationId }).messages[1].siblings.ids[1];
-    expect(updateConversation(t.db, { id: conversationId, activeMessageId: other }).messages.map((m) => m.content)).toEqual(["question", "replaced answer"]);
+    const other = (await getConversation(t.store, { id: conversationId })).messages[1].siblings.ids[1];
+    expect((await updateConversation(t.store, { id: conversationId, activeMessageId: other })).messages.map((m) => m.content)).toEqual(["question", "replaced answer"]);
   });
 
   it("regenerate on an older answer (by messageId) branches from its question", async () => {
     const conversationId = await threeTurns();
-    const firstAnswer = getConversation(t.db, { id: conversationId }).messages[1];
+    const firstAnswer = (await getConversation(t.store, { id: conversationId })).messages[1];
     const { engine, runner } = createTestEngine({ answer: "answer 1b" });
     await ask(engine, { conversationId, mode: "regenerate", messageId: firstAnswer.id });
     expect(promptOf(runner)).not.toContain("question 2");
-    const conversation = getConversation(t.db, { id: conversationId });
+    const conversation = await getConversation(t.store, { id: conversationId });
     expect(conversation.messages.map((m) => m.content)).toEqual(["question 1", "answer 1b"]);
     expect(conversation.messages[1].siblings).toMatchObject({ index: 1, count: 2 });
     // The first version still carries its continuation.
-    updateConversation(t.db, { id: conversationId, activeMessageId: firstAnswer.id });
-    expect(shown(conversationId)).toEqual(["question 1", "answer 1", "question 2", "answer 2", "question 3", "answer 3"]);
+    await updateConversation(t.store, { id: conversationId, activeMessageId: firstAnswer.id });
+    expect(await shown(conversationId)).toEqual(["question 1", "answer 1", "question 2", "answer 2", "question 3", "answer 3"]);
   });
 });
 
 describe("editing a question", () => {
   it("editing the first message of a 3-turn chat starts a new branch; the old one stays reachable", async () => {
     const conversationId = await threeTurns();
-    const before = getConversation(t.db, { id: conversationId });
+    const before = await getConversation(t.store, { id: conversationId });
     const { engine, runner } = createTestEngine({ answer: "new answer 1" });
     await ask(engine, { conversationId, mode: "edit", messageId: before.messages[0].id, content: "question 1, edited" });
     expect(promptOf(runner)).not.toContain("question 2");
 
-    const after = getConversation(t.db, { id: conversationId });
+    const after = await getConversation(t.store, { id: conversationId });
     expect(after.messages.map((m) => m.content)).toEqual(["question 1, edited", "new answer 1"]);
     expect(after.messages[0].siblings).toEqual({ index: 1, count: 2, ids: [before.messages[0].id, after.messages[0].id] });
     expect(after.title).toBe("question 1, edited");
     expect(after.messageCount).toBe(8);
 
-    const old = updateConversation(t.db, { id: conversationId, activeMessageId: before.messages[0].id });
+    const old = await updateConversation(t.store, { id: conversationId, activeMessageId: before.messages[0].id });
     expect(old.messages.map((m) => m.content)).toEqual(["question 1", "answer 1", "question 2", "answer 2", "question 3", "answer 3"]);
     expect(old.messages[0].siblings).toMatchObject({ index: 0, count: 2 });
     expect(old.messages.map((m) => m.id)).toEqual(before.messages.map((m) => m.id));
@@ -116,23 +116,23 @@ describe("editing a question", () => {
 
   it("editing a middle question keeps the turns before it", async () => {
     const conversationId = await threeTurns();
-    const second = getConversation(t.db, { id: conversationId }).messages[2];
+    const second = (await getConversation(t.store, { id: conversationId })).messages[2];
     await ask(answering("answer 2b"), { conversationId, mode: "edit", messageId: second.id, content: "question 2b" });
-    expect(shown(conversationId)).toEqual(["question 1", "answer 1", "question 2b", "answer 2b"]);
-    expect(getConversation(t.db, { id: conversationId }).title).toBe("question 1");
+    expect(await shown(conversationId)).toEqual(["question 1", "answer 1", "question 2b", "answer 2b"]);
+    expect((await getConversation(t.store, { id: conversationId })).title).toBe("question 1");
   });
 
   it("refuses to edit an answer or to use a message of another conversation", async () => {
     const conversationId = await threeTurns();
     const other = await threeTurns();
-    const answer = getConversation(t.db, { id: conversationId }).messages[1];
-    const foreign = getConversation(t.db, { id: other }).messages[0];
+    const answer = (await getConversation(t.store, { id: conversationId })).messages[1];
+    const foreign = (await getConversation(t.store, { id: other })).messages[0];
     const engine = answering("x");
-    const request = (body: ChatRequest) => () => sendMessage({ db: t.db, engine, request: chatRequestSchema.parse(body), signal: new AbortController().signal });
-    expect(request({ conversationId, mode: "edit", messageId: answer.id, content: "y" })).toThrow(expect.objectContaining({ kind: "conflict", field: "messageId" }));
-    expect(request({ conversationId, mode: "edit", messageId: foreign.id, content: "y" })).toThrow(expect.objectContaining({ kind: "not_found", field: "messageId" }));
-    expect(request({ conversationId, mode: "continue", messageId: answer.id })).toThrow(expect.objectContaining({ kind: "conflict", field: "messageId" }));
-    expect(() => updateConversation(t.db, { id: conversationId, activeMessageId: foreign.id })).toThrow(expect.objectContaining({ kind: "not_found" }));
+    const request = (body: ChatRequest) => sendMessage({ db: t.store, engine, request: chatRequestSchema.parse(body), signal: new AbortController().signal });
+    await expect(request({ conversationId, mode: "edit", messageId: answer.id, content: "y" })).rejects.toThrow(expect.objectContaining({ kind: "conflict", field: "messageId" }));
+    await expect(request({ conversationId, mode: "edit", messageId: foreign.id, content: "y" })).rejects.toThrow(expect.objectContaining({ kind: "not_found", field: "messageId" }));
+    await expect(request({ conversationId, mode: "continue", messageId: answer.id })).rejects.toThrow(expect.objectContaining({ kind: "conflict", field: "messageId" }));
+    await expect(updateConversation(t.store, { id: conversationId, activeMessageId: foreign.id })).rejects.toThrow(expect.objectContaining({ kind: "not_found" }));
   });
 });
 
@@ -141,7 +141,7 @@ describe("continue", () => {
     const full = "The quick brown fox jumps over the lazy dog.";
     const { conversationId, done } = await ask(answering(full), { content: "a pangram?", params: { maxNewTokens: 9 } });
     expect(done.stats.stopReason).toBe("length");
-    expect(shown(conversationId)).toEqual(["a pangram?", "The quick"]);
+    expect(await shown(conversationId)).toEqual(["a pangram?", "The quick"]);
 
     const { engine, runner } = createTestEngine({ answer: full });
     const continued = await ask(engine, { conversationId, mode: "continue", params: { maxNewTokens: 200 } });
@@ -154,7 +154,7 @@ describe("continue", () => {
     // One end of turn after the question, one after the finished answer: none after the partial text.
     expect(runner.ids.filter((id) => id === EOT)).toHaveLength(2);
 
-    const conversation = getConversation(t.db, { id: conversationId });
+    const conversation = await getConversation(t.store, { id: conversationId });
     expect(conversation.messages.map((m) => m.content)).toEqual(["a pangram?", full]);
     expect(conversation.messages[1]).toMatchObject({ id: done.messageId, status: "complete" });
     expect(conversation.messages[1].siblings.count).toBe(1);
@@ -166,30 +166,30 @@ describe("continue", () => {
 describe("export and import of a tree", () => {
   it("JSON keeps every version and the active branch; Markdown shows the active branch", async () => {
     const conversationId = await threeTurns();
-    const first = getConversation(t.db, { id: conversationId }).messages[0];
+    const first = (await getConversation(t.store, { id: conversationId })).messages[0];
     await ask(answering("new answer 1"), { conversationId, mode: "edit", messageId: first.id, content: "question 1, edited" });
     await ask(answering("new answer 1, again"), { conversationId, mode: "regenerate" });
 
-    const markdown = toMarkdown(getConversation(t.db, { id: conversationId }));
+    const markdown = toMarkdown(await getConversation(t.store, { id: conversationId }));
     expect(markdown).toContain("new answer 1, again");
     expect(markdown).not.toContain("question 2");
 
-    const exported = conversationExportSchema.parse(JSON.parse(exportConversation(t.db, { id: conversationId, format: "json" }).body));
+    const exported = conversationExportSchema.parse(JSON.parse((await exportConversation(t.store, { id: conversationId, format: "json" })).body));
     expect(exported.format).toBe("bitnet-chat/conversation@2");
     expect(exported.messages).toHaveLength(9);
 
-    const imported = importConversation(t.db, { data: exported });
+    const imported = await importConversation(t.store, { data: exported });
     expect(imported.messages.map((m) => m.content)).toEqual(["question 1, edited", "new answer 1, again"]);
     expect(imported.messages.map((m) => m.siblings.index + "/" + m.siblings.count)).toEqual(["1/2", "1/2"]);
-    const oldBranch = updateConversation(t.db, { id: imported.id, activeMessageId: imported.messages[0].siblings.ids[0] });
+    const oldBranch = await updateConversation(t.store, { id: imported.id, activeMessageId: imported.messages[0].siblings.ids[0] });
     expect(oldBranch.messages.map((m) => m.content)).toEqual(["question 1", "answer 1", "question 2", "answer 2", "question 3", "answer 3"]);
     // The whole tree survives a second round trip unchanged apart from ids.
-    const reexported = conversationExportSchema.parse(JSON.parse(exportConversation(t.db, { id: imported.id, format: "json" }).body));
+    const reexported = conversationExportSchema.parse(JSON.parse((await exportConversation(t.store, { id: imported.id, format: "json" })).body));
     expect(reexported.messages.map((m) => [m.role, m.content])).toEqual(exported.messages.map((m) => [m.role, m.content]));
     checkFtsIntegrity(t);
   });
 
-  it("imports the old linear format as a single branch", () => {
+  it("imports the old linear format as a single branch", async () => {
     const data = conversationExportSchema.parse({
       format: "bitnet-chat/conversation@1",
       title: "Old file",
@@ -202,12 +202,12 @@ describe("export and import of a tree", () => {
         { role: "user", content: "bye", createdAt: "2026-01-01T00:00:02Z" },
       ],
     });
-    const imported = importConversation(t.db, { data });
+    const imported = await importConversation(t.store, { data });
     expect(imported.messages.map((m) => [m.content, m.siblings.count])).toEqual([["hi", 1], ["hello", 1], ["bye", 1]]);
     expect(imported.messages[1].parentId).toBe(imported.messages[0].id);
   });
 
-  it("refuses a tree whose parent comes after its child, naming the field", () => {
+  it("refuses a tree whose parent comes after its child, naming the field", async () => {
     const result = conversationExportSchema.safeParse({
       format: "bitnet-chat/conversation@2",
       title: "Bad",

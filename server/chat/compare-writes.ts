@@ -9,9 +9,7 @@
 import type { ParsedChatRequest } from "@/lib/schemas/chat";
 import { DEFAULT_GENERATION_PARAMS, type GenerationParams } from "@/lib/schemas/params";
 import { randomSeed } from "@/lib/seeded-rng";
-import * as conversationsRepo from "@/server/db/conversations-repo";
-import * as messagesRepo from "@/server/db/messages-repo";
-import type { Db } from "@/server/db/types";
+import type { Store } from "@/server/db/store";
 import { ChatError } from "./chat-error";
 import { withSystemPrompt } from "./history";
 import { newId } from "./ids";
@@ -25,21 +23,21 @@ export interface PreparedCompare {
   sides: [PreparedTurn, PreparedTurn];
 }
 
-export function prepareCompare(db: Db, args: { request: ParsedChatRequest; now: Date }): PreparedCompare {
+export async function prepareCompare(db: Store, args: { request: ParsedChatRequest; now: Date }): Promise<PreparedCompare> {
   const { request, now } = args;
   const variants = request.variants;
   if (request.mode !== "compare" || !variants || variants.length !== 2) {
     throw new ChatError("invalid", "variants must hold exactly two settings", "variants");
   }
-  return db.transaction((tx) => {
-    const left = prepareTurn(tx, { request: { ...request, mode: "send", params: mergeParams({ ...request.params }, variants[0]) }, now });
+  return db.transaction(async (tx) => {
+    const left = await prepareTurn(tx, { request: { ...request, mode: "send", params: mergeParams({ ...request.params }, variants[0]) }, now });
     const { conversationId } = left;
     // The conversation keeps the settings it was asked with; each variant only shapes its own answer.
     const base = mergeParams(left.undo.previous?.params ?? DEFAULT_GENERATION_PARAMS, request.params);
-    conversationsRepo.updateConversationParams(tx, { id: conversationId, params: base, updatedAt: now });
+    await tx.conversations.updateConversationParams({ id: conversationId, params: base, updatedAt: now });
     const merged = mergeParams(base, variants[1]);
     const params: GenerationParams = merged.seed === null ? { ...merged, seed: randomSeed() } : merged;
-    const answer = messagesRepo.insertMessage(tx, {
+    const answer = await tx.messages.insertMessage({
       message: { id: newId(), conversationId, parentId: left.userMessageId, role: "assistant", content: "", status: "stopped", params, createdAt: now },
     });
     const undo = { ...left.undo, insertedIds: [...left.undo.insertedIds, answer.id], previous: left.undo.previous };
@@ -49,22 +47,22 @@ export function prepareCompare(db: Db, args: { request: ParsedChatRequest; now: 
 }
 
 /** Returns the rollback of side `index` (0 or 1) for a job that never started. */
-export function compareUndo(db: Db, pair: PreparedCompare): (index: number) => void {
+export function compareUndo(db: Store, pair: PreparedCompare): (index: number) => Promise<void> {
   const gone = new Set<number>();
-  return (index) => {
+  return async (index) => {
     gone.add(index);
     if (gone.size === 2) {
-      undoTurn(db, pair.sides[0]);
+      await undoTurn(db, pair.sides[0]);
       return;
     }
     const side = pair.sides[index]!;
     const other = pair.sides[1 - index]!;
-    db.transaction((tx) => {
-      const conversation = conversationsRepo.getConversation(tx, { id: pair.conversationId });
+    await db.transaction(async (tx) => {
+      const conversation = await tx.conversations.getConversation({ id: pair.conversationId });
       if (!conversation) return;
-      messagesRepo.deleteMessages(tx, { ids: [side.assistantMessageId] });
+      await tx.messages.deleteMessages({ ids: [side.assistantMessageId] });
       if (conversation.activeLeafId === side.assistantMessageId) {
-        conversationsRepo.setActiveLeaf(tx, { id: pair.conversationId, leafId: other.assistantMessageId });
+        await tx.conversations.setActiveLeaf({ id: pair.conversationId, leafId: other.assistantMessageId });
       }
     });
   };

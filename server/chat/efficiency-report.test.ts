@@ -42,7 +42,7 @@ describe("efficiencyReport", () => {
     add("a2", "assistant", stats(30, 1, 0), 3); // one token: no decode speed to plot
     add("a3", "assistant", stats(40, 60, 9), 4);
     const report = await efficiencyReport({
-      db,
+      db: open.store,
       status,
       bandwidth: async () => ({ bytesPerSecond: 2e10, threads: 2, bufferBytes: 1, measuredAt: "2026-01-01T00:00:00.000Z" }),
       limit: 10,
@@ -57,7 +57,7 @@ describe("efficiencyReport", () => {
 
   it("still answers when the bandwidth measurement fails", async () => {
     open = openTempDb();
-    const report = await efficiencyReport({ db: open.db, status: { ...status, weights: undefined }, bandwidth: () => Promise.reject(new Error("no")), limit: 5 });
+    const report = await efficiencyReport({ db: open.store, status: { ...status, weights: undefined }, bandwidth: () => Promise.reject(new Error("no")), limit: 5 });
     expect(report).toMatchObject({ memoryBandwidth: null, weights: null, answers: [] });
   });
 });

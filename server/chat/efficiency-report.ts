@@ -5,8 +5,7 @@
  */
 import type { EfficiencyDto } from "@/lib/schemas/efficiency";
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
-import * as messagesRepo from "@/server/db/messages-repo";
-import type { Db } from "@/server/db/types";
+import type { Store } from "@/server/db/store";
 
 /** What the caller's bandwidth probe reports (server/runtime/memory-bandwidth.ts; wired in the route). */
 interface MeasuredBandwidth {
@@ -16,13 +15,12 @@ interface MeasuredBandwidth {
 }
 
 export async function efficiencyReport(args: {
-  db: Db;
+  db: Store;
   status: ModelStatusDto;
   bandwidth: () => Promise<MeasuredBandwidth>;
   limit: number;
 }): Promise<EfficiencyDto> {
-  const answers = messagesRepo
-    .listRecentAnswers(args.db, { limit: args.limit })
+  const answers = (await args.db.messages.listRecentAnswers({ limit: args.limit }))
     .filter((row) => row.stats && row.stats.completionTokens > 1 && row.stats.decodeTokPerS > 0)
     .map((row) => ({
       messageId: row.id,

@@ -5,9 +5,8 @@
 import type { ConversationDto, MessageDto } from "@/lib/schemas/conversations";
 import type { ConversationsBundle, TreeConversationExport } from "@/lib/schemas/conversations";
 import { DEFAULT_GENERATION_PARAMS } from "@/lib/schemas/params";
-import * as messagesRepo from "@/server/db/messages-repo";
 import type { MessageRow } from "@/server/db/schema";
-import type { Db } from "@/server/db/types";
+import type { Store } from "@/server/db/store";
 import { getConversation, listConversations } from "./conversations";
 import { buildMessageTree } from "./message-tree";
 import { exportedTokens } from "./message-tokens";
@@ -75,30 +74,30 @@ export function toJsonExport(conversation: ConversationDto, allMessages: readonl
   };
 }
 
-function jsonExportOf(db: Db, conversation: ConversationDto): TreeConversationExport {
-  const rows = messagesRepo.listMessages(db, { conversationId: conversation.id });
-  return toJsonExport(conversation, rows, exportedTokens(db, rows.filter((r) => r.role === "assistant").map((r) => r.id)));
+async function jsonExportOf(db: Store, conversation: ConversationDto): Promise<TreeConversationExport> {
+  const rows = await db.messages.listMessages({ conversationId: conversation.id });
+  return toJsonExport(conversation, rows, await exportedTokens(db, rows.filter((r) => r.role === "assistant").map((r) => r.id)));
 }
 
-export function exportConversation(db: Db, args: { id: string; format: "md" | "json" }): ExportFile {
-  const conversation = getConversation(db, { id: args.id });
+export async function exportConversation(db: Store, args: { id: string; format: "md" | "json" }): Promise<ExportFile> {
+  const conversation = await getConversation(db, { id: args.id });
   if (args.format === "md") {
     return { filename: safeFilename(conversation.title, "md"), contentType: "text/markdown; charset=utf-8", body: toMarkdown(conversation) };
   }
   return {
     filename: safeFilename(conversation.title, "json"),
     contentType: "application/json; charset=utf-8",
-    body: `${JSON.stringify(jsonExportOf(db, conversation), null, 2)}\n`,
+    body: `${JSON.stringify(await jsonExportOf(db, conversation), null, 2)}\n`,
   };
 }
 
 /** Every conversation (newest first) in one JSON file that import accepts. */
-export function exportAllConversations(db: Db, now = new Date()): ExportFile {
-  const bundle: ConversationsBundle = {
-    format: "bitnet-chat/conversations@1",
-    exportedAt: now.toISOString(),
-    conversations: listConversations(db, { limit: Number.MAX_SAFE_INTEGER }).map((c) => jsonExportOf(db, getConversation(db, { id: c.id }))),
-  };
+export async function exportAllConversations(db: Store, now = new Date()): Promise<ExportFile> {
+  const conversations: TreeConversationExport[] = [];
+  for (const c of await listConversations(db, { limit: Number.MAX_SAFE_INTEGER })) {
+    conversations.push(await jsonExportOf(db, await getConversation(db, { id: c.id })));
+  }
+  const bundle: ConversationsBundle = { format: "bitnet-chat/conversations@1", exportedAt: now.toISOString(), conversations };
   return {
     filename: `bitnet-chat-${now.toISOString().slice(0, 10)}.json`,
     contentType: "application/json; charset=utf-8",

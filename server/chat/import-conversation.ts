@@ -4,10 +4,7 @@
  */
 import { MAX_TITLE_CHARS, type ConversationDto, type ConversationExport, type ConversationsBundle } from "@/lib/schemas/conversations";
 import { DEFAULT_GENERATION_PARAMS } from "@/lib/schemas/params";
-import * as conversationsRepo from "@/server/db/conversations-repo";
-import * as messageTokensRepo from "@/server/db/message-tokens-repo";
-import * as messagesRepo from "@/server/db/messages-repo";
-import type { Db } from "@/server/db/types";
+import type { Store } from "@/server/db/store";
 import { getConversation } from "./conversations";
 import { newId } from "./ids";
 import { importedTokens } from "./message-tokens";
@@ -44,27 +41,27 @@ function messagesOf(data: ConversationExport): { messages: ImportedMessage[]; ac
 const IMPORTED_MARK = " (imported)";
 
 /** A copy of a conversation that is still here (same title, same creation time) is told apart by its title. */
-function importedTitle(db: Db, title: string, createdAt: Date): string {
-  const copyOf = conversationsRepo.findConversationByTitleAndCreation(db, { title, createdAt });
+async function importedTitle(db: Store, title: string, createdAt: Date): Promise<string> {
+  const copyOf = await db.conversations.findConversationByTitleAndCreation({ title, createdAt });
   return copyOf && !title.endsWith(IMPORTED_MARK) ? `${title.slice(0, MAX_TITLE_CHARS - IMPORTED_MARK.length)}${IMPORTED_MARK}` : title;
 }
 
-export function importConversation(db: Db, args: { data: ConversationExport }): ConversationDto {
+export async function importConversation(db: Store, args: { data: ConversationExport }): Promise<ConversationDto> {
   const { data } = args;
   const now = new Date();
   const { messages, activeKey } = messagesOf(data);
-  return db.transaction((tx) => {
+  return db.transaction(async (tx) => {
     const id = newId();
     const createdAt = toDate(data.createdAt, now, now);
-    conversationsRepo.createConversation(tx, {
+    await tx.conversations.createConversation({
       id,
-      title: importedTitle(tx, data.title.trim() || "Imported chat", createdAt),
+      title: await importedTitle(tx, data.title.trim() || "Imported chat", createdAt),
       params: { ...DEFAULT_GENERATION_PARAMS, ...data.params },
       createdAt,
       updatedAt: toDate(data.updatedAt, createdAt, now),
     });
     const newIds = new Map(messages.map((m) => [m.key, newId()]));
-    messagesRepo.insertMessages(tx, {
+    await tx.messages.insertMessages({
       messages: messages.map(({ key, parentKey, message: m, params }) => ({
         id: newIds.get(key)!,
         conversationId: id,
@@ -77,18 +74,22 @@ export function importConversation(db: Db, args: { data: ConversationExport }): 
         createdAt: toDate(m.createdAt, createdAt, now),
       })),
     });
-    messages.forEach(({ key, message }, i) => {
+    for (const [i, { key, message }] of messages.entries()) {
       if ("tokens" in message && message.tokens !== undefined) {
         if (message.role !== "assistant") throw new ChatError("invalid", `messages[${i}].tokens: only answers have token records`, `messages[${i}].tokens`);
-        messageTokensRepo.saveMessageTokens(tx, { messageId: newIds.get(key)!, data: importedTokens(message.tokens, `messages[${i}].tokens`) });
+        await tx.messageTokens.saveMessageTokens({ messageId: newIds.get(key)!, data: importedTokens(message.tokens, `messages[${i}].tokens`) });
       }
-    });
-    conversationsRepo.setActiveLeaf(tx, { id, leafId: activeKey === null ? null : newIds.get(activeKey)! });
-    return getConversation(tx, { id });
+    }
+    await tx.conversations.setActiveLeaf({ id, leafId: activeKey === null ? null : newIds.get(activeKey)! });
+    return await getConversation(tx, { id });
   });
 }
 
 /** All or nothing: a bundle with one bad conversation imports none. Returns them in the bundle's order. */
-export function importBundle(db: Db, args: { data: ConversationsBundle }): ConversationDto[] {
-  return db.transaction((tx) => args.data.conversations.map((data) => importConversation(tx, { data })));
+export async function importBundle(db: Store, args: { data: ConversationsBundle }): Promise<ConversationDto[]> {
+  return db.transaction(async (tx) => {
+    const imported: ConversationDto[] = [];
+    for (const data of args.data.conversations) imported.push(await importConversation(tx, { data }));
+    return imported;
+  });
 }

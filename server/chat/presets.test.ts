@@ -11,27 +11,27 @@ beforeEach(() => {
 afterEach(() => t.dispose());
 
 describe("saved presets", () => {
-  it("saves with the system prompt, lists oldest first, replaces by name, deletes", () => {
-    const poet = savePreset(t.db, { name: "Poet", params: { ...DEFAULT_GENERATION_PARAMS, systemPrompt: "Answer in verse.", temperature: 1.2 } });
-    const terse = savePreset(t.db, { name: "Terse", params: { ...DEFAULT_GENERATION_PARAMS, maxNewTokens: 64 } });
-    expect(listPresets(t.db).map((p) => [p.name, p.params.systemPrompt])).toEqual([
+  it("saves with the system prompt, lists oldest first, replaces by name, deletes", async () => {
+    const poet = await savePreset(t.store, { name: "Poet", params: { ...DEFAULT_GENERATION_PARAMS, systemPrompt: "Answer in verse.", temperature: 1.2 } });
+    const terse = await savePreset(t.store, { name: "Terse", params: { ...DEFAULT_GENERATION_PARAMS, maxNewTokens: 64 } });
+    expect((await listPresets(t.store)).map((p) => [p.name, p.params.systemPrompt])).toEqual([
       ["Poet", "Answer in verse."],
       ["Terse", DEFAULT_GENERATION_PARAMS.systemPrompt],
     ]);
 
-    const replaced = savePreset(t.db, { name: "Poet", params: { ...DEFAULT_GENERATION_PARAMS, systemPrompt: "Haiku only." } });
+    const replaced = await savePreset(t.store, { name: "Poet", params: { ...DEFAULT_GENERATION_PARAMS, systemPrompt: "Haiku only." } });
     expect(replaced.id).toBe(poet.id);
-    expect(listPresets(t.db).map((p) => [p.id, p.params.systemPrompt])).toEqual([
+    expect((await listPresets(t.store)).map((p) => [p.id, p.params.systemPrompt])).toEqual([
       [poet.id, "Haiku only."],
       [terse.id, DEFAULT_GENERATION_PARAMS.systemPrompt],
     ]);
 
-    deletePreset(t.db, { id: poet.id });
-    expect(listPresets(t.db).map((p) => p.name)).toEqual(["Terse"]);
-    expect(() => deletePreset(t.db, { id: poet.id })).toThrow(expect.objectContaining({ kind: "not_found" }));
+    await deletePreset(t.store, { id: poet.id });
+    expect((await listPresets(t.store)).map((p) => p.name)).toEqual(["Terse"]);
+    await expect(deletePreset(t.store, { id: poet.id })).rejects.toThrow(expect.objectContaining({ kind: "not_found" }));
   });
 
-  it("the request schema names the field at fault", () => {
+  it("the request schema names the field at fault", async () => {
     const bad = savePresetSchema.safeParse({ name: "  ", params: DEFAULT_GENERATION_PARAMS });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]).toMatchObject({ path: ["name"], message: "name must not be empty" });

@@ -18,11 +18,11 @@ beforeEach(() => {
 afterEach(() => t.dispose());
 
 function send(engine: Engine, body: ChatRequest) {
-  return sendMessage({ db: t.db, engine, request: chatRequestSchema.parse(body), signal: new AbortController().signal });
+  return sendMessage({ db: t.store, engine, request: chatRequestSchema.parse(body), signal: new AbortController().signal });
 }
 
 async function answered(text: string, params: ChatRequest["params"] = { temperature: 0.8, seed: null }) {
-  const first = send(createTestEngine({ answer: text }).engine, { content: "question", params });
+  const first = await send(createTestEngine({ answer: text }).engine, { content: "question", params });
   await collectEvents(first.events);
   const [question, answer] = messagesRepo.listMessages(t.db, { conversationId: first.conversationId });
   return { conversationId: first.conversationId, question, answer };
@@ -33,7 +33,7 @@ describe("replay", () => {
     const { conversationId, question, answer } = await answered("same words", { temperature: 0.8, seed: null, systemPrompt: "Original system." });
     conversationsRepo.updateConversationParams(t.db, { id: conversationId, params: { ...answer.params!, systemPrompt: "Changed.", seed: null, temperature: 0 }, updatedAt: new Date() });
     const fake = createTestEngine({ answer: "same words" });
-    const replay = send(fake.engine, { conversationId, mode: "replay", messageId: answer.id });
+    const replay = await send(fake.engine, { conversationId, mode: "replay", messageId: answer.id });
     const done = eventOf(await collectEvents(replay.events), "done");
     expect(done.data.replay).toEqual({ of: answer.id, identical: true, compared: "tokens", divergedAtToken: null, divergedAtChar: null });
     expect(fake.requests[0].params).toMatchObject({ temperature: 0.8, seed: answer.params!.seed });
@@ -45,7 +45,7 @@ describe("replay", () => {
 
   it("reports the first differing token and character (code points) when the answers diverge", async () => {
     const { conversationId, answer } = await answered("naïve 🙂 cats");
-    const replay = send(createTestEngine({ answer: "naïve 🙂 dogs" }).engine, { conversationId, mode: "replay", messageId: answer.id });
+    const replay = await send(createTestEngine({ answer: "naïve 🙂 dogs" }).engine, { conversationId, mode: "replay", messageId: answer.id });
     // The fake model writes one byte per token: "ï" and "🙂" are 2 and 4 tokens.
     expect(eventOf(await collectEvents(replay.events), "done").data.replay).toEqual({ of: answer.id, identical: false, compared: "tokens", divergedAtToken: 12, divergedAtChar: 8 });
   });
@@ -53,7 +53,7 @@ describe("replay", () => {
   it("compares by text when the replayed answer has no token records (written before the token view)", async () => {
     const { conversationId, answer } = await answered("same words");
     t.db.delete(messageTokens).where(eq(messageTokens.messageId, answer.id)).run();
-    const replay = send(createTestEngine({ answer: "same words" }).engine, { conversationId, mode: "replay", messageId: answer.id });
+    const replay = await send(createTestEngine({ answer: "same words" }).engine, { conversationId, mode: "replay", messageId: answer.id });
     expect(eventOf(await collectEvents(replay.events), "done").data.replay).toEqual({ of: answer.id, identical: true, compared: "text", divergedAtToken: null, divergedAtChar: null });
   });
 
@@ -65,10 +65,10 @@ describe("replay", () => {
     const { conversationId, question, answer } = await answered("text");
     const counts = tableCounts(t);
     const engine = createTestEngine().engine;
-    expect(() => send(engine, { conversationId, mode: "replay", messageId: question.id })).toThrow(expect.objectContaining({ kind: "conflict", field: "messageId" }));
-    expect(() => send(engine, { conversationId, mode: "replay", messageId: "nope" })).toThrow(expect.objectContaining({ kind: "not_found", field: "messageId" }));
+    await expect(send(engine, { conversationId, mode: "replay", messageId: question.id })).rejects.toThrow(expect.objectContaining({ kind: "conflict", field: "messageId" }));
+    await expect(send(engine, { conversationId, mode: "replay", messageId: "nope" })).rejects.toThrow(expect.objectContaining({ kind: "not_found", field: "messageId" }));
     messagesRepo.updateMessage(t.db, { id: answer.id, patch: { params: { ...answer.params!, seed: null } } });
-    expect(() => send(engine, { conversationId, mode: "replay", messageId: answer.id })).toThrow(/no recorded seed/);
+    await expect(send(engine, { conversationId, mode: "replay", messageId: answer.id })).rejects.toThrow(/no recorded seed/);
     expect(tableCounts(t)).toEqual(counts);
   });
 });

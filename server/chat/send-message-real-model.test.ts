@@ -21,7 +21,7 @@ afterAll(async () => {
 describe("sendMessage with the tiny ONNX model", () => {
   it("streams exactly maxNewTokens token events and stores exactly the streamed text with its stats", async () => {
     const request = chatRequestSchema.parse({ content: "Hello, tiny model!", params: { maxNewTokens: 5, temperature: 0, seed: 1 } });
-    const result = sendMessage({ db: t.db, engine: loaded.engine, request, signal: new AbortController().signal });
+    const result = await sendMessage({ db: t.store, engine: loaded.engine, request, signal: new AbortController().signal });
     const events = await collectEvents(result.events);
     const tokens = events.filter((e) => e.event === "token");
     // The tiny random model does not end its turn within 5 tokens here: the answer runs to the limit.
@@ -34,8 +34,8 @@ describe("sendMessage with the tiny ONNX model", () => {
     expect(assistant.stats?.promptTokens).toBe(eventOf(events, "start").data.promptTokens);
 
     // Greedy decoding is deterministic: regenerating gives the same answer.
-    const again = sendMessage({
-      db: t.db,
+    const again = await sendMessage({
+      db: t.store,
       engine: loaded.engine,
       request: chatRequestSchema.parse({ conversationId: result.conversationId, content: "x", mode: "regenerate" }),
       signal: new AbortController().signal,
@@ -45,33 +45,33 @@ describe("sendMessage with the tiny ONNX model", () => {
 
   it("records the seed a random-seed answer used; replaying with the stored settings gives identical text", async () => {
     const ask = (body: Record<string, unknown>) =>
-      sendMessage({ db: t.db, engine: loaded.engine, request: chatRequestSchema.parse(body), signal: new AbortController().signal });
-    const first = ask({ content: "Tell me a story", params: { maxNewTokens: 24, temperature: 0.8, topP: 0.95, topK: 100, seed: null } });
+      sendMessage({ db: t.store, engine: loaded.engine, request: chatRequestSchema.parse(body), signal: new AbortController().signal });
+    const first = await ask({ content: "Tell me a story", params: { maxNewTokens: 24, temperature: 0.8, topP: 0.95, topK: 100, seed: null } });
     const original = textOf(await collectEvents(first.events));
     const [, answer] = messagesRepo.listMessages(t.db, { conversationId: first.conversationId });
     // The drawn seed is stored with the answer; the conversation's setting stays "random".
     expect(answer.params?.seed).toEqual(expect.any(Number));
     expect(answer.params).toMatchObject({ temperature: 0.8, topP: 0.95, topK: 100, maxNewTokens: 24 });
 
-    const replay = ask({ conversationId: first.conversationId, mode: "regenerate", messageId: answer.id, params: answer.params });
+    const replay = await ask({ conversationId: first.conversationId, mode: "regenerate", messageId: answer.id, params: answer.params });
     expect(textOf(await collectEvents(replay.events))).toBe(original);
 
     // The seed is what makes it identical: another seed samples another answer.
-    const other = ask({ conversationId: first.conversationId, mode: "regenerate", messageId: answer.id, params: { ...answer.params, seed: (answer.params!.seed! + 1) % 2 ** 32 } });
+    const other = await ask({ conversationId: first.conversationId, mode: "regenerate", messageId: answer.id, params: { ...answer.params, seed: (answer.params!.seed! + 1) % 2 ** 32 } });
     expect(textOf(await collectEvents(other.events))).not.toBe(original);
   });
 
   it("mode replay re-runs a sampled (temperature 0.8) answer with its own settings and seed: identical text, and says so", async () => {
     const ask = (body: Record<string, unknown>) =>
-      sendMessage({ db: t.db, engine: loaded.engine, request: chatRequestSchema.parse(body), signal: new AbortController().signal });
-    const first = ask({ content: "Sing me a song", params: { maxNewTokens: 32, temperature: 0.8, topP: 0.95, topK: 100, seed: null, systemPrompt: "Rhyme." } });
+      sendMessage({ db: t.store, engine: loaded.engine, request: chatRequestSchema.parse(body), signal: new AbortController().signal });
+    const first = await ask({ content: "Sing me a song", params: { maxNewTokens: 32, temperature: 0.8, topP: 0.95, topK: 100, seed: null, systemPrompt: "Rhyme." } });
     const original = textOf(await collectEvents(first.events));
     const [, answer] = messagesRepo.listMessages(t.db, { conversationId: first.conversationId });
     // The conversation's settings change afterwards; the replay still uses the answer's own.
-    const changed = ask({ conversationId: first.conversationId, content: "Another", params: { temperature: 1.5, systemPrompt: "Be terse." } });
+    const changed = await ask({ conversationId: first.conversationId, content: "Another", params: { temperature: 1.5, systemPrompt: "Be terse." } });
     await collectEvents(changed.events);
 
-    const replay = ask({ conversationId: first.conversationId, mode: "replay", messageId: answer.id });
+    const replay = await ask({ conversationId: first.conversationId, mode: "replay", messageId: answer.id });
     const events = await collectEvents(replay.events);
     expect(textOf(events)).toBe(original);
     expect(eventOf(events, "done").data.replay).toEqual({ of: answer.id, identical: true, compared: "tokens", divergedAtToken: null, divergedAtChar: null });

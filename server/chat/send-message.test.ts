@@ -18,7 +18,7 @@ beforeEach(() => {
 afterEach(() => t.dispose());
 
 function send(engine: Engine, body: ChatRequest, signal = new AbortController().signal) {
-  return sendMessage({ db: t.db, engine, request: chatRequestSchema.parse(body), signal });
+  return sendMessage({ db: t.store, engine, request: chatRequestSchema.parse(body), signal });
 }
 
 const messagesOf = (conversationId: string) => messagesRepo.listMessages(t.db, { conversationId });
@@ -26,7 +26,7 @@ const messagesOf = (conversationId: string) => messagesRepo.listMessages(t.db, {
 describe("sendMessage", () => {
   it("creates the conversation, streams the answer and stores both messages with stats and params", async () => {
     const { engine } = createTestEngine({ answer: "Hello world" });
-    const result = send(engine, { content: "  What is   BitNet, and why is it so small? Tell me everything you know about it  ", params: { temperature: 0, seed: 7 } });
+    const result = await send(engine, { content: "  What is   BitNet, and why is it so small? Tell me everything you know about it  ", params: { temperature: 0, seed: 7 } });
     // The user message is stored before generation starts.
     expect(messagesOf(result.conversationId).map((m) => m.role)).toEqual(["user", "assistant"]);
     const events = await collectEvents(result.events);
@@ -57,9 +57,9 @@ describe("sendMessage", () => {
 
   it("continues a conversation with its history, keeping stored params and merging new ones", async () => {
     const { engine, runner } = createTestEngine({ answer: "ok" });
-    const first = send(engine, { content: "first question", params: { temperature: 0, systemPrompt: "Be terse." } });
+    const first = await send(engine, { content: "first question", params: { temperature: 0, systemPrompt: "Be terse." } });
     await collectEvents(first.events);
-    const second = send(engine, { conversationId: first.conversationId, content: "second question", params: { topK: 5 } });
+    const second = await send(engine, { conversationId: first.conversationId, content: "second question", params: { topK: 5 } });
     await collectEvents(second.events);
     expect(messagesOf(first.conversationId).map((m) => m.content)).toEqual(["first question", "ok", "second question", "ok"]);
     const prompt = new TextDecoder().decode(new Uint8Array(runner.ids.filter((id) => id < 256)));
@@ -71,10 +71,10 @@ describe("sendMessage", () => {
   });
 
   it("regenerate adds a new version of the last answer under the same question, and shows it", async () => {
-    const first = send(createTestEngine({ answer: "old answer" }).engine, { content: "question" });
+    const first = await send(createTestEngine({ answer: "old answer" }).engine, { content: "question" });
     const firstEvents = await collectEvents(first.events);
     const before = messagesOf(first.conversationId);
-    const again = send(createTestEngine({ answer: "new answer" }).engine, { conversationId: first.conversationId, content: "question", mode: "regenerate" });
+    const again = await send(createTestEngine({ answer: "new answer" }).engine, { conversationId: first.conversationId, content: "question", mode: "regenerate" });
     const events = await collectEvents(again.events);
     expect(eventOf(events, "start").data.userMessageId).toBe(before[0].id);
     const after = messagesOf(first.conversationId);
@@ -92,9 +92,9 @@ describe("sendMessage", () => {
 
   it("edit adds a new version of the last question with its answer, and retitles an automatic title", async () => {
     const { engine } = createTestEngine({ answer: "answer" });
-    const first = send(engine, { content: "tpyo question" });
+    const first = await send(engine, { content: "tpyo question" });
     await collectEvents(first.events);
-    const edited = send(engine, { conversationId: first.conversationId, content: "typo question", mode: "edit" });
+    const edited = await send(engine, { conversationId: first.conversationId, content: "typo question", mode: "edit" });
     const events = await collectEvents(edited.events);
     expect(eventOf(events, "start").data.title).toBe("typo question");
     const rows = messagesOf(first.conversationId);
@@ -113,7 +113,7 @@ describe("sendMessage", () => {
   it("stop keeps the partial answer, marked stopped", async () => {
     const { engine, gate } = createTestEngine({ answer: "a long answer that will be cut", gated: true });
     const controller = new AbortController();
-    const result = send(engine, { content: "talk" }, controller.signal);
+    const result = await send(engine, { content: "talk" }, controller.signal);
     const events: string[] = [];
     let tokens = 0;
     gate!.open();
@@ -132,7 +132,7 @@ describe("sendMessage", () => {
 
   it("a client that goes away mid-answer (iteration ended early) still gets its partial answer saved", async () => {
     const { engine } = createTestEngine({ answer: "partial answer" });
-    const result = send(engine, { content: "hi" });
+    const result = await send(engine, { content: "hi" });
     for await (const event of result.events) if (event.event === "token") break;
     const stored = messagesOf(result.conversationId)[1];
     expect(stored.status).toBe("stopped");
@@ -142,7 +142,7 @@ describe("sendMessage", () => {
   it("a model failure after start keeps the text so far, marked error with the message", async () => {
     // Call 1 is the prefill, then one call per token: fail on the 4th token.
     const { engine } = createTestEngine({ answer: "abcdefgh", runner: { failOnCall: 5 } });
-    const result = send(engine, { content: "hi" });
+    const result = await send(engine, { content: "hi" });
     const events = await collectEvents(result.events);
     const done = eventOf(events, "done");
     expect(done.data.status).toBe("error");
@@ -155,18 +155,18 @@ describe("sendMessage", () => {
   it("busy before start: an error event, and the request leaves nothing behind (previous answer restored)", async () => {
     const held = createTestEngine({ answer: "first", gated: true, maxQueue: 0 });
     // A conversation with an answer, made with a free engine.
-    const existing = send(createTestEngine({ answer: "kept answer" }).engine, { content: "question" });
+    const existing = await send(createTestEngine({ answer: "kept answer" }).engine, { content: "question" });
     await collectEvents(existing.events);
     const before = messagesOf(existing.conversationId).map((m) => [m.id, m.content, m.status]);
     const beforeCounts = tableCounts(t);
 
-    const occupying = send(held.engine, { content: "occupy the model" });
+    const occupying = await send(held.engine, { content: "occupy the model" });
     const occupyingIterator = occupying.events[Symbol.asyncIterator]();
     const firstEvent = occupyingIterator.next(); // enters the model, then waits at the gate
     await new Promise((r) => setTimeout(r, 20));
 
-    const regenerate = send(held.engine, { conversationId: existing.conversationId, content: "question", mode: "regenerate" });
-    const rejectedNew = send(held.engine, { content: "new chat while busy" });
+    const regenerate = await send(held.engine, { conversationId: existing.conversationId, content: "question", mode: "regenerate" });
+    const rejectedNew = await send(held.engine, { content: "new chat while busy" });
     const regenerateEvents = await collectEvents(regenerate.events);
     const newEvents = await collectEvents(rejectedNew.events);
     expect(regenerateEvents).toEqual([{ event: "error", data: { code: "busy", message: expect.any(String), conversationId: existing.conversationId } }]);
@@ -183,7 +183,7 @@ describe("sendMessage", () => {
 
   it("a message too long for the context: context_overflow error and nothing stored", async () => {
     const { engine } = createTestEngine({ runner: { maxPositions: 64 } });
-    const result = send(engine, { content: "x".repeat(500) });
+    const result = await send(engine, { content: "x".repeat(500) });
     const events = await collectEvents(result.events);
     expect(events).toHaveLength(1);
     expect(eventOf(events, "error").data.code).toBe("context_overflow");
@@ -191,19 +191,19 @@ describe("sendMessage", () => {
   });
 
   it("cancelled while queued: rolled back like a busy refusal (new chat gone, regenerated answer restored)", async () => {
-    const existing = send(createTestEngine({ answer: "kept answer" }).engine, { content: "question" });
+    const existing = await send(createTestEngine({ answer: "kept answer" }).engine, { content: "question" });
     await collectEvents(existing.events);
     const before = messagesOf(existing.conversationId).map((m) => [m.id, m.content, m.status]);
     const beforeCounts = tableCounts(t);
 
     const held = createTestEngine({ answer: "x", gated: true });
-    const occupying = send(held.engine, { content: "first" });
+    const occupying = await send(held.engine, { content: "first" });
     const iterator = occupying.events[Symbol.asyncIterator]();
     const pending = iterator.next();
     await new Promise((r) => setTimeout(r, 20));
     const controller = new AbortController();
-    const queuedNew = send(held.engine, { content: "second" }, controller.signal);
-    const queuedRegenerate = send(held.engine, { conversationId: existing.conversationId, content: "question", mode: "regenerate" }, controller.signal);
+    const queuedNew = await send(held.engine, { content: "second" }, controller.signal);
+    const queuedRegenerate = await send(held.engine, { conversationId: existing.conversationId, content: "question", mode: "regenerate" }, controller.signal);
     const newIterator = queuedNew.events[Symbol.asyncIterator]();
     const regenerateIterator = queuedRegenerate.events[Symbol.asyncIterator]();
     expect((await newIterator.next()).value).toEqual({ event: "queued", data: { position: 1, conversationId: queuedNew.conversationId } });
@@ -237,17 +237,17 @@ describe("sendMessage", () => {
         throw foreign;
       },
     };
-    const events = await collectEvents(send(engine, { content: "hi" }).events);
+    const events = await collectEvents((await send(engine, { content: "hi" })).events);
     expect(events).toEqual([{ event: "error", data: { code: "busy", message: "Queue full" } }]);
     expect(tableCounts(t)).toEqual({ conversations: 0, messages: 0 });
   });
 
-  it("rejects unknown conversations and modes that need one, writing nothing", () => {
+  it("rejects unknown conversations and modes that need one, writing nothing", async () => {
     const { engine } = createTestEngine();
-    expect(() => send(engine, { conversationId: "missing", content: "hi" })).toThrow(expect.objectContaining({ kind: "not_found", field: "conversationId" }));
+    await expect(send(engine, { conversationId: "missing", content: "hi" })).rejects.toThrow(expect.objectContaining({ kind: "not_found", field: "conversationId" }));
     const regenerate = () => send(engine, { content: "hi", mode: "regenerate" });
-    expect(regenerate).toThrow(ChatError);
-    expect(regenerate).toThrow(expect.objectContaining({ kind: "invalid", field: "conversationId" }));
+    await expect(regenerate()).rejects.toThrow(ChatError);
+    await expect(regenerate()).rejects.toThrow(expect.objectContaining({ kind: "invalid", field: "conversationId" }));
     expect(tableCounts(t)).toEqual({ conversations: 0, messages: 0 });
   });
 });

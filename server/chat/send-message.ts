@@ -6,8 +6,8 @@
  * ./turn-plan.ts), streamed as the typed events of lib/schemas/events.ts. (start-answer.ts runs it
  * detached from the HTTP request.)
  *
- * `sendMessage` validates and writes synchronously (so a 404 / 409 reaches the route before any
- * stream exists), then returns the event generator. While tokens stream, the text so far is saved
+ * `sendMessage` validates and writes the turn before it resolves (so a 404 / 409 reaches the route
+ * before any stream exists), then returns the event generator. While tokens stream, the text so far is saved
  * every few tokens (progress-saver.ts). The generator always ends by saving the answer — complete,
  * stopped (abort) or error — before its `done` event; a save that fails (or finds the conversation
  * deleted) ends with an `error` event instead, never a `done` for a message that is not stored.
@@ -19,7 +19,7 @@ import type { ParsedChatRequest } from "@/lib/schemas/chat";
 import type { MessageStatus } from "@/lib/schemas/conversations";
 import type { ChatEvent } from "@/lib/schemas/events";
 import type { GenerationStats } from "@/lib/schemas/stats";
-import type { Db } from "@/server/db/types";
+import type { Store } from "@/server/db/store";
 import type { Engine } from "@/server/engine/types";
 import { replayVerdict } from "@/lib/replay-verdict";
 import { AnswerMeter } from "./answer-meter";
@@ -34,7 +34,7 @@ import { prepareTurn, saveAnswer, saveProgress, undoTurn, type PreparedTurn } fr
 const TOKEN_VIEW_ALTERNATIVES = 5;
 
 export interface SendMessageArgs {
-  db: Db;
+  db: Store;
   engine: Engine;
   request: ParsedChatRequest;
   /** Aborts generation; the partial answer is saved as "stopped" (rolled back if it never started). */
@@ -49,8 +49,8 @@ export interface SendMessageResult {
   events: AsyncGenerator<ChatEvent>;
 }
 
-export function sendMessage(args: SendMessageArgs): SendMessageResult {
-  const turn = prepareTurn(args.db, { request: args.request, now: new Date() });
+export async function sendMessage(args: SendMessageArgs): Promise<SendMessageResult> {
+  const turn = await prepareTurn(args.db, { request: args.request, now: new Date() });
   return { conversationId: turn.conversationId, turn, events: runAnswer(args, turn, () => undoTurn(args.db, turn)) };
 }
 
@@ -71,7 +71,7 @@ function messageOf(error: unknown): string {
 export async function* runAnswer(
   { db, engine, signal, progress }: Omit<SendMessageArgs, "request">,
   turn: PreparedTurn,
-  undo: () => void,
+  undo: () => Promise<void>,
 ): AsyncGenerator<ChatEvent> {
   const meter = new AnswerMeter();
   // The token view's records: a branch's forced start first (its tokens come as forced events, unrecorded).
@@ -80,12 +80,13 @@ export async function* runAnswer(
   const otherwiseKnown = turn.undo.createdConversation ? {} : { conversationId: turn.conversationId };
   let final: { stats: GenerationStats; error?: string } | null = null;
   let settled = false;
-  const save = (stats: GenerationStats, error: string | undefined): ChatEvent => {
+  const save = async (stats: GenerationStats, error: string | undefined): Promise<ChatEvent> => {
     settled = true;
     const status = statusFor(stats, error);
     let saved: boolean;
     try {
-      saved = saveAnswer(db, { turn, answer: { content: meter.text, status, stats, error: error ?? null, tokens }, now: new Date() });
+      await saver.idle();
+      saved = await saveAnswer(db, { turn, answer: { content: meter.text, status, stats, error: error ?? null, tokens }, now: new Date() });
     } catch (failure) {
       console.error("[chat] saving the answer failed:", failure);
       return { event: "error", data: { code: "save_failed", message: `The answer could not be saved: ${messageOf(failure)}`, conversationId: turn.conversationId } };
@@ -99,9 +100,10 @@ export async function* runAnswer(
     const replay = replayed ? { replay: replayVerdict(replayed.messageId, { text: replayed.content, tokenIds: replayed.tokenIds }, { text: meter.text, tokenIds }) } : {};
     return { event: "done", data: { messageId: turn.assistantMessageId, status, stats, ...(error ? { error } : {}), ...replay } };
   };
-  const rollBack = (error: unknown): ChatEvent => {
+  const rollBack = async (error: unknown): Promise<ChatEvent> => {
     settled = true;
-    undo();
+    await saver.idle();
+    await undo();
     if (signal.aborted) {
       return { event: "error", data: { code: "cancelled", message: "Stopped before the model started; nothing was kept.", ...otherwiseKnown } };
     }
@@ -146,23 +148,23 @@ export async function* runAnswer(
       }
     } catch (error) {
       if (!meter.started) {
-        yield rollBack(error);
+        yield await rollBack(error);
         return;
       }
       final = signal.aborted ? { stats: meter.stats("abort") } : { stats: meter.stats("error"), error: messageOf(error) };
     }
     // The engine always ends with `done`; a missing one means the job was cut short.
     if (!final && !meter.started) {
-      yield rollBack(null);
+      yield await rollBack(null);
       return;
     }
     final ??= signal.aborted ? { stats: meter.stats("abort") } : { stats: meter.stats("error"), error: "The answer ended unexpectedly." };
-    yield save(final.stats, final.error);
+    yield await save(final.stats, final.error);
   } finally {
     // The consumer stopped iterating (return() mid-stream): leaving the loop aborted the job; keep what was said.
     if (!settled) {
-      if (meter.started) save(final?.stats ?? meter.stats("abort"), final?.error);
-      else rollBack(null);
+      if (meter.started) await save(final?.stats ?? meter.stats("abort"), final?.error);
+      else await rollBack(null);
     }
   }
 }

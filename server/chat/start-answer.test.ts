@@ -31,7 +31,7 @@ const LONG = "The quick brown fox jumps over the lazy dog, again and again, unti
 /** Speculative decoding off: these tests count one token per forward pass of the gated model. */
 function start(engine: Engine, body: ChatRequest, extra: { signal?: AbortSignal; progress?: ProgressPolicy } = {}) {
   const request = chatRequestSchema.parse({ ...body, params: { speculative: false, ...body.params } });
-  return startAnswer({ db: t.db, engine, registry, request, ...extra });
+  return startAnswer({ db: t.store, engine, registry, request, ...extra });
 }
 
 const messagesOf = (conversationId: string) => messagesRepo.listMessages(t.db, { conversationId });
@@ -49,7 +49,7 @@ describe("answers that belong to the server", () => {
   it("a listener that leaves does not stop the answer: it runs to its end and is saved complete", async () => {
     const model = createTestEngine({ answer: LONG, gated: true });
     const client = new AbortController();
-    const started = start(model.engine, { content: "tell me" }, { signal: client.signal });
+    const started = await start(model.engine, { content: "tell me" }, { signal: client.signal });
     expect(registry.isAnswering(started.conversationId)).toBe(true);
     await steps(model, 3);
     client.abort();
@@ -62,10 +62,10 @@ describe("answers that belong to the server", () => {
 
   it("re-attaching sees a snapshot of the answer so far, then the rest; together the whole answer", async () => {
     const model = createTestEngine({ answer: LONG, gated: true });
-    const started = start(model.engine, { content: "tell me" });
+    const started = await start(model.engine, { content: "tell me" });
     await steps(model, 6); // prefill + 5 tokens
     await until(() => started.answer.snapshot().stats.completionTokens === 5);
-    const follower = followAnswer(t.db, { registry, id: started.conversationId, signal: new AbortController().signal })!;
+    const follower = (await followAnswer(t.store, { registry, id: started.conversationId, signal: new AbortController().signal }))!;
     const first = (await follower.next()).value as ChatEvent;
     expect(first).toEqual({
       event: "snapshot",
@@ -88,12 +88,12 @@ describe("answers that belong to the server", () => {
     // The first client saw every event too.
     const all = await collectEvents(started.events);
     expect(textOf(all)).toBe(LONG);
-    expect(followAnswer(t.db, { registry, id: started.conversationId, signal: new AbortController().signal })).toBeNull();
+    expect(await followAnswer(t.store, { registry, id: started.conversationId, signal: new AbortController().signal })).toBeNull();
   });
 
   it("a second writer on an answering conversation gets 409 and writes nothing; afterwards it may", async () => {
     const model = createTestEngine({ answer: LONG, gated: true });
-    const started = start(model.engine, { content: "first" });
+    const started = await start(model.engine, { content: "first" });
     await steps(model, 2);
     const before = tableCounts(t);
     for (const body of [
@@ -102,23 +102,23 @@ describe("answers that belong to the server", () => {
       { conversationId: started.conversationId, content: "edited", mode: "edit" as const },
     ]) {
       const second = () => start(model.engine, body);
-      expect(second).toThrow(ChatError);
-      expect(second).toThrow(expect.objectContaining({ kind: "answering", field: "conversationId" }));
+      await expect(second()).rejects.toThrow(ChatError);
+      await expect(second()).rejects.toThrow(expect.objectContaining({ kind: "answering", field: "conversationId" }));
     }
     expect(tableCounts(t)).toEqual(before);
     model.gate!.open();
     await started.answer.settled;
-    const next = start(model.engine, { conversationId: started.conversationId, content: "second" });
+    const next = await start(model.engine, { conversationId: started.conversationId, content: "second" });
     await next.answer.settled;
     expect(messagesOf(started.conversationId).map((m) => m.content)).toEqual(["first", LONG, "second", LONG]);
   });
 
   it("stop saves the answer so far as stopped and reports it; nothing running answers null", async () => {
     const model = createTestEngine({ answer: LONG, gated: true });
-    const started = start(model.engine, { content: "tell me" });
+    const started = await start(model.engine, { content: "tell me" });
     await steps(model, 4);
     await until(() => started.answer.snapshot().stats.completionTokens === 3);
-    const stopping = stopAnswer(t.db, { registry, id: started.conversationId });
+    const stopping = stopAnswer(t.store, { registry, id: started.conversationId });
     model.gate!.open();
     expect(await stopping).toEqual({ messageId: started.answer.messageId, status: "stopped" });
     const row = answerRow(started.conversationId)!;
@@ -127,24 +127,24 @@ describe("answers that belong to the server", () => {
     expect(LONG.startsWith(row.content) && row.content.length >= 3 && row.content.length < LONG.length).toBe(true);
     const events = await collectEvents(started.events);
     expect(eventOf(events, "done").data.status).toBe("stopped");
-    expect(await stopAnswer(t.db, { registry, id: started.conversationId })).toBeNull();
-    await expect(stopAnswer(t.db, { registry, id: "missing" })).rejects.toMatchObject({ kind: "not_found" });
+    expect(await stopAnswer(t.store, { registry, id: started.conversationId })).toBeNull();
+    await expect(stopAnswer(t.store, { registry, id: "missing" })).rejects.toMatchObject({ kind: "not_found" });
   });
 
   it("a job stopped while still queued is rolled back like a busy one", async () => {
     const model = createTestEngine({ answer: LONG, gated: true });
-    const occupying = start(model.engine, { content: "occupy" });
+    const occupying = await start(model.engine, { content: "occupy" });
     await steps(model, 1);
-    const previous = start(createTestEngine({ answer: "old answer" }).engine, { content: "question" });
+    const previous = await start(createTestEngine({ answer: "old answer" }).engine, { content: "question" });
     await previous.answer.settled;
     const before = messagesOf(previous.conversationId).map((m) => [m.id, m.content, m.status]);
-    const queued = start(model.engine, { conversationId: previous.conversationId, content: "question", mode: "regenerate" });
-    const queuedNew = start(model.engine, { content: "new chat" });
+    const queued = await start(model.engine, { conversationId: previous.conversationId, content: "question", mode: "regenerate" });
+    const queuedNew = await start(model.engine, { content: "new chat" });
     await until(() => queuedNew.answer.isQueued && queued.answer.isQueued);
-    const answering = listConversations(t.db, { limit: 10, isAnswering: registry.isAnswering }).filter((c) => c.answering).map((c) => c.id);
+    const answering = (await listConversations(t.store, { limit: 10, isAnswering: registry.isAnswering })).filter((c) => c.answering).map((c) => c.id);
     expect(answering.sort()).toEqual([occupying.conversationId, previous.conversationId, queuedNew.conversationId].sort());
-    expect(await stopAnswer(t.db, { registry, id: queued.conversationId })).toEqual({ messageId: queued.answer.messageId, status: null });
-    expect(await stopAnswer(t.db, { registry, id: queuedNew.conversationId })).toEqual({ messageId: queuedNew.answer.messageId, status: null });
+    expect(await stopAnswer(t.store, { registry, id: queued.conversationId })).toEqual({ messageId: queued.answer.messageId, status: null });
+    expect(await stopAnswer(t.store, { registry, id: queuedNew.conversationId })).toEqual({ messageId: queuedNew.answer.messageId, status: null });
     expect(eventOf(await collectEvents(queued.events), "error").data.code).toBe("cancelled");
     expect(messagesOf(previous.conversationId).map((m) => [m.id, m.content, m.status])).toEqual(before);
     expect(conversationsRepo.getConversation(t.db, { id: queuedNew.conversationId })).toBeUndefined();
@@ -155,11 +155,11 @@ describe("answers that belong to the server", () => {
 
   it("delete stops the running answer: the model is free after at most one more step", async () => {
     const model = createTestEngine({ answer: LONG, gated: true });
-    const started = start(model.engine, { content: "tell me" });
+    const started = await start(model.engine, { content: "tell me" });
     await steps(model, 3);
     await until(() => model.gate!.waiting() > 0); // the next decode step waits
     const callsAtDelete = model.runner.calls.length;
-    deleteConversation(t.db, { id: started.conversationId, registry });
+    await deleteConversation(t.store, { id: started.conversationId, registry });
     model.gate!.open();
     expect(await started.answer.settled).toEqual({ messageId: started.answer.messageId, status: null });
     expect(model.runner.calls.length).toBeLessThanOrEqual(callsAtDelete + 1);
@@ -173,7 +173,7 @@ describe("answers that belong to the server", () => {
   it("a failing final save is reported as an error event, never a silent complete", async () => {
     const model = createTestEngine({ answer: "short" });
     t.sqlite.exec("CREATE TRIGGER fail_final_save BEFORE UPDATE OF status ON messages BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
-    const started = start(model.engine, { content: "hi" });
+    const started = await start(model.engine, { content: "hi" });
     const events = await collectEvents(started.events);
     expect(events.some((e) => e.event === "done")).toBe(false);
     expect(events.at(-1)).toEqual({
@@ -184,7 +184,7 @@ describe("answers that belong to the server", () => {
 
   it("writes the partial answer every 32 tokens while it streams", async () => {
     const model = createTestEngine({ answer: LONG, gated: true });
-    const started = start(model.engine, { content: "tell me" }, { progress: { everyTokens: 32, everyMs: 60_000 } });
+    const started = await start(model.engine, { content: "tell me" }, { progress: { everyTokens: 32, everyMs: 60_000 } });
     const tokensStreamed = async (n: number) => {
       await steps(model, n - started.answer.snapshot().stats.completionTokens + (n === 31 ? 1 : 0));
       await until(() => started.answer.snapshot().stats.completionTokens === n);
@@ -204,7 +204,7 @@ describe("answers that belong to the server", () => {
   it("writes the partial answer once a second even when tokens come slowly", async () => {
     const model = createTestEngine({ answer: LONG, gated: true });
     let clock = 0;
-    const started = start(model.engine, { content: "tell me" }, { progress: { everyTokens: 32, everyMs: 1_000, now: () => clock } });
+    const started = await start(model.engine, { content: "tell me" }, { progress: { everyTokens: 32, everyMs: 1_000, now: () => clock } });
     await steps(model, 4); // prefill + 3 tokens within the same second
     await until(() => started.answer.snapshot().stats.completionTokens === 3);
     expect(answerRow(started.conversationId)!.content).toBe("");
@@ -218,13 +218,13 @@ describe("answers that belong to the server", () => {
 
   it("conversations show `answering` while their answer runs or waits", async () => {
     const model = createTestEngine({ answer: LONG, gated: true });
-    const started = start(model.engine, { content: "tell me" });
+    const started = await start(model.engine, { content: "tell me" });
     const isAnswering = registry.isAnswering;
-    expect(getConversation(t.db, { id: started.conversationId, isAnswering }).answering).toBe(true);
-    expect(listConversations(t.db, { limit: 5, isAnswering })[0]?.answering).toBe(true);
+    expect((await getConversation(t.store, { id: started.conversationId, isAnswering })).answering).toBe(true);
+    expect((await listConversations(t.store, { limit: 5, isAnswering }))[0]?.answering).toBe(true);
     model.gate!.open();
     await started.answer.settled;
-    expect(getConversation(t.db, { id: started.conversationId, isAnswering }).answering).toBe(false);
-    expect(listConversations(t.db, { limit: 5, isAnswering })[0]?.answering).toBe(false);
+    expect((await getConversation(t.store, { id: started.conversationId, isAnswering })).answering).toBe(false);
+    expect((await listConversations(t.store, { limit: 5, isAnswering }))[0]?.answering).toBe(false);
   });
 });

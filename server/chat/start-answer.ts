@@ -5,7 +5,7 @@
  */
 import type { ParsedChatRequest } from "@/lib/schemas/chat";
 import type { ChatEvent } from "@/lib/schemas/events";
-import type { Db } from "@/server/db/types";
+import type { Store } from "@/server/db/store";
 import type { Engine } from "@/server/engine/types";
 import type { AnswerRegistry } from "./answer-registry";
 import type { ProgressPolicy } from "./progress-saver";
@@ -13,7 +13,7 @@ import { RunningAnswer } from "./running-answer";
 import { sendMessage } from "./send-message";
 
 export interface StartAnswerArgs {
-  db: Db;
+  db: Store;
   engine: Engine;
   registry: AnswerRegistry;
   request: ParsedChatRequest;
@@ -29,13 +29,20 @@ export interface StartedAnswer {
   events: AsyncGenerator<ChatEvent>;
 }
 
-/** Throws 409 (`answering`) when the conversation already has an answer running or queued. */
-export function startAnswer(args: StartAnswerArgs): StartedAnswer {
+/** Throws 409 (`answering`) when the conversation already has an answer running, queued or being prepared. */
+export async function startAnswer(args: StartAnswerArgs): Promise<StartedAnswer> {
   const { db, engine, registry, request } = args;
-  if (request.conversationId) registry.assertIdle(request.conversationId);
-  // From the check above to `track` below nothing awaits, so no second writer can slip in between.
+  // Held while the turn is written (awaited), so a second request for the conversation gets its 409
+  // instead of writing a second turn; released right before `track`, with no await in between.
+  const release = request.conversationId ? registry.reserve(request.conversationId) : () => undefined;
   const abort = new AbortController();
-  const { turn, events } = sendMessage({ db, engine, request, signal: abort.signal, progress: args.progress });
+  let sent: Awaited<ReturnType<typeof sendMessage>>;
+  try {
+    sent = await sendMessage({ db, engine, request, signal: abort.signal, progress: args.progress });
+  } finally {
+    release();
+  }
+  const { turn, events } = sent;
   const answer = new RunningAnswer(turn, abort);
   registry.track(answer);
   const listener = answer.listen({ snapshot: false, signal: args.signal });

@@ -25,8 +25,8 @@ describe("compare with the tiny ONNX model", () => {
   it("runs both answers at once (no waiting in line, tokens interleaved), each the answer a single request with its settings gives", async () => {
     const base = { maxNewTokens: 24, topK: 100, topP: 0.95, seed: 11 };
     const variants = [{ temperature: 0 }, { temperature: 0.8, systemPrompt: "Rhyme." }];
-    const pair = startCompare({
-      db: t.db,
+    const pair = await startCompare({
+      db: t.store,
       engine: loaded.engine,
       registry: new AnswerRegistry(),
       request: chatRequestSchema.parse({ mode: "compare", content: "Say something", params: base, variants }),
@@ -42,8 +42,8 @@ describe("compare with the tiny ONNX model", () => {
     const rows = messagesRepo.listMessages(t.db, { conversationId: pair.conversationId });
     expect(rows.slice(1).map((m) => m.content)).toEqual(texts);
     for (const [i, variant] of variants.entries()) {
-      const alone = sendMessage({
-        db: t.db,
+      const alone = await sendMessage({
+        db: t.store,
         engine: loaded.engine,
         request: chatRequestSchema.parse({ content: "Say something", params: { ...base, ...variant } }),
         signal: new AbortController().signal,

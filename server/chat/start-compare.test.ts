@@ -30,7 +30,7 @@ const VARIANTS = [{ temperature: 0 }, { temperature: 0.8, systemPrompt: "Answer 
 
 function compare(engine: Engine, body: Partial<ChatRequest> = {}) {
   const request = chatRequestSchema.parse({ mode: "compare", content: "Which is better?", params: { speculative: false, seed: 5 }, variants: VARIANTS, ...body });
-  return startCompare({ db: t.db, engine, registry, request });
+  return startCompare({ db: t.store, engine, registry, request });
 }
 
 const messagesOf = (conversationId: string) => messagesRepo.listMessages(t.db, { conversationId });
@@ -46,7 +46,7 @@ async function steps(model: TestEngine, n: number): Promise<void> {
 describe("compare pairs", () => {
   it("stores one question with two answer versions, each run and saved with its own settings; events tagged by side", async () => {
     const model = createTestEngine({ answer: "Both." });
-    const started = compare(model.engine);
+    const started = await compare(model.engine);
     const events = await collectEvents(started.events);
     const rows = messagesOf(started.conversationId);
     expect(rows.map((m) => [m.role, m.content, m.status])).toEqual([
@@ -94,21 +94,27 @@ describe("compare pairs", () => {
 
   it("is one unit: 409 for another request meanwhile, /stream follows both, Stop stops both (the waiting one is taken back)", async () => {
     const model = createTestEngine({ answer: "A long enough answer to stop in the middle.", gated: true });
-    const started = compare(model.engine);
+    const started = await compare(model.engine);
     await steps(model, 3);
-    expect(() => startAnswer({ db: t.db, engine: model.engine, registry, request: chatRequestSchema.parse({ conversationId: started.conversationId, content: "again" }) }))
-      .toThrow(expect.objectContaining({ kind: "answering" }));
-    expect(() => compare(model.engine, { conversationId: started.conversationId })).toThrow(expect.objectContaining({ kind: "answering" }));
+    await expect(startAnswer({ db: t.store, engine: model.engine, registry, request: chatRequestSchema.parse({ conversationId: started.conversationId, content: "again" }) }))
+      .rejects.toThrow(expect.objectContaining({ kind: "answering" }));
+    await expect(compare(model.engine, { conversationId: started.conversationId })).rejects.toThrow(expect.objectContaining({ kind: "answering" }));
 
-    const follower = followAnswer(t.db, { registry, id: started.conversationId, signal: new AbortController().signal })!;
+    const follower = (await followAnswer(t.store, { registry, id: started.conversationId, signal: new AbortController().signal }))!;
     const first = (await follower.next()).value as Extract<ChatEvent, { event: "compare" }>;
     expect(first.event).toBe("compare");
-    expect(first.data.answers.map((a) => [a.phase, a.text, a.ended])).toEqual([
-      ["generating", "A ", false],
-      ["queued", "", false],
+    // The left side has streamed a few tokens (how many reached the snapshot depends on how many
+    // ticks the awaited 409 checks took); the right one waits.
+    expect(first.data.answers.map((a) => [a.phase, a.ended])).toEqual([
+      ["generating", false],
+      ["queued", false],
     ]);
+    expect(first.data.answers[0]!.text).toMatch(/^A ./);
+    expect(first.data.answers[1]!.text).toBe("");
 
-    const stopping = stopAnswer(t.db, { registry, id: started.conversationId });
+    const stopping = stopAnswer(t.store, { registry, id: started.conversationId });
+    // The model sits at its next step's gate; opened, it sees the abort before stepping.
+    model.gate!.open();
     const [left, right] = first.data.answers;
     expect(await stopping).toEqual({
       messageId: left.messageId,
@@ -132,16 +138,16 @@ describe("compare pairs", () => {
   });
 
   it("a pair that never started (cancelled while queued) leaves nothing behind; the right side alone refused is taken back alone", async () => {
-    const existing = compare(createTestEngine({ answer: "kept" }).engine, { content: "first question" });
+    const existing = await compare(createTestEngine({ answer: "kept" }).engine, { content: "first question" });
     await collectEvents(existing.events);
     const before = messagesOf(existing.conversationId).map((m) => m.id);
     const counts = tableCounts(t);
 
     // A model busy elsewhere, with room for one waiting job: left waits, right is refused (busy).
     const held = createTestEngine({ answer: "x", gated: true, maxQueue: 1 });
-    const occupying = startAnswer({ db: t.db, engine: held.engine, registry, request: chatRequestSchema.parse({ content: "occupy" }) });
+    const occupying = await startAnswer({ db: t.store, engine: held.engine, registry, request: chatRequestSchema.parse({ content: "occupy" }) });
     await until(() => held.gate!.waiting() > 0);
-    const pair = compare(held.engine, { conversationId: existing.conversationId, content: "second question" });
+    const pair = await compare(held.engine, { conversationId: existing.conversationId, content: "second question" });
     const events: ChatEvent[] = [];
     const reading = (async () => {
       for await (const e of pair.events) events.push(e);
@@ -150,7 +156,7 @@ describe("compare pairs", () => {
     expect(events.find((e) => e.event === "error")).toMatchObject({ data: { code: "busy", answer: 1 } });
     expect(messagesOf(existing.conversationId)).toHaveLength(before.length + 2);
 
-    await stopAnswer(t.db, { registry, id: existing.conversationId });
+    await stopAnswer(t.store, { registry, id: existing.conversationId });
     await reading;
     expect(events.filter((e) => e.event === "error").map((e) => [(e.data as { code: string }).code, sideOf(e)])).toEqual([["busy", 1], ["cancelled", 0]]);
     expect(messagesOf(existing.conversationId).map((m) => m.id)).toEqual(before);
@@ -161,7 +167,7 @@ describe("compare pairs", () => {
     checkFtsIntegrity(t);
   });
 
-  it("validates: variants required for compare (exactly two), only for compare, each checked field by field", () => {
+  it("validates: variants required for compare (exactly two), only for compare, each checked field by field", async () => {
     const fields = (body: unknown) => chatRequestSchema.safeParse(body).error?.issues.map((i) => i.path.join("."));
     expect(fields({ mode: "compare", content: "q" })).toEqual(["variants"]);
     expect(fields({ mode: "compare", content: "q", variants: [{}] })).toEqual(["variants"]);

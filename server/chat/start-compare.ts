@@ -17,13 +17,18 @@ export interface StartedCompare {
   events: AsyncGenerator<ChatEvent>;
 }
 
-/** Throws 409 (`answering`) when the conversation already has an answer running or queued. */
-export function startCompare(args: StartAnswerArgs): StartedCompare {
+/** Throws 409 (`answering`) when the conversation already has an answer running, queued or being prepared. */
+export async function startCompare(args: StartAnswerArgs): Promise<StartedCompare> {
   const { db, engine, registry, request } = args;
-  if (request.conversationId) registry.assertIdle(request.conversationId);
-  // From the check above to `track` below nothing awaits, so no second writer can slip in between.
+  // Held while the turn is written, released right before `track` (see startAnswer).
+  const release = request.conversationId ? registry.reserve(request.conversationId) : () => undefined;
   const abort = new AbortController();
-  const prepared = prepareCompare(db, { request, now: new Date() });
+  let prepared: Awaited<ReturnType<typeof prepareCompare>>;
+  try {
+    prepared = await prepareCompare(db, { request, now: new Date() });
+  } finally {
+    release();
+  }
   const undo = compareUndo(db, prepared);
   const pair = new RunningCompare(prepared, abort);
   registry.track(pair);

@@ -24,10 +24,10 @@ afterAll(async () => {
   await loaded?.dispose();
 });
 
-const send = (body: ChatRequest) => sendMessage({ db: t.db, engine: loaded.engine, request: chatRequestSchema.parse(body), signal: new AbortController().signal });
+const send = (body: ChatRequest) => sendMessage({ db: t.store, engine: loaded.engine, request: chatRequestSchema.parse(body), signal: new AbortController().signal });
 
 async function greedyAnswer(): Promise<{ conversationId: string; messageId: string; content: string }> {
-  const first = send({ content: "Tell me about tokens.", params: { maxNewTokens: 12, temperature: 0, seed: 1 } });
+  const first = await send({ content: "Tell me about tokens.", params: { maxNewTokens: 12, temperature: 0, seed: 1 } });
   const events = await collectEvents(first.events);
   return { conversationId: first.conversationId, messageId: eventOf(events, "done").data.messageId, content: textOf(events) };
 }
@@ -35,7 +35,7 @@ async function greedyAnswer(): Promise<{ conversationId: string; messageId: stri
 describe("token records of an answer", () => {
   it("are stored with the answer: one per token, their texts make the answer, greedy's choice is the top alternative", async () => {
     const { conversationId, messageId, content } = await greedyAnswer();
-    const { tokens } = getMessageTokens(t.db, { conversationId, messageId });
+    const { tokens } = await getMessageTokens(t.store, { conversationId, messageId });
     expect(tokens).toHaveLength(12);
     expect(tokens.map((x) => x.text).join("")).toBe(content);
     for (const token of tokens) {
@@ -44,19 +44,19 @@ describe("token records of an answer", () => {
       expect(token.logprob).toBeLessThanOrEqual(0);
       for (const alt of token.top) expect(alt.logprob!).toBeLessThanOrEqual(token.logprob! + 1e-3);
     }
-    expect(() => getMessageTokens(t.db, { conversationId: "nope", messageId })).toThrow(ChatError);
+    await expect(getMessageTokens(t.store, { conversationId: "nope", messageId })).rejects.toThrow(ChatError);
   });
 
   it("branching at token k keeps tokens 0..k-1 as ids, forces token k and continues: a new version of the answer", async () => {
     const { conversationId, messageId } = await greedyAnswer();
-    const original = getMessageTokens(t.db, { conversationId, messageId }).tokens;
+    const original = (await getMessageTokens(t.store, { conversationId, messageId })).tokens;
     const k = 5;
     const alternative = original[k]!.top.find((a) => a.id !== original[k]!.id)!;
-    const branch = send({ conversationId, mode: "branch", messageId, tokenIndex: k, tokenId: alternative.id, params: { maxNewTokens: 6 } });
+    const branch = await send({ conversationId, mode: "branch", messageId, tokenIndex: k, tokenId: alternative.id, params: { maxNewTokens: 6 } });
     const events = await collectEvents(branch.events);
     const done = eventOf(events, "done");
     expect(done.data.stats.completionTokens).toBe(6); // generated after the forced start
-    const branched = getMessageTokens(t.db, { conversationId, messageId: done.data.messageId }).tokens;
+    const branched = (await getMessageTokens(t.store, { conversationId, messageId: done.data.messageId })).tokens;
     expect(branched.slice(0, k).map((x) => x.id)).toEqual(original.slice(0, k).map((x) => x.id));
     expect(branched[k]!.id).toBe(alternative.id);
     expect(branched[k]!.top.map((a) => a.id)).toEqual(original[k]!.top.map((a) => a.id));
@@ -65,7 +65,7 @@ describe("token records of an answer", () => {
     const rows = messagesRepo.listMessages(t.db, { conversationId });
     const row = rows.find((r) => r.id === done.data.messageId)!;
     expect(row.parentId).toBe(rows.find((r) => r.id === messageId)!.parentId);
-    const shown = getConversation(t.db, { id: conversationId });
+    const shown = await getConversation(t.store, { id: conversationId });
     expect(shown.messages.at(-1)).toMatchObject({ id: row.id, siblings: { count: 2, index: 1 } });
     expect(row.content).toBe(textOf(events));
     expect(row.content.startsWith(original.slice(0, k).map((x) => x.text).join(""))).toBe(true);
@@ -73,22 +73,22 @@ describe("token records of an answer", () => {
 
   it("refuses a branch from a token that is not a recorded alternative, naming the field", async () => {
     const { conversationId, messageId } = await greedyAnswer();
-    const original = getMessageTokens(t.db, { conversationId, messageId }).tokens;
+    const original = (await getMessageTokens(t.store, { conversationId, messageId })).tokens;
     const notAlternative = [...Array(1000).keys()].find((id) => !original[2]!.top.some((a) => a.id === id))!;
-    expect(() => send({ conversationId, mode: "branch", messageId, tokenIndex: 2, tokenId: notAlternative })).toThrow(expect.objectContaining({ kind: "invalid", field: "tokenId" }));
-    expect(() => send({ conversationId, mode: "branch", messageId, tokenIndex: 99, tokenId: original[2]!.id })).toThrow(expect.objectContaining({ kind: "invalid", field: "tokenIndex" }));
+    await expect(send({ conversationId, mode: "branch", messageId, tokenIndex: 2, tokenId: notAlternative })).rejects.toThrow(expect.objectContaining({ kind: "invalid", field: "tokenId" }));
+    await expect(send({ conversationId, mode: "branch", messageId, tokenIndex: 99, tokenId: original[2]!.id })).rejects.toThrow(expect.objectContaining({ kind: "invalid", field: "tokenIndex" }));
     expect(chatRequestSchema.safeParse({ conversationId, mode: "branch", messageId }).error?.issues.map((i) => i.path[0])).toEqual(["tokenIndex", "tokenId"]);
   });
 
   it("travel in the JSON export and come back with an import", async () => {
     const { conversationId, messageId } = await greedyAnswer();
-    const exported = JSON.parse(exportConversation(t.db, { id: conversationId, format: "json" }).body);
+    const exported = JSON.parse((await exportConversation(t.store, { id: conversationId, format: "json" })).body);
     expect(exported.messages.find((m: { id: string }) => m.id === messageId).tokens).toEqual(expect.any(String));
-    const imported = importConversation(t.db, { data: conversationExportSchema.parse(exported) });
+    const imported = await importConversation(t.store, { data: conversationExportSchema.parse(exported) });
     const answer = imported.messages.at(-1)!;
-    expect(getMessageTokens(t.db, { conversationId: imported.id, messageId: answer.id }).tokens).toEqual(getMessageTokens(t.db, { conversationId, messageId }).tokens);
+    expect((await getMessageTokens(t.store, { conversationId: imported.id, messageId: answer.id })).tokens).toEqual((await getMessageTokens(t.store, { conversationId, messageId })).tokens);
     const broken = structuredClone(exported);
     broken.messages.at(-1).tokens = Buffer.from("garbage").toString("base64");
-    expect(() => importConversation(t.db, { data: conversationExportSchema.parse(broken) })).toThrow(expect.objectContaining({ kind: "invalid", field: `messages[${broken.messages.length - 1}].tokens` }));
+    await expect(importConversation(t.store, { data: conversationExportSchema.parse(broken) })).rejects.toThrow(expect.objectContaining({ kind: "invalid", field: `messages[${broken.messages.length - 1}].tokens` }));
   });
 });

@@ -16,9 +16,7 @@ import type { MessageStatus } from "@/lib/schemas/conversations";
 import { DEFAULT_GENERATION_PARAMS, type GenerationParams } from "@/lib/schemas/params";
 import { randomSeed } from "@/lib/seeded-rng";
 import type { GenerationStats } from "@/lib/schemas/stats";
-import * as conversationsRepo from "@/server/db/conversations-repo";
-import * as messagesRepo from "@/server/db/messages-repo";
-import type { Db } from "@/server/db/types";
+import type { Store } from "@/server/db/store";
 import type { ChatTurn } from "@/server/engine/types";
 import { autoTitle } from "./auto-title";
 import { ChatError, conversationNotFound } from "./chat-error";
@@ -68,10 +66,10 @@ function requiredContent(request: ParsedChatRequest): string {
   return request.content;
 }
 
-export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Date }): PreparedTurn {
+export async function prepareTurn(db: Store, args: { request: ParsedChatRequest; now: Date }): Promise<PreparedTurn> {
   const { request, now } = args;
-  return db.transaction((tx) => {
-    let conversation = request.conversationId ? conversationsRepo.getConversation(tx, { id: request.conversationId }) : undefined;
+  return db.transaction(async (tx) => {
+    let conversation = request.conversationId ? await tx.conversations.getConversation({ id: request.conversationId }) : undefined;
     if (request.conversationId && !conversation) throw conversationNotFound("conversationId");
     if (!conversation && request.mode !== "send") {
       throw new ChatError("invalid", `conversationId is required for mode "${request.mode}"`, "conversationId");
@@ -80,7 +78,7 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
     const previous = conversation
       ? { title: conversation.title, params: conversation.params, updatedAt: conversation.updatedAt, activeLeafId: conversation.activeLeafId }
       : null;
-    conversation ??= conversationsRepo.createConversation(tx, {
+    conversation ??= await tx.conversations.createConversation({
       id: newId(),
       title: autoTitle(requiredContent(request)),
       params: mergeParams(DEFAULT_GENERATION_PARAMS, request.params),
@@ -88,7 +86,7 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
     });
     const conversationId = conversation.id;
     const params = mergeParams(conversation.params, request.params);
-    const tree = buildMessageTree(messagesRepo.listMessages(tx, { conversationId }));
+    const tree = buildMessageTree(await tx.messages.listMessages({ conversationId }));
     const plan = planTurn(tree, conversation.activeLeafId, request);
     const replayOf = plan.kind === "answer" && plan.replayOf ? plan.replayOf : null;
     // The answer records the seed it was sampled with, drawn here when the settings say "random", so
@@ -112,22 +110,22 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
       let history = plan.history;
       let question = plan.kind === "answer" ? plan.question : null;
       if (plan.kind === "answer" && plan.branchOf) {
-        branch = branchPrefix(tx, { conversationId, messageId: plan.branchOf.id, tokenIndex: request.tokenIndex ?? -1, tokenId: request.tokenId ?? -1 });
+        branch = await branchPrefix(tx, { conversationId, messageId: plan.branchOf.id, tokenIndex: request.tokenIndex ?? -1, tokenId: request.tokenId ?? -1 });
       }
       if (plan.kind === "question") {
         const content = requiredContent(request);
         // Editing the first question of a conversation that still has its automatic title retitles it.
         if (plan.edited && plan.edited.parentId === null && title === autoTitle(plan.edited.content)) {
           title = autoTitle(content);
-          conversationsRepo.renameConversation(tx, { id: conversationId, title, updatedAt: now });
+          await tx.conversations.renameConversation({ id: conversationId, title, updatedAt: now });
         }
-        question = messagesRepo.insertMessage(tx, {
+        question = await tx.messages.insertMessage({
           message: { id: newId(), conversationId, parentId: plan.parentId, role: "user", content, status: "complete", createdAt: now },
         });
         insertedIds.push(question.id);
         history = [...history, question];
       }
-      const assistant = messagesRepo.insertMessage(tx, {
+      const assistant = await tx.messages.insertMessage({
         message: { id: newId(), conversationId, parentId: question!.id, role: "assistant", content: "", status: "stopped", params: answerParams, createdAt: now },
       });
       insertedIds.push(assistant.id);
@@ -135,8 +133,8 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
       assistantMessageId = assistant.id;
       engineMessages = buildEngineMessages(history, answerParams);
     }
-    conversationsRepo.setActiveLeaf(tx, { id: conversationId, leafId: assistantMessageId });
-    conversationsRepo.updateConversationParams(tx, { id: conversationId, params, updatedAt: now });
+    await tx.conversations.setActiveLeaf({ id: conversationId, leafId: assistantMessageId });
+    await tx.conversations.updateConversationParams({ id: conversationId, params, updatedAt: now });
     return {
       conversationId,
       title,
@@ -146,7 +144,7 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
       engineMessages,
       continued,
       replayOf: replayOf
-        ? { messageId: replayOf.id, content: replayOf.content, tokenIds: readTokens(tx, { conversationId, messageId: replayOf.id })?.map((t) => t.id) ?? null }
+        ? { messageId: replayOf.id, content: replayOf.content, tokenIds: (await readTokens(tx, { conversationId, messageId: replayOf.id }))?.map((t) => t.id) ?? null }
         : null,
       branch,
       undo: { createdConversation, insertedIds, previous },
@@ -154,21 +152,21 @@ export function prepareTurn(db: Db, args: { request: ParsedChatRequest; now: Dat
   });
 }
 
-export function undoTurn(db: Db, turn: PreparedTurn): void {
-  db.transaction((tx) => {
+export async function undoTurn(db: Store, turn: PreparedTurn): Promise<void> {
+  await db.transaction(async (tx) => {
     const { undo } = turn;
     // Deleted meanwhile: nothing left to restore.
-    if (!conversationsRepo.getConversation(tx, { id: turn.conversationId })) return;
+    if (!(await tx.conversations.getConversation({ id: turn.conversationId }))) return;
     if (undo.createdConversation || !undo.previous) {
-      conversationsRepo.deleteConversation(tx, { id: turn.conversationId });
+      await tx.conversations.deleteConversation({ id: turn.conversationId });
       return;
     }
-    messagesRepo.deleteMessages(tx, { ids: undo.insertedIds });
-    conversationsRepo.setActiveLeaf(tx, { id: turn.conversationId, leafId: undo.previous.activeLeafId });
+    await tx.messages.deleteMessages({ ids: undo.insertedIds });
+    await tx.conversations.setActiveLeaf({ id: turn.conversationId, leafId: undo.previous.activeLeafId });
     if (undo.previous.title !== turn.title) {
-      conversationsRepo.renameConversation(tx, { id: turn.conversationId, title: undo.previous.title, updatedAt: undo.previous.updatedAt });
+      await tx.conversations.renameConversation({ id: turn.conversationId, title: undo.previous.title, updatedAt: undo.previous.updatedAt });
     }
-    conversationsRepo.updateConversationParams(tx, { id: turn.conversationId, params: undo.previous.params, updatedAt: undo.previous.updatedAt });
+    await tx.conversations.updateConversationParams({ id: turn.conversationId, params: undo.previous.params, updatedAt: undo.previous.updatedAt });
   });
 }
 
@@ -183,9 +181,9 @@ export interface FinishedAnswer {
 }
 
 /** The streamed text so far (after a continued answer's earlier text); false when the answer's row is gone (conversation deleted). */
-export function saveProgress(db: Db, args: { turn: PreparedTurn; content: string }): boolean {
+export async function saveProgress(db: Store, args: { turn: PreparedTurn; content: string }): Promise<boolean> {
   const content = (args.turn.continued?.text ?? "") + args.content;
-  return messagesRepo.updateMessage(db, { id: args.turn.assistantMessageId, patch: { content } });
+  return await db.messages.updateMessage({ id: args.turn.assistantMessageId, patch: { content } });
 }
 
 /**
@@ -199,11 +197,11 @@ function mergedStats(turn: PreparedTurn, stats: GenerationStats): GenerationStat
 }
 
 /** Returns false when the conversation was deleted while the answer was being generated. */
-export function saveAnswer(db: Db, args: { turn: PreparedTurn; answer: FinishedAnswer; now: Date }): boolean {
+export async function saveAnswer(db: Store, args: { turn: PreparedTurn; answer: FinishedAnswer; now: Date }): Promise<boolean> {
   const { turn, answer, now } = args;
   const stats = mergedStats(turn, answer.stats);
-  return db.transaction((tx) => {
-    const updated = messagesRepo.updateMessage(tx, {
+  return db.transaction(async (tx) => {
+    const updated = await tx.messages.updateMessage({
       id: turn.assistantMessageId,
       patch: {
         content: (turn.continued?.text ?? "") + answer.content,
@@ -212,10 +210,10 @@ export function saveAnswer(db: Db, args: { turn: PreparedTurn; answer: FinishedA
         error: answer.error,
       },
     });
-    if (updated) conversationsRepo.touchConversation(tx, { id: turn.conversationId, updatedAt: now });
+    if (updated) await tx.conversations.touchConversation({ id: turn.conversationId, updatedAt: now });
     if (updated && answer.tokens && answer.tokens.length > 0) {
-      const before = turn.continued ? (readTokens(tx, { conversationId: turn.conversationId, messageId: turn.assistantMessageId }) ?? []) : [];
-      saveTokens(tx, { messageId: turn.assistantMessageId, tokens: [...before, ...answer.tokens] });
+      const before = turn.continued ? ((await readTokens(tx, { conversationId: turn.conversationId, messageId: turn.assistantMessageId })) ?? []) : [];
+      await saveTokens(tx, { messageId: turn.assistantMessageId, tokens: [...before, ...answer.tokens] });
     }
     return updated;
   });

@@ -12,6 +12,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterEach, describe, expect, it } from "vitest";
 import { getConversation } from "@/server/chat/conversations";
 import { migrationsFolder, openDatabase } from "./open-database";
+import { sqliteStore } from "./sqlite-store";
 import { checkFtsIntegrity } from "./testing/temp-db";
 import { searchConversations } from "./search-repo";
 
@@ -60,13 +61,14 @@ function writeOldDatabase(file: string): void {
 }
 
 describe("tree migration", () => {
-  it("keeps every message and turns each linear conversation into a single branch", () => {
+  it("keeps every message and turns each linear conversation into a single branch", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "bitnet-chat-db-"));
     dirs.push(dir);
     const file = path.join(dir, "old.db");
     writeOldDatabase(file);
 
     const open = openDatabase(file);
+    const store = sqliteStore(open);
     try {
       const rows = open.sqlite.prepare("SELECT id, conversation_id AS c, parent_id AS parent, content FROM messages ORDER BY seq").all();
       expect(rows).toEqual([
@@ -84,11 +86,11 @@ describe("tree migration", () => {
         { id: "c3", leaf: "c3-a1", updated: 30 },
       ]);
 
-      const c1 = getConversation(open.db, { id: "c1" });
+      const c1 = await getConversation(store, { id: "c1" });
       expect(c1.messages.map((m) => m.id)).toEqual(["c1-u1", "c1-a1", "c1-u2", "c1-a2"]);
       expect(c1.messages.every((m) => m.siblings.count === 1 && m.siblings.index === 0)).toBe(true);
-      expect(getConversation(open.db, { id: "c3" }).messages.map((m) => [m.id, m.status])).toEqual([["c3-u1", "complete"], ["c3-a1", "stopped"]]);
-      expect(getConversation(open.db, { id: "c2" }).messages).toEqual([]);
+      expect((await getConversation(store, { id: "c3" })).messages.map((m) => [m.id, m.status])).toEqual([["c3-u1", "complete"], ["c3-a1", "stopped"]]);
+      expect((await getConversation(store, { id: "c2" })).messages).toEqual([]);
 
       checkFtsIntegrity(open);
       expect(searchConversations(open.db, { query: "otters", limit: 5 }).map((h) => h.conversationId)).toEqual(["c3"]);

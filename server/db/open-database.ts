@@ -16,6 +16,7 @@ export const DEFAULT_DATABASE_PATH = "./data/bitnet-chat.db";
 export interface OpenDatabase {
   db: BetterSQLite3Database<typeof schema>;
   sqlite: Database.Database;
+  /** Checkpoints the WAL into the database file (no -wal file is left behind), then closes. */
   close(): void;
 }
 
@@ -40,5 +41,10 @@ export function openDatabase(file: string = resolveDatabasePath()): OpenDatabase
   sqlite.pragma("synchronous = NORMAL");
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: migrationsFolder() });
-  return { db, sqlite, close: () => sqlite.close() };
+  const close = () => {
+    if (!sqlite.open) return;
+    sqlite.pragma("wal_checkpoint(TRUNCATE)");
+    sqlite.close();
+  };
+  return { db, sqlite, close };
 }

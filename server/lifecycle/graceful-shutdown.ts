@@ -6,7 +6,7 @@
  * minutes) and then exit with 143; ours replace them so the answers are stopped instead and the exit is
  * clean. A second signal exits at once.
  */
-import type { OpenDatabase } from "@/server/db/open-database";
+import type { ClosableDatabase } from "@/server/db/connection";
 import { inFlightSettled, markShuttingDown } from "./in-flight";
 
 export interface ShutdownDeps {
@@ -15,7 +15,7 @@ export interface ShutdownDeps {
   /** Closes the engine (aborting its jobs, waiting for the forward pass) and frees the model. */
   disposeModel(): Promise<void>;
   /** The database if it was opened (never opens one just to close it). */
-  database(): OpenDatabase | undefined;
+  database(): ClosableDatabase | undefined;
   log?: Pick<Console, "info" | "error">;
   exit?: (code: number) => void;
   /** Upper bound for stopping answers and saving them. */
@@ -51,8 +51,7 @@ export async function shutdown(deps: ShutdownDeps, signal: string): Promise<void
   const open = deps.database();
   if (open) {
     try {
-      open.sqlite.pragma("wal_checkpoint(TRUNCATE)");
-      open.close();
+      await open.close();
     } catch (error) {
       log.error("[server] closing the database failed:", error);
       code = 1;

@@ -27,6 +27,6 @@ export const POST = withErrors(async (request: Request) => {
   const detach = new AbortController();
   // A compare pair is two answers run as one unit (one stream, one Stop).
   const start = body.mode === "compare" ? startCompare : startAnswer;
-  const { events } = start({ db: getDb(), engine, registry: answerRegistry(), request: body, signal: detach.signal });
+  const { events } = await start({ db: getDb(), engine, registry: answerRegistry(), request: body, signal: detach.signal });
   return sseResponse(events, { abort: detach, requestSignal: request.signal });
 });

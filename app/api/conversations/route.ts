@@ -16,10 +16,10 @@ export const GET = withErrors(async (request: Request) => {
     q: search.get("q") ?? undefined,
     limit: search.get("limit") ?? undefined,
   });
-  return jsonResponse({ conversations: listConversations(getDb(), { ...query, isAnswering: answerRegistry().isAnswering }) });
+  return jsonResponse({ conversations: await listConversations(getDb(), { ...query, isAnswering: answerRegistry().isAnswering }) });
 });
 
 export const POST = withErrors(async (request: Request) => {
   const body = parseOrThrow(createConversationSchema, await readJsonBody(request));
-  return jsonResponse(createConversation(getDb(), body), { status: 201 });
+  return jsonResponse(await createConversation(getDb(), body), { status: 201 });
 });

@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { getDb } from "@/server/db/client";
 import { getModelHost } from "@/server/host/model-host";
 import { jsonResponse, withErrors } from "@/server/http/json-response";
@@ -10,7 +9,7 @@ export const dynamic = "force-dynamic";
 export const GET = withErrors(async () => {
   let database = "ok";
   try {
-    getDb().get(sql`SELECT 1`);
+    await getDb().ping();
   } catch (error) {
     console.error("[health] database check failed:", error);
     database = "error";

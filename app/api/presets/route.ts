@@ -9,10 +9,10 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** `{ presets: PresetDto[] }`, oldest first. */
-export const GET = withErrors(async () => jsonResponse({ presets: listPresets(getDb()) }));
+export const GET = withErrors(async () => jsonResponse({ presets: await listPresets(getDb()) }));
 
 /** Body `{ name, params }`; saving under an existing name replaces it. Answers 201 `{ preset }`. */
 export const POST = withErrors(async (request: Request) => {
   const body = parseOrThrow(savePresetSchema, await readJsonBody(request));
-  return jsonResponse({ preset: savePreset(getDb(), body) }, { status: 201 });
+  return jsonResponse({ preset: await savePreset(getDb(), body) }, { status: 201 });
 });

@@ -3,9 +3,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase, type OpenDatabase } from "../open-database";
+import { sqliteStore } from "../sqlite-store";
+import type { Store } from "../store";
 
 export interface TempDb extends OpenDatabase {
   file: string;
+  /** The async repository interface over this file, as the chat layer uses it. */
+  store: Store;
   dispose(): void;
 }
 
@@ -19,6 +23,7 @@ export function openTempDb(): TempDb {
   return {
     ...open,
     file,
+    store: sqliteStore(open),
     dispose() {
       open.close();
       rmSync(path.dirname(file), { recursive: true, force: true });

@@ -15,18 +15,18 @@ interface Context {
 }
 
 export const GET = withErrors(async (_request: Request, context: Context) => {
-  return jsonResponse(getConversation(getDb(), { id: await conversationIdFrom(context.params), isAnswering: answerRegistry().isAnswering }));
+  return jsonResponse(await getConversation(getDb(), { id: await conversationIdFrom(context.params), isAnswering: answerRegistry().isAnswering }));
 });
 
 /** Rename and/or change the stored settings. */
 export const PATCH = withErrors(async (request: Request, context: Context) => {
   const id = await conversationIdFrom(context.params);
   const body = parseOrThrow(updateConversationSchema, await readJsonBody(request));
-  return jsonResponse(updateConversation(getDb(), { id, ...body }));
+  return jsonResponse(await updateConversation(getDb(), { id, ...body }));
 });
 
 /** Also stops the conversation's running answer. */
 export const DELETE = withErrors(async (_request: Request, context: Context) => {
-  deleteConversation(getDb(), { id: await conversationIdFrom(context.params), registry: answerRegistry() });
+  await deleteConversation(getDb(), { id: await conversationIdFrom(context.params), registry: answerRegistry() });
   return new Response(null, { status: 204 });
 });

@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 /** Every conversation as one JSON file (`format: "bitnet-chat/conversations@1"`), which import accepts. */
 export const GET = withErrors(async () => {
-  const file = exportAllConversations(getDb());
+  const file = await exportAllConversations(getDb());
   return new Response(file.body, {
     headers: {
       "Content-Type": file.contentType,

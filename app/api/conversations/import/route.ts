@@ -18,7 +18,7 @@ const MAX_IMPORT_BYTES = 20_000_000;
 export const POST = withErrors(async (request: Request) => {
   const data = parseOrThrow(importBodySchema, await readJsonBody(request, { maxBytes: MAX_IMPORT_BYTES }));
   if (data.format === "bitnet-chat/conversations@1") {
-    return jsonResponse({ conversations: importBundle(getDb(), { data }) }, { status: 201 });
+    return jsonResponse({ conversations: await importBundle(getDb(), { data }) }, { status: 201 });
   }
-  return jsonResponse({ conversation: importConversation(getDb(), { data }) }, { status: 201 });
+  return jsonResponse({ conversation: await importConversation(getDb(), { data }) }, { status: 201 });
 });

@@ -9,6 +9,6 @@ export const dynamic = "force-dynamic";
 export const DELETE = withErrors(async (_request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = await context.params;
   if (!id || id.length > 64) throw notFound("Preset", "id");
-  deletePreset(getDb(), { id });
+  await deletePreset(getDb(), { id });
   return new Response(null, { status: 204 });
 });

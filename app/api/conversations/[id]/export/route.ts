@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const GET = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const id = await conversationIdFrom(context.params);
   const { format } = parseOrThrow(exportFormatSchema, { format: new URL(request.url).searchParams.get("format") ?? undefined });
-  const file = exportConversation(getDb(), { id, format });
+  const file = await exportConversation(getDb(), { id, format });
   return new Response(file.body, {
     headers: {
       "Content-Type": file.contentType,

@@ -18,7 +18,7 @@ interface Context {
  */
 export const GET = withErrors(async (request: Request, context: Context) => {
   const detach = new AbortController();
-  const events = followAnswer(getDb(), { registry: answerRegistry(), id: await conversationIdFrom(context.params), signal: detach.signal });
+  const events = await followAnswer(getDb(), { registry: answerRegistry(), id: await conversationIdFrom(context.params), signal: detach.signal });
   if (!events) return new Response(null, { status: 204 });
   return sseResponse(events, { abort: detach, requestSignal: request.signal });
 });

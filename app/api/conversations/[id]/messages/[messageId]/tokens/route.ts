@@ -14,5 +14,5 @@ interface Context {
 /** An answer's token records for the token view (not part of the conversation's GET: they are large). */
 export const GET = withErrors(async (_request: Request, context: Context) => {
   const { id, messageId } = parseOrThrow(messageTokensParamsSchema, await context.params);
-  return jsonResponse(getMessageTokens(getDb(), { conversationId: id, messageId }));
+  return jsonResponse(await getMessageTokens(getDb(), { conversationId: id, messageId }));
 });

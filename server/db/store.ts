@@ -1,0 +1,83 @@
+/**
+ * The chat store as the chat layer sees it: one Promise-returning repository interface, two
+ * implementations — SQLite (./sqlite-store.ts, the default) and PostgreSQL (./pg/pg-store.ts, when
+ * DATABASE_URL is a postgres:// URL). Method names and arguments are those of the SQLite repositories
+ * (./conversations-repo.ts …), so both dialects answer the same queries with the same row shapes.
+ */
+import type { GenerationParams } from "@/lib/schemas/params";
+import type { ConversationSummaryRow } from "./conversations-repo";
+import type { MessagePatch } from "./messages-repo";
+import type { ConversationRow, MessageRow, NewMessageRow, PresetRow } from "./schema";
+import type { SearchHit } from "./search-repo";
+
+export type { ConversationSummaryRow, MessagePatch, SearchHit };
+
+export interface ConversationsStore {
+  createConversation(args: { id: string; title: string; params: GenerationParams; createdAt: Date; updatedAt?: Date }): Promise<ConversationRow>;
+  getConversation(args: { id: string }): Promise<ConversationRow | undefined>;
+  /** Used by import to recognise a copy of a conversation that is still here. */
+  findConversationByTitleAndCreation(args: { title: string; createdAt: Date }): Promise<{ id: string } | undefined>;
+  getConversationSummary(args: { id: string }): Promise<ConversationSummaryRow | undefined>;
+  /** Pinned first, then newest activity, then newest `seq`. */
+  listConversations(args: { limit: number }): Promise<ConversationSummaryRow[]>;
+  /** Newest activity first. */
+  listConversationsByIds(args: { ids: string[] }): Promise<ConversationSummaryRow[]>;
+  /** Each returns false when no conversation has that id. */
+  renameConversation(args: { id: string; title: string; updatedAt: Date }): Promise<boolean>;
+  updateConversationParams(args: { id: string; params: GenerationParams; updatedAt: Date }): Promise<boolean>;
+  setConversationPinned(args: { id: string; pinned: boolean }): Promise<boolean>;
+  touchConversation(args: { id: string; updatedAt: Date }): Promise<boolean>;
+  setActiveLeaf(args: { id: string; leafId: string | null }): Promise<boolean>;
+  /** Its messages go with it (ON DELETE CASCADE), and so do their search entries. */
+  deleteConversation(args: { id: string }): Promise<boolean>;
+}
+
+export interface MessagesStore {
+  insertMessage(args: { message: Omit<NewMessageRow, "seq"> }): Promise<MessageRow>;
+  /** In the given order (`seq` follows it). */
+  insertMessages(args: { messages: Omit<NewMessageRow, "seq">[] }): Promise<void>;
+  updateMessage(args: { id: string; patch: MessagePatch }): Promise<boolean>;
+  /** In conversation order (`seq`). */
+  listMessages(args: { conversationId: string }): Promise<MessageRow[]>;
+  getMessage(args: { id: string }): Promise<MessageRow | undefined>;
+  deleteMessages(args: { ids: string[] }): Promise<number>;
+  listRecentAnswers(args: { limit: number }): Promise<Pick<MessageRow, "id" | "stats" | "createdAt">[]>;
+}
+
+/** An answer's token-record blob (server/chat/token-blob.ts), one row per message. */
+export interface MessageTokensStore {
+  /** Writes (or replaces) the blob of one message. */
+  saveMessageTokens(args: { messageId: string; data: Buffer }): Promise<void>;
+  getMessageTokens(args: { messageId: string }): Promise<Buffer | undefined>;
+  /** The blobs of several messages (an export), by message id. */
+  listMessageTokens(args: { messageIds: string[] }): Promise<Map<string, Buffer>>;
+}
+
+export interface PresetsStore {
+  listPresets(): Promise<PresetRow[]>;
+  savePreset(args: { id: string; name: string; params: GenerationParams; createdAt: Date }): Promise<PresetRow>;
+  deletePreset(args: { id: string }): Promise<boolean>;
+}
+
+export interface SearchStore {
+  /** Matching conversations, newest activity first, one snippet each (matches wrapped in «…»). */
+  searchConversations(args: { query: string; limit: number }): Promise<SearchHit[]>;
+}
+
+export interface Store {
+  readonly dialect: "sqlite" | "postgres";
+  readonly conversations: ConversationsStore;
+  readonly messages: MessagesStore;
+  readonly messageTokens: MessageTokensStore;
+  readonly presets: PresetsStore;
+  readonly search: SearchStore;
+  /**
+   * One unit of work: everything `fn` does through `tx` commits together or not at all. Use only
+   * `tx` inside — the outer store is another connection (PostgreSQL) or waits for this transaction
+   * to end (SQLite), so touching it from inside would not see the uncommitted writes, or deadlock.
+   * Nested calls on `tx` are savepoints.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query (health check); rejects otherwise. */
+  ping(): Promise<void>;
+}
