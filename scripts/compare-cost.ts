@@ -39,7 +39,7 @@ function completion(events: Awaited<ReturnType<typeof collectEvents>>): number[]
 }
 
 async function pair(): Promise<number[]> {
-  const started = startCompare({ db: t.db, engine: loaded.engine, registry: new AnswerRegistry(), request: chatRequestSchema.parse({ mode: "compare", content: question, params: base, variants }) });
+  const started = await startCompare({ db: t.store, engine: loaded.engine, registry: new AnswerRegistry(), request: chatRequestSchema.parse({ mode: "compare", content: question, params: base, variants }) });
   return completion(await collectEvents(started.events));
 }
 
@@ -47,7 +47,7 @@ async function oneAfterTheOther(): Promise<number[]> {
   const tokens: number[] = [];
   for (const variant of variants) {
     const request = chatRequestSchema.parse({ content: question, params: { ...base, ...variant } });
-    tokens.push(...completion(await collectEvents(sendMessage({ db: t.db, engine: loaded.engine, request, signal: new AbortController().signal }).events)));
+    tokens.push(...completion(await collectEvents((await sendMessage({ db: t.store, engine: loaded.engine, request, signal: new AbortController().signal })).events)));
   }
   return tokens;
 }
