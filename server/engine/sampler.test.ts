@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { randomLogits } from "./testing/random-logits";
 import { Sampler, argmax } from "./sampler";
 import { TopKSelector } from "./top-k";
 
 const V = 128_256;
-
-function randomLogits(seed: number, n = V, scale = 4): Float32Array {
-  let x = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    out[i] = ((x / 2 ** 32) * 2 - 1) * scale;
-  }
-  return out;
-}
 
 const base = { temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1 };
 

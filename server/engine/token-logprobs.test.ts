@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { randomLogits as rows } from "./testing/random-logits";
 import { Sampler, type SamplerOptions } from "./sampler";
 import { referenceDistribution } from "./testing/reference-distribution";
 import { LogprobRecorder, sumExpBelow } from "./token-logprobs";
 
 const V = 128_256;
-
-function randomLogits(seed: number, n = V, scale = 6): Float32Array {
-  let x = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    out[i] = ((x / 2 ** 32) * 2 - 1) * scale;
-  }
-  return out;
-}
+const randomLogits = (seed: number, n = V, scale = 6) => rows(seed, n, scale);
 
 const info = (id: number) => ({ text: String(id), bytes: [] });
 
