@@ -71,6 +71,17 @@ describe("token records of an answer", () => {
     expect(row.content.startsWith(original.slice(0, k).map((x) => x.text).join(""))).toBe(true);
   });
 
+  it("a continued answer's records are the first run's followed by the continuation's", async () => {
+    const { conversationId, messageId, content } = await greedyAnswer();
+    const before = (await getMessageTokens(t.store, { conversationId, messageId })).tokens;
+    const more = await collectEvents((await send({ conversationId, mode: "continue", messageId, params: { maxNewTokens: 4 } })).events);
+    const after = (await getMessageTokens(t.store, { conversationId, messageId })).tokens;
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after).toHaveLength(before.length + 4);
+    expect(after.slice(before.length).map((x) => x.text).join("")).toBe(textOf(more));
+    expect(content + textOf(more)).toBe(messagesRepo.getMessage(t.db, { id: messageId })!.content);
+  });
+
   it("refuses a branch from a token that is not a recorded alternative, naming the field", async () => {
     const { conversationId, messageId } = await greedyAnswer();
     const original = (await getMessageTokens(t.store, { conversationId, messageId })).tokens;
