@@ -15,6 +15,7 @@ export type ApiErrorCode =
   | "not_ready"
   | "busy"
   | "context_overflow"
+  | "database_unreachable"
   | "internal";
 
 export class RequestError extends Error {

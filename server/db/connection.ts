@@ -1,4 +1,5 @@
 import { openDatabase, type OpenDatabase } from "./open-database";
+import { DEFAULT_POOL_SIZE, openPgStore } from "./pg/pg-store";
 import { sqliteStore } from "./sqlite-store";
 import type { Store } from "./store";
 
@@ -23,7 +24,31 @@ export interface ClosableDatabase {
 
 const holder = globalThis as typeof globalThis & { __bitnetChatDb?: Opened };
 
+/** BITNET_DB_POOL_SIZE: PostgreSQL connections per app instance (default 10). */
+export function poolSizeFromEnv(value = process.env.BITNET_DB_POOL_SIZE): number {
+  if (value === undefined || value.trim() === "") return DEFAULT_POOL_SIZE;
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 1 || size > 1000) {
+    throw new Error(`BITNET_DB_POOL_SIZE must be a whole number from 1 to 1000 (got "${value}")`);
+  }
+  return size;
+}
+
+/** DATABASE_URL=postgres://… selects PostgreSQL; without it, the SQLite file at DATABASE_PATH. */
+export function postgresUrlFromEnv(value = process.env.DATABASE_URL): string | null {
+  if (value === undefined || value.trim() === "") return null;
+  if (!/^postgres(ql)?:\/\//.test(value)) {
+    throw new Error("DATABASE_URL must be a postgres:// (or postgresql://) URL; for SQLite leave it unset and use DATABASE_PATH");
+  }
+  return value;
+}
+
 function open(): Opened {
+  const url = postgresUrlFromEnv();
+  if (url) {
+    const pg = openPgStore(url, { poolSize: poolSizeFromEnv() });
+    return { store: pg.store, close: pg.close };
+  }
   const sqlite = openDatabase();
   return { store: sqliteStore(sqlite), sqlite, close: () => sqlite.close() };
 }

@@ -1,5 +1,6 @@
 /** Full-text search over titles and the active branch's messages (FTS5 external-content indexes, see drizzle/sqlite/0001_fts.sql). */
 import { sql } from "drizzle-orm";
+import { lowestOnActiveBranch, type BranchNode } from "./active-branch";
 import { toFtsQuery } from "./fts-query";
 import type { Db } from "./types";
 
@@ -36,18 +37,8 @@ function firstActiveHits(db: Db, match: string, conversationIds: readonly string
     FROM conversations c WHERE c.id IN (SELECT value FROM json_each(${JSON.stringify([...hitSeqs.keys()])}))`);
   const first = new Map<string, number>();
   for (const tree of trees) {
-    const nodes = JSON.parse(tree.nodes) as [id: string, parentId: string | null, seq: number][];
-    const byId = new Map(nodes.map((node) => [node[0], node]));
-    // No (valid) active leaf stored: the newest message, as message-tree's activePath does.
-    let at = tree.leaf !== null ? byId.get(tree.leaf) : undefined;
-    if (!at) for (const node of nodes) if (!at || node[2] > at[2]) at = node;
-    const wanted = hitSeqs.get(tree.conversationId)!;
-    let lowest = Infinity;
-    // A step bound instead of a visited set: a corrupt parent cycle cannot hang the search.
-    for (let steps = 0; at && steps < nodes.length; steps += 1, at = at[1] === null ? undefined : byId.get(at[1])) {
-      if (wanted.has(at[2]) && at[2] < lowest) lowest = at[2];
-    }
-    if (lowest !== Infinity) first.set(tree.conversationId, lowest);
+    const lowest = lowestOnActiveBranch(tree.leaf, JSON.parse(tree.nodes) as BranchNode[], hitSeqs.get(tree.conversationId)!);
+    if (lowest !== undefined) first.set(tree.conversationId, lowest);
   }
   return first;
 }

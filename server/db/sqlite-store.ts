@@ -8,6 +8,7 @@
  * between two awaits of the callback, would join (and could roll back with) this transaction.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { bindRepo } from "./bind-repo";
 import * as conversationsRepo from "./conversations-repo";
 import * as messageTokensRepo from "./message-tokens-repo";
 import * as messagesRepo from "./messages-repo";
@@ -15,20 +16,6 @@ import type { OpenDatabase } from "./open-database";
 import * as presetsRepo from "./presets-repo";
 import { searchConversations } from "./search-repo";
 import type { ConversationsStore, MessagesStore, MessageTokensStore, PresetsStore, SearchStore, Store } from "./store";
-import type { Db } from "./types";
-
-/** The repository functions with the database argument bound, each run as `run` decides. */
-type Bound<M> = {
-  [K in keyof M]: M[K] extends (db: Db, ...rest: infer A) => infer R ? (...rest: A) => Promise<R> : never;
-};
-
-function bind<M extends Record<string, unknown>>(repo: M, db: Db, run: <T>(work: () => T) => Promise<T>): Bound<M> {
-  const bound: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(repo)) {
-    if (typeof fn === "function") bound[name] = (...args: unknown[]) => run(() => (fn as (...a: unknown[]) => unknown)(db, ...args));
-  }
-  return bound as Bound<M>;
-}
 
 /** The one open transaction of a connection, if any: who owns it and when it ends. */
 class TransactionGate {
@@ -74,12 +61,12 @@ class SqliteStore implements Store {
     /** True for the `tx` handed to a transaction's callback: it runs directly, on the open transaction. */
     private readonly inTransaction: boolean,
   ) {
-    const run = <T>(work: () => T): Promise<T> => (inTransaction ? Promise.resolve().then(work) : gate.outside(work));
-    this.conversations = bind(conversationsRepo, open.db, run);
-    this.messages = bind(messagesRepo, open.db, run);
-    this.messageTokens = bind(messageTokensRepo, open.db, run);
-    this.presets = bind(presetsRepo, open.db, run);
-    this.search = bind({ searchConversations }, open.db, run);
+    const run = <T>(work: () => T | Promise<T>): Promise<T> => (inTransaction ? Promise.resolve().then(work) : gate.outside(work));
+    this.conversations = bindRepo(conversationsRepo, open.db, run);
+    this.messages = bindRepo(messagesRepo, open.db, run);
+    this.messageTokens = bindRepo(messageTokensRepo, open.db, run);
+    this.presets = bindRepo(presetsRepo, open.db, run);
+    this.search = bindRepo({ searchConversations }, open.db, run);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

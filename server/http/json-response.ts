@@ -4,6 +4,7 @@
  */
 import { RequestError, apiErrorBody, type ApiErrorCode } from "@/lib/api/request-error";
 import { ChatError, type ChatErrorKind } from "@/server/chat/chat-error";
+import { DatabaseUnreachableError } from "@/server/db/database-unreachable";
 import { isEngineError } from "@/server/engine/types";
 import type { EngineErrorCode } from "@/server/engine/types";
 
@@ -45,6 +46,10 @@ export function errorResponse(error: unknown): Response {
       status,
       headers: error.code === "busy" ? { "Retry-After": "5" } : undefined,
     });
+  }
+  if (error instanceof DatabaseUnreachableError) {
+    console.error("[api]", error.message);
+    return jsonResponse(apiErrorBody("database_unreachable", error.message), { status: 503, headers: { "Retry-After": "5" } });
   }
   console.error("[api] unexpected error:", error);
   return jsonResponse(apiErrorBody("internal", "Something went wrong on the server. Details are in the server log."), { status: 500 });

@@ -35,6 +35,6 @@ describe("/api/health", () => {
     hostState.engine = createTestEngine().engine;
     const response = await healthRoute.GET();
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok", database: "ok", model: "loading" });
+    expect(await response.json()).toEqual({ status: "ok", database: "ok", dialect: "sqlite", model: "loading" });
   });
 });
