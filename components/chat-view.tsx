@@ -207,6 +207,8 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
   // While a compare pair is on screen it shows its question and answers itself; the list stops before them.
   const cut = compare.state?.userMessageId ? state.messages.findIndex((m) => m.id === compare.state?.userMessageId) : -1;
   const shownMessages = cut >= 0 ? state.messages.slice(0, cut) : state.messages;
+  // A pair this page re-attached to (reload, another tab) knows its question only from the stored messages.
+  const compareQuestion = compare.state?.question || (cut >= 0 ? state.messages[cut]!.content : "");
   const contextUsed = contextUsage(state);
   // Actions on messages wait while a compare pair runs too (the conversation has one running unit at a time).
   const ready = disabledReason === null && !comparing;
@@ -231,7 +233,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
       ) : (
         <MessageList
           messages={shownMessages}
-          footer={compare.state ? <CompareView state={compare.state} onKeep={compare.keep} /> : undefined}
+          footer={compare.state ? <CompareView state={compare.state} question={compareQuestion} onKeep={compare.keep} /> : undefined}
           footerKey={compare.state ? compare.state.columns.map((c) => `${c.text.length}${c.phase}`).join(":") : ""}
           run={state.run}
           canRegenerate={(message) => ready && canRegenerate(state, message)}

@@ -35,17 +35,18 @@ function asMessage(column: CompareColumn): UiMessage {
 
 interface CompareViewProps {
   state: CompareState;
+  question: string;
   onKeep: (index: number) => Promise<string | null>;
 }
 
-export function CompareView({ state, onKeep }: CompareViewProps) {
+export function CompareView({ state, question, onKeep }: CompareViewProps) {
   const [keepError, setKeepError] = useState<string | null>(null);
   const running = isRunning(state);
   return (
     <section aria-label="Compare" className="flex flex-col gap-3">
-      {state.question && (
+      {question && (
         <div className="flex justify-end">
-          <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl rounded-br-md bg-indigo-600 px-4 py-2.5 text-[0.9375rem] text-white shadow-sm">{state.question}</div>
+          <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl rounded-br-md bg-indigo-600 px-4 py-2.5 text-[0.9375rem] text-white shadow-sm">{question}</div>
         </div>
       )}
       {state.oneAfterTheOther && (

@@ -40,7 +40,7 @@ export async function prepareCompare(db: Store, args: { request: ParsedChatReque
     const answer = await tx.messages.insertMessage({
       message: { id: newId(), conversationId, parentId: left.userMessageId, role: "assistant", content: "", status: "stopped", params, createdAt: now },
     });
-    const undo = { ...left.undo, insertedIds: [...left.undo.insertedIds, answer.id], previous: left.undo.previous };
+    const undo = { ...left.undo, insertedIds: [...left.undo.insertedIds, answer.id] };
     const right: PreparedTurn = { ...left, assistantMessageId: answer.id, params, engineMessages: withSystemPrompt(left.engineMessages, params.systemPrompt), undo };
     return { conversationId, title: left.title, userMessageId: left.userMessageId, sides: [{ ...left, undo }, right] };
   });

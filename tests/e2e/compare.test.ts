@@ -114,6 +114,10 @@ describe("compare (production build, tiny model)", () => {
     await expect.poll(() => columns(chat).count(), { timeout: UI_TIMEOUT }).toBe(2);
     expect(await columns(chat).nth(0).getAttribute("data-status")).toBe("streaming");
     expect(await columns(chat).nth(1).innerText()).toContain("Waiting for the other answer");
+    // The question shows above the columns again (once), read from the stored conversation.
+    const section = chat.page.getByRole("region", { name: "Compare" });
+    await expect.poll(() => section.getByText("Tell two very long stories about the sea.", { exact: true }).count(), { timeout: UI_TIMEOUT }).toBe(1);
+    expect(await chat.userMessages.count()).toBe(0);
     expect(await chat.page.getByText("run one after the other on this machine").isVisible()).toBe(true);
     await chat.stopButton.click();
     await chat.waitForAnswerStatus("stopped", columns(chat).nth(0), UI_TIMEOUT);
