@@ -2,12 +2,15 @@
  * Past one machine (issue 14): a front instance with no local model (BITNET_MODEL=none) sends every
  * answer to two worker instances — each a real `next start` with the tiny model on its own port,
  * reached through their OpenAI-compatible /v1. Checks routing, the status list, a worker killed
- * mid-answer (kill -9) and its return.
+ * mid-answer (kill -9) and its return. All of it twice: the front on SQLite, and the front on a real
+ * PostgreSQL server (DATABASE_URL), where the streamed chat is also read back from PostgreSQL itself.
  */
+import pg from "pg";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { SseLineParser } from "@/lib/sse/parse";
 import type { ModelStatusDto } from "@/lib/schemas/model-status";
+import { postgresAvailable, startPostgres, type PostgresServer } from "@/server/db/testing/postgres-server";
 import { startAppServer, type AppServer } from "./support/app-server";
 import { launchBrowser } from "./support/browser";
 import { ChatPage, fetchConversation, UI_TIMEOUT } from "./support/chat-page";
@@ -49,23 +52,42 @@ async function status(front: AppServer): Promise<ModelStatusDto> {
 
 const served = async (front: AppServer) => (await status(front)).workers!.map((w) => w.served);
 
-describe("BITNET_MODEL=none with two inference workers", () => {
+/** The front's store: SQLite, and PostgreSQL unless BITNET_TEST_SKIP_PG=1 (a missing install fails). */
+const stores = postgresAvailable() ? ["sqlite", "postgres"] : ["sqlite"];
+
+/** The messages of a conversation as PostgreSQL itself has them. */
+async function pgMessages(url: string, conversationId: string): Promise<{ role: string; status: string; content: string }[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query("SELECT role, status, content FROM messages WHERE conversation_id = $1 ORDER BY seq", [conversationId])).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe.each(stores)("BITNET_MODEL=none with two inference workers, front on %s", (store) => {
   let workers: AppServer[];
   let front: AppServer;
   let browser: Browser;
+  let postgres: PostgresServer | null = null;
+  let databaseUrl = "";
 
   beforeAll(async () => {
     const model = inject("tinyOnnx");
+    if (store === "postgres") {
+      postgres = await startPostgres();
+      databaseUrl = await postgres.createDatabase("bitnet_e2e_front");
+    }
     workers = await Promise.all([0, 1].map(() => startAppServer({ BITNET_MODEL: model }, { waitForModel: true })));
-    [front, browser] = await Promise.all([
-      startAppServer({ BITNET_MODEL: "none", BITNET_WORKERS: workers.map((w) => `${w.baseUrl}/v1`).join(",") }, { waitForModel: true }),
-      launchBrowser(),
-    ]);
+    const frontEnv = { BITNET_MODEL: "none", BITNET_WORKERS: workers.map((w) => `${w.baseUrl}/v1`).join(","), ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+    [front, browser] = await Promise.all([startAppServer(frontEnv, { waitForModel: true }), launchBrowser()]);
   });
 
   afterAll(async () => {
     await browser?.close();
     await Promise.all([front, ...(workers ?? [])].map((s) => s?.stop()));
+    await postgres?.dispose();
   });
 
   it("lists both workers as up and streams a chat through the front in the browser", async () => {
@@ -86,6 +108,12 @@ describe("BITNET_MODEL=none with two inference workers", () => {
       const saved = (await fetchConversation(front.baseUrl, id)).body!;
       expect(saved.messages.at(-1)).toMatchObject({ role: "assistant", status: "complete" });
       expect(saved.messages.at(-1)!.content.length).toBeGreaterThan(0);
+      if (store === "postgres") {
+        expect((await (await fetch(`${front.baseUrl}/api/health`)).json()) as unknown).toMatchObject({ database: "ok", dialect: "postgres" });
+        const rows = await pgMessages(databaseUrl, id);
+        expect(rows.map((r) => [r.role, r.status])).toEqual([["user", "complete"], ["assistant", "complete"]]);
+        expect(rows[1]!.content).toBe(saved.messages.at(-1)!.content);
+      }
     } finally {
       await page.close();
     }
@@ -116,6 +144,7 @@ describe("BITNET_MODEL=none with two inference workers", () => {
     expect(answer.status).toBe("error");
     expect(answer.content).toBe(run.text);
     expect(answer.content.length).toBeGreaterThan(0);
+    if (store === "postgres") expect((await pgMessages(databaseUrl, conversationId)).at(-1)).toMatchObject({ status: "error", content: run.text });
     expect((await status(front)).workers![killed].state).toBe("down");
 
     const other = 1 - killed;
