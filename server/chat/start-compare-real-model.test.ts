@@ -1,33 +1,23 @@
 /** A compare pair on the real engine with the tiny ONNX model, which decodes several answers per forward pass (BITNET_PARALLEL). */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { chatRequestSchema } from "@/lib/schemas/chat";
 import type { ChatEvent } from "@/lib/schemas/events";
 import * as messagesRepo from "@/server/db/messages-repo";
-import { openTempDb, type TempDb } from "@/server/db/testing/temp-db";
-import { loadEngine, type LoadedEngine } from "@/server/engine/load-engine";
 import { AnswerRegistry } from "./answer-registry";
 import { sendMessage } from "./send-message";
 import { startCompare } from "./start-compare";
+import { tinyModelSuite } from "./testing/tiny-model";
 import { collectEvents, textOf } from "./testing/collect";
 
-let loaded: LoadedEngine;
-let t: TempDb;
-beforeAll(async () => {
-  loaded = await loadEngine(inject("tinyOnnx"), { threads: 1 });
-  t = openTempDb();
-});
-afterAll(async () => {
-  t?.dispose();
-  await loaded?.dispose();
-});
+const tiny = tinyModelSuite();
 
 describe("compare with the tiny ONNX model", () => {
   it("runs both answers at once (no waiting in line, tokens interleaved), each the answer a single request with its settings gives", async () => {
     const base = { maxNewTokens: 24, topK: 100, topP: 0.95, seed: 11 };
     const variants = [{ temperature: 0 }, { temperature: 0.8, systemPrompt: "Rhyme." }];
     const pair = await startCompare({
-      db: t.store,
-      engine: loaded.engine,
+      db: tiny.t.store,
+      engine: tiny.engine,
       registry: new AnswerRegistry(),
       request: chatRequestSchema.parse({ mode: "compare", content: "Say something", params: base, variants }),
     });
@@ -39,12 +29,12 @@ describe("compare with the tiny ONNX model", () => {
     expect(order.indexOf(1)).toBeLessThan(order.lastIndexOf(0));
 
     const texts = [0, 1].map((i) => textOf(events.filter((e) => side(e) === i)));
-    const rows = messagesRepo.listMessages(t.db, { conversationId: pair.conversationId });
+    const rows = messagesRepo.listMessages(tiny.t.db, { conversationId: pair.conversationId });
     expect(rows.slice(1).map((m) => m.content)).toEqual(texts);
     for (const [i, variant] of variants.entries()) {
       const alone = await sendMessage({
-        db: t.store,
-        engine: loaded.engine,
+        db: tiny.t.store,
+        engine: tiny.engine,
         request: chatRequestSchema.parse({ content: "Say something", params: { ...base, ...variant } }),
         signal: new AbortController().signal,
       });
