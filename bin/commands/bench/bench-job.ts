@@ -13,15 +13,7 @@ export async function benchJob(
 ): Promise<EngineStats> {
   const { runGeneration } = await import("@/server/engine/generate");
   const { PrefixCache } = await import("@/server/engine/prefix-cache");
-  const noEos: ModelRunner = {
-    info: { ...runner.info, eosTokenIds: [] },
-    get length() {
-      return runner.length;
-    },
-    forward: (ids, options) => runner.forward(ids, options),
-    truncate: (n) => runner.truncate(n),
-    dispose: () => runner.dispose(),
-  };
+  const noEos = withoutEos(runner);
   runner.truncate(0);
   for await (const event of runGeneration({ runner: noEos, cache: new PrefixCache(noEos), decode }, { promptIds: prompt, droppedTurns: 0, params })) {
     if (event.type === "done") {
@@ -30,4 +22,17 @@ export async function benchJob(
     }
   }
   throw new Error("generation ended without a done event");
+}
+
+/** `runner` with no end-of-answer tokens, so a benchmark generation always runs its full length. */
+export function withoutEos(runner: ModelRunner): ModelRunner {
+  return {
+    info: { ...runner.info, eosTokenIds: [] },
+    get length() {
+      return runner.length;
+    },
+    forward: (ids, options) => runner.forward(ids, options),
+    truncate: (n) => runner.truncate(n),
+    dispose: () => runner.dispose(),
+  };
 }

@@ -7,7 +7,8 @@
  * tokens over the window from the first answer's first token to the last answer's last.
  */
 import type { EngineStats, SamplingParams } from "@/server/engine/types";
-import type { BatchedModelRunner, ModelRunner } from "@/server/runtime/runner-types";
+import type { BatchedModelRunner } from "@/server/runtime/runner-types";
+import { withoutEos } from "./bench-job";
 import { median, round } from "./summary";
 
 export interface ParallelResult {
@@ -79,16 +80,7 @@ async function generateTogether(runner: BatchedModelRunner, prompt: number[], ge
   const batcher = new StepBatcher(runner, { promptBudget: DEFAULT_PREFILL_CHUNK * count });
   const params: SamplingParams = { temperature: 0, topP: 1, topK: 0, repetitionPenalty: 1, maxNewTokens: genTokens, seed: 0, speculative: false };
   const one = async (slot: number): Promise<Timed> => {
-    const seq = batcher.sequence(slot);
-    const noEos: ModelRunner = {
-      info: { ...seq.info, eosTokenIds: [] },
-      get length() {
-        return seq.length;
-      },
-      forward: (ids, options) => seq.forward(ids, options),
-      truncate: (n) => seq.truncate(n),
-      dispose: () => seq.dispose(),
-    };
+    const noEos = withoutEos(batcher.sequence(slot));
     noEos.truncate(0);
     let firstAt = 0;
     let lastAt = 0;
