@@ -115,6 +115,7 @@ export function openPgStore(url: string, options: { poolSize?: number; migration
 
 async function migrateLocked(pool: Pool, migrationsFolder: string): Promise<void> {
   const client = await pool.connect();
+  let failure: Error | undefined;
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     try {
@@ -122,7 +123,11 @@ async function migrateLocked(pool: Pool, migrationsFolder: string): Promise<void
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
     }
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    throw error;
   } finally {
-    client.release();
+    // A connection that failed is destroyed, not handed back to the pool (its session lock goes with it).
+    client.release(failure);
   }
 }
