@@ -20,7 +20,8 @@ Options:
   --top-k K                   1–100 (default ${DEFAULT_GENERATION_PARAMS.topK})
   --repetition-penalty R      1 = off, up to 2 (default ${DEFAULT_GENERATION_PARAMS.repetitionPenalty})
   --seed S                    same seed + same inputs ⇒ same answer (default: random)
-  --no-speculative            no prompt-lookup speculative decoding (same answer, only the speed differs)
+  --speculative               prompt-lookup speculative decoding (same answer, only the speed differs)
+  --no-speculative            none (the default: docs/performance.md)
   --threads N                 onnxruntime threads (default: every core)
   --json                      print one JSON object {ids, text, stats} instead of streaming`;
 
@@ -44,6 +45,7 @@ export function parseGenerateArgs(argv: string[]): GenerateArgs | "help" {
     "top-k": { type: "string" },
     "repetition-penalty": { type: "string" },
     seed: { type: "string" },
+    speculative: { type: "boolean" },
     "no-speculative": { type: "boolean" },
     threads: { type: "string" },
     json: { type: "boolean" },
@@ -64,7 +66,7 @@ export function parseGenerateArgs(argv: string[]): GenerateArgs | "help" {
     topK: num("top-k", values["top-k"], d.topK),
     repetitionPenalty: num("repetition-penalty", values["repetition-penalty"], d.repetitionPenalty),
     seed: values.seed === undefined ? null : num("seed", values.seed, 0),
-    ...(values["no-speculative"] ? { speculative: false } : {}),
+    ...(values["no-speculative"] ? { speculative: false } : values.speculative ? { speculative: true } : {}),
   });
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("; "));
   const threads = values.threads === undefined ? undefined : num("threads", values.threads, 0);

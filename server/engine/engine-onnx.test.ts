@@ -79,7 +79,7 @@ describe("engine on the ONNX runner", () => {
         return plain.slice(at, at + k).map((id, i) => ((at + i) % 3 === 2 ? (id + 1) % V() : id));
       };
       runner.truncate(0);
-      const events = await collect(createEngine({ runner, tokenizer, proposeDraft: oracle }).generate(req));
+      const events = await collect(createEngine({ runner, tokenizer, proposeDraft: oracle }).generate({ ...req, params: { ...p, speculative: true } }));
       expect(tokensOf(events)).toEqual(plain);
       const stats = (events[events.length - 1] as Extract<EngineEvent, { type: "done" }>).stats;
       expect(stats.acceptedDraftTokens).toBeGreaterThan(5);

@@ -203,7 +203,7 @@ describe("KV-cache prefix reuse", () => {
 describe("speculative decoding (prompt lookup)", () => {
   /** Forces the answer to copy `text` from the prompt, the case prompt lookup exists for. */
   function copying(text: string) {
-    const req = request(`Please repeat: ${text}`, { maxNewTokens: 100 });
+    const req = request(`Please repeat: ${text}`, { maxNewTokens: 100, speculative: true });
     const promptLength = fakeTokenizer().encodeChat(req.messages).length;
     return { req, options: { script: scriptText(text, () => promptLength) } };
   }
@@ -228,7 +228,7 @@ describe("speculative decoding (prompt lookup)", () => {
 
   it("sampling with a seed: the same tokens as plain decoding (one PRNG draw per emitted token)", async () => {
     for (const seed of [1, 2, 3]) {
-      const params = { temperature: 1, topP: 0.9, topK: 50, repetitionPenalty: 1.2, seed, maxNewTokens: 40 };
+      const params = { temperature: 1, topP: 0.9, topK: 50, repetitionPenalty: 1.2, seed, maxNewTokens: 40, speculative: true };
       const req = request("abc abc abc abc abc abc", params);
       const plain = await collect(setup().engine.generate({ ...req, params: { ...req.params, speculative: false } }));
       const spec = await collect(setup().engine.generate(req));

@@ -66,7 +66,7 @@ export async function* runGeneration(ctx: GenerationContext, job: GenerationJob)
   const one = [0];
   // Prompt + answer so far: where prompt lookup searches for drafts.
   const history = [...prompt];
-  const draftLength = params.speculative === false ? null : new DraftLength();
+  const draftLength = params.speculative === true ? new DraftLength() : null;
   const propose = ctx.proposeDraft ?? lookupDraft;
   let draftTokens = 0;
   let acceptedDrafts = 0;

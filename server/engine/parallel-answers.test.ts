@@ -68,10 +68,10 @@ async function run(events: AsyncIterable<EngineEvent>, onToken?: (n: number) => 
 }
 
 const base: SamplingParams = { temperature: 0, topP: 1, topK: 0, maxNewTokens: 20, repetitionPenalty: 1 };
-/** Four different answers: greedy, seeded at T=1 with top-k/top-p/penalty, seeded without speculation, a long prompt. */
+/** Four different answers: greedy, seeded at T=1 with top-k/top-p/penalty and speculation, seeded without, a long prompt. */
 const requests: GenerateRequest[] = [
   { messages: [{ role: "user", content: "Tell me about the weather" }], params: base },
-  { messages: [{ role: "user", content: "Write a poem about rivers" }], params: { ...base, temperature: 1, topK: 40, topP: 0.9, repetitionPenalty: 1.3, seed: 7 } },
+  { messages: [{ role: "user", content: "Write a poem about rivers" }], params: { ...base, temperature: 1, topK: 40, topP: 0.9, repetitionPenalty: 1.3, seed: 7, speculative: true } },
   { messages: [{ role: "user", content: "Count to ten" }], params: { ...base, temperature: 0.8, seed: 123, speculative: false, maxNewTokens: 28 } },
   {
     messages: [{ role: "system", content: "You repeat things. ".repeat(12) }, { role: "user", content: "a b c a b c a b c a b c" }],
@@ -151,7 +151,7 @@ describe("several answers at once (continuous batching)", () => {
     reset();
     const runner = recording();
     const engine = createEngine({ runner, tokenizer, parallel: 4, proposeDraft: oracle });
-    const together = await Promise.all(picked.map((r) => run(engine.generate(r))));
+    const together = await Promise.all(picked.map((r) => run(engine.generate({ ...r, params: { ...r.params, speculative: true } }))));
     together.forEach((t, i) => {
       expect(t.tokens).toEqual(plain[i]);
       expect(t.done.stats.acceptedDraftTokens).toBeGreaterThan(3);

@@ -117,7 +117,7 @@ describe("token records on the tiny model", () => {
     // Drafts that follow the plain answer, with every 5th token wrong: accepted runs and rejections.
     const proposeDraft = (history: readonly number[], k: number) =>
       answer.slice(history.length - promptLength, history.length - promptLength + k).map((id, i) => ((history.length + i) % 5 === 0 ? (id + 1) % 1000 : id));
-    const spec = await collect(createEngine({ runner: await createReferenceRunner(inject("tinySource")), tokenizer: chat, proposeDraft }).generate(request));
+    const spec = await collect(createEngine({ runner: await createReferenceRunner(inject("tinySource")), tokenizer: chat, proposeDraft }).generate({ ...request, params: { ...request.params, speculative: true } }));
     expect(doneOf(spec).stats.acceptedDraftTokens).toBeGreaterThan(3);
     expect(doneOf(spec).stats.acceptedDraftTokens).toBeLessThan(doneOf(spec).stats.draftTokens!);
     const rounded = (r: TokenRecord[]) => r.map((x) => ({ ...x, logprob: round(x.logprob), rawLogprob: round(x.rawLogprob), top: x.top.map((t) => ({ ...t, logprob: round(t.logprob), rawLogprob: round(t.rawLogprob) })) }));

@@ -20,6 +20,14 @@ describe("bitnet generate arguments", () => {
     });
   });
 
+  it("--speculative turns prompt-lookup speculative decoding on (off by default)", () => {
+    const on = parseGenerateArgs(["--model", "/m", "--prompt", "Hi", "--speculative"]);
+    const off = parseGenerateArgs(["--model", "/m", "--prompt", "Hi"]);
+    if (on === "help" || off === "help") throw new Error("unexpected help");
+    expect(on.params.speculative).toBe(true);
+    expect(off.params.speculative).toBeUndefined();
+  });
+
   it("uses the app's defaults, no system prompt and a random seed", () => {
     const args = parseGenerateArgs(["--model", "/m", "--prompt", "Hi"]);
     if (args === "help") throw new Error("unexpected help");
