@@ -95,7 +95,7 @@ function feeds(mode: Mode, M: number, L: number): Record<string, ort.Tensor> {
   // Contents are random, so the [R, nKV, L, D] prefix of each buffer serves as the past (no copy).
   for (let layer = 0; layer < numLayers; layer++) {
     f[graphName(g.pastKey, { layer })] = new ort.Tensor("float32", keys[layer].subarray(0, R * nKV * L * D), [R, nKV, L, D]);
-    f[graphName(g.pastValue, { layer })] = new ort.Tensor("float32", values_[layer].subarray(0, R * nKV * L * D), [R, nKV, L, D]);
+    f[graphName(g.pastValue, { layer })] = new ort.Tensor("float32", values_[layer].subarray(0, R * nKV * L * D), [R, nKV, D, L]); // random contents: the transposed layout (converter 6) only changes the dims
   }
   return f;
 }

@@ -29,11 +29,21 @@ function status(): Record<string, number> {
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, "m").exec(text)?.[1] ?? NaN) / 1024;
   return { rss: kb("VmRSS"), anon: kb("RssAnon"), file: kb("RssFile"), hwm: kb("VmHWM") };
 }
+/** Resident MB of file mappings whose path contains `needle` (e.g. the model's external data, mmap'ed by ORT). */
+function mappedMb(needle: string): number {
+  let kb = 0;
+  let inside = false;
+  for (const line of readFileSync("/proc/self/smaps", "utf8").split("\n")) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) inside = line.includes(needle);
+    else if (inside && line.startsWith("Rss:")) kb += Number(line.split(/\s+/)[1]);
+  }
+  return Math.round(kb / 1024);
+}
 const rows: Record<string, unknown>[] = [];
 function mark(stage: string): void {
   const s = status();
   const heap = process.memoryUsage();
-  rows.push({ stage, rss: Math.round(s.rss), anon: Math.round(s.anon), file: Math.round(s.file), peak: Math.round(s.hwm), v8_heap: Math.round(heap.heapUsed / 2 ** 20), external: Math.round(heap.external / 2 ** 20) });
+  rows.push({ stage, rss: Math.round(s.rss), anon: Math.round(s.anon), file: Math.round(s.file), peak: Math.round(s.hwm), model_data: mappedMb("model.onnx.data"), ort_lib: mappedMb("onnxruntime"), v8_heap: Math.round(heap.heapUsed / 2 ** 20), external: Math.round(heap.external / 2 ** 20) });
 }
 
 mark("start");

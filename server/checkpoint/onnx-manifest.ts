@@ -12,10 +12,12 @@
  * - `graph.causalMask` float32 [rep*S, S]: row h*S+i, column j is 0 when j ≤ i else -inf (among the
  *   new positions of one row; shared by all rows)
  * - `graph.logitsIndex` int64 [K]: the flat tokens whose logits are wanted (only they reach the LM head)
- * - `graph.pastKey`, `graph.pastValue` (templates over {layer}) float32 [R, kvHeads, C, headDim]: the cached
- *   keys (after RoPE) and values of one layer, per sequence, in buffers of capacity C ≥ max L_r, fed as
- *   zero-copy views of the runner's buffers (one input per layer: the op count per step does not grow
- *   with the kv heads or the sequences)
+ * - `graph.pastKey` (template over {layer}) float32 [R, kvHeads, C, headDim] and `graph.pastValue` float32
+ *   [R, kvHeads, headDim, C] (`graph.pastValueLayout`; transposed so the probabilities × values product is
+ *   onnxruntime's transposed-B GEMM, which streams the values instead of packing them: ≈ 1.3–1.9× faster
+ *   at a 2k context, docs/performance.md): the cached keys (after RoPE) and values of one layer, per
+ *   sequence, in buffers of capacity C ≥ max L_r, fed as zero-copy views of the runner's buffers (one input
+ *   per layer: the op count per step does not grow with the kv heads or the sequences)
  * - `graph.pastMask` float32 [R, C]: 0 for the L_r cached positions of sequence r, -inf for the rest
  * Graph outputs:
  * - `graph.logits` float32 [1, K, vocab]
@@ -44,6 +46,8 @@ export const graphNamesSchema = z.object({
   tokenGather: z.string(),
   pastKey: z.string(),
   pastValue: z.string(),
+  /** Since converter 6 the past values are stored transposed (see above); older layouts must reconvert. */
+  pastValueLayout: z.literal("R,kvHeads,headDim,C"),
   logits: z.string(),
   newKey: z.string(),
   newValue: z.string(),

@@ -56,6 +56,10 @@ describe("convertCheckpoint / ensureConverted", () => {
     const { pastMask: _, ...perHeadGraph } = graph;
     writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...old, converterVersion: "2", graph: { ...perHeadGraph, pastKey: "past_key.{layer}.{head}" } }));
     expect(() => readManifest(dir)).toThrow(/another converter version \(fields: graph.pastMask\)/);
+    // Converter 5 stored past values [R, kvHeads, C, D]; the runtime now feeds them transposed.
+    const { pastValueLayout: __, ...untransposed } = graph;
+    writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...old, converterVersion: "5", graph: untransposed }));
+    expect(() => readManifest(dir)).toThrow(/another converter version \(fields: graph.pastValueLayout\)/);
   });
 
   it("converts once, then reuses the cache until the source changes", async () => {

@@ -7,5 +7,6 @@
  * 4: `actQuant` (exact | fast) in the manifest; no Clip after Round in the exact activation quantization.
  * 5: R sequences per call: past inputs [R, kvHeads, C, headDim], `past_mask` [R, C], flat tokens with
  *    `row_gather` / `token_gather`, `logits_index` [K] (was `num_logits_to_keep`).
+ * 6: past values transposed, [R, kvHeads, headDim, C] (`graph.pastValueLayout`), multiplied as transposed B.
  */
-export const CONVERTER_VERSION = "5";
+export const CONVERTER_VERSION = "6";

@@ -13,10 +13,10 @@ function fill(kv: KvBuffers, count: number, slot = 0): void {
   kv.reserve([{ slot, count }]);
   kv.append(slot, count, 0, (i) => [rows(i, start, count, 0), rows(i, start, count, 1)]);
 }
-/** Value at (layer, k|v, head, position, d) of `slot` read back from the slot-major, head-major buffer. */
+/** Value at (layer, k|v, head, position, d) of `slot`: keys [slot, head, position, d], values [slot, head, d, position]. */
 function at(kv: KvBuffers, layer: number, which: number, h: number, pos: number, d: number, slot = 0): number {
-  const buf = which === 0 ? kv.key(layer) : kv.value(layer);
-  return buf[((slot * 2 + h) * kv.capacity + pos) * 3 + d];
+  if (which === 0) return kv.key(layer)[((slot * 2 + h) * kv.capacity + pos) * 3 + d];
+  return kv.value(layer)[((slot * 2 + h) * 3 + d) * kv.capacity + pos];
 }
 
 describe("KvBuffers", () => {
@@ -136,7 +136,10 @@ describe("KvBuffers moving rows within one buffer", () => {
         for (let slot = 0; slot < kv.slotCount; slot++) {
           for (let h = 0; h < 3; h++) {
             for (let pos = 0; pos < kv.length(slot); pos++) {
-              for (let d = 0; d < 2; d++) expect(buf[((slot * 3 + h) * kv.capacity + pos) * 2 + d]).toBeCloseTo(value(slot, layer, which, pos, h, d), 1);
+              for (let d = 0; d < 2; d++) {
+                const index = which === 0 ? ((slot * 3 + h) * kv.capacity + pos) * 2 + d : ((slot * 3 + h) * 2 + d) * kv.capacity + pos;
+                expect(buf[index]).toBeCloseTo(value(slot, layer, which, pos, h, d), 1);
+              }
             }
           }
         }

@@ -1,7 +1,8 @@
 /**
- * The ONNX runner's KV cache for up to N sequences ("slots"): per layer one key and one value buffer
- * [slots, kvHeads, C, headDim] (slot-major, then head-major, so the first R slots are the graph's past input
- * [R, kvHeads, C, headDim] as is, without a copy), plus the additive mask [slots, C] that hides, per slot,
+ * The ONNX runner's KV cache for up to N sequences ("slots"): per layer one key buffer [slots, kvHeads, C,
+ * headDim] and one value buffer [slots, kvHeads, headDim, C] (values transposed: the graph multiplies them
+ * as transposed B, see the manifest), slot-major, so the first R slots are the graph's past inputs as they
+ * are, without a copy, plus the additive mask [slots, C] that hides, per slot,
  * the capacity beyond its cached length. All slots share the capacity C, which grows in steps as positions
  * are added and shrinks again when truncated or freed slots leave it oversized (memory follows the longest
  * context actually held); resizing copies the cached rows once. Headroom is ≈ √(2L) positions: attention
@@ -37,7 +38,7 @@ export class KvBuffers {
   private cap = 0;
   private slots = 0;
   private lens: number[] = [];
-  /** All layers' keys and values: 2·numLayers regions of [slotRoom, kvHeads, maxPositions, D] floats. */
+  /** All layers' keys and values: 2·numLayers regions of slotRoom·kvHeads·maxPositions·D floats. */
   private backing: Float32Array | null = null;
   /** Slots the backing buffer has room for. */
   private slotRoom = 0;
@@ -123,16 +124,19 @@ export class KvBuffers {
     const region = slotRoom * nKV * maxPositions * D;
     const backing = fresh ? new Float32Array(2 * numLayers * region) : old;
     const oldRegion = this.slotRoom * nKV * maxPositions * D;
-    const blocks = kept * nKV;
     for (let b = 0; b < 2 * numLayers; b++) {
-      // Block j = (slot, head) moves from j·oldCap to j·cap (in rows of D): when growing the last block goes
-      // first, when shrinking the first, so no block overwrites one not yet moved.
+      // Keys: block j = (slot, head) holds len rows of D floats at j·cap·D. Values (odd b, transposed): block
+      // j = (slot, head, d) holds len floats at j·cap. A block moves from its old to its new offset: when
+      // growing the last block goes first, when shrinking the first, so no block overwrites one not yet moved.
+      const unit = b % 2 === 0 ? D : 1;
+      const perSlot = b % 2 === 0 ? nKV : nKV * D;
+      const blocks = kept * perSlot;
       for (let i = 0; i < blocks; i++) {
         const j = cap > this.cap ? blocks - 1 - i : i;
-        const rows = this.lens[Math.floor(j / nKV)] * D;
+        const rows = this.lens[Math.floor(j / perSlot)] * unit;
         if (rows === 0) continue;
-        const from = b * oldRegion + j * this.cap * D;
-        const to = b * region + j * cap * D;
+        const from = b * oldRegion + j * this.cap * unit;
+        const to = b * region + j * cap * unit;
         if (fresh) backing.set(old!.subarray(from, from + rows), to);
         else if (from !== to) backing.copyWithin(to, from, from + rows);
       }
@@ -165,7 +169,7 @@ export class KvBuffers {
     for (let i = 0; i < numLayers; i++) {
       const [k, v] = rows(i);
       scatterRows(k, this.keys[i], from, L, count, nKV, D, this.cap, base);
-      scatterRows(v, this.values[i], from, L, count, nKV, D, this.cap, base);
+      scatterColumns(v, this.values[i], from, L, count, nKV, D, this.cap, base);
     }
     this.maskData.fill(0, slot * this.cap + L, slot * this.cap + L + count);
     this.lens[slot] = L + count;
@@ -193,9 +197,14 @@ export class KvBuffers {
   }
 }
 
-/** Capacity for `need` positions: ≈ √(2·need) headroom, rounded up to CAPACITY_STEP (0 for 0). */
+/**
+ * Capacity for `need` positions: ≈ √(2·need) headroom, rounded up to CAPACITY_STEP — never 0: the graph's
+ * probabilities × past values product (FusedMatMul) leaves its output uninitialized when the past is
+ * empty (a reduction over C = 0; measured: a prompt's first chunk then gave other logits than with one
+ * masked position), so an empty cache is fed as CAPACITY_STEP masked positions.
+ */
 function sized(need: number, maxPositions: number): number {
-  if (need === 0) return 0;
+  if (need === 0) return Math.min(maxPositions, CAPACITY_STEP);
   return Math.min(maxPositions, Math.ceil((need + Math.sqrt(2 * need)) / CAPACITY_STEP) * CAPACITY_STEP);
 }
 
@@ -205,6 +214,17 @@ function scatterRows(src: Float32Array, dst: Float32Array, from: number, L: numb
     for (let h = 0; h < nKV; h++) {
       const at = ((from + s) * nKV + h) * D;
       dst.set(src.subarray(at, at + D), ((base + h * cap) + L + s) * D);
+    }
+  }
+}
+
+/** new rows [T, nKV*D] (token-major), rows from..from+S-1 → transposed slot at `base` [nKV, D, cap], positions L..L+S-1. */
+function scatterColumns(src: Float32Array, dst: Float32Array, from: number, L: number, S: number, nKV: number, D: number, cap: number, base: number): void {
+  for (let s = 0; s < S; s++) {
+    for (let h = 0; h < nKV; h++) {
+      const at = ((from + s) * nKV + h) * D;
+      const to = (base + h * cap) * D + L + s;
+      for (let d = 0; d < D; d++) dst[to + d * cap] = src[at + d];
     }
   }
 }

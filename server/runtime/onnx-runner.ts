@@ -145,7 +145,7 @@ export class OnnxRunner implements BatchedModelRunner {
     feeds[names.pastMask] = new ort.Tensor("float32", kv.mask(R), [R, C]);
     for (let i = 0; i < numLayers; i++) {
       feeds[this.pastKeyNames[i]] = new ort.Tensor("float32", kv.key(i, R), [R, nKV, C, D]);
-      feeds[this.pastValueNames[i]] = new ort.Tensor("float32", kv.value(i, R), [R, nKV, C, D]);
+      feeds[this.pastValueNames[i]] = new ort.Tensor("float32", kv.value(i, R), [R, nKV, D, C]);
     }
     const out = await this.session.run(feeds);
     kv.reserve(rows.map((row) => ({ slot: row.slot, count: row.ids.length })));

@@ -2,7 +2,7 @@
  * Causal grouped-query attention over a KV cache that the caller owns (see server/checkpoint/onnx-manifest.ts
  * for why this is not ORT's GroupQueryAttention): RoPE (half-split) on the new q/k, new k/v returned as
  * graph outputs, past k/v read straight from one input per layer and k|v, [R, kvHeads, C, D] (R sequences,
- * each row its own cache), a zero-copy view of the runner's buffers (C ≥ L: unused capacity is masked). Scores for past and new keys are
+ * each row its own cache; values transposed, [R, kvHeads, D, C]), a zero-copy view of the runner's buffers (C ≥ L: unused capacity is masked). Scores for past and new keys are
  * computed separately (one matmul batched over all kv heads each), softmaxed jointly, and applied
  * separately, so nothing the size of the context is ever copied and the op count does not depend on
  * the number of heads.
@@ -98,7 +98,8 @@ export function attention(g: GraphBuilder, qkv: string, layer: number, shape: At
   const scores = g.op("Concat", [scoresPast, scoresNew], `${name}/scores`, { axis: -1 });
   const probs = g.op("Softmax", [g.op("Add", [scores, shared.mask], `${name}/mask`)], `${name}/softmax`, { axis: -1 });
   const [probsPast, probsNew] = g.node("Split", [probs, shared.splitPastNew], { name: `${name}/split_probs`, outputs: [`${name}/p_past`, `${name}/p_new`], attributes: { axis: -1 } });
-  const outPast = g.op("MatMul", [probsPast, cacheNames.pastValue(layer)], `${name}/out_past`);
+  // Past values are stored [R, nKV, D, C]: a transposed-B product streams them (MatMul on [C, D] packs them first).
+  const outPast = g.op("FusedMatMul", [probsPast, cacheNames.pastValue(layer)], `${name}/out_past`, { transB: 1 }, MS_DOMAIN);
   const outNew = g.op("MatMul", [probsNew, vNew], `${name}/out_new`);
   const out = g.op("Add", [outPast, outNew], `${name}/out_sum`);
   // [R, nKV, rep*S, D] → [R, S, nKV, rep, D] → [1, R*S, nH*D] (heads flattened head-major) → the T real tokens.

@@ -84,7 +84,7 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
   const tokenGather = g.input(GRAPH_NAMES.tokenGather, DataType.INT64, ["T"]);
   for (let i = 0; i < c.numLayers; i++) {
     g.input(cacheNames.pastKey(i), DataType.FLOAT, ["R", nKV, "C", D]);
-    g.input(cacheNames.pastValue(i), DataType.FLOAT, ["R", nKV, "C", D]);
+    g.input(cacheNames.pastValue(i), DataType.FLOAT, ["R", nKV, D, "C"]);
   }
 
   const rope = ropeTables(c.maxPositions, D, c.ropeTheta);

@@ -14,6 +14,7 @@ export const GRAPH_NAMES: GraphNames = {
   tokenGather: "token_gather",
   pastKey: "past_key.{layer}",
   pastValue: "past_value.{layer}",
+  pastValueLayout: "R,kvHeads,headDim,C",
   logits: "logits",
   newKey: "new_key.{layer}",
   newValue: "new_value.{layer}",
