@@ -29,15 +29,20 @@ interface Event { cat: string; name: string; ts: number; dur: number; args?: { o
 const events = JSON.parse(readFileSync(file, "utf8")) as Event[];
 const runs = events.filter((e) => e.cat === "Session" && e.name === "model_run").slice(-steps);
 const byOp = new Map<string, number>();
+/** Per node role across layers (the node name after the layer prefix, e.g. attn/out_past). */
+const byRole = new Map<string, number>();
 let kernels = 0;
 for (const e of events) {
   if (e.cat !== "Node" || !e.name.endsWith("_kernel_time")) continue;
   if (!runs.some((r) => e.ts >= r.ts && e.ts <= r.ts + r.dur)) continue;
   const op = e.args?.op_name ?? "?";
   byOp.set(op, (byOp.get(op) ?? 0) + e.dur / 1000 / steps);
+  const role = e.name.replace(/_kernel_time$/, "").replace(/^layers\.\d+\//, "");
+  byRole.set(role, (byRole.get(role) ?? 0) + e.dur / 1000 / steps);
   kernels += e.dur / 1000 / steps;
 }
 const wall = runs.reduce((s, r) => s + r.dur, 0) / 1000 / steps;
 const rows = [...byOp].sort((a, b) => b[1] - a[1]).map(([op, ms]) => ({ op, ms_per_step: +ms.toFixed(2) }));
-console.log(JSON.stringify({ ctx, steps, wall_ms_per_step: +wall.toFixed(1), kernel_ms_per_step: +kernels.toFixed(1), ops: rows }));
+const attention = [...byRole].filter(([role]) => /scores_past|out_past/.test(role)).map(([role, ms]) => ({ role, ms_per_step: +ms.toFixed(2) }));
+console.log(JSON.stringify({ ctx, steps, wall_ms_per_step: +wall.toFixed(1), kernel_ms_per_step: +kernels.toFixed(1), past_products: attention, ops: rows }));
 rmSync(file, { force: true });
