@@ -39,7 +39,8 @@ describe("bitnet pull", () => {
     vi.stubEnv("HF_TOKEN", "");
 
     const io = capture();
-    await run(["--hub-cache", cache, "--revision", "main"]);
+    // --cache too: a snapshot in this machine's real app cache (older versions' layout) would be used instead.
+    await run(["--hub-cache", cache, "--cache", path.join(cache, "app"), "--revision", "main"]);
     const dir = path.join(cache, "models--microsoft--bitnet-b1.58-2B-4T", "snapshots", hub.commit);
     expect(io.out).toEqual([dir]);
     expect(existsSync(path.join(dir, "model.safetensors"))).toBe(true);
@@ -58,7 +59,7 @@ describe("bitnet pull", () => {
     vi.stubEnv("HF_ENDPOINT", hub.url);
 
     const io = capture();
-    await run(["someone/missing-model", "--hub-cache", cache]);
+    await run(["someone/missing-model", "--hub-cache", cache, "--cache", path.join(cache, "app")]);
     expect(process.exitCode).toBe(1);
     expect(io.out).toEqual([]);
     expect(io.err.join("\n")).toMatch(/someone\/missing-model .*was not found[\s\S]*BITNET_MODEL/);
