@@ -29,6 +29,13 @@ async function startLongAnswer(chat: ChatPage, prompt: string): Promise<string> 
   return chat.conversationId();
 }
 
+/** Starts an answer as another client would and detaches at once (the answer runs on without a reader). */
+async function startDetachedAnswer(baseUrl: string, body: object): Promise<void> {
+  const response = await fetch(`${baseUrl}/api/chat`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  expect(response.status).toBe(200);
+  await response.body!.cancel();
+}
+
 /** Samples recorded since `recordAnswer`: the answer streamed (at least two growing texts) in this page. */
 async function expectStreamedHere(chat: ChatPage): Promise<void> {
   const samples = await chat.answerSamples();
@@ -90,13 +97,7 @@ describe("answers outlive the page (production build, tiny model)", () => {
     const browser = await launchBrowser();
     try {
       const chat = await ChatPage.open(browser, server.baseUrl);
-      const blocker = await fetch(`${server.baseUrl}/api/chat`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ content: "Occupy the model for a while.", params: { maxNewTokens: 1024 } }),
-      });
-      expect(blocker.status).toBe(200);
-      await blocker.body!.cancel();
+      await startDetachedAnswer(server.baseUrl, { content: "Occupy the model for a while.", params: { maxNewTokens: 1024 } });
       await chat.setParam("Max new tokens", "4");
       await chat.send("Wait your turn.");
       // One look at the page while it waits: what the answer, its caption and the composer say together.
@@ -126,13 +127,7 @@ describe("answers outlive the page (production build, tiny model)", () => {
     const second = await openChat("/");
     const first = await openChat("/");
     // Another answer holds the model first, so this one waits in line: time for the second tab to open it.
-    const blocker = await fetch(`${baseUrl}/api/chat`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ content: "Occupy the model for a while.", params: { maxNewTokens: 1024 } }),
-    });
-    expect(blocker.status).toBe(200);
-    await blocker.body!.cancel(); // detaches; the blocker runs on
+    await startDetachedAnswer(baseUrl, { content: "Occupy the model for a while.", params: { maxNewTokens: 1024 } });
     await first.setParam("Max new tokens", "2048");
     await first.send("Tell me everything about rivers.");
     let id = "";
@@ -179,13 +174,8 @@ describe("answers outlive the page (production build, tiny model)", () => {
     // could end before the page sends. Three answers in other conversations hold the model first (this
     // server runs one answer at a time): the other client's answer waits in line, still this
     // conversation's running answer, for several seconds.
-    const startAnswer = async (body: object) => {
-      const response = await fetch(`${baseUrl}/api/chat`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-      expect(response.status).toBe(200);
-      await response.body!.cancel(); // detaches; the answer runs on
-    };
-    for (let i = 0; i < 3; i++) await startAnswer({ content: `Hold the model ${i}.`, params: { maxNewTokens: 2048 } });
-    await startAnswer({ conversationId: id, content: "Another client asks for a long answer.", params: { maxNewTokens: 2048 } });
+    for (let i = 0; i < 3; i++) await startDetachedAnswer(baseUrl, { content: `Hold the model ${i}.`, params: { maxNewTokens: 2048 } });
+    await startDetachedAnswer(baseUrl, { conversationId: id, content: "Another client asks for a long answer.", params: { maxNewTokens: 2048 } });
 
     await chat.send("And what about me?");
     await expect.poll(() => chat.page.getByRole("alert").filter({ hasText: "still answering" }).count(), { timeout: UI_TIMEOUT }).toBe(1);
