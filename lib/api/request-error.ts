@@ -1,6 +1,8 @@
 /**
  * A request the API refuses, with the HTTP status and the `{"error":{"code","message","field"}}`
- * body it answers with. Isomorphic so the server's use cases and the route helpers share one type.
+ * body it answers with. Thrown only by the route layer (app/ routes, server/http while reading a request);
+ * the use cases throw their own errors (ChatError, EngineError), which server/http/json-response.ts maps
+ * to a status.
  */
 import type { ApiErrorBody } from "@/lib/schemas/errors";
 

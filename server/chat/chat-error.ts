@@ -1,5 +1,5 @@
 /**
- * What the chat use cases refuse, in their own terms; server/http/error-response.ts decides the
+ * What the chat use cases refuse, in their own terms; server/http/json-response.ts decides the
  * HTTP status. `field` names the request field at fault, when there is one.
  */
 export type ChatErrorKind =
