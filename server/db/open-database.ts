@@ -1,6 +1,4 @@
 /**
- * server/db/ — the SQLite store: schema, migrations, connection, one repository per table, search.
- *
  * Opens (creating if needed) a SQLite database file with the settings the app relies on, and
  * applies the drizzle-kit migrations. Used by the cached app client, the migrate CLI and tests.
  */

@@ -1,4 +1,7 @@
 /**
+ * server/db/ — the chat store: this interface, and behind it SQLite (schema, migrations, connection,
+ * one repository per table, FTS5 search) or PostgreSQL (./pg, the same rows and queries).
+ *
  * The chat store as the chat layer sees it: one Promise-returning repository interface, two
  * implementations — SQLite (./sqlite-store.ts, the default) and PostgreSQL (./pg/pg-store.ts, when
  * DATABASE_URL is a postgres:// URL). Method names and arguments are those of the SQLite repositories

@@ -45,6 +45,15 @@ function importedSpecifiers(file: string): string[] {
   return [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)"([^"]+)"/g)].map((m) => m[1]);
 }
 
+/** The server folder a specifier points into (`@/server/x/…`, or a relative path that leaves its folder), if any. */
+function serverFolderOf(spec: string, file: string): string | undefined {
+  const aliased = spec.match(/^@\/server\/([^/]+)/);
+  if (aliased) return aliased[1];
+  if (!spec.startsWith(".")) return undefined;
+  const rel = path.relative(path.join(ROOT, "server"), path.resolve(path.dirname(file), spec));
+  return rel.startsWith("..") ? undefined : rel.split(path.sep)[0];
+}
+
 describe("server/ import layers", () => {
   const folders = readdirSync(path.join(ROOT, "server"), { withFileTypes: true })
     .filter((e) => e.isDirectory())
@@ -60,13 +69,21 @@ describe("server/ import layers", () => {
       for (const file of sourceFiles(path.join(ROOT, "server", folder))) {
         for (const spec of importedSpecifiers(file)) {
           const rel = path.relative(ROOT, file);
-          const server = spec.match(/^@\/server\/([^/]+)/);
-          if (server && server[1] !== folder && !((LAYER[server[1]] ?? Infinity) < (LAYER[folder] ?? -1))) violations.push(`${rel} → ${spec}`);
+          const target = serverFolderOf(spec, file);
+          if (target && target !== folder && !((LAYER[target] ?? Infinity) < (LAYER[folder] ?? -1))) violations.push(`${rel} → ${spec}`);
           if (/^@\/(app|components)\//.test(spec)) violations.push(`${rel} → ${spec}`);
         }
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it("each folder's main file opens with a header saying what the folder is for", () => {
+    const withoutHeader = folders.filter((folder) => {
+      const dir = path.join(ROOT, "server", folder);
+      return !readdirSync(dir).some((name) => /\.tsx?$/.test(name) && readFileSync(path.join(dir, name), "utf8").startsWith(`/**\n * server/${folder}/ — `));
+    });
+    expect(withoutHeader).toEqual([]);
   });
 
   it("lib/ (isomorphic) imports nothing from server/", () => {
