@@ -8,6 +8,7 @@
  * then times decode steps. Conversion (first use of a hub checkpoint) is not part of load_s.
  */
 import os from "node:os";
+import { createRng } from "@/lib/seeded-rng";
 import type { ModelRunner } from "@/server/runtime/runner-types";
 import type { EngineStats } from "@/server/engine/types";
 import { parseCommandArgs, positiveInt } from "./args";
@@ -158,11 +159,8 @@ async function decodeAtContext(runner: ModelRunner, context: number, steps: numb
 function benchIds(count: number, vocabSize: number): number[] {
   const low = vocabSize > 2000 ? 1000 : 0; // skip the lowest ids (bytes, punctuation) on a real vocabulary
   const range = Math.min(vocabSize, 128_000) - low;
-  let x = 12345;
-  return Array.from({ length: count }, () => {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    return low + (x % range);
-  });
+  const rng = createRng(12345, "bench-ids");
+  return Array.from({ length: count }, () => low + (rng.nextU32() % range));
 }
 
 function log(message: string): void {
