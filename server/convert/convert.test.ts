@@ -11,6 +11,7 @@ import { convertCheckpoint, ensureConverted } from "./convert";
 import ort from "onnxruntime-node";
 import { graphName, MANIFEST_FILE, readManifest } from "@/server/checkpoint/onnx-manifest";
 import { CheckpointError } from "@/server/checkpoint/errors";
+import { createReferenceRunner } from "@/server/reference/reference-runner";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "bitnet-convert-"));
 const src = path.join(root, "src");
@@ -28,6 +29,8 @@ describe("convertCheckpoint / ensureConverted", () => {
     const m = readManifest(out);
     expect(m).toMatchObject({ embeddingBits: 8, numLayers: 2, hiddenSize: 64, vocabSize: 128256, maxPositions: 4096, bosTokenId: 128000 });
     expect(m.eosTokenIds).toContain(128001);
+    // One stop-token rule: the converter records what the reference runner computes from the same folder.
+    expect(m.eosTokenIds).toEqual((await createReferenceRunner(src)).info.eosTokenIds);
     expect(m.source.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(result.bytes).toBe(statSync(path.join(out, "model.onnx")).size + statSync(path.join(out, "model.onnx.data")).size);
     expect(readdirSync(root).filter((n) => n.includes(".tmp-"))).toEqual([]);
