@@ -1,6 +1,13 @@
 /**
  * Server-Sent Events framing, the one encoder for both streams: `/api/chat` (named events, see
- * lib/schemas/events.ts) and `/v1/chat/completions` (unnamed `data:` frames, as OpenAI sends them).
+ * lib/schemas/events.ts) and `/v1/chat/completions` (unnamed `data:` frames, as OpenAI sends them),
+ * with the one header set both send.
+ *
+ * The two streams are driven differently on purpose: /api/chat's (server/http/sse-response.ts) pushes
+ * and drains the use case to its end even after the client leaves (its last step saves the answer) and
+ * sends the heartbeat while idle; /v1's (server/openai/chunk-stream.ts) is pulled, so the engine makes a
+ * token only when the client has taken the last one, stops the job when the client leaves, and sends no
+ * comment lines (OpenAI's wire is data frames only).
  */
 
 /** `data: <text>\n\n`. The text must be one line: JSON.stringify never emits a raw newline. */
