@@ -12,6 +12,7 @@
  */
 import { parseArgs } from "node:util";
 import ort from "onnxruntime-node";
+import { createRng } from "@/lib/seeded-rng";
 import { openCheckpoint } from "@/server/checkpoint/checkpoint";
 import { GraphBuilder } from "@/server/convert/onnx/graph-builder";
 import { DataType, encodeModel } from "@/server/convert/onnx/onnx-proto";
@@ -28,13 +29,8 @@ const W = await ckpt.readEmbedding();
 const finalNorm = await ckpt.readFinalNorm();
 await ckpt.close();
 
-let seed = 7;
-const gauss = () => {
-  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-  const u = (seed + 1) / 2 ** 32;
-  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos((2 * Math.PI * seed) / 2 ** 32);
-};
+const rng = createRng(7, "lm-head-settings");
+const gauss = () => rng.normal(0, 1);
 const hidden = Array.from({ length: Number(values.vectors) }, () => {
   const z = Float64Array.from({ length: H }, gauss);
   const rms = Math.sqrt(z.reduce((s, x) => s + x * x, 0) / H);

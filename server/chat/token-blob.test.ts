@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { createRng } from "@/lib/seeded-rng";
 import { decodeTokenBlob, encodeTokenBlob, TokenBlobError, type StoredToken } from "./token-blob";
 
 function rng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const r = createRng(seed);
+  return () => r.next();
 }
 
 const VOCAB = 128_256;

@@ -1,5 +1,6 @@
 /** ggml block packers against blocks worked out by hand from ggml's block structs (docs/gguf-export.md). */
 import { describe, expect, it } from "vitest";
+import { createRng } from "@/lib/seeded-rng";
 import { packTq2Rows } from "./quant-tq2";
 import { dequantizeQ8_0, quantizeQ8_0 } from "./quant-q8";
 import { dequantizeQ6K, quantizeQ6K } from "./quant-q6k";
@@ -76,8 +77,8 @@ describe("Q6_K", () => {
   });
 
   it("random data round-trips within a few percent of the block maximum; an all-zero block is all zeros", () => {
-    let seed = 7;
-    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
+    const rng = createRng(7);
+    const rand = () => rng.next() - 0.5;
     const x = new Float32Array(256 * 8).map(() => rand() * 0.04);
     x.fill(0, 256, 512);
     const b = quantizeQ6K(x);
