@@ -18,6 +18,7 @@ import ort from "onnxruntime-node";
 import { graphName, readManifest } from "@/server/checkpoint/onnx-manifest";
 import { loadOnnxRunner } from "@/server/runtime/onnx-runner";
 import { sessionOptions } from "@/server/runtime/session-options";
+import { createRng } from "@/lib/seeded-rng";
 
 const { values } = parseArgs({
   options: {
@@ -51,8 +52,8 @@ options.extra = { ...(options.extra as object), session: { intra_op: { allow_spi
 const session = await ort.InferenceSession.create(path.join(dir, "model.onnx"), options);
 
 // Distinct buffers per (layer, k|v), as the runner has: the attention streams them from memory.
-let seed = 12345;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.2;
+const rng = createRng(12345, "bench-rows");
+const rand = () => rng.uniform(-0.1, 0.1);
 const alloc = () =>
   Array.from({ length: numLayers }, () => {
     const a = new Float32Array(nKV * maxPool * D);

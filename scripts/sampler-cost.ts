@@ -14,13 +14,14 @@ import { Detokenizer } from "@/server/engine/detokenizer";
 import { LogprobRecorder, cachedTokenInfo } from "@/server/engine/token-logprobs";
 import { loadTokenizer } from "@/server/runtime/load-tokenizer";
 import { createChatTokenizer } from "@/server/engine/chat-prompt";
+import { createRng } from "@/lib/seeded-rng";
 
 const { values } = parseArgs({ options: { dir: { type: "string" }, iterations: { type: "string", default: "300" } } });
 if (!values.dir) throw new Error("--dir is required");
 const n = Number(values.iterations);
 const V = 128256;
-let seed = 1;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const rng = createRng(1, "sampler-cost");
+const rand = () => rng.next();
 const base = Float32Array.from({ length: V }, () => (rand() - 0.5) * 8);
 const history = Array.from({ length: 512 }, () => Math.floor(rand() * 120000));
 const chat = createChatTokenizer(await loadTokenizer(values.dir));

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { TurnEncoder } from "./chat-prompt";
 import { fitContext, fitContextByTurns, reservedAnswerTokens } from "./context-fit";
 import { EngineError, type ChatTurn } from "./types";
+import { createRng } from "@/lib/seeded-rng";
 
 /** One token per character plus 2 per message: easy to count by hand. */
 const encode = (messages: readonly ChatTurn[]) => messages.flatMap((m) => [0, ...Array.from(m.content, () => 1), 0]);
@@ -80,8 +81,8 @@ describe("fitContextByTurns", () => {
   }
 
   it("gives fitContext's result on every shape of conversation", async () => {
-    let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const rng = createRng(7);
+    const rand = (n: number) => rng.nextU32() % n;
     for (let trial = 0; trial < 200; trial++) {
       const messages: ChatTurn[] = rand(2) ? [sys] : [];
       const n = 1 + rand(12);

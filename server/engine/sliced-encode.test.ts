@@ -4,6 +4,7 @@ import { loadTokenizer } from "@/server/runtime/load-tokenizer";
 import { createChatTokenizer, turnEncoderFor } from "./chat-prompt";
 import { encodeSliced, safeSlices } from "./sliced-encode";
 import type { ChatTurn } from "./types";
+import { createRng } from "@/lib/seeded-rng";
 
 let tokenizer: PreTrainedTokenizer;
 beforeAll(async () => {
@@ -12,10 +13,11 @@ beforeAll(async () => {
 
 const WORDS = ["hello", "world", "naïve", "日本語", "model's", "I'll", "123456", "x=1;", "\n", "\n\n", "  ", "\t", "--", "Émile", "ok.", "", "😀", "<|eot_id|>"];
 function randomText(seed: number, length: number): string {
+  const rng = createRng(seed);
   let s = "";
   while (s.length < length) {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    s += WORDS[seed % WORDS.length]! + [" ", "", "\n", "  "][(seed >> 8) % 4]!;
+    const r = rng.nextU32();
+    s += WORDS[r % WORDS.length]! + [" ", "", "\n", "  "][(r >>> 8) % 4]!;
   }
   return s;
 }
