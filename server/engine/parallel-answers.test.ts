@@ -170,6 +170,17 @@ describe("several answers at once (continuous batching)", () => {
     expect(out.done.stats.answersSharing).toBe(1);
   });
 
+  it("a slot's cached prompt is reused by the same cacheKey only, even when another key is given that slot", async () => {
+    reset();
+    const engine = createEngine({ runner: recording(), tokenizer: fakeTokenizer(), parallel: 2 });
+    const cached = async (request: GenerateRequest, cacheKey: string) => (await run(engine.generate({ ...request, cacheKey }))).done.stats.cachedPromptTokens;
+    await cached(requests[0]!, "conversation:victim");
+    await cached(requests[2]!, "conversation:other"); // both slots now hold a prompt: the next key gets one of them
+    expect(await cached(requests[0]!, "conversation:attacker")).toBe(0);
+    await cached(requests[0]!, "conversation:victim");
+    expect(await cached(requests[0]!, "conversation:victim")).toBeGreaterThan(5);
+  });
+
   it("aborting one answer leaves the others' tokens untouched", async () => {
     const solo = [await alone(requests[0]!), await alone(requests[1]!)];
     reset();

@@ -213,6 +213,20 @@ describe("POST /v1/chat/completions (handler)", () => {
     const ok = await clientFor(t.engine, { serverKey: "k1", clientKey: "k1" }).chat.completions.create({ model: MODEL, messages });
     expect(ok.choices[0]!.message.content).toBe(ANSWER);
   });
+
+  it("reuses a cached prompt only for the same caller (key and `user`): cached_tokens reveals nothing of another's prompt", async () => {
+    const t = createTestEngine({ answer: ANSWER });
+    const secret = [{ role: "user" as const, content: "The password is hunter2, keep it safe." }];
+    const cached = async (clientKey: string, user?: string) =>
+      (await clientFor(t.engine, { clientKey }).chat.completions.create({ model: MODEL, messages: secret, user, temperature: 0 })).usage!
+        .prompt_tokens_details!.cached_tokens;
+    await cached("victim-key");
+    expect(await cached("victim-key")).toBeGreaterThan(10); // the same caller does reuse it
+    expect(await cached("attacker-key")).toBe(0);
+    await cached("shared-key", "alice");
+    expect(await cached("shared-key", "bob")).toBe(0);
+    expect(await cached("shared-key", "bob")).toBeGreaterThan(10);
+  });
 });
 
 describe("GET /v1/models (handler)", () => {
