@@ -2,7 +2,7 @@ import type { PreTrainedTokenizer } from "@huggingface/transformers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { loadTokenizer } from "@/server/runtime/load-tokenizer";
 import { createChatTokenizer, turnEncoderFor } from "./chat-prompt";
-import { encodeSliced, safeSlices } from "./sliced-encode";
+import { encodeSliced, safeSlices, SLICE_CHARS } from "./sliced-encode";
 import type { ChatTurn } from "./types";
 import { createRng } from "@/lib/seeded-rng";
 
@@ -37,6 +37,43 @@ describe("sliced tokenization", () => {
       const text = randomText(seed, 3_000 + seed * 97);
       expect(await encodeSliced(encode, text, 64 + seed * 13), `seed ${seed}`).toEqual(encode(text));
     }
+  });
+
+  it("lets the event loop run between slices of at most about SLICE_CHARS characters", async () => {
+    let turns = 0;
+    let spinning = true;
+    const spin = () => {
+      turns++;
+      if (spinning) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const seen: { turn: number; chars: number }[] = [];
+    const encode = (t: string) => (seen.push({ turn: turns, chars: t.length }), Array.from(tokenizer.encode(t, { add_special_tokens: false }), Number));
+    const text = randomText(11, 30_000);
+    try {
+      expect(await encodeSliced(encode, text)).toEqual(encode(text));
+    } finally {
+      spinning = false;
+    }
+    const slices = seen.slice(0, -1); // the last call is the whole-text comparison
+    expect(slices.length).toBeGreaterThanOrEqual(30_000 / (SLICE_CHARS + 100));
+    for (let i = 1; i < slices.length; i++) expect(slices[i]!.turn, `slice ${i}`).toBeGreaterThan(slices[i - 1]!.turn);
+    expect(Math.max(...slices.map((s) => s.chars))).toBeLessThan(SLICE_CHARS + 100);
+  });
+
+  it("the chat tokenizer's per-message encoder tokenizes a long message (and a partial answer) in slices", async () => {
+    const calls: number[] = [];
+    const spy = Object.create(tokenizer) as PreTrainedTokenizer;
+    spy.encode = ((text: string, options?: object) => (calls.push(text.length), tokenizer.encode(text, options))) as PreTrainedTokenizer["encode"];
+    const turns = createChatTokenizer(spy, { bosTokenId: 128000 }).turns!;
+    const long = randomText(12, 20_000);
+    calls.length = 0;
+    await turns.encodeTurn({ role: "user", content: long });
+    expect(calls.length).toBeGreaterThan(10);
+    expect(Math.max(...calls)).toBeLessThan(SLICE_CHARS + 100);
+    calls.length = 0;
+    await turns.encodeContinuation(long);
+    expect(Math.max(...calls)).toBeLessThan(SLICE_CHARS + 100);
   });
 
   it("per-message encoding of the BitNet template equals encoding the whole prompt", async () => {
