@@ -21,8 +21,8 @@ export const generationStatsSchema = z.object({
   totalMs: measure("totalMs"),
   stopReason: stopReasonSchema,
   /** Prompt-lookup draft tokens the model verified, and how many of them it accepted (speculative decoding). */
-  draftTokens: z.number().int().optional(),
-  acceptedDraftTokens: z.number().int().optional(),
+  draftTokens: count("draftTokens").optional(),
+  acceptedDraftTokens: count("acceptedDraftTokens").optional(),
   /** Several answers at once: the most answers (this one included) that shared a forward pass with it. */
   answersSharing: z.number().int().min(1, "answersSharing must be at least 1").max(1000, "answersSharing must be at most 1000").optional(),
 });

@@ -166,7 +166,14 @@ describe("export and import", () => {
       expect(Date.parse(date)).toBeGreaterThanOrEqual(before - 1);
       expect(Date.parse(date)).toBeLessThanOrEqual(Date.now());
     }
-    for (const bad of [{ decodeTokPerS: 1e308 }, { ttftMs: -5 }, { promptTokens: -1 }, { totalMs: Number.POSITIVE_INFINITY }]) {
+    for (const bad of [
+      { decodeTokPerS: 1e308 },
+      { ttftMs: -5 },
+      { promptTokens: -1 },
+      { totalMs: Number.POSITIVE_INFINITY },
+      { draftTokens: -3 },
+      { acceptedDraftTokens: 1e15 },
+    ]) {
       const result = conversationExportSchema.safeParse(file({ ...stats, ...bad }));
       expect(result.success, JSON.stringify(bad)).toBe(false);
     }
