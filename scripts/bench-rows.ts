@@ -19,6 +19,7 @@ import { graphName, readManifest } from "@/server/checkpoint/onnx-manifest";
 import { loadOnnxRunner } from "@/server/runtime/onnx-runner";
 import { sessionOptions } from "@/server/runtime/session-options";
 import { createRng } from "@/lib/seeded-rng";
+import { EmbeddingRows } from "@/server/runtime/embedding-rows";
 
 const { values } = parseArgs({
   options: {
@@ -64,6 +65,13 @@ const keys = alloc();
 // (max-pool positions per layer buffer: M sequences × L positions must fit.)
 const values_ = alloc();
 
+const embedding = new EmbeddingRows(dir, m);
+function embedRows(ids: number[]): Float32Array {
+  const out = new Float32Array(ids.length * m.hiddenSize);
+  embedding.read(ids, out);
+  return out;
+}
+
 type Mode = "tokens" | "seqs" | "pair";
 /**
  * "tokens": one row of M new tokens after L cached positions. "seqs": M rows (sequences) of one new token
@@ -73,11 +81,11 @@ type Mode = "tokens" | "seqs" | "pair";
 function feeds(mode: Mode, M: number, L: number): Record<string, ort.Tensor> {
   const R = mode === "seqs" ? M : 1;
   const S = mode === "seqs" ? 1 : M;
-  const ids = new BigInt64Array(M);
+  const ids: number[] = [];
   const pos = new BigInt64Array(M);
   const flat = new BigInt64Array(M);
   for (let i = 0; i < M; i++) {
-    ids[i] = BigInt((i * 7919 + L) % 128000);
+    ids.push((i * 7919 + L) % 128000);
     pos[i] = BigInt(mode === "seqs" ? L : L + i);
     flat[i] = BigInt(i);
   }
@@ -85,7 +93,7 @@ function feeds(mode: Mode, M: number, L: number): Record<string, ort.Tensor> {
   for (let r = 0; r < rep; r++) for (let i = 0; i < S; i++) for (let j = i + 1; j < S; j++) mask[(r * S + i) * S + j] = -Infinity;
   const g = m.graph;
   const f: Record<string, ort.Tensor> = {
-    [g.inputIds]: new ort.Tensor("int64", ids, [1, M]),
+    [g.inputsEmbeds]: new ort.Tensor("float32", embedRows(ids), [1, M, m.hiddenSize]),
     [g.positionIds]: new ort.Tensor("int64", pos, [1, M]),
     [g.causalMask]: new ort.Tensor("float32", mask, [rep * S, S]),
     [g.logitsIndex]: mode === "pair" ? new ort.Tensor("int64", new BigInt64Array(2), [2]) : new ort.Tensor("int64", flat, [M]),

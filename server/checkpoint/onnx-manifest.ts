@@ -5,7 +5,8 @@
  *
  * One call runs T new tokens of R sequences (R ≥ 1; sequence r has n_r ≥ 0 new tokens, T = Σ n_r, padded
  * row length S = max n_r; rep = heads / kv heads). Tokens are flat, sequence after sequence:
- * - `graph.inputIds` int64 [1, T]; `graph.positionIds` int64 [1, T] = L_r .. L_r+n_r-1 for sequence r
+ * - `graph.inputsEmbeds` float32 [1, T, hidden]: the new tokens' embedding rows, which the runtime reads from
+ *   the file itself (`embedding`, below); `graph.positionIds` int64 [1, T] = L_r .. L_r+n_r-1 for sequence r
  * - `graph.rowGather` int64 [R*S]: position i of row r holds flat token rowGather[r*S+i] (for i ≥ n_r any
  *   valid index: padding at the end of a row is never seen by the row's real queries)
  * - `graph.tokenGather` int64 [T]: flat token t sits at index tokenGather[t] = r*S+i of the padded block
@@ -24,6 +25,12 @@
  * - `graph.newKey`, `graph.newValue` (templates over {layer}) float32 [1, T, kvHeads*headDim]: the T
  *   new rows (flat order), which the runner writes into its cache buffers.
  *
+ * The embedding lookup is outside the graph (converter 7): onnxruntime's GatherBlockQuantized read the tied
+ * embedding from the mmap'ed external data, so every looked-up row's pages stayed resident next to the LM
+ * head's prepacked copy of the same bytes (≈ 230 MB after a 2k context of varied tokens). Now the LM head is
+ * the only user of those bytes (onnxruntime releases its mapping after prepacking) and the runtime reads one
+ * row per token with a positioned read (server/runtime/embedding-rows.ts), through the page cache.
+ *
  * Why not GroupQueryAttention's shared past/present buffer: onnxruntime-node copies every fetched
  * output (preallocated or not) into a new JS ArrayBuffer after each run, so a present KV output the
  * size of the cache costs a full-cache copy per token. Feeding the past as inputs (zero-copy) and
@@ -37,7 +44,8 @@ export const MANIFEST_FILE = "bitnet-manifest.json";
 
 /** Names of the graph's inputs and outputs; per-layer names are templates over `{layer}`. */
 export const graphNamesSchema = z.object({
-  inputIds: z.string(),
+  /** Since converter 7 (was `inputIds`, int64 token ids gathered inside the graph). */
+  inputsEmbeds: z.string(),
   positionIds: z.string(),
   causalMask: z.string(),
   logitsIndex: z.string(),
@@ -55,6 +63,22 @@ export const graphNamesSchema = z.object({
 
 export type GraphNames = z.infer<typeof graphNamesSchema>;
 
+/**
+ * Where the embedding rows are stored, for the runtime's lookup: `file` (relative to the folder) holds at
+ * byte `offset` a row-major [vocab, hidden] table — block-quantized codes of `hidden·bits/8` bytes a row
+ * (`embeddingBits` 4 or 8, two 4-bit codes per byte, low nibble first; value = (code − 2^(bits−1)) · scale),
+ * whose float32 scales [vocab, hidden/embeddingBlockSize] start at `scalesOffset`; or, for
+ * `embeddingBits` 16, float32 rows of `hidden·4` bytes and no scales. These are the LM head's
+ * (MatMulNBits / Gemm) weight bytes, stored once.
+ */
+export const embeddingLayoutSchema = z.object({
+  file: z.string(),
+  offset: z.number().int().nonnegative(),
+  scalesOffset: z.number().int().nonnegative().optional(),
+});
+
+export type EmbeddingLayout = z.infer<typeof embeddingLayoutSchema>;
+
 /** Fills a name template: `past_key.{layer}` with { layer: 3 } → `past_key.3`. */
 export function graphName(template: string, slots: { layer: number }): string {
   return template.replaceAll("{layer}", String(slots.layer));
@@ -69,6 +93,7 @@ export const manifestSchema = z.object({
   }),
   embeddingBits: z.union([z.literal(4), z.literal(8), z.literal(16)]),
   embeddingBlockSize: z.number(),
+  embedding: embeddingLayoutSchema,
   blockSize: z.number(),
   accuracyLevel: z.number(),
   lmHeadAccuracyLevel: z.number().optional(),

@@ -4,6 +4,7 @@ import type { BitNetManifest } from "@/server/checkpoint/onnx-manifest";
 import type { GraphInfo, GraphOptions } from "./onnx/bitnet-graph";
 import { GRAPH_NAMES } from "./onnx/graph-names";
 import { CONVERTER_VERSION } from "./version";
+import { EXTERNAL_DATA_FILE } from "./onnx/write-model";
 
 export interface ManifestInput {
   config: BitNetConfig;
@@ -19,6 +20,7 @@ export function buildManifest({ config, options, info, source, eosTokenIds }: Ma
     source,
     embeddingBits: options.embeddingBits,
     embeddingBlockSize: info.embeddingBlockSize,
+    embedding: { file: EXTERNAL_DATA_FILE, ...info.embedding },
     blockSize: options.blockSize,
     accuracyLevel: options.accuracyLevel,
     lmHeadAccuracyLevel: options.lmHeadAccuracyLevel,

@@ -41,7 +41,7 @@ describe("convertCheckpoint / ensureConverted", () => {
     const session = await ort.InferenceSession.create(path.join(out, "model.onnx"));
     try {
       expect([...session.inputNames].sort()).toEqual(
-        [g.inputIds, g.positionIds, g.causalMask, g.logitsIndex, g.pastMask, g.rowGather, g.tokenGather, ...perLayer(g.pastKey), ...perLayer(g.pastValue)].sort(),
+        [g.inputsEmbeds, g.positionIds, g.causalMask, g.logitsIndex, g.pastMask, g.rowGather, g.tokenGather, ...perLayer(g.pastKey), ...perLayer(g.pastValue)].sort(),
       );
       expect([...session.outputNames].sort()).toEqual([g.logits, ...perLayer(g.newKey), ...perLayer(g.newValue)].sort());
     } finally {
@@ -63,6 +63,11 @@ describe("convertCheckpoint / ensureConverted", () => {
     const { pastValueLayout: __, ...untransposed } = graph;
     writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...old, converterVersion: "5", graph: untransposed }));
     expect(() => readManifest(dir)).toThrow(/another converter version \(fields: graph.pastValueLayout\)/);
+    // Converter 6 gathered the embedding inside the graph from token ids; the runtime now feeds the rows.
+    const { inputsEmbeds: ___, ...withIds } = graph;
+    const { embedding: ____, ...noLayout } = old;
+    writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...noLayout, converterVersion: "6", graph: { ...withIds, inputIds: "input_ids" } }));
+    expect(() => readManifest(dir)).toThrow(/another converter version \(fields: embedding, graph.inputsEmbeds\)/);
   });
 
   it("converts once, then reuses the cache until the source changes", async () => {

@@ -8,5 +8,7 @@
  * 5: R sequences per call: past inputs [R, kvHeads, C, headDim], `past_mask` [R, C], flat tokens with
  *    `row_gather` / `token_gather`, `logits_index` [K] (was `num_logits_to_keep`).
  * 6: past values transposed, [R, kvHeads, headDim, C] (`graph.pastValueLayout`), multiplied as transposed B.
+ * 7: `inputs_embeds` [1, T, hidden] instead of `input_ids`: the runtime reads the embedding rows from the LM
+ *    head's bytes in model.onnx.data (manifest `embedding`); no GatherBlockQuantized in the graph.
  */
-export const CONVERTER_VERSION = "6";
+export const CONVERTER_VERSION = "7";

@@ -15,6 +15,7 @@ import type { BatchRow, BatchedModelRunner, ModelInfo } from "./runner-types";
 import { graphName, readManifest, type BitNetManifest } from "@/server/checkpoint/onnx-manifest";
 import { sessionOptions, type RunnerTuning } from "./session-options";
 import { KvBuffers } from "./kv-buffers";
+import { EmbeddingRows } from "./embedding-rows";
 
 export interface LoadOptions extends RunnerTuning {
   onProgress?: (message: string) => void;
@@ -27,8 +28,14 @@ const DEFAULT_MAX_SLOTS = 16;
 export async function loadOnnxRunner(dir: string, options: LoadOptions = {}): Promise<OnnxRunner> {
   const manifest = readManifest(dir);
   options.onProgress?.("loading ONNX session");
-  const session = await ort.InferenceSession.create(path.join(dir, "model.onnx"), sessionOptions(options));
-  return new OnnxRunner(session, manifest, options.maxSlots ?? DEFAULT_MAX_SLOTS);
+  const embedding = new EmbeddingRows(dir, manifest);
+  try {
+    const session = await ort.InferenceSession.create(path.join(dir, "model.onnx"), sessionOptions(options));
+    return new OnnxRunner(session, manifest, embedding, options.maxSlots ?? DEFAULT_MAX_SLOTS);
+  } catch (error) {
+    embedding.close();
+    throw error;
+  }
 }
 
 export class OnnxRunner implements BatchedModelRunner {
@@ -44,6 +51,8 @@ export class OnnxRunner implements BatchedModelRunner {
   constructor(
     private session: ort.InferenceSession,
     private m: BitNetManifest,
+    /** The token embedding lookup (outside the graph: see embedding-rows.ts). */
+    private embedding: EmbeddingRows,
     readonly maxSlots: number = DEFAULT_MAX_SLOTS,
   ) {
     this.info = {
@@ -77,7 +86,7 @@ export class OnnxRunner implements BatchedModelRunner {
 
   async forwardBatch(rows: readonly BatchRow[]): Promise<Float32Array[]> {
     if (rows.length === 0) throw new Error("forward: no rows");
-    const { headDim: D, numKvHeads: nKV, numLayers, vocabSize: V } = this.m;
+    const { headDim: D, numKvHeads: nKV, numLayers, vocabSize: V, hiddenSize: H } = this.m;
     const kv = this.kv;
     let R = 0; // rows of the pass: slots 0..R-1 (a slot without tokens this pass rides along, fully padded)
     let S = 0; // padded row length
@@ -100,7 +109,7 @@ export class OnnxRunner implements BatchedModelRunner {
       K += keep;
     }
 
-    const inputIds = new BigInt64Array(T);
+    const embeds = new Float32Array(T * H);
     const positions = new BigInt64Array(T);
     const rowGather = new BigInt64Array(R * S);
     const tokenGather = new BigInt64Array(T);
@@ -118,10 +127,10 @@ export class OnnxRunner implements BatchedModelRunner {
       for (let i = 0; i < n; i++) {
         const id = row.ids[i];
         if (!Number.isInteger(id) || id < 0 || id >= V) throw new Error(`forward: token id ${id} is outside the vocabulary`);
-        inputIds[t + i] = BigInt(id);
         positions[t + i] = BigInt(L + i);
         tokenGather[t + i] = BigInt(row.slot * S + i);
       }
+      this.embedding.read(row.ids, embeds.subarray(t * H, (t + n) * H));
       // Padding repeats the row's last token: right of every real position, so no real query sees it.
       for (let i = 0; i < S; i++) rowGather[row.slot * S + i] = BigInt(t + Math.min(i, n - 1));
       for (let j = n - (row.keepLogits ?? 1); j < n; j++) logitsIndex[k++] = BigInt(t + j);
@@ -130,7 +139,7 @@ export class OnnxRunner implements BatchedModelRunner {
     if (K % 2 === 1) logitsIndex[K] = logitsIndex[K - 1];
     const names = this.m.graph;
     const feeds: Record<string, ort.Tensor> = {
-      [names.inputIds]: new ort.Tensor("int64", inputIds, [1, T]),
+      [names.inputsEmbeds]: new ort.Tensor("float32", embeds, [1, T, H]),
       [names.positionIds]: new ort.Tensor("int64", positions, [1, T]),
       [names.causalMask]: this.mask(S),
       [names.logitsIndex]: new ort.Tensor("int64", logitsIndex, [logitsIndex.length]),
@@ -174,6 +183,7 @@ export class OnnxRunner implements BatchedModelRunner {
   async dispose(): Promise<void> {
     await this.session.release();
     this.kv.release();
+    this.embedding.close();
   }
 
   /** [rep*S, S] causal mask among one row's new tokens; cached per S (decode always uses S = 1). */

@@ -49,7 +49,7 @@ export type EmbeddingBits = 4 | 8 | 16;
 export type ActQuant = "exact" | "fast";
 
 export interface GraphOptions {
-  /** 4/8: block-quantized, shared by the embedding Gather and the LM head; 16: unquantized (stored fp32). */
+  /** 4/8: block-quantized, shared by the runtime's embedding lookup and the LM head; 16: unquantized (stored fp32). */
   embeddingBits: EmbeddingBits;
   /** MatMulNBits block size for the ternary linears (scales are per row, so any size is exact). */
   blockSize: number;
@@ -66,6 +66,8 @@ export interface GraphOptions {
 
 export interface GraphInfo {
   embeddingBlockSize: number;
+  /** Byte offsets in the external data of the LM head's weights, which the runtime reads as embedding rows. */
+  embedding: { offset: number; scalesOffset?: number };
 }
 
 const f32 = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -75,7 +77,7 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
   const { hiddenSize: H, numHeads: nH, numKvHeads: nKV, headDim: D, vocabSize: V, rmsNormEps: eps } = c;
   const mm = { accuracyLevel: opts.accuracyLevel };
 
-  const inputIds = g.input(GRAPH_NAMES.inputIds, DataType.INT64, [1, "T"]);
+  const inputsEmbeds = g.input(GRAPH_NAMES.inputsEmbeds, DataType.FLOAT, [1, "T", H]);
   const positionIds = g.input(GRAPH_NAMES.positionIds, DataType.INT64, [1, "T"]);
   const causalMask = g.input(GRAPH_NAMES.causalMask, DataType.FLOAT, ["RS", "S"]);
   const logitsIndex = g.input(GRAPH_NAMES.logitsIndex, DataType.INT64, ["K"]);
@@ -123,14 +125,17 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
     splitPastNew: g.op("Concat", [capacity, newLen], "split_past_new", { axis: 0 }),
   };
 
-  // Tied embedding / LM head, quantized once.
+  // Tied embedding / LM head, quantized once. The graph holds it only as the LM head's weights: the runtime
+  // looks the embedding rows up in the same bytes itself (manifest `embedding`), so onnxruntime can drop its
+  // mapping of them once the head is prepacked (a Gather here kept every looked-up row's pages resident).
   const embedding = await source.readEmbedding();
   let embeddingBlockSize = 0;
-  let hidden: string;
+  const hidden = inputsEmbeds;
   let lmHead: (x: string) => string;
+  let layout: GraphInfo["embedding"];
   if (opts.embeddingBits === 16) {
-    const e = g.weight("embed_tokens.weight", DataType.FLOAT, [V, H], f32(embedding));
-    hidden = g.op("Gather", [e, inputIds], "embed", { axis: 0 });
+    const e = g.weight("lm_head.weight", DataType.FLOAT, [V, H], f32(embedding));
+    layout = { offset: g.externalOffset(e) };
     lmHead = (x) => {
       const x2 = g.op("Reshape", [x, g.constant("shape_rows", DataType.INT64, [2], [-1, H])], "lm_head/flatten");
       const y = g.op("Gemm", [x2, e], "lm_head", { transB: 1 });
@@ -141,16 +146,10 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
     embeddingBlockSize = blockSizeFor(H, opts.blockSize);
     const bs = embeddingBlockSize;
     const q = quantizeBlocks(embedding, V, H, bits, bs);
-    const data = g.weight("embed_tokens.qweight", DataType.UINT8, [V, (H * bits) / 8], q.b);
-    const scales = g.weight("embed_tokens.scales", DataType.FLOAT, [V, H / bs], f32(q.scales));
-    // Same bytes, MatMulNBits' shapes: stored once in model.onnx.data.
-    const lmB = g.alias("lm_head.qweight", data, [V, H / bs, (bs * bits) / 8]);
-    const lmScales = g.alias("lm_head.scales", scales, [(V * H) / bs]);
-    hidden = g.node("GatherBlockQuantized", [data, inputIds, scales], {
-      name: "embed",
-      domain: "com.microsoft",
-      attributes: { bits, block_size: bs, gather_axis: 0, quantize_axis: 1 },
-    })[0];
+    // MatMulNBits' B [V, H/bs, bs*bits/8] is, row by row, the embedding's [V, H*bits/8] codes.
+    const lmB = g.weight("lm_head.qweight", DataType.UINT8, [V, H / bs, (bs * bits) / 8], q.b);
+    const lmScales = g.weight("lm_head.scales", DataType.FLOAT, [(V * H) / bs], f32(q.scales));
+    layout = { offset: g.externalOffset(lmB), scalesOffset: g.externalOffset(lmScales) };
     lmHead = (x) => matMulNBitsNode(g, [x, lmB, lmScales], { n: V, k: H, bits, blockSize: bs }, "lm_head", { accuracyLevel: opts.lmHeadAccuracyLevel ?? opts.accuracyLevel });
   }
 
@@ -224,5 +223,5 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
     g.output(cacheNames.newKey(i), DataType.FLOAT, [1, "T", nKV * D]);
     g.output(cacheNames.newValue(i), DataType.FLOAT, [1, "T", nKV * D]);
   }
-  return { embeddingBlockSize };
+  return { embeddingBlockSize, embedding: layout };
 }

@@ -58,6 +58,13 @@ export class GraphBuilder {
     return unique;
   }
 
+  /** Byte offset of an initializer in the external data file (for readers outside onnxruntime). */
+  externalOffset(name: string): number {
+    const t = this.initializers.find((i) => i.name === name);
+    if (!t?.external) throw new Error(`externalOffset: ${name} is not stored in external data`);
+    return t.external.offset;
+  }
+
   /** A second view (other name/shape) of an initializer's bytes, without storing them twice. */
   alias(name: string, of: string, dims: number[]): string {
     const source = this.initializers.find((t) => t.name === of);

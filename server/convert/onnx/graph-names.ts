@@ -5,7 +5,7 @@
 import { graphName, type GraphNames } from "@/server/checkpoint/onnx-manifest";
 
 export const GRAPH_NAMES: GraphNames = {
-  inputIds: "input_ids",
+  inputsEmbeds: "inputs_embeds",
   positionIds: "position_ids",
   causalMask: "causal_mask",
   logitsIndex: "logits_index",

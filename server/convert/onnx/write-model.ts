@@ -9,8 +9,10 @@ import { GraphBuilder } from "./graph-builder";
 import { encodeModel } from "./onnx-proto";
 import { buildBitNetGraph, type GraphInfo, type GraphOptions, type WeightSource } from "./bitnet-graph";
 
+export const EXTERNAL_DATA_FILE = "model.onnx.data";
+
 export async function writeModelFiles(dir: string, source: WeightSource, options: GraphOptions, producerVersion: string): Promise<GraphInfo & { bytes: number }> {
-  const external = new ExternalDataWriter(path.join(dir, "model.onnx.data"), "model.onnx.data");
+  const external = new ExternalDataWriter(path.join(dir, EXTERNAL_DATA_FILE), EXTERNAL_DATA_FILE);
   const g = new GraphBuilder(external);
   let info: GraphInfo;
   try {
@@ -19,6 +21,6 @@ export async function writeModelFiles(dir: string, source: WeightSource, options
     external.close();
   }
   writeFileSync(path.join(dir, "model.onnx"), encodeModel(g.toModel({ graphName: "bitnet", producer: { name: "bitnet-chat", version: producerVersion } })));
-  const bytes = statSync(path.join(dir, "model.onnx")).size + statSync(path.join(dir, "model.onnx.data")).size;
+  const bytes = statSync(path.join(dir, "model.onnx")).size + statSync(path.join(dir, EXTERNAL_DATA_FILE)).size;
   return { ...info, bytes };
 }
