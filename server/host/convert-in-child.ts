@@ -18,9 +18,13 @@ function killChildrenOnExit(): void {
   });
 }
 
-export function convertInChildProcess(checkpointDir: string, cacheRoot: string, onProgress: (message: string) => void): Promise<string> {
-  // turbopackIgnore: a run-time path (next start, vitest and the CLI all run from the repo root).
-  const script = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "server/convert/convert-process.mjs");
+/**
+ * `script`: where convert-process.mjs is; by default found from the working directory (next start and
+ * vitest run from the repo root; the CLI, which may run from anywhere, passes it).
+ */
+export function convertInChildProcess(checkpointDir: string, cacheRoot: string, onProgress: (message: string) => void, script?: string): Promise<string> {
+  // turbopackIgnore: a run-time path.
+  script ??= path.resolve(/*turbopackIgnore: true*/ process.cwd(), "server/convert/convert-process.mjs");
   killChildrenOnExit();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, checkpointDir, cacheRoot], { stdio: ["ignore", "pipe", "pipe"] });

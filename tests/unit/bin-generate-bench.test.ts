@@ -1,5 +1,7 @@
 /** `bitnet generate` and `bitnet bench` end to end on the tiny converted model, as a user runs them. */
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
@@ -46,6 +48,23 @@ describe("bitnet bench", () => {
     // The peak covers the loaded state and everything after it.
     expect(result.rss_peak_mb).toBeGreaterThanOrEqual(result.rss_loaded_mb);
     expect(result.rss_peak_mb).toBeGreaterThanOrEqual(result.rss_mb);
+  });
+
+  it("converts a hub-format checkpoint in a child process first, so the conversion counts in no figure (run from another folder)", async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), "bitnet-bench-cache-"));
+    try {
+      const { stdout, stderr } = await run(process.execPath, [path.join(root, "bin/bitnet.mjs"), "bench", "--model", inject("tinySource"), "--prompt-tokens", "16", "--gen-tokens", "4", "--threads", "1"], {
+        cwd: os.tmpdir(),
+        env: { ...process.env, BITNET_CACHE: cache },
+        maxBuffer: 16 << 20,
+      });
+      // The child's progress, relayed before the runs: in-process conversion reported none.
+      expect(stderr).toMatch(/convert: layer 1\/\d+[\s\S]*run 1\/1: prefill/);
+      const result = JSON.parse(stdout) as Record<string, number>;
+      expect(Object.keys(result)).toEqual(["decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb", "rss_loaded_mb", "rss_peak_mb"]);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it("--speculative adds accept_rate and decode speed with and without speculation for both workloads", async () => {
