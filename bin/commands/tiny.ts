@@ -14,13 +14,17 @@ Options:
   --out DIR                                    output folder (replaced if it is already a BitNet checkpoint)
   --seed N                                     non-negative integer; same seed ⇒ same bytes (default 0)
   --shape tiny|2b                              tiny: hidden 64, 2 layers (tests); 2b: the full 2B4T shape (default tiny)
-  --linear-class autobitlinear|bitlinear       weight_scale multiplies (autobitlinear, the hub model) or divides (default autobitlinear)`;
+  --linear-class autobitlinear|bitlinear       weight_scale multiplies (autobitlinear, the hub model) or divides (default autobitlinear)
+  --looping                                    weight scales 1/1000 of the usual: embeddings dominate and greedy decoding
+                                               repeats itself (the copy-heavy workload of bench --speculative; speed
+                                               does not depend on weight values)`;
 
 export interface TinyArgs {
   out: string;
   seed: number;
   shape: ShapeName;
   linearClass: LinearClass;
+  looping: boolean;
 }
 
 export function parseTinyArgs(argv: string[]): TinyArgs | "help" {
@@ -29,6 +33,7 @@ export function parseTinyArgs(argv: string[]): TinyArgs | "help" {
     seed: { type: "string" },
     shape: { type: "string" },
     "linear-class": { type: "string" },
+    looping: { type: "boolean" },
   });
   if (values.help) return "help";
   if (!values.out) throw new Error(`--out is required\n\n${HELP}`);
@@ -41,7 +46,7 @@ export function parseTinyArgs(argv: string[]): TinyArgs | "help" {
   if (linearClass !== "autobitlinear" && linearClass !== "bitlinear") {
     throw new Error(`--linear-class must be autobitlinear or bitlinear (got "${linearClass}")`);
   }
-  return { out: values.out, seed, shape: shape as ShapeName, linearClass };
+  return { out: values.out, seed, shape: shape as ShapeName, linearClass, looping: values.looping ?? false };
 }
 
 export async function run(argv: string[]): Promise<void> {
@@ -64,6 +69,7 @@ export async function run(argv: string[]): Promise<void> {
     seed: args.seed,
     shape: args.shape,
     linearClass: args.linearClass,
+    looping: args.looping,
     onProgress: (done, total) => {
       // Progress only for slow (2b) runs and only to a terminal, so logs and tests stay clean.
       const now = performance.now();
@@ -78,7 +84,7 @@ export async function run(argv: string[]): Promise<void> {
   });
   const seconds = (performance.now() - started) / 1000;
   console.log(
-    `Wrote ${args.shape} checkpoint (seed ${args.seed}, ${args.linearClass}) to ${result.dir}: ` +
+    `Wrote ${args.shape} checkpoint (seed ${args.seed}, ${args.linearClass}${args.looping ? ", looping" : ""}) to ${result.dir}: ` +
       `model.safetensors ${formatBytes(result.bytes)}, ${result.tensors} tensors, in ${seconds.toFixed(1)} s`,
   );
 }

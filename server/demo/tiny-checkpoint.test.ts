@@ -47,6 +47,28 @@ describe("rng", () => {
 });
 
 describe("generateTinyCheckpoint", () => {
+  it("looping: the same weights with every weight_scale a thousandth of the usual", async () => {
+    const usual = await generateTinyCheckpoint({ outDir: path.join(root, "usual"), seed: 3 });
+    const looping = await generateTinyCheckpoint({ outDir: path.join(root, "looping"), seed: 3, looping: true });
+    const a = await openSafetensors(path.join(usual.dir, "model.safetensors"));
+    const b = await openSafetensors(path.join(looping.dir, "model.safetensors"));
+    try {
+      const scales = [...a.tensors.keys()].filter((name) => name.endsWith("weight_scale"));
+      expect(scales.length).toBe(14);
+      for (const name of scales) {
+        const [x] = await a.readFloat32(name), [y] = await b.readFloat32(name);
+        expect(x).toBeGreaterThanOrEqual(1);
+        expect(Math.abs(y! / x! / 1e-3 - 1)).toBeLessThan(0.01); // bf16 rounding of both
+      }
+      for (const name of ["model.embed_tokens.weight", "model.layers.0.self_attn.q_proj.weight", "model.norm.weight"]) {
+        expect(Buffer.from(await b.readBytes(name)).equals(Buffer.from(await a.readBytes(name)))).toBe(true);
+      }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it("writes the hub layout: files, config, exact tensor names/dtypes/shapes", async () => {
     const dir = path.join(root, "tiny");
     await generateTinyCheckpoint({ outDir: dir, seed: 3 });

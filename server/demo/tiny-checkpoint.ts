@@ -26,6 +26,12 @@ export interface TinyCheckpointOptions {
   linearClass?: LinearClass;
   /** Other dimensions (e.g. hidden 96, 3 layers), or raw config keys via `extra`. */
   overrides?: Omit<ConfigOverrides, "linearClass">;
+  /**
+   * Weight scales 1/1000 of the usual, so each token's embedding dominates the residual stream and greedy
+   * decoding repeats itself: the copy-heavy workload of `bitnet bench --speculative`. The cost of a
+   * forward pass does not depend on the weights' values, only what the model writes does.
+   */
+  looping?: boolean;
   /** Called after each tensor with bytes written so far and the total. */
   onProgress?: (bytesWritten: number, totalBytes: number) => void;
   /** Stops between tensors (Ctrl-C in the CLI); the temporary folder is removed and the signal's reason thrown. */
@@ -38,6 +44,13 @@ export interface GeneratedCheckpoint {
   bytes: number;
   tensors: number;
 }
+
+/**
+ * Weight-scale factor of a looping checkpoint. Measured on the 2B shape (seed 0, greedy, 256 tokens):
+ * 1e-3 repeats one token from the first on; 4e-3 writes runs of repeated tokens broken by new ones;
+ * 1.5e-2 and up never repeat, like the default scales.
+ */
+const LOOPING_SCALE = 1e-3;
 
 /** Values per chunk when streaming a big float tensor (2 MB of BF16). */
 const CHUNK = 1 << 20;
@@ -60,7 +73,7 @@ export async function generateTinyCheckpoint(options: TinyCheckpointOptions): Pr
     await writeFile(path.join(tmp, "config.json"), JSON.stringify(configJson, null, 2) + "\n");
     await writeFile(path.join(tmp, "generation_config.json"), JSON.stringify(generationConfig(config.bosTokenId), null, 2) + "\n");
     const specs = expectedTensors(config);
-    const bytes = await writeWeights(path.join(tmp, "model.safetensors"), specs, seed, options);
+    const bytes = await writeWeights(path.join(tmp, "model.safetensors"), specs, seed, options.looping ? LOOPING_SCALE : 1, options);
     await writeTokenizerAssets(tmp);
     await replaceDir(tmp, outDir);
     return { dir: outDir, bytes, tensors: specs.length };
@@ -79,6 +92,7 @@ async function writeWeights(
   file: string,
   specs: TensorSpec[],
   seed: number,
+  scaleFactor: number,
   { onProgress, signal }: Pick<TinyCheckpointOptions, "onProgress" | "signal">,
 ): Promise<number> {
   const writer = await createSafetensorsWriter(file, specs);
@@ -100,7 +114,7 @@ async function writeWeights(
           await writer.writeChunk(spec.name, float32ToBf16(values));
         }
       } else if (spec.name.endsWith("_scale")) {
-        await writer.write(spec.name, randomBf16(count, () => rng.uniform(1, 3)));
+        await writer.write(spec.name, randomBf16(count, () => scaleFactor * rng.uniform(1, 3)));
       } else {
         await writer.write(spec.name, randomBf16(count, () => rng.uniform(0.5, 1.5)));
       }

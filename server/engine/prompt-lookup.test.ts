@@ -9,8 +9,15 @@ describe("lookupDraft", () => {
     expect(lookupDraft([5, 6, 7, 1, 2, 7, 0, 5, 6, 7], 3)).toEqual([1, 2, 7]);
   });
 
-  it("caps the draft at k and at the end of the text, and finds nothing without a match", () => {
-    expect(lookupDraft([4, 5, 6, 4], 10)).toEqual([5, 6, 4]);
+  it("continues a match that runs into the end of the text as a repeating pattern", () => {
+    // the newest "x x x" ends one token before the end: without the periodic copy the draft would be [7]
+    expect(lookupDraft([1, 7, 7, 7, 7], 5)).toEqual([7, 7, 7, 7, 7]);
+    expect(lookupDraft([4, 5, 6, 4], 7)).toEqual([5, 6, 4, 5, 6, 4, 5]);
+    expect(lookupDraft([1, 2, 1, 2, 1], 4)).toEqual([2, 1, 2, 1]);
+  });
+
+  it("caps the draft at k, and finds nothing without a match", () => {
+    expect(lookupDraft([9, 4, 5, 6, 7, 4], 2)).toEqual([5, 6]);
     expect(lookupDraft([1, 2, 3, 4], 3)).toEqual([]);
     expect(lookupDraft([1, 2, 1], 0)).toEqual([]);
     expect(lookupDraft([], 3)).toEqual([]);

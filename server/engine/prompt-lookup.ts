@@ -12,8 +12,9 @@ const MIN_NGRAM = 1;
 const SCAN_WINDOW = 4096;
 
 /**
- * The up to `k` tokens that followed the most recent earlier occurrence of the longest matching suffix
- * of `ids` (MAX_NGRAM down to MIN_NGRAM tokens), or [] when none matches.
+ * The `k` tokens that followed the most recent earlier occurrence of the longest matching suffix of `ids`
+ * (MAX_NGRAM down to MIN_NGRAM tokens), continuing periodically past the end of the text, or [] when none
+ * matches.
  */
 export function lookupDraft(ids: readonly number[], k: number): number[] {
   const n = ids.length;
@@ -29,10 +30,22 @@ export function lookupDraft(ids: readonly number[], k: number): number[] {
           break;
         }
       }
-      if (match) return ids.slice(s + size, Math.min(n, s + size + k));
+      if (match) return copyFrom(ids, s + size, k);
     }
   }
   return [];
+}
+
+/**
+ * The k tokens from `start` on, copying past the end of `ids` from the draft itself (an LZ77-style
+ * overlapping copy). The newest match of a repeating pattern ("x x x", "a b a b") sits right before the
+ * end, so copying only up to the end would propose one or two tokens where the pattern predicts k.
+ */
+function copyFrom(ids: readonly number[], start: number, k: number): number[] {
+  const n = ids.length;
+  const draft: number[] = [];
+  for (let j = start; draft.length < k; j++) draft.push(j < n ? ids[j]! : draft[j - n]!);
+  return draft;
 }
 
 /**

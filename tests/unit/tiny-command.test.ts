@@ -6,12 +6,13 @@ import { parseTinyArgs, run } from "@/bin/commands/tiny";
 
 describe("bitnet tiny", () => {
   it("parses options with defaults", () => {
-    expect(parseTinyArgs(["--out", "x"])).toEqual({ out: "x", seed: 0, shape: "tiny", linearClass: "autobitlinear" });
-    expect(parseTinyArgs(["--out", "x", "--seed", "42", "--shape", "2b", "--linear-class", "bitlinear"])).toEqual({
+    expect(parseTinyArgs(["--out", "x"])).toEqual({ out: "x", seed: 0, shape: "tiny", linearClass: "autobitlinear", looping: false });
+    expect(parseTinyArgs(["--out", "x", "--seed", "42", "--shape", "2b", "--linear-class", "bitlinear", "--looping"])).toEqual({
       out: "x",
       seed: 42,
       shape: "2b",
       linearClass: "bitlinear",
+      looping: true,
     });
     expect(parseTinyArgs(["--help"])).toBe("help");
   });
