@@ -1,10 +1,11 @@
 /**
- * The source fingerprint reuses a sha256 recorded by the downloader instead of reading the file
- * again, only while the file keeps the recorded size and mtime, and it equals the fingerprint
- * computed by reading when the record is right.
+ * The source fingerprint reuses a sha256 the download already established instead of reading the file
+ * again: the blob name a Hugging Face cache snapshot links to, or a recorded digest (earlier
+ * downloader versions) only while the file keeps the recorded size and mtime; with a right record it
+ * equals the fingerprint computed by reading.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -61,5 +62,26 @@ describe("hashSource with recorded sha256s", () => {
     utimesSync(path.join(dir, "model.safetensors"), later, later);
     expect(verifiedSha256(dir, "model.safetensors")).toBeUndefined();
     expect(await hashSource(dir)).toBe(read);
+  });
+
+  it("takes the digest of a Hugging Face cache snapshot file from the blob its link points to, without reading it", async () => {
+    const dir = checkpointDir("hf-snapshot");
+    const read = await hashSource(dir);
+    // The cache's layout: snapshots/<commit>/model.safetensors → ../../blobs/<sha256>. A name the bytes
+    // cannot have proves the name, not the content, was used.
+    const named = sha256("not the content");
+    const blobs = path.join(root, "hf-blobs");
+    mkdirSync(blobs);
+    renameSync(path.join(dir, "model.safetensors"), path.join(blobs, named));
+    symlinkSync(path.relative(dir, path.join(blobs, named)), path.join(dir, "model.safetensors"));
+    expect(verifiedSha256(dir, "model.safetensors")).toBe(named);
+    const configDigest = await sha256File(path.join(dir, "config.json"));
+    const expected = createHash("sha256")
+      .update(`config.json\0${Buffer.byteLength('{"hidden_size": 64}')}\0${configDigest}\n`)
+      .update(`model.safetensors\0${256 * 1024}\0${named}\n`)
+      .digest("hex");
+    const fingerprint = await hashSource(dir);
+    expect(fingerprint).toBe(expected);
+    expect(fingerprint).not.toBe(read);
   });
 });
