@@ -86,6 +86,20 @@ describe("server/ import layers", () => {
     expect(withoutHeader).toEqual([]);
   });
 
+  it("the engine and everything below it know no wire schema (lib/schemas): chat, openai and http map to it", () => {
+    // db is left out: it stores the API's stats and params JSON as they are on the wire.
+    const below = folders.filter((folder) => LAYER[folder]! <= LAYER.engine! && folder !== "db");
+    const violations = below.flatMap((folder) =>
+      sourceFiles(path.join(ROOT, "server", folder)).flatMap((file) =>
+        importedSpecifiers(file)
+          .filter((spec) => spec.startsWith("@/lib/schemas"))
+          .map((spec) => `${path.relative(ROOT, file)} → ${spec}`),
+      ),
+    );
+    expect(below).toContain("engine");
+    expect(violations).toEqual([]);
+  });
+
   it("lib/ (isomorphic) imports nothing from server/", () => {
     const violations = sourceFiles(path.join(ROOT, "lib")).flatMap((file) =>
       importedSpecifiers(file)
