@@ -1,5 +1,6 @@
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "@/server/db/open-database";
 import { tempDbFile } from "@/server/db/testing/temp-db";
@@ -50,6 +51,26 @@ describe("shutdown", () => {
     const reopened = openDatabase(file);
     expect(reopened.sqlite.prepare("SELECT count(*) AS n FROM t").get()).toEqual({ n: 201 });
     reopened.close();
+  });
+
+  it("checkpoints the WAL into the database file even while another connection keeps it open", async () => {
+    // Closing the last connection would checkpoint by itself; with a second one open (a sqlite3 shell, the
+    // migrate CLI) only the explicit wal_checkpoint(TRUNCATE) leaves no data in the -wal file.
+    file = tempDbFile();
+    const open = openDatabase(file);
+    open.sqlite.exec("CREATE TABLE t (x TEXT)");
+    const insert = open.sqlite.prepare("INSERT INTO t VALUES (?)");
+    for (let i = 0; i < 200; i++) insert.run("x".repeat(1000));
+    const other = new Database(file);
+    try {
+      expect(other.prepare("SELECT count(*) AS n FROM t").get()).toEqual({ n: 200 }); // really attached to the WAL
+      expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
+      await shutdown({ disposeModel: async () => undefined, database: () => open, log: quiet, exit: () => undefined }, "SIGTERM");
+      expect(statSync(`${file}-wal`).size).toBe(0);
+      expect(other.prepare("SELECT count(*) AS n FROM t").get()).toEqual({ n: 200 });
+    } finally {
+      other.close();
+    }
   });
 
   it("does not wait forever for a model that never stops", async () => {
