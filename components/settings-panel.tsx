@@ -9,6 +9,7 @@ import { useEffect, useId, useRef, useState, type RefObject } from "react";
 import { BUILT_IN_PRESETS, matchingPreset, PARAM_FIELDS, SYSTEM_PROMPT_HELP, type Preset } from "@/lib/client/param-fields";
 import { DEFAULT_GENERATION_PARAMS, generationParamsSchema, PARAM_LIMITS, type GenerationParams } from "@/lib/schemas/params";
 import { ParamField } from "./param-field";
+import { SpeculativeToggle } from "./speculative-toggle";
 
 const SYSTEM_PROMPT_MAX = 8_000;
 
@@ -164,6 +165,7 @@ export function SettingsPanel(props: SettingsPanelProps) {
             );
           })}
         </div>
+        <SpeculativeToggle value={params.speculative} onChange={(speculative) => onChange({ ...params, speculative })} />
         <div className="flex flex-wrap items-center gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
           <button
             type="button"

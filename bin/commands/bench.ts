@@ -35,8 +35,9 @@ count in none of the figures.
                       --model must then be the hub-format checkpoint folder.
 --speculative         adds "speculative": {copy_heavy, no_repeat}, each {accept_rate, decode_tok_s,
                       decode_tok_s_without, speedup}: prompt-lookup speculative decoding vs plain
-                      decoding, interleaved, on a long greedy answer (random-weight models loop:
-                      copy-heavy) and on sampling at temperature 1, repetition penalty 1.3 (few repeats).
+                      decoding, interleaved, on a long greedy answer (copy-heavy when the model
+                      loops, as many random-weight models do; "bitnet tiny --shape 2b --looping" writes
+                      one that does) and on sampling at temperature 1, repetition penalty 1.3 (few repeats).
 --parallel N          adds "aggregate_decode_tok_s" (all answers' decode tokens per second) and
                       "per_answer_decode_tok_s" (median of each answer's own speed) for N greedy answers
                       of --gen-tokens generated at once (continuous batching, as BITNET_PARALLEL=N), plus

@@ -17,7 +17,7 @@ export const generationParamsSchema = z.object({
     .max(2, "repetitionPenalty must be between 1 and 2"),
   /** null = a fresh random seed per answer. */
   seed: z.number().int("seed must be an integer").min(0, "seed must be between 0 and 4294967295").max(4_294_967_295, "seed must be between 0 and 4294967295").nullable(),
-  /** Prompt-lookup speculative decoding; absent = off (docs/performance.md). Same tokens either way, only the speed differs. */
+  /** Prompt-lookup speculative decoding; absent = SPECULATIVE_BY_DEFAULT (lib/speculative-default.ts). Same tokens either way, only the speed differs. */
   speculative: z.boolean({ error: "speculative must be true or false" }).optional(),
 });
 

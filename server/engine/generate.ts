@@ -2,6 +2,7 @@
  * One generation job on the model runner: prefill (reusing the cached prefix), then decode one token at a
  * time, with streaming text, stop rules and measurements. Runs only while the scheduler grants the model.
  */
+import { SPECULATIVE_BY_DEFAULT } from "@/lib/speculative-default";
 import type { ModelRunner } from "@/server/runtime/runner-types";
 import { Detokenizer, type DecodeFn } from "./detokenizer";
 import type { PrefixCache } from "./prefix-cache";
@@ -66,7 +67,7 @@ export async function* runGeneration(ctx: GenerationContext, job: GenerationJob)
   const one = [0];
   // Prompt + answer so far: where prompt lookup searches for drafts.
   const history = [...prompt];
-  const draftLength = params.speculative === true ? new DraftLength() : null;
+  const draftLength = (params.speculative ?? SPECULATIVE_BY_DEFAULT) ? new DraftLength() : null;
   const propose = ctx.proposeDraft ?? lookupDraft;
   let draftTokens = 0;
   let acceptedDrafts = 0;

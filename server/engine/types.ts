@@ -19,7 +19,7 @@ export interface SamplingParams {
   repetitionPenalty: number;
   /** null/undefined = random. Same seed + same inputs ⇒ same tokens. */
   seed?: number | null;
-  /** Prompt-lookup speculative decoding (default off — measured no gain on this machine: docs/performance.md; the output is the same either way, only the speed differs). */
+  /** Prompt-lookup speculative decoding; absent = SPECULATIVE_BY_DEFAULT (lib/speculative-default.ts). The output is the same either way, only the speed differs. */
   speculative?: boolean;
 }
 

@@ -63,8 +63,21 @@ describe("settings popover and presets", () => {
       .poll(async () => ((await (await fetch(`${baseUrl}/api/conversations/${id}`)).json()) as { params: { temperature: number } }).params.temperature, { timeout: UI_TIMEOUT })
       .toBe(1.3);
 
-    await chat.goto("/");
+    // The speculative-decoding switch is a setting of the chat like the numbers.
     let panel = await chat.openSettings();
+    const speculative = panel.getByRole("checkbox", { name: "Speculative decoding" });
+    const wasOn = await speculative.isChecked();
+    await speculative.click();
+    await expect
+      .poll(async () => ((await (await fetch(`${baseUrl}/api/conversations/${id}`)).json()) as { params: { speculative?: boolean } }).params.speculative, { timeout: UI_TIMEOUT })
+      .toBe(!wasOn);
+    await chat.reload();
+    panel = await chat.openSettings();
+    await expect.poll(() => panel.getByRole("checkbox", { name: "Speculative decoding" }).isChecked(), { timeout: UI_TIMEOUT }).toBe(!wasOn);
+    await chat.closeSettings();
+
+    await chat.goto("/");
+    panel = await chat.openSettings();
     expect(await panel.getByLabel("Temperature", { exact: true }).inputValue()).toBe("0.7");
 
     await chat.goto(`/c/${id}`);
