@@ -1,8 +1,12 @@
 /**
  * Issue 10 against the production server: DNS rebinding (foreign Host), cross-site writes (foreign Origin),
- * security headers.
+ * security headers — over raw HTTP, and as an attacker's page in Chromium.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, inject, it } from "vitest";
+import type { ConversationSummaryDto } from "@/lib/schemas/conversations";
+import { launchBrowser } from "./support/browser";
 import { rawRequest } from "./support/raw-http";
 
 describe("cross-site protection (production server)", () => {
@@ -62,5 +66,45 @@ describe("cross-site protection (production server)", () => {
   it("sends no CORS headers to foreign origins", async () => {
     const response = await fetch(`${baseUrl}/v1/models`, { headers: { Origin: "http://evil.example" } });
     expect(response.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("in Chromium, an attacker's page on a name re-pointed at 127.0.0.1 can neither read nor write", async () => {
+    // The attacker's own site, also on evil.example (another port): where a cross-site attack starts from.
+    const attacker = http.createServer((_, response) => response.writeHead(200, { "Content-Type": "text/html" }).end("<title>evil</title>"));
+    await new Promise<void>((resolve) => attacker.listen(0, "127.0.0.1", resolve));
+    const attackerPort = (attacker.address() as AddressInfo).port;
+    const browser = await launchBrowser(["--host-resolver-rules=MAP evil.example 127.0.0.1"]);
+    const titles = async () =>
+      ((await (await fetch(`${baseUrl}/api/conversations`)).json()) as { conversations: ConversationSummaryDto[] }).conversations.map((c) => c.title);
+    try {
+      const page = await browser.newPage();
+      // DNS rebinding: the page's own origin is evil.example:<app port>, so its requests are "same-origin".
+      const served = await page.goto(`http://evil.example:${port}/`);
+      expect(served?.status()).toBe(403);
+      const rebound = await page.evaluate(async () => {
+        const list = await fetch("/api/conversations");
+        const create = await fetch("/api/chat", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ content: "rebound-probe" }) });
+        return { list: list.status, listBody: await list.text(), create: create.status };
+      });
+      expect(rebound).toMatchObject({ list: 403, create: 403 });
+      expect(rebound.listBody).toContain("host_not_allowed");
+
+      // Cross-site: "simple" requests (no preflight) from the attacker's site straight to 127.0.0.1.
+      await page.goto(`http://evil.example:${attackerPort}/`);
+      const crossSite = await page.evaluate(async (app) => {
+        const simple = (path: string, body: string) =>
+          fetch(`${app}${path}`, { method: "POST", mode: "no-cors", headers: { "Content-Type": "text/plain" }, body }).then(() => "sent", () => "failed");
+        await simple("/api/chat", JSON.stringify({ content: "csrf-probe" }));
+        await simple("/api/conversations/import", JSON.stringify({ format: "bitnet-chat/conversation@1", title: "csrf-import", createdAt: "", updatedAt: "", params: {}, messages: [] }));
+        const read = await fetch(`${app}/api/conversations`).then((r) => r.text(), () => "blocked");
+        return { read };
+      }, baseUrl);
+      expect(crossSite.read).toBe("blocked"); // no CORS headers: the answer never reaches the page
+      const after = await titles();
+      expect(after.some((t) => /rebound-probe|csrf-probe|csrf-import/.test(t)), JSON.stringify(after)).toBe(false);
+    } finally {
+      await browser.close();
+      await new Promise((resolve) => attacker.close(resolve));
+    }
   });
 });
