@@ -3,4 +3,4 @@
  * either way; only the speed differs, so the default follows the measurements in docs/performance.md
  * ("Speculative default"). One constant for the engine, the settings panel and the docs.
  */
-export const SPECULATIVE_BY_DEFAULT = false;
+export const SPECULATIVE_BY_DEFAULT = true;

@@ -20,8 +20,8 @@ Options:
   --top-k K                   1–100 (default ${DEFAULT_GENERATION_PARAMS.topK})
   --repetition-penalty R      1 = off, up to 2 (default ${DEFAULT_GENERATION_PARAMS.repetitionPenalty})
   --seed S                    same seed + same inputs ⇒ same answer (default: random)
-  --speculative               prompt-lookup speculative decoding (same answer, only the speed differs)
-  --no-speculative            none (the default: docs/performance.md)
+  --speculative               prompt-lookup speculative decoding, the default (same answer, only the speed differs)
+  --no-speculative            one token per forward pass
   --threads N                 onnxruntime threads (default: every core)
   --json                      print one JSON object {ids, text, stats} instead of streaming`;
 

@@ -72,7 +72,7 @@ export const chatCompletionRequestSchema = z
       z.number().gt(0, "repetition_penalty must be greater than 0").max(2, "repetition_penalty must be at most 2"),
     ),
     seed: optional(z.number().int("seed must be an integer")),
-    /** Extension: prompt-lookup speculative decoding (default off; same output, only the speed differs). */
+    /** Extension: prompt-lookup speculative decoding (default on: lib/speculative-default.ts; same output, only the speed differs). */
     speculative: optional(z.boolean({ error: "speculative must be a boolean" })),
     stop: optional(stopSchema),
     logprobs: optional(z.boolean({ error: "logprobs must be a boolean" })),
