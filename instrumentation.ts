@@ -1,7 +1,8 @@
 /**
  * Next.js calls `register()` once when the server starts. Starting the model host here means the
  * download/convert/load begins at server start, not at the first request; the signal handlers make
- * SIGTERM/SIGINT stop answers, save them and close the database cleanly, and request bodies time out.
+ * SIGTERM/SIGINT stop answers, save them and close the database cleanly, request bodies time out, and a
+ * client hanging up mid-upload is logged as an abort.
  * Only in the Node.js runtime: the edge runtime has no file system or onnxruntime.
  */
 export async function register(): Promise<void> {
@@ -11,7 +12,9 @@ export async function register(): Promise<void> {
   const { answerRegistry } = await import("./server/chat/answer-registry");
   const { installShutdownHandlers } = await import("./server/lifecycle/graceful-shutdown");
   const { limitRequestTime } = await import("./server/lifecycle/request-timeout");
+  const { logUploadAborts } = await import("./server/lifecycle/upload-aborts");
   limitRequestTime();
+  logUploadAborts();
   installShutdownHandlers({
     stopAnswers: () => answerRegistry().stopAll(),
     disposeModel: disposeModelHost,

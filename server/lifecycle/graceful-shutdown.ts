@@ -1,6 +1,7 @@
 /**
  * server/lifecycle/ — the process's life around the requests: work that must finish before exit
- * (in-flight.ts), the shutdown sequence (this file), request-body timeouts (request-timeout.ts).
+ * (in-flight.ts), the shutdown sequence (this file), request-body timeouts (request-timeout.ts), uploads the
+ * client abandoned (upload-aborts.ts).
  *
  * SIGTERM / SIGINT: stop taking requests, stop the answers being generated (the chat layer saves each as
  * "stopped"), wait for those saves, checkpoint the SQLite WAL into the database file, close it, exit 0.
