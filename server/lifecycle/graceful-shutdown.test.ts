@@ -11,13 +11,19 @@ const quiet = { info: () => undefined, error: () => undefined };
 let file = "";
 afterEach(() => rmSync(path.dirname(file), { recursive: true, force: true }));
 
+/** A database whose -wal file holds 200 rows of 1 KB. */
+function databaseWithWal() {
+  file = tempDbFile();
+  const open = openDatabase(file);
+  open.sqlite.exec("CREATE TABLE t (x TEXT)");
+  const insert = open.sqlite.prepare("INSERT INTO t VALUES (?)");
+  for (let i = 0; i < 200; i++) insert.run("x".repeat(1000));
+  return { open, insert };
+}
+
 describe("shutdown", () => {
   it("stops the model, waits for in-flight saves, checkpoints the WAL away, closes the database, exits 0", async () => {
-    file = tempDbFile();
-    const open = openDatabase(file);
-    open.sqlite.exec("CREATE TABLE t (x TEXT)");
-    const insert = open.sqlite.prepare("INSERT INTO t VALUES (?)");
-    for (let i = 0; i < 200; i++) insert.run("x".repeat(1000));
+    const { open, insert } = databaseWithWal();
     expect(existsSync(`${file}-wal`)).toBe(true);
 
     const order: string[] = [];
@@ -56,11 +62,7 @@ describe("shutdown", () => {
   it("checkpoints the WAL into the database file even while another connection keeps it open", async () => {
     // Closing the last connection would checkpoint by itself; with a second one open (a sqlite3 shell, the
     // migrate CLI) only the explicit wal_checkpoint(TRUNCATE) leaves no data in the -wal file.
-    file = tempDbFile();
-    const open = openDatabase(file);
-    open.sqlite.exec("CREATE TABLE t (x TEXT)");
-    const insert = open.sqlite.prepare("INSERT INTO t VALUES (?)");
-    for (let i = 0; i < 200; i++) insert.run("x".repeat(1000));
+    const { open } = databaseWithWal();
     const other = new Database(file);
     try {
       expect(other.prepare("SELECT count(*) AS n FROM t").get()).toEqual({ n: 200 }); // really attached to the WAL
