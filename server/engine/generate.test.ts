@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createEngine } from "./create-engine";
+import { prefillChunkAt } from "./generate";
 import { EOT, FakeRunner, fakeTokenizer, type FakeRunnerOptions } from "./testing/fake-model";
 import type { EngineEvent, GenerateRequest, SamplingParams } from "./types";
 
@@ -268,5 +269,17 @@ describe("KV-cache isolation", () => {
     await collect(engine.generate({ ...secret, cacheKey: "conversation:victim" }));
     const again = await collect(engine.generate({ ...secret, cacheKey: "conversation:victim" }));
     expect(doneOf(again).stats.cachedPromptTokens).toBeGreaterThan(10);
+  });
+});
+
+describe("prefillChunkAt", () => {
+  it("keeps whole chunks while the cache is short, then shrinks them so chunk × context stays bounded (never below 16)", () => {
+    expect(prefillChunkAt(0, 128)).toBe(128);
+    expect(prefillChunkAt(384, 128)).toBe(128);
+    expect(prefillChunkAt(896, 128)).toBe(64);
+    expect(prefillChunkAt(2000, 128)).toBe(30);
+    expect(prefillChunkAt(8000, 128)).toBe(16);
+    // a smaller maximum (tests, callers) is kept as it is
+    expect(prefillChunkAt(5000, 7)).toBe(7);
   });
 });

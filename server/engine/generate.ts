@@ -43,6 +43,21 @@ type TokenEvent = Extract<EngineEvent, { type: "token" }>;
 
 export const DEFAULT_PREFILL_CHUNK = 128;
 
+/**
+ * (new tokens × cache positions) one prefill pass may put into attention. Its score and probability
+ * tensors grow with that product, and onnxruntime's arena keeps the largest size it ever served: with
+ * 128-token chunks up to a 2k context the process peak was 65 MB higher (2B shape, docs/performance.md,
+ * "Prefill chunks that shrink"). Up to a 384-token cache, chunks stay whole, so a fresh prompt's prefill
+ * speed is unchanged; at 2k they are 30 tokens, 3–5 % slower there.
+ */
+const PREFILL_ATTENTION_BUDGET = 128 * 512;
+
+/** The prefill chunk after `cached` positions: `max` while short, then shrinking so chunk × context stays in budget. */
+export function prefillChunkAt(cached: number, max: number): number {
+  const fit = Math.floor(PREFILL_ATTENTION_BUDGET / (cached + max));
+  return Math.max(1, Math.min(max, Math.max(16, fit)));
+}
+
 export async function* runGeneration(ctx: GenerationContext, job: GenerationJob): AsyncGenerator<EngineEvent> {
   const { runner, cache } = ctx;
   const { vocabSize, maxPositions, eosTokenIds } = runner.info;
@@ -112,7 +127,8 @@ export async function* runGeneration(ctx: GenerationContext, job: GenerationJob)
         stopReason = "abort";
         break;
       }
-      const ids = prompt.slice(cached + done, cached + done + chunk);
+      const size = prefillChunkAt(runner.length, chunk);
+      const ids = prompt.slice(cached + done, cached + done + size);
       logits = await runner.forward(ids, { keepLogits: 1 });
       cache.append(ids);
       done += ids.length;
