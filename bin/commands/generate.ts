@@ -66,7 +66,7 @@ export function parseGenerateArgs(argv: string[]): GenerateArgs | "help" {
     topK: num("top-k", values["top-k"], d.topK),
     repetitionPenalty: num("repetition-penalty", values["repetition-penalty"], d.repetitionPenalty),
     seed: values.seed === undefined ? null : num("seed", values.seed, 0),
-    ...(values["no-speculative"] ? { speculative: false } : values.speculative ? { speculative: true } : {}),
+    speculative: values["no-speculative"] ? false : values.speculative ? true : d.speculative,
   });
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("; "));
   const threads = values.threads === undefined ? undefined : num("threads", values.threads, 0);

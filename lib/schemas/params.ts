@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SPECULATIVE_BY_DEFAULT } from "@/lib/speculative-default";
 
 /** Sampling and prompt settings, stored per conversation and sent with each chat request. */
 export const generationParamsSchema = z.object({
@@ -31,6 +32,8 @@ export const DEFAULT_GENERATION_PARAMS: GenerationParams = {
   maxNewTokens: 512,
   repetitionPenalty: 1.1,
   seed: null,
+  // Stored with every new conversation like the other settings, so "Reset to defaults" resets it too.
+  speculative: SPECULATIVE_BY_DEFAULT,
 };
 
 export const PARAM_LIMITS = {

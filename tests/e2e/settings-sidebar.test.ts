@@ -74,7 +74,16 @@ describe("settings popover and presets", () => {
     await chat.reload();
     panel = await chat.openSettings();
     await expect.poll(() => panel.getByRole("checkbox", { name: "Speculative decoding" }).isChecked(), { timeout: UI_TIMEOUT }).toBe(!wasOn);
+    // "Reset to defaults" resets the switch too (and the temperature, set again below).
+    await panel.getByRole("button", { name: "Reset to defaults" }).click();
+    await expect
+      .poll(async () => ((await (await fetch(`${baseUrl}/api/conversations/${id}`)).json()) as { params: { speculative?: boolean; temperature: number } }).params, { timeout: UI_TIMEOUT })
+      .toMatchObject({ speculative: wasOn, temperature: 0.7 });
     await chat.closeSettings();
+    await chat.setParam("Temperature", "1.3");
+    await expect
+      .poll(async () => ((await (await fetch(`${baseUrl}/api/conversations/${id}`)).json()) as { params: { temperature: number } }).params.temperature, { timeout: UI_TIMEOUT })
+      .toBe(1.3);
 
     await chat.goto("/");
     panel = await chat.openSettings();

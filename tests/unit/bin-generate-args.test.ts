@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseGenerateArgs } from "@/bin/commands/generate";
 import { DEFAULT_GENERATION_PARAMS } from "@/lib/schemas/params";
+import { SPECULATIVE_BY_DEFAULT } from "@/lib/speculative-default";
 
 describe("bitnet generate arguments", () => {
   it("maps every flag onto the request", () => {
@@ -20,12 +21,14 @@ describe("bitnet generate arguments", () => {
     });
   });
 
-  it("--speculative turns prompt-lookup speculative decoding on (off by default)", () => {
+  it("--speculative / --no-speculative choose prompt-lookup speculative decoding; without either, the app's default", () => {
     const on = parseGenerateArgs(["--model", "/m", "--prompt", "Hi", "--speculative"]);
-    const off = parseGenerateArgs(["--model", "/m", "--prompt", "Hi"]);
-    if (on === "help" || off === "help") throw new Error("unexpected help");
+    const off = parseGenerateArgs(["--model", "/m", "--prompt", "Hi", "--no-speculative"]);
+    const unset = parseGenerateArgs(["--model", "/m", "--prompt", "Hi"]);
+    if (on === "help" || off === "help" || unset === "help") throw new Error("unexpected help");
     expect(on.params.speculative).toBe(true);
-    expect(off.params.speculative).toBeUndefined();
+    expect(off.params.speculative).toBe(false);
+    expect(unset.params.speculative).toBe(SPECULATIVE_BY_DEFAULT);
   });
 
   it("uses the app's defaults, no system prompt and a random seed", () => {
