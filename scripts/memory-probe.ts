@@ -54,7 +54,7 @@ if (values.tokenizer === "1") {
   mark("tokenizer");
 }
 const { loadOnnxRunner } = await import("@/server/runtime/onnx-runner");
-const { DEFAULT_PREFILL_CHUNK, prefillChunkAt } = await import("@/server/engine/generate");
+const { DEFAULT_PREFILL_CHUNK, prefillInChunks } = await import("@/server/engine/generate");
 const chunk = values.chunk ? Number(values.chunk) : DEFAULT_PREFILL_CHUNK;
 const runner = await loadOnnxRunner(values.dir, { threads: Number(values.threads), memArena: flag(values.arena), prepacking: flag(values.prepack) });
 mark("session");
@@ -67,15 +67,8 @@ if (values.ctx === "0") {
   process.exit(0);
 }
 const ids = (n: number) => Array.from({ length: n }, (_, i) => 1000 + ((i * 7919) % 120000));
-const prefill = async (n: number) => {
-  const all = ids(n);
-  // Chunks as the engine cuts them (shrinking at long contexts); --chunk sets the largest.
-  for (let i = 0; i < n; ) {
-    const size = Math.min(prefillChunkAt(runner.length, chunk), n - i);
-    await runner.forward(all.slice(i, i + size));
-    i += size;
-  }
-};
+// Chunks as the engine cuts them (shrinking at long contexts); --chunk sets the largest.
+const prefill = (n: number) => prefillInChunks(runner, ids(n), chunk);
 await prefill(512);
 for (let i = 0; i < 16; i++) await runner.forward([1234]);
 mark("512 + 16 decode");

@@ -158,17 +158,11 @@ async function generateStats(runner: ModelRunner, prompt: number[], genTokens: n
 /** Fills the cache to `context` positions (no sampling), then times `steps` greedy decode steps. */
 async function decodeAtContext(runner: ModelRunner, context: number, steps: number): Promise<number> {
   const { argmax } = await import("@/server/engine/sampler");
-  const { DEFAULT_PREFILL_CHUNK, prefillChunkAt } = await import("@/server/engine/generate");
-  const ids = benchIds(context, runner.info.vocabSize);
+  const { prefillInChunks } = await import("@/server/engine/generate");
   runner.truncate(0);
-  let logits: Float32Array | null = null;
   // the engine's prefill chunks (shrinking at long contexts), so memory (onnxruntime's arena) is what the app would use
-  for (let i = 0; i < ids.length; ) {
-    const size = prefillChunkAt(runner.length, DEFAULT_PREFILL_CHUNK);
-    logits = await runner.forward(ids.slice(i, i + size));
-    i += size;
-  }
-  let next = argmax(logits!, runner.info.vocabSize);
+  let logits = await prefillInChunks(runner, benchIds(context, runner.info.vocabSize));
+  let next = argmax(logits, runner.info.vocabSize);
   const start = performance.now();
   for (let s = 0; s < steps; s++) {
     logits = await runner.forward([next]);

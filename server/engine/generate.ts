@@ -58,6 +58,21 @@ export function prefillChunkAt(cached: number, max: number): number {
   return Math.max(1, Math.min(max, Math.max(16, fit)));
 }
 
+/**
+ * Runs `ids` through the runner in the engine's prefill chunks (no sampling, no events) and returns the
+ * last position's logits: for benchmarks and probes that must use memory as the app does.
+ */
+export async function prefillInChunks(runner: ModelRunner, ids: readonly number[], max = DEFAULT_PREFILL_CHUNK): Promise<Float32Array> {
+  let logits: Float32Array | null = null;
+  for (let i = 0; i < ids.length; ) {
+    const size = prefillChunkAt(runner.length, max);
+    logits = await runner.forward(ids.slice(i, i + size));
+    i += size;
+  }
+  if (!logits) throw new Error("nothing to prefill");
+  return logits;
+}
+
 export async function* runGeneration(ctx: GenerationContext, job: GenerationJob): AsyncGenerator<EngineEvent> {
   const { runner, cache } = ctx;
   const { vocabSize, maxPositions, eosTokenIds } = runner.info;
