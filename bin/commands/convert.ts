@@ -1,14 +1,15 @@
 /**
- * `bitnet convert --model DIR [--out DIR] [--embedding-bits 4|8|16] [--act-quant exact|fast]`: hub-format checkpoint → ONNX
+ * `bitnet convert --model DIR [--out DIR] [--embedding-bits 4|8|16] [--act-quant exact|fast] [--kv-dtype float16|float32]`: hub-format checkpoint → ONNX
  * model folder. Progress on stderr, summary (time, size) on stdout.
  */
 import path from "node:path";
-import { convertCheckpoint, DEFAULT_ACT_QUANT, DEFAULT_BLOCK_SIZE, DEFAULT_EMBEDDING_BITS, defaultCacheRoot } from "@/server/convert/convert";
+import { convertCheckpoint, DEFAULT_ACT_QUANT, DEFAULT_BLOCK_SIZE, DEFAULT_EMBEDDING_BITS, DEFAULT_KV_DTYPE, defaultCacheRoot } from "@/server/convert/convert";
 import { parseEmbeddingBits } from "./embedding-bits";
 import { parseCommandArgs } from "./args";
 import { parseActQuant } from "./act-quant";
+import type { KvDtype } from "@/server/convert/onnx/bitnet-graph";
 
-const HELP = `Usage: bitnet convert --model DIR [--out DIR] [--embedding-bits 4|8|16] [--act-quant exact|fast]
+const HELP = `Usage: bitnet convert --model DIR [--out DIR] [--embedding-bits 4|8|16] [--act-quant exact|fast] [--kv-dtype float16|float32]
 
 Converts a hub-format BitNet checkpoint (config.json, model.safetensors, tokenizer files) into an
 ONNX model folder with 2-bit ternary weights (com.microsoft.MatMulNBits).
@@ -20,6 +21,8 @@ Options:
   --act-quant MODE       BitLinear activation quantization (default ${DEFAULT_ACT_QUANT}): exact = BitNet's
                          per-token int8, bit for bit; fast = onnxruntime's int8 kernel quantizes
                          per block of --block-size columns (fewer ops, not BitNet's rounding)
+  --kv-dtype TYPE        KV-cache storage (default ${DEFAULT_KV_DTYPE}): float16 halves the cache's memory and
+                         what attention reads per token; float32 keeps keys and values as computed
   --block-size N         MatMulNBits block size for the ternary weights (default ${DEFAULT_BLOCK_SIZE})
   --accuracy-level N     MatMulNBits accuracy_level (default 4: int8 kernel; 0: fp32 activations, slow)
   --no-fuse              keep q/k/v and gate/up as separate MatMulNBits`;
@@ -30,6 +33,7 @@ export async function run(argv: string[]): Promise<void> {
     out: { type: "string" },
     "embedding-bits": { type: "string" },
     "act-quant": { type: "string" },
+    "kv-dtype": { type: "string" },
     "block-size": { type: "string" },
     "accuracy-level": { type: "string" },
     "no-fuse": { type: "boolean" },
@@ -52,8 +56,15 @@ export async function run(argv: string[]): Promise<void> {
     accuracyLevel: values["accuracy-level"] ? Number(values["accuracy-level"]) : undefined,
     fuseProjections: !values["no-fuse"],
     actQuant: parseActQuant(values["act-quant"]),
+    kvDtype: parseKvDtype(values["kv-dtype"]),
     onProgress: (message) => process.stderr.write(`\rconvert: ${message}\x1b[K`),
   });
   process.stderr.write("\n");
-  console.log(`converted ${values.model} → ${result.outDir} in ${result.seconds.toFixed(1)} s, ${(result.bytes / 1e6).toFixed(1)} MB (embedding ${result.manifest.embeddingBits}-bit, act-quant ${result.manifest.actQuant})`);
+  console.log(`converted ${values.model} → ${result.outDir} in ${result.seconds.toFixed(1)} s, ${(result.bytes / 1e6).toFixed(1)} MB (embedding ${result.manifest.embeddingBits}-bit, act-quant ${result.manifest.actQuant}, kv ${result.manifest.kvDtype})`);
+}
+
+function parseKvDtype(value: string | undefined): KvDtype | undefined {
+  if (value === undefined) return undefined;
+  if (value !== "float16" && value !== "float32") throw new Error(`--kv-dtype must be float16 or float32 (got ${value})`);
+  return value;
 }

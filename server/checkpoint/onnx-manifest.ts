@@ -13,8 +13,8 @@
  * - `graph.causalMask` float32 [rep*S, S]: row h*S+i, column j is 0 when j ≤ i else -inf (among the
  *   new positions of one row; shared by all rows)
  * - `graph.logitsIndex` int64 [K]: the flat tokens whose logits are wanted (only they reach the LM head)
- * - `graph.pastKey` (template over {layer}) float32 [R, kvHeads, C, headDim] and `graph.pastValue` float32
- *   [R, kvHeads, headDim, C] (`graph.pastValueLayout`; transposed so the probabilities × values product is
+ * - `graph.pastKey` (template over {layer}) [R, kvHeads, C, headDim] and `graph.pastValue`
+ *   [R, kvHeads, headDim, C], both of type `kvDtype` (float16 or float32) (`graph.pastValueLayout`; transposed so the probabilities × values product is
  *   onnxruntime's transposed-B GEMM, which streams the values instead of packing them: ≈ 1.3–1.9× faster
  *   at a 2k context, docs/performance.md): the cached keys (after RoPE) and values of one layer, per
  *   sequence, in buffers of capacity C ≥ max L_r, fed as zero-copy views of the runner's buffers (one input
@@ -22,8 +22,9 @@
  * - `graph.pastMask` float32 [R, C]: 0 for the L_r cached positions of sequence r, -inf for the rest
  * Graph outputs:
  * - `graph.logits` float32 [1, K, vocab]
- * - `graph.newKey`, `graph.newValue` (templates over {layer}) float32 [1, T, kvHeads*headDim]: the T
- *   new rows (flat order), which the runner writes into its cache buffers.
+ * - `graph.newKey`, `graph.newValue` (templates over {layer}) `kvDtype` [1, T, kvHeads*headDim]: the T
+ *   new rows (flat order), which the runner writes into its cache buffers. With float16 the graph has
+ *   already rounded them and computes this pass's attention with the rounded values (converter 8).
  *
  * The embedding lookup is outside the graph (converter 7): onnxruntime's GatherBlockQuantized read the tied
  * embedding from the mmap'ed external data, so every looked-up row's pages stayed resident next to the LM
@@ -100,6 +101,8 @@ export const manifestSchema = z.object({
   fuseProjections: z.boolean(),
   /** BitLinear activation quantization (see server/convert/onnx/bitnet-graph.ts ActQuant). */
   actQuant: z.enum(["exact", "fast"]),
+  /** Storage type of the KV cache: the past inputs and new-row outputs (since converter 8). */
+  kvDtype: z.enum(["float16", "float32"]),
   numLayers: z.number(),
   hiddenSize: z.number(),
   numHeads: z.number(),

@@ -8,7 +8,7 @@ import { EXTERNAL_DATA_FILE } from "./onnx/write-model";
 
 export interface ManifestInput {
   config: BitNetConfig;
-  options: Pick<GraphOptions, "embeddingBits" | "blockSize" | "accuracyLevel" | "lmHeadAccuracyLevel" | "fuseProjections" | "actQuant">;
+  options: Pick<GraphOptions, "embeddingBits" | "blockSize" | "accuracyLevel" | "lmHeadAccuracyLevel" | "fuseProjections" | "actQuant" | "kvDtype">;
   info: GraphInfo;
   source: BitNetManifest["source"];
   eosTokenIds: number[];
@@ -26,6 +26,7 @@ export function buildManifest({ config, options, info, source, eosTokenIds }: Ma
     lmHeadAccuracyLevel: options.lmHeadAccuracyLevel,
     fuseProjections: options.fuseProjections,
     actQuant: options.actQuant ?? "exact",
+    kvDtype: options.kvDtype ?? "float32",
     numLayers: config.numLayers,
     hiddenSize: config.hiddenSize,
     numHeads: config.numHeads,

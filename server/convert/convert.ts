@@ -17,7 +17,7 @@ import { MANIFEST_FILE, readManifest, type BitNetManifest } from "@/server/check
 import { writeModelFiles } from "./onnx/write-model";
 import { buildManifest } from "./build-manifest";
 import { CONVERTER_VERSION } from "./version";
-import type { ActQuant, EmbeddingBits, WeightSource } from "./onnx/bitnet-graph";
+import type { ActQuant, EmbeddingBits, KvDtype, WeightSource } from "./onnx/bitnet-graph";
 import { hashSource, sameStamps, stampFiles } from "@/server/checkpoint/source-fingerprint";
 
 /** Measured fastest correct settings (docs/performance.md). */
@@ -29,6 +29,11 @@ export const DEFAULT_ACCURACY_LEVEL = 4;
  * and per BitLinear it is as close to exact (1.5 % relative L2) as exact is to unquantized activations.
  */
 export const DEFAULT_ACT_QUANT: ActQuant = "fast";
+/**
+ * float16: half the cache's memory and half the bytes attention reads per token (decode at a 2k context is
+ * bandwidth-bound); the same default as llama.cpp's. Measured in docs/performance.md "fp16 KV cache".
+ */
+export const DEFAULT_KV_DTYPE: KvDtype = "float16";
 
 const COPIED_FILES = ["config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"];
 
@@ -43,6 +48,8 @@ export interface ConvertOptions {
   fuseProjections?: boolean;
   /** BitLinear activation quantization: BitNet's per-token (exact) or the kernel's per-block (fast). */
   actQuant?: ActQuant;
+  /** KV-cache storage type (default float16). */
+  kvDtype?: KvDtype;
   onProgress?: (message: string) => void;
   /** Precomputed source checksum (ensureConverted already has it). */
   sourceSha256?: string;
@@ -67,6 +74,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
   const fuseProjections = options.fuseProjections ?? true;
   const lmHeadAccuracyLevel = options.lmHeadAccuracyLevel ?? accuracyLevel;
   const actQuant = options.actQuant ?? DEFAULT_ACT_QUANT;
+  const kvDtype = options.kvDtype ?? DEFAULT_KV_DTYPE;
 
   const checkpoint = await openCheckpoint(modelDir);
   const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
@@ -80,7 +88,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
     const info = await writeModelFiles(
       tmp,
       checkpoint as WeightSource,
-      { embeddingBits, blockSize, accuracyLevel, lmHeadAccuracyLevel, fuseProjections, actQuant, onLayer: (done, total) => progress(`layer ${done}/${total}`) },
+      { embeddingBits, blockSize, accuracyLevel, lmHeadAccuracyLevel, fuseProjections, actQuant, kvDtype, onLayer: (done, total) => progress(`layer ${done}/${total}`) },
       CONVERTER_VERSION,
     );
     for (const name of COPIED_FILES) {
@@ -88,7 +96,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
     }
     const manifest = buildManifest({
       config,
-      options: { embeddingBits, blockSize, accuracyLevel, lmHeadAccuracyLevel, fuseProjections, actQuant },
+      options: { embeddingBits, blockSize, accuracyLevel, lmHeadAccuracyLevel, fuseProjections, actQuant, kvDtype },
       info,
       source: { dir: modelDir, sha256, files: stamps },
       eosTokenIds: stopTokenIds(modelDir, config.eosTokenIds, config.vocabSize),

@@ -10,5 +10,6 @@
  * 6: past values transposed, [R, kvHeads, headDim, C] (`graph.pastValueLayout`), multiplied as transposed B.
  * 7: `inputs_embeds` [1, T, hidden] instead of `input_ids`: the runtime reads the embedding rows from the LM
  *    head's bytes in model.onnx.data (manifest `embedding`); no GatherBlockQuantized in the graph.
+ * 8: `kvDtype` (default float16): past keys/values and new rows stored as fp16, cast to fp32 inside the graph.
  */
-export const CONVERTER_VERSION = "7";
+export const CONVERTER_VERSION = "8";

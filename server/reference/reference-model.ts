@@ -8,6 +8,7 @@
 import { openCheckpoint, type LayerWeights, type TernaryLinear } from "@/server/checkpoint/checkpoint";
 import type { BitNetConfig } from "@/server/checkpoint/config";
 import { causalAttention } from "./attention";
+import { roundToFloat16 } from "./float16";
 import { KvCache } from "./kv-cache";
 import { applyRope, bitLinear, relu2Mul, rmsNormRows, ropeInvFreq, siluMul, type BitLinearOptions } from "./ops";
 
@@ -34,6 +35,8 @@ export interface ReferenceOptions {
   ffnActivation?: "relu2" | "silu";
   /** Activations quantized per block of this many columns (`--act-quant fast`), not per token. */
   activationBlock?: number;
+  /** Keys (after RoPE) and values rounded to fp16 before attention, as a `--kv-dtype float16` model stores them. */
+  kvFloat16?: boolean;
   /** Sees every BitLinear's input (before its quantization) and weights: for error measurements. */
   observeLinear?: (layer: number, name: LinearName, x: Float64Array, w: TernaryLinear) => void;
 }
@@ -94,6 +97,10 @@ export function createReferenceModel(
     for (let t = 0; t < n; t++) {
       for (let j = 0; j < nH; j++) applyRope(q, (t * nH + j) * D, start + t, invFreq);
       for (let j = 0; j < nKV; j++) applyRope(k, (t * nKV + j) * D, start + t, invFreq);
+    }
+    if (options.kvFloat16) {
+      for (let i = 0; i < k.length; i++) k[i] = roundToFloat16(k[i]);
+      for (let i = 0; i < v.length; i++) v[i] = roundToFloat16(v[i]);
     }
     cache.keys[li].set(k, start * nKV * D);
     cache.values[li].set(v, start * nKV * D);

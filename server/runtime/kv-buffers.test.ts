@@ -169,3 +169,27 @@ describe("KvBuffers moving rows within one buffer", () => {
     expectAll(kv);
   });
 });
+
+describe("KvBuffers with an fp16 cache", () => {
+  it("keeps the graph's fp16 bits as they are, across growth, and refuses float32 rows", () => {
+    const kv = new KvBuffers(shape, "float16");
+    // Raw half bits that would not survive a numeric conversion (0x3c00 = 1.0, 0xfbff = -65504, 0x0001 = 2^-24).
+    const bits = (layer: number, start: number, count: number, which: number) => Uint16Array.from(rows(layer, start, count, which), (x) => [0x3c00, 0xfbff, 0x0001][Math.round(x * 10) % 3] + which);
+    for (let step = 0; step < 6; step++) {
+      const start = kv.length();
+      kv.reserve([{ slot: 0, count: 7 }]);
+      kv.append(0, 7, 0, (i) => [bits(i, start, 7, 0), bits(i, start, 7, 1)]);
+    }
+    expect(kv.key(0)).toBeInstanceOf(Uint16Array);
+    for (const pos of [0, 13, 41]) {
+      for (const layer of [0, 1]) {
+        for (const which of [0, 1]) {
+          const want = [0x3c00, 0xfbff, 0x0001][Math.round((layer * 1e4 + which * 1e3 + pos * 10 + 1 + 0.2) * 10) % 3] + which;
+          expect(at(kv, layer, which, 1, pos, 2)).toBe(want);
+        }
+      }
+    }
+    kv.reserve([{ slot: 0, count: 1 }]);
+    expect(() => kv.append(0, 1, 0, (i) => [rows(i, 42, 1, 0), rows(i, 42, 1, 1)])).toThrow(/not float16/);
+  });
+});

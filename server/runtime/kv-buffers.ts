@@ -16,10 +16,16 @@
  * rows within the buffer instead of allocating new ones: no cache-sized garbage buffers waiting for V8's
  * GC (measured with a fresh allocation per resize: 2× the cache resident after a 2k context —
  * docs/performance.md "Memory").
+ *
+ * Element type: the graph's (manifest `kvDtype`). float16 values are kept as their raw bits (Uint16Array:
+ * Node 20 has no Float16Array, and the runner never does arithmetic on them, it only copies rows).
  */
 
 /** Capacity is a multiple of this many positions. */
 const CAPACITY_STEP = 32;
+
+export type KvArray = Float32Array | Uint16Array;
+export type KvElement = "float16" | "float32";
 
 export interface KvShape {
   numLayers: number;
@@ -38,18 +44,24 @@ export class KvBuffers {
   private cap = 0;
   private slots = 0;
   private lens: number[] = [];
-  /** All layers' keys and values: 2·numLayers regions of slotRoom·kvHeads·maxPositions·D floats. */
-  private backing: Float32Array | null = null;
+  /** All layers' keys and values: 2·numLayers regions of slotRoom·kvHeads·maxPositions·D elements. */
+  private backing: KvArray | null = null;
   /** Slots the backing buffer has room for. */
   private slotRoom = 0;
   /** Largest slots·capacity laid out in the backing buffer so far (its resident part). */
   private touched = 0;
-  private keys: Float32Array[] = [];
-  private values: Float32Array[] = [];
+  private keys: KvArray[] = [];
+  private values: KvArray[] = [];
   /** [slots, cap]: 0 for a slot's cached positions, -inf beyond. */
   private maskData = new Float32Array(0);
 
-  constructor(private readonly shape: KvShape) {
+  private readonly Elements: typeof Float32Array | typeof Uint16Array;
+
+  constructor(
+    private readonly shape: KvShape,
+    readonly element: KvElement = "float32",
+  ) {
+    this.Elements = element === "float16" ? Uint16Array : Float32Array;
     this.release();
   }
 
@@ -69,11 +81,11 @@ export class KvBuffers {
   }
 
   /** One layer's keys for the first `rows` slots: [rows, kvHeads, capacity, headDim] (a view, no copy). */
-  key(layer: number, rows = this.slots): Float32Array {
+  key(layer: number, rows = this.slots): KvArray {
     return this.keys[layer].subarray(0, rows * this.slotSize);
   }
 
-  value(layer: number, rows = this.slots): Float32Array {
+  value(layer: number, rows = this.slots): KvArray {
     return this.values[layer].subarray(0, rows * this.slotSize);
   }
 
@@ -122,7 +134,7 @@ export class KvBuffers {
     const fresh = old === null || slots > this.slotRoom || slots * cap * 4 < this.touched;
     const slotRoom = !fresh ? this.slotRoom : slots > this.slotRoom && old !== null ? Math.max(slots, 2 * this.slotRoom) : slots;
     const region = slotRoom * nKV * maxPositions * D;
-    const backing = fresh ? new Float32Array(2 * numLayers * region) : old;
+    const backing = fresh ? new this.Elements(2 * numLayers * region) : old;
     const oldRegion = this.slotRoom * nKV * maxPositions * D;
     for (let b = 0; b < 2 * numLayers; b++) {
       // Keys: block j = (slot, head) holds len rows of D floats at j·cap·D. Values (odd b, transposed): block
@@ -137,16 +149,16 @@ export class KvBuffers {
         if (rows === 0) continue;
         const from = b * oldRegion + j * this.cap * unit;
         const to = b * region + j * cap * unit;
-        if (fresh) backing.set(old!.subarray(from, from + rows), to);
-        else if (from !== to) backing.copyWithin(to, from, from + rows);
+        if (fresh) backing!.set(old!.subarray(from, from + rows), to);
+        else if (from !== to) backing!.copyWithin(to, from, from + rows);
       }
     }
     this.backing = backing;
     this.slotRoom = slotRoom;
     this.touched = fresh ? slots * cap : Math.max(this.touched, slots * cap);
     const size = slots * nKV * cap * D;
-    this.keys = Array.from({ length: numLayers }, (_, i) => backing.subarray(2 * i * region, 2 * i * region + size));
-    this.values = Array.from({ length: numLayers }, (_, i) => backing.subarray((2 * i + 1) * region, (2 * i + 1) * region + size));
+    this.keys = Array.from({ length: numLayers }, (_, i) => backing!.subarray(2 * i * region, 2 * i * region + size));
+    this.values = Array.from({ length: numLayers }, (_, i) => backing!.subarray((2 * i + 1) * region, (2 * i + 1) * region + size));
     this.lens.length = slots;
     for (let s = kept; s < slots; s++) this.lens[s] = 0;
     const mask = new Float32Array(slots * cap).fill(-Infinity);
@@ -161,13 +173,15 @@ export class KvBuffers {
    * (token-major, flat over all sequences of the run), starting at row `from`. `rows(layer)` gives
    * [newKeys, newValues]; the capacity must have been reserved.
    */
-  append(slot: number, count: number, from: number, rows: (layer: number) => [Float32Array, Float32Array]): void {
+  append(slot: number, count: number, from: number, rows: (layer: number) => [KvArray, KvArray]): void {
     const { numLayers, numKvHeads: nKV, headDim: D } = this.shape;
     const L = this.length(slot);
     if (slot >= this.slots || L + count > this.cap) throw new Error("KV cache: append past the reserved capacity");
     const base = slot * nKV * this.cap;
     for (let i = 0; i < numLayers; i++) {
       const [k, v] = rows(i);
+      // A Float32Array copied into fp16 bits (or back) would be converted numerically: refuse, never garble.
+      if (!(k instanceof this.Elements) || !(v instanceof this.Elements)) throw new Error(`KV cache: new rows are not ${this.element}`);
       scatterRows(k, this.keys[i], from, L, count, nKV, D, this.cap, base);
       scatterColumns(v, this.values[i], from, L, count, nKV, D, this.cap, base);
     }
@@ -188,8 +202,8 @@ export class KvBuffers {
     this.backing = null;
     this.slotRoom = 0;
     this.touched = 0;
-    this.keys = Array.from({ length: this.shape.numLayers }, () => new Float32Array(0));
-    this.values = Array.from({ length: this.shape.numLayers }, () => new Float32Array(0));
+    this.keys = Array.from({ length: this.shape.numLayers }, () => new this.Elements(0));
+    this.values = Array.from({ length: this.shape.numLayers }, () => new this.Elements(0));
     this.maskData = new Float32Array(0);
     this.lens = [];
     this.cap = 0;
@@ -209,7 +223,7 @@ function sized(need: number, maxPositions: number): number {
 }
 
 /** new rows [T, nKV*D] (token-major), rows from..from+S-1 → head-major slot at `base` [nKV, cap, D], positions L..L+S-1. */
-function scatterRows(src: Float32Array, dst: Float32Array, from: number, L: number, S: number, nKV: number, D: number, cap: number, base: number): void {
+function scatterRows(src: KvArray, dst: KvArray, from: number, L: number, S: number, nKV: number, D: number, cap: number, base: number): void {
   for (let s = 0; s < S; s++) {
     for (let h = 0; h < nKV; h++) {
       const at = ((from + s) * nKV + h) * D;
@@ -219,7 +233,7 @@ function scatterRows(src: Float32Array, dst: Float32Array, from: number, L: numb
 }
 
 /** new rows [T, nKV*D] (token-major), rows from..from+S-1 → transposed slot at `base` [nKV, D, cap], positions L..L+S-1. */
-function scatterColumns(src: Float32Array, dst: Float32Array, from: number, L: number, S: number, nKV: number, D: number, cap: number, base: number): void {
+function scatterColumns(src: KvArray, dst: KvArray, from: number, L: number, S: number, nKV: number, D: number, cap: number, base: number): void {
   for (let s = 0; s < S; s++) {
     for (let h = 0; h < nKV; h++) {
       const at = ((from + s) * nKV + h) * D;

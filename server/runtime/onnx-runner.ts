@@ -14,7 +14,7 @@ import ort from "onnxruntime-node";
 import type { BatchRow, BatchedModelRunner, ModelInfo } from "./runner-types";
 import { graphName, readManifest, type BitNetManifest } from "@/server/checkpoint/onnx-manifest";
 import { sessionOptions, type RunnerTuning } from "./session-options";
-import { KvBuffers } from "./kv-buffers";
+import { KvBuffers, type KvArray } from "./kv-buffers";
 import { EmbeddingRows } from "./embedding-rows";
 
 export interface LoadOptions extends RunnerTuning {
@@ -63,7 +63,7 @@ export class OnnxRunner implements BatchedModelRunner {
       bosTokenId: m.bosTokenId,
       eosTokenIds: m.eosTokenIds,
     };
-    this.kv = new KvBuffers(m);
+    this.kv = new KvBuffers(m, m.kvDtype);
     const layers = Array.from({ length: m.numLayers }, (_, layer) => layer);
     this.pastKeyNames = layers.map((layer) => graphName(m.graph.pastKey, { layer }));
     this.pastValueNames = layers.map((layer) => graphName(m.graph.pastValue, { layer }));
@@ -152,13 +152,14 @@ export class OnnxRunner implements BatchedModelRunner {
     if (kv.slotCount < R) kv.reserve([{ slot: R - 1, count: 0 }]);
     const C = kv.capacity;
     feeds[names.pastMask] = new ort.Tensor("float32", kv.mask(R), [R, C]);
+    const kvType = this.m.kvDtype;
     for (let i = 0; i < numLayers; i++) {
-      feeds[this.pastKeyNames[i]] = new ort.Tensor("float32", kv.key(i, R), [R, nKV, C, D]);
-      feeds[this.pastValueNames[i]] = new ort.Tensor("float32", kv.value(i, R), [R, nKV, D, C]);
+      feeds[this.pastKeyNames[i]] = new ort.Tensor(kvType, kv.key(i, R), [R, nKV, C, D]);
+      feeds[this.pastValueNames[i]] = new ort.Tensor(kvType, kv.value(i, R), [R, nKV, D, C]);
     }
     const out = await this.session.run(feeds);
     kv.reserve(rows.map((row) => ({ slot: row.slot, count: row.ids.length })));
-    const newRows = (i: number): [Float32Array, Float32Array] => [out[this.newKeyNames[i]].data as Float32Array, out[this.newValueNames[i]].data as Float32Array];
+    const newRows = (i: number): [KvArray, KvArray] => [out[this.newKeyNames[i]].data as KvArray, out[this.newValueNames[i]].data as KvArray];
     rows.forEach((row, r) => kv.append(row.slot, row.ids.length, starts[r], newRows));
     const logits = out[names.logits].data as Float32Array;
     const result: Float32Array[] = [];

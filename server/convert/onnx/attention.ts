@@ -15,6 +15,8 @@ export interface AttentionShape {
   numHeads: number;
   numKvHeads: number;
   headDim: number;
+  /** The cache stores fp16 (graph inputs past_key/past_value and outputs new_key/new_value are float16). */
+  kvFloat16?: boolean;
 }
 
 /** Graph-wide tensors every layer's attention uses (built once). */
@@ -60,12 +62,22 @@ export function ropeTables(maxPositions: number, headDim: number, theta: number)
 export function attention(g: GraphBuilder, qkv: string, layer: number, shape: AttentionShape, shared: AttentionShared, name: string): string {
   const { numHeads: nH, numKvHeads: nKV, headDim: D } = shape;
   const rep = nH / nKV;
-  const [q, k, v] = g.node("Split", [qkv, g.constant("qkv_sizes", DataType.INT64, [3], [nH * D, nKV * D, nKV * D])], {
+  const f16 = shape.kvFloat16 === true;
+  // With an fp16 cache the new keys and values are rounded to fp16 (the graph's outputs) and used as such
+  // here too, so attending to a position gives the same result in its own pass as from the cache later.
+  const stored = (x: string, out: string, label: string): string => {
+    if (!f16) return x;
+    const half = g.node("Cast", [x], { name: `${name}/${label}_to_f16`, outputs: [out], exactOutputs: true, attributes: { to: DataType.FLOAT16 } })[0];
+    return g.op("Cast", [half], `${name}/${label}_from_f16`, { to: DataType.FLOAT });
+  };
+  const past = (input: string, label: string): string => (f16 ? g.op("Cast", [input], `${name}/${label}_past_f32`, { to: DataType.FLOAT }) : input);
+  const [q, k, vComputed] = g.node("Split", [qkv, g.constant("qkv_sizes", DataType.INT64, [3], [nH * D, nKV * D, nKV * D])], {
     name: `${name}/split_qkv`,
-    outputs: [`${name}/q`, `${name}/k`, cacheNames.newValue(layer)],
+    outputs: [`${name}/q`, `${name}/k`, f16 ? `${name}/v` : cacheNames.newValue(layer)],
     exactOutputs: true,
     attributes: { axis: -1 },
   });
+  const v = stored(vComputed, cacheNames.newValue(layer), "v");
   const rope = (x: string, heads: number, out?: string) =>
     g.node("RotaryEmbedding", [x, shared.positionIds, shared.cos, shared.sin], {
       name: `${name}/rope_${heads}`,
@@ -75,7 +87,7 @@ export function attention(g: GraphBuilder, qkv: string, layer: number, shape: At
       attributes: { interleaved: 0, num_heads: heads },
     })[0];
   const qRot = rope(q, nH);
-  const kRot = rope(k, nKV, cacheNames.newKey(layer));
+  const kRot = stored(rope(k, nKV, f16 ? undefined : cacheNames.newKey(layer)), cacheNames.newKey(layer), "k");
   const i64 = (label: string, values: number[]) => g.constant(label, DataType.INT64, [values.length], values);
   const toRows = (x: string, label: string) => g.op("Gather", [x, shared.rowGather], `${name}/${label}_rows`, { axis: 1 });
 
@@ -93,13 +105,13 @@ export function attention(g: GraphBuilder, qkv: string, layer: number, shape: At
 
   const alpha = { float: 1 / Math.sqrt(D) };
   // Batched over rows and kv heads: [R, nKV, rep*S, D] x [R, nKV, C, D]^T and x [R, nKV, S, D]^T.
-  const scoresPast = g.op("FusedMatMul", [qg, cacheNames.pastKey(layer)], `${name}/scores_past`, { transB: 1, alpha }, MS_DOMAIN);
+  const scoresPast = g.op("FusedMatMul", [qg, past(cacheNames.pastKey(layer), "k")], `${name}/scores_past`, { transB: 1, alpha }, MS_DOMAIN);
   const scoresNew = g.op("FusedMatMul", [qg, kNew], `${name}/scores_new`, { transB: 1, alpha }, MS_DOMAIN);
   const scores = g.op("Concat", [scoresPast, scoresNew], `${name}/scores`, { axis: -1 });
   const probs = g.op("Softmax", [g.op("Add", [scores, shared.mask], `${name}/mask`)], `${name}/softmax`, { axis: -1 });
   const [probsPast, probsNew] = g.node("Split", [probs, shared.splitPastNew], { name: `${name}/split_probs`, outputs: [`${name}/p_past`, `${name}/p_new`], attributes: { axis: -1 } });
   // Past values are stored [R, nKV, D, C]: a transposed-B product streams them (MatMul on [C, D] packs them first).
-  const outPast = g.op("FusedMatMul", [probsPast, cacheNames.pastValue(layer)], `${name}/out_past`, { transB: 1 }, MS_DOMAIN);
+  const outPast = g.op("FusedMatMul", [probsPast, past(cacheNames.pastValue(layer), "v")], `${name}/out_past`, { transB: 1 }, MS_DOMAIN);
   const outNew = g.op("MatMul", [probsNew, vNew], `${name}/out_new`);
   const out = g.op("Add", [outPast, outNew], `${name}/out_sum`);
   // [R, nKV, rep*S, D] → [R, S, nKV, rep, D] → [1, R*S, nH*D] (heads flattened head-major) → the T real tokens.

@@ -48,6 +48,14 @@ export type EmbeddingBits = 4 | 8 | 16;
  */
 export type ActQuant = "exact" | "fast";
 
+/**
+ * How the KV cache stores keys and values. `float16`: half the bytes that attention reads per token at a
+ * long context (where decode is bandwidth-bound: docs/performance.md "fp16 KV cache"); the graph rounds the
+ * new keys and values to fp16 before they are used, so a token attends to the same values whether they came
+ * from the cache or from its own pass. `float32`: stored as computed.
+ */
+export type KvDtype = "float16" | "float32";
+
 export interface GraphOptions {
   /** 4/8: block-quantized, shared by the runtime's embedding lookup and the LM head; 16: unquantized (stored fp32). */
   embeddingBits: EmbeddingBits;
@@ -61,6 +69,8 @@ export interface GraphOptions {
   fuseProjections: boolean;
   /** Activation quantization of the ternary linears (default exact). */
   actQuant?: ActQuant;
+  /** KV-cache storage type (default float32). */
+  kvDtype?: KvDtype;
   onLayer?: (done: number, total: number) => void;
 }
 
@@ -84,9 +94,10 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
   const pastMask = g.input(GRAPH_NAMES.pastMask, DataType.FLOAT, ["R", "C"]);
   const rowGather = g.input(GRAPH_NAMES.rowGather, DataType.INT64, ["RxS"]);
   const tokenGather = g.input(GRAPH_NAMES.tokenGather, DataType.INT64, ["T"]);
+  const kvType = opts.kvDtype === "float16" ? DataType.FLOAT16 : DataType.FLOAT;
   for (let i = 0; i < c.numLayers; i++) {
-    g.input(cacheNames.pastKey(i), DataType.FLOAT, ["R", nKV, "C", D]);
-    g.input(cacheNames.pastValue(i), DataType.FLOAT, ["R", nKV, D, "C"]);
+    g.input(cacheNames.pastKey(i), kvType, ["R", nKV, "C", D]);
+    g.input(cacheNames.pastValue(i), kvType, ["R", nKV, D, "C"]);
   }
 
   const rope = ropeTables(c.maxPositions, D, c.ropeTheta);
@@ -197,7 +208,7 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
 
     const qkvParts = linears(x, H, [w.q, w.k, w.v], `${p}/attn/qkv`);
     const qkv = qkvParts.length === 1 ? qkvParts[0] : g.op("Concat", qkvParts, `${p}/attn/qkv_concat`, { axis: -1 });
-    const attn = attention(g, qkv, i, { numHeads: nH, numKvHeads: nKV, headDim: D }, shared, `${p}/attn`);
+    const attn = attention(g, qkv, i, { numHeads: nH, numKvHeads: nKV, headDim: D, kvFloat16: kvType === DataType.FLOAT16 }, shared, `${p}/attn`);
     const attnNormed = rmsNorm(g, attn, norm(w.attnSubNorm, "attn_sub_norm"), eps, `${p}/attn/sub_norm`);
     const [o] = linears(attnNormed, nH * D, [w.o], `${p}/attn/o`);
     const [x2, afterAttn] = addRmsNorm(g, residual, o, norm(w.postAttentionNorm, "post_attention_layernorm"), eps, `${p}/post_norm`);
@@ -220,8 +231,8 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
 
   g.output(GRAPH_NAMES.logits, DataType.FLOAT, [1, "K", V]);
   for (let i = 0; i < c.numLayers; i++) {
-    g.output(cacheNames.newKey(i), DataType.FLOAT, [1, "T", nKV * D]);
-    g.output(cacheNames.newValue(i), DataType.FLOAT, [1, "T", nKV * D]);
+    g.output(cacheNames.newKey(i), kvType, [1, "T", nKV * D]);
+    g.output(cacheNames.newValue(i), kvType, [1, "T", nKV * D]);
   }
   return { embeddingBlockSize, embedding: layout };
 }
