@@ -3,7 +3,12 @@
  * logits as one full-sequence forward; truncate + re-run equals a fresh run.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { loadOnnxRunner, type OnnxRunner } from "./onnx-runner";
+import { convertCheckpoint } from "@/server/convert/convert";
+import { readManifest } from "@/server/checkpoint/onnx-manifest";
 
 const IDS = [128000, 791, 4062, 14198, 39935, 35308, 927, 279, 16053, 5679, 13, 578, 3280, 374, 7160, 11, 323, 433, 198, 3957];
 
@@ -144,5 +149,33 @@ describe("OnnxRunner batched sequences (one pass, one KV slot each)", () => {
   it("rejects a slot twice in one pass and slots past maxSlots", async () => {
     await expect(runner.forwardBatch([{ slot: 0, ids: [1] }, { slot: 0, ids: [2] }])).rejects.toThrow(/slot 0 appears twice/);
     await expect(runner.forwardBatch([{ slot: runner.maxSlots, ids: [1] }])).rejects.toThrow(/slot/);
+  });
+});
+
+describe("OnnxRunner with an fp32 KV cache (--kv-dtype float32)", () => {
+  it("stores float32 rows, and one token at a time equals the full-sequence forward", async () => {
+    const tinyOnnx = inject("tinyOnnx");
+    expect(readManifest(tinyOnnx).kvDtype).toBe("float16");
+    const out = mkdtempSync(path.join(os.tmpdir(), "bitnet-kv32-"));
+    try {
+      await convertCheckpoint({ modelDir: readManifest(tinyOnnx).source.dir, outDir: out, kvDtype: "float32" });
+      expect(readManifest(out).kvDtype).toBe("float32");
+      const r32 = await loadOnnxRunner(out, { threads: 1 });
+      try {
+        const whole = (await r32.forward(IDS, { keepLogits: IDS.length })).slice();
+        r32.truncate(0);
+        const top = whole.subarray(0, V).reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+        for (let t = 0; t < IDS.length; t++) {
+          const logits = await r32.forward([IDS[t]]);
+          expect(maxDiff(logits, whole.subarray(t * V, (t + 1) * V))).toBeLessThan(1e-4 * top);
+        }
+        // Not the fp16 model's logits: the cache's element type reached the graph.
+        expect(maxDiff(whole, full)).toBeGreaterThan(0);
+      } finally {
+        await r32.dispose();
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
