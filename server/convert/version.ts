@@ -11,5 +11,8 @@
  * 7: `inputs_embeds` [1, T, hidden] instead of `input_ids`: the runtime reads the embedding rows from the LM
  *    head's bytes in model.onnx.data (manifest `embedding`); no GatherBlockQuantized in the graph.
  * 8: `kvDtype` (default float16): past keys/values and new rows stored as fp16, cast to fp32 inside the graph.
+ * 9: the ternary projections' weight scales folded out of MatMulNBits (into the attention scores' factor,
+ *    the sub-norms' eps and weights, the per-token rescale): one shared all-ones block-scale tensor (and one
+ *    zero-point tensor) per shape instead of one per projection; the fp16 cache holds unscaled keys/values.
  */
-export const CONVERTER_VERSION = "8";
+export const CONVERTER_VERSION = "9";

@@ -35,7 +35,11 @@ export interface ReferenceOptions {
   ffnActivation?: "relu2" | "silu";
   /** Activations quantized per block of this many columns (`--act-quant fast`), not per token. */
   activationBlock?: number;
-  /** Keys (after RoPE) and values rounded to fp16 before attention, as a `--kv-dtype float16` model stores them. */
+  /**
+   * Keys (after RoPE) and values rounded to fp16 before attention, as a `--kv-dtype float16` model stores
+   * them: the graph caches the projections before their weight scale s (it folds the scales elsewhere,
+   * server/convert/onnx/bitnet-graph.ts "Scales"), so a stored value is s · fp16(x / s).
+   */
   kvFloat16?: boolean;
   /** Sees every BitLinear's input (before its quantization) and weights: for error measurements. */
   observeLinear?: (layer: number, name: LinearName, x: Float64Array, w: TernaryLinear) => void;
@@ -99,8 +103,9 @@ export function createReferenceModel(
       for (let j = 0; j < nKV; j++) applyRope(k, (t * nKV + j) * D, start + t, invFreq);
     }
     if (options.kvFloat16) {
-      for (let i = 0; i < k.length; i++) k[i] = roundToFloat16(k[i]);
-      for (let i = 0; i < v.length; i++) v[i] = roundToFloat16(v[i]);
+      const [sk, sv] = [w.k.effectiveScale, w.v.effectiveScale];
+      for (let i = 0; i < k.length; i++) k[i] = sk * roundToFloat16(k[i] / sk);
+      for (let i = 0; i < v.length; i++) v[i] = sv * roundToFloat16(v[i] / sv);
     }
     cache.keys[li].set(k, start * nKV * D);
     cache.values[li].set(v, start * nKV * D);

@@ -15,6 +15,11 @@ export interface AttentionShape {
   numHeads: number;
   numKvHeads: number;
   headDim: number;
+  /**
+   * Factor on q·k beyond 1/√headDim: the q and k projections' scales, which the graph folds out of their
+   * MatMulNBits (see bitnet-graph.ts "Scales"); the cached keys are then the unscaled ones.
+   */
+  scoreScale?: number;
   /** The cache stores fp16 (graph inputs past_key/past_value and outputs new_key/new_value are float16). */
   kvFloat16?: boolean;
 }
@@ -103,7 +108,7 @@ export function attention(g: GraphBuilder, qkv: string, layer: number, shape: At
   const kNew = toHeads(kRot, "k");
   const vNew = toHeads(v, "v");
 
-  const alpha = { float: 1 / Math.sqrt(D) };
+  const alpha = { float: (shape.scoreScale ?? 1) / Math.sqrt(D) };
   // Batched over rows and kv heads: [R, nKV, rep*S, D] x [R, nKV, C, D]^T and x [R, nKV, S, D]^T.
   const scoresPast = g.op("FusedMatMul", [qg, past(cacheNames.pastKey(layer), "k")], `${name}/scores_past`, { transB: 1, alpha }, MS_DOMAIN);
   const scoresNew = g.op("FusedMatMul", [qg, kNew], `${name}/scores_new`, { transB: 1, alpha }, MS_DOMAIN);

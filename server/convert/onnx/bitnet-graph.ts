@@ -171,30 +171,58 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
   const fast = opts.actQuant === "fast";
   if (fast && !int8Kernel) throw new Error("act-quant fast needs the int8 kernel (accuracy level 4)");
   const sentinel = int8Kernel && !fast;
-  /** BitLinear(s) sharing the input x [1, S, size]: one activation quantization, then the projections. */
-  const linears = (x: string, size: number, parts: LinearWeights[], name: string): string[] => {
+  /**
+   * BitLinear(s) sharing the input x [1, S, size]: one activation quantization, then the projections,
+   * UNSCALED — ternary weights times the quantized activations — unless `outScale` is given (single
+   * projections only, see "Scales" below): in fast mode it is folded into the inner RMSNorm's weight of
+   * models that have one (otherwise the caller folded it into the sub-norm before), in exact mode into the
+   * per-token rescale, so the integers BitNet's quantization produces stay exactly what they were.
+   */
+  const linears = (x: string, size: number, parts: LinearWeights[], name: string, outScale = 1): string[] => {
     let input = x;
     if (c.useRmsNorm) {
-      const ones = g.constant(`ones_${size}`, DataType.FLOAT, [size], new Float32Array(size).fill(1));
-      input = rmsNorm(g, x, ones, c.quantRmsNormEps, `${name}/rms`);
+      const weight = g.constant(`norm_scale_${size}`, DataType.FLOAT, [size], new Float32Array(size).fill(fast ? outScale : 1));
+      input = rmsNorm(g, x, weight, c.quantRmsNormEps, `${name}/rms`);
     }
     let a = input;
     let finish: (y: string, label: string) => string = (y) => y;
     if (!fast) {
-      const { q, s } = actQuant(g, input, `${name}/act_quant`);
-      a = sentinel ? sentinelLayout(g, q, size, opts.blockSize, `${name}/layout`) : g.op("Div", [q, s], `${name}/dequant`);
+      const aq = actQuant(g, input, `${name}/act_quant`);
+      const s = outScale === 1 ? aq.s : g.op("Mul", [aq.s, g.constant(`${name}/inv_scale`, DataType.FLOAT, [], [1 / outScale])], `${name}/fold_scale`);
+      a = sentinel ? sentinelLayout(g, aq.q, size, opts.blockSize, `${name}/layout`) : g.op("Div", [aq.q, s], `${name}/dequant`);
       if (sentinel) finish = (y, label) => g.op("Div", [y, s], `${label}/rescale`);
     }
-    const pack = (ps: LinearWeights[]) => packTernary2Bit(ps, opts.blockSize, { sentinel });
+    const pack = (ps: LinearWeights[]) => packTernary2Bit(ps, opts.blockSize, { sentinel, unitScales: true });
+    const shared = { ...mm, shareUnitScales: true };
     if (opts.fuseProjections && parts.length > 1) {
-      const y = finish(matMulNBits(g, a, pack(parts), name, mm), name);
+      const y = finish(matMulNBits(g, a, pack(parts), name, shared), name);
       return splitLast(g, y, parts.map((p) => p.outFeatures), `${name}/split`);
     }
     return parts.map((p, j) => {
       const label = parts.length > 1 ? `${name}/${j}` : name;
-      return finish(matMulNBits(g, a, pack([p]), label, mm), label);
+      return finish(matMulNBits(g, a, pack([p]), label, shared), label);
     });
   };
+
+  /*
+   * Scales. Each BitLinear's output is its ternary product times the matrix's scale s. Rather than store
+   * s in every MatMulNBits block (per-block tensors that onnxruntime keeps resident twice: ≈ 130 MB for
+   * the 2B model), the graph multiplies the products unscaled and moves each s to where it costs
+   * nothing, exactly in real arithmetic:
+   * - q, k: into the attention scores' factor (RoPE is linear): alpha = s_q·s_k/√D.
+   * - v: attention is linear in v, and attn_sub_norm follows: RMSNorm_eps(s·y) = RMSNorm_{eps/s²}(y).
+   * - gate, up: relu²(s_g·g)·(s_u·u) = s_g²·s_u·relu²(g)·u (s > 0), then ffn_sub_norm: eps/(s_g²·s_u)².
+   * - o, down: in exact mode into the per-token rescale (y/s_tok becomes y/(s_tok/s)); in fast mode, where
+   *   the kernel's per-block activation quantization is homogeneous (Q(s·x) = s·Q(x)), into the linear's
+   *   input: the sub-norm's weight before it, or for models with an inner RMSNorm in BitLinear
+   *   (autobitlinear) that norm's weight.
+   */
+  const scaleOf = (wl: LinearWeights): number => {
+    const s = wl.effectiveScale;
+    if (!(s > 0) || !Number.isFinite(s)) throw new Error(`${wl.name}: weight scale ${s} is not a positive number`);
+    return s;
+  };
+  const scaledNorm = (weights: Float32Array, s: number) => (!fast || c.useRmsNorm || s === 1 ? weights : weights.map((x) => x * s));
 
   let residual = hidden;
   let pendingDelta: string | undefined;
@@ -208,17 +236,20 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
 
     const qkvParts = linears(x, H, [w.q, w.k, w.v], `${p}/attn/qkv`);
     const qkv = qkvParts.length === 1 ? qkvParts[0] : g.op("Concat", qkvParts, `${p}/attn/qkv_concat`, { axis: -1 });
-    const attn = attention(g, qkv, i, { numHeads: nH, numKvHeads: nKV, headDim: D, kvFloat16: kvType === DataType.FLOAT16 }, shared, `${p}/attn`);
-    const attnNormed = rmsNorm(g, attn, norm(w.attnSubNorm, "attn_sub_norm"), eps, `${p}/attn/sub_norm`);
-    const [o] = linears(attnNormed, nH * D, [w.o], `${p}/attn/o`);
+    const [sQ, sK, sV, sO] = [w.q, w.k, w.v, w.o].map(scaleOf);
+    const attn = attention(g, qkv, i, { numHeads: nH, numKvHeads: nKV, headDim: D, scoreScale: sQ * sK, kvFloat16: kvType === DataType.FLOAT16 }, shared, `${p}/attn`);
+    const attnNormed = rmsNorm(g, attn, norm(scaledNorm(w.attnSubNorm, sO), "attn_sub_norm"), eps / (sV * sV), `${p}/attn/sub_norm`);
+    const [o] = linears(attnNormed, nH * D, [w.o], `${p}/attn/o`, !fast || c.useRmsNorm ? sO : 1);
     const [x2, afterAttn] = addRmsNorm(g, residual, o, norm(w.postAttentionNorm, "post_attention_layernorm"), eps, `${p}/post_norm`);
     residual = afterAttn;
 
     const [gate, up] = linears(x2, H, [w.gate, w.up], `${p}/mlp/gate_up`);
     const relu = g.op("Relu", [gate], `${p}/mlp/relu`);
     const act = g.op("Mul", [g.op("Mul", [relu, relu], `${p}/mlp/relu2`), up], `${p}/mlp/gated`);
-    const mNormed = rmsNorm(g, act, norm(w.ffnSubNorm, "ffn_sub_norm"), eps, `${p}/mlp/sub_norm`);
-    [pendingDelta] = linears(mNormed, c.intermediateSize, [w.down], `${p}/mlp/down`);
+    const [sG, sU, sD] = [w.gate, w.up, w.down].map(scaleOf);
+    const mlpScale = sG * sG * sU;
+    const mNormed = rmsNorm(g, act, norm(scaledNorm(w.ffnSubNorm, sD), "ffn_sub_norm"), eps / (mlpScale * mlpScale), `${p}/mlp/sub_norm`);
+    [pendingDelta] = linears(mNormed, c.intermediateSize, [w.down], `${p}/mlp/down`, !fast || c.useRmsNorm ? sD : 1);
     opts.onLayer?.(i + 1, c.numLayers);
   }
 

@@ -30,10 +30,11 @@ export interface PackedNBits {
 
 /**
  * Packs ternary matrices (concatenated along N, in order) as 2-bit MatMulNBits weights:
- * code = w + 1, zero point 1, each row's block scales = that matrix's effective scale.
+ * code = w + 1, zero point 1, each row's block scales = that matrix's effective scale (or 1 with
+ * `unitScales`, when the graph applies the scales elsewhere).
  * Padding past K (when K is not a multiple of the block) uses the zero-point code, i.e. weight 0.
  */
-export function packTernary2Bit(parts: TernaryMatrix[], blockSize: number, options: { sentinel?: boolean } = {}): PackedNBits {
+export function packTernary2Bit(parts: TernaryMatrix[], blockSize: number, options: { sentinel?: boolean; unitScales?: boolean } = {}): PackedNBits {
   const k = parts[0].inFeatures;
   // With sentinels (see ops.ts sentinelLayout) each block holds blockSize-1 real columns and one zero weight.
   const per = options.sentinel ? blockSize - 1 : blockSize;
@@ -69,7 +70,7 @@ export function packTernary2Bit(parts: TernaryMatrix[], blockSize: number, optio
           b[dst + (slot >> 2)] = (b[dst + (slot >> 2)] & ~(3 << shift)) | ((t[src + c] + 1) << shift);
         }
       }
-      scales.fill(p.effectiveScale, row * kBlocks, (row + 1) * kBlocks);
+      scales.fill(options.unitScales ? 1 : p.effectiveScale, row * kBlocks, (row + 1) * kBlocks);
     }
   }
   return { n, k: kPacked, bits: 2, blockSize, b, scales, zeroPoints };
