@@ -1,8 +1,10 @@
 /**
  * `bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N]`: prints ONE JSON line
- * {"decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb", "rss_loaded_mb", "rss_peak_mb"}:
- * rss_loaded_mb is the resident set after load and warm-up, rss_peak_mb the process's peak RSS after the
- * 2k-context run, rss_mb the resident set at the end.
+ * {"decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb", "rss_loaded_mb",
+ * "rss_loaded_at_once_mb", "rss_peak_mb"}: rss_loaded_mb is the resident set of the loaded, warmed-up engine
+ * once idle (--settle-seconds, default 10, after load: V8 returns the load's garbage only then, as in the app, which idles
+ * after startup), rss_loaded_at_once_mb the same right after load, rss_peak_mb the process's peak RSS after
+ * the 2k-context run, rss_mb the resident set at the end.
  * Prefill, time to first token and decode run through the engine's generation loop (greedy, EOS ignored so
  * every run is the same length); decode at 2k fills the KV cache to ~2048 positions without sampling,
  * then times decode steps. Conversion (first use of a hub checkpoint) runs in a child process before anything
@@ -18,12 +20,14 @@ import type { EngineStats } from "@/server/engine/types";
 import { parseCommandArgs, positiveInt } from "./args";
 import { median, round } from "./bench/summary";
 
-const HELP = `Usage: bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N] [--runs 1] [--baseline llama.cpp] [--speculative]
+const HELP = `Usage: bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N] [--runs 1] [--settle-seconds 10] [--baseline llama.cpp] [--speculative]
 
 Measures load time, prefill speed and time to first token (prompt of --prompt-tokens), decode speed
 (--gen-tokens steps) and decode speed with ~2048 tokens in the KV cache, then prints one JSON line.
 With --runs N the speeds are the median of N runs. rss_loaded_mb is the resident set after load and
-warm-up, rss_peak_mb the process's peak after the 2k-context run. A hub-format checkpoint is first
+warm-up, read after --settle-seconds (default 10) idle: V8 gives the load's garbage back only then, as
+in the app, which idles after startup; rss_loaded_at_once_mb is the reading right after load.
+rss_peak_mb is the process's peak after the 2k-context run. A hub-format checkpoint is first
 converted (once, cached under BITNET_CACHE) in a child process, so the conversion's time and memory
 count in none of the figures.
 
@@ -45,6 +49,8 @@ count in none of the figures.
                       interleaved) and the two ratios to it.`;
 
 const CONTEXT_AT_2K = 2048;
+/** V8's memory reducer runs ≈ 8 s after the collection at the end of a load (server/runtime/collect-garbage.ts). */
+const DEFAULT_SETTLE_SECONDS = 10;
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseCommandArgs(argv, {
@@ -56,6 +62,7 @@ export async function run(argv: string[]): Promise<void> {
     baseline: { type: "string" },
     speculative: { type: "boolean" },
     parallel: { type: "string" },
+    "settle-seconds": { type: "string" },
   });
   if (values.help) {
     console.log(HELP);
@@ -67,6 +74,8 @@ export async function run(argv: string[]): Promise<void> {
   const runs = positiveInt("runs", values.runs);
   const threads = values.threads === undefined ? undefined : positiveInt("threads", values.threads);
   const parallel = values.parallel === undefined ? undefined : positiveInt("parallel", values.parallel);
+  const settleSeconds = values["settle-seconds"] === undefined ? DEFAULT_SETTLE_SECONDS : Number(values["settle-seconds"]);
+  if (!(settleSeconds >= 0 && settleSeconds <= 600)) throw new Error(`--settle-seconds must be a number of seconds from 0 to 600 (got "${values["settle-seconds"]}")`);
   const { BASELINES } = await import("./bench/baseline-llama-cpp");
   if (values.baseline !== undefined && !(BASELINES as readonly string[]).includes(values.baseline)) {
     throw new Error(`--baseline must be one of ${BASELINES.join(", ")} (got "${values.baseline}")`);
@@ -77,6 +86,9 @@ export async function run(argv: string[]): Promise<void> {
   const loadStart = performance.now();
   const loaded = await loadEngine(dir, { threads });
   const loadS = (performance.now() - loadStart) / 1000;
+  const rssLoadedAtOnceMb = process.memoryUsage().rss / 2 ** 20;
+  log(`loaded in ${loadS.toFixed(1)} s; idle ${settleSeconds} s before reading rss_loaded_mb`);
+  await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
   const rssLoadedMb = process.memoryUsage().rss / 2 ** 20;
   const { runner } = loaded;
   const { maxPositions } = runner.info;
@@ -101,6 +113,7 @@ export async function run(argv: string[]): Promise<void> {
       load_s: round(loadS),
       rss_mb: round(process.memoryUsage().rss / 2 ** 20),
       rss_loaded_mb: round(rssLoadedMb),
+      rss_loaded_at_once_mb: round(rssLoadedAtOnceMb),
       rss_peak_mb: round(process.resourceUsage().maxRSS / 1024),
     };
     if (values.speculative) {

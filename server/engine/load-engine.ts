@@ -4,6 +4,7 @@
  */
 import { loadTokenizer } from "@/server/runtime/load-tokenizer";
 import { loadOnnxRunner } from "@/server/runtime/onnx-runner";
+import { collectGarbage } from "@/server/runtime/collect-garbage";
 import type { ModelRunner } from "@/server/runtime/runner-types";
 import { createChatTokenizer, type ChatTokenizer } from "./chat-prompt";
 import { createEngine } from "./create-engine";
@@ -41,6 +42,8 @@ export async function loadEngine(modelDir: string, options: LoadEngineOptions = 
   // not in the first user's time to first token.
   await runner.forward([runner.info.bosTokenId]);
   runner.truncate(0);
+  // The tokenizer's parse garbage: collected now, its pages go back to the OS while the app idles.
+  collectGarbage();
   options.onProgress?.({ done: 3, total, detail: "ready" });
   const chat = createChatTokenizer(tokenizer, { bosTokenId: runner.info.bosTokenId });
   const engine = createEngine({ runner, tokenizer: chat, maxQueue: options.maxQueue });

@@ -39,11 +39,11 @@ describe("bitnet generate", () => {
 
 describe("bitnet bench", () => {
   it("prints one JSON line with every metric", async () => {
-    const { stdout } = await bitnet("bench", "--model", inject("tinyOnnx"), "--prompt-tokens", "32", "--gen-tokens", "8", "--threads", "1");
+    const { stdout } = await bitnet("bench", "--model", inject("tinyOnnx"), "--prompt-tokens", "32", "--gen-tokens", "8", "--threads", "1", "--settle-seconds", "0.2");
     const lines = stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
     const result = JSON.parse(lines[0]!) as Record<string, number>;
-    expect(Object.keys(result)).toEqual(["decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb", "rss_loaded_mb", "rss_peak_mb"]);
+    expect(Object.keys(result)).toEqual(["decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb", "rss_loaded_mb", "rss_loaded_at_once_mb", "rss_peak_mb"]);
     for (const value of Object.values(result)) expect(value).toBeGreaterThan(0);
     // The peak covers the loaded state and everything after it.
     expect(result.rss_peak_mb).toBeGreaterThanOrEqual(result.rss_loaded_mb);
@@ -53,7 +53,7 @@ describe("bitnet bench", () => {
   it("converts a hub-format checkpoint in a child process first, so the conversion counts in no figure (run from another folder)", async () => {
     const cache = mkdtempSync(path.join(os.tmpdir(), "bitnet-bench-cache-"));
     try {
-      const { stdout, stderr } = await run(process.execPath, [path.join(root, "bin/bitnet.mjs"), "bench", "--model", inject("tinySource"), "--prompt-tokens", "16", "--gen-tokens", "4", "--threads", "1"], {
+      const { stdout, stderr } = await run(process.execPath, [path.join(root, "bin/bitnet.mjs"), "bench", "--model", inject("tinySource"), "--prompt-tokens", "16", "--gen-tokens", "4", "--threads", "1", "--settle-seconds", "0"], {
         cwd: os.tmpdir(),
         env: { ...process.env, BITNET_CACHE: cache },
         maxBuffer: 16 << 20,
@@ -61,14 +61,14 @@ describe("bitnet bench", () => {
       // The child's progress, relayed before the runs: in-process conversion reported none.
       expect(stderr).toMatch(/convert: layer 1\/\d+[\s\S]*run 1\/1: prefill/);
       const result = JSON.parse(stdout) as Record<string, number>;
-      expect(Object.keys(result)).toEqual(["decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb", "rss_loaded_mb", "rss_peak_mb"]);
+      expect(Object.keys(result)).toEqual(["decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb", "rss_loaded_mb", "rss_loaded_at_once_mb", "rss_peak_mb"]);
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
   });
 
   it("--speculative adds accept_rate and decode speed with and without speculation for both workloads", async () => {
-    const { stdout } = await bitnet("bench", "--model", inject("tinyOnnx"), "--prompt-tokens", "16", "--gen-tokens", "12", "--threads", "1", "--speculative");
+    const { stdout } = await bitnet("bench", "--model", inject("tinyOnnx"), "--prompt-tokens", "16", "--gen-tokens", "12", "--threads", "1", "--speculative", "--settle-seconds", "0");
     const result = JSON.parse(stdout) as { speculative: Record<string, Record<string, number>> };
     expect(Object.keys(result.speculative)).toEqual(["copy_heavy", "no_repeat"]);
     for (const w of Object.values(result.speculative)) {
@@ -81,7 +81,7 @@ describe("bitnet bench", () => {
   });
 
   it("--parallel N adds the aggregate and per-answer decode speeds of N answers at once", async () => {
-    const { stdout } = await bitnet("bench", "--model", inject("tinyOnnx"), "--prompt-tokens", "16", "--gen-tokens", "12", "--threads", "1", "--parallel", "3");
+    const { stdout } = await bitnet("bench", "--model", inject("tinyOnnx"), "--prompt-tokens", "16", "--gen-tokens", "12", "--threads", "1", "--parallel", "3", "--settle-seconds", "0");
     const result = JSON.parse(stdout) as Record<string, number>;
     expect(result.parallel_answers).toBe(3);
     for (const key of ["aggregate_decode_tok_s", "per_answer_decode_tok_s", "per_answer_decode_tok_s_min", "single_decode_tok_s"]) expect(result[key]).toBeGreaterThan(0);
