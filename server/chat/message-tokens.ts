@@ -24,8 +24,8 @@ export async function readTokens(db: Store, args: { conversationId: string; mess
   return blob ? decodeTokenBlob(blob) : null;
 }
 
-export async function saveTokens(db: Store, args: { messageId: string; tokens: readonly StoredToken[] }): Promise<void> {
-  await db.messageTokens.saveMessageTokens({ messageId: args.messageId, data: encodeTokenBlob(args.tokens) });
+export async function saveTokens(db: Store, args: { messageId: string; tokens: readonly StoredToken[]; draft?: boolean }): Promise<void> {
+  await db.messageTokens.saveMessageTokens({ messageId: args.messageId, data: encodeTokenBlob(args.tokens, { draft: args.draft }) });
 }
 
 /** Base64 of the stored blob for the JSON export, by message id. */

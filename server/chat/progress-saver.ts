@@ -1,6 +1,6 @@
 /**
- * Writes a streaming answer's text to its row as it grows, so a crash (kill -9, power loss) loses
- * at most the last `everyTokens` tokens or `everyMs` of it. Each write is one small UPDATE, its own
+ * Writes a streaming answer's text (and token records) to its row as it grows, so a crash (kill -9, power
+ * loss) loses at most the last `everyTokens` tokens or `everyMs` of it. Each write is one small UPDATE, its own
  * transaction; the row stays "stopped" until the final save, which is what a crashed answer is.
  * One write at a time: while one is in flight the next waits for a later token, and the final save
  * waits for `idle()` — on a connection pool an older, slower write could otherwise land after it.
@@ -21,22 +21,23 @@ export class ProgressSaver {
   private inFlight: Promise<void> | null = null;
 
   constructor(
-    private readonly save: (text: string) => Promise<unknown>,
+    /** Writes the answer as it stands now. */
+    private readonly save: () => Promise<unknown>,
     private readonly policy: ProgressPolicy = DEFAULT_PROGRESS_POLICY,
   ) {
     this.now = policy.now ?? (() => performance.now());
     this.lastSaveAt = this.now();
   }
 
-  /** Called after each token with the whole text so far. */
-  onToken(text: string): void {
+  /** Called after each token. */
+  onToken(): void {
     this.pending += 1;
     const now = this.now();
     if (this.inFlight || (this.pending < this.policy.everyTokens && now - this.lastSaveAt < this.policy.everyMs)) return;
     this.pending = 0;
     this.lastSaveAt = now;
     this.inFlight = Promise.resolve()
-      .then(() => this.save(text))
+      .then(() => this.save())
       .then(
         () => undefined,
         // A failed intermediate save only widens what a crash could lose; the final save reports its own failure.

@@ -28,7 +28,7 @@ import { toSamplingParams } from "./history";
 import { ProgressSaver, type ProgressPolicy } from "./progress-saver";
 import { toStatsDto } from "./to-dto";
 import type { StoredToken } from "./token-blob";
-import { prepareTurn, saveAnswer, saveProgress, undoTurn, type PreparedTurn } from "./turn-writes";
+import { earlierTokens, prepareTurn, saveAnswer, saveProgress, undoTurn, type PreparedTurn } from "./turn-writes";
 
 /** Alternatives recorded per token for the token view. */
 const TOKEN_VIEW_ALTERNATIVES = 5;
@@ -76,7 +76,14 @@ export async function* runAnswer(
   const meter = new AnswerMeter();
   // The token view's records: a branch's forced start first (its tokens come as forced events, unrecorded).
   const tokens: StoredToken[] = [...(turn.branch?.tokens ?? [])];
-  const saver = new ProgressSaver((content) => saveProgress(db, { turn, content }), progress);
+  // A continued answer's records so far: read once, by the first save, before any save replaces them with the whole answer's.
+  let earlier: Promise<StoredToken[]> | null = null;
+  const answerTokens = async (count: number) => [...(await (earlier ??= earlierTokens(db, turn))), ...tokens.slice(0, count)];
+  const saver = new ProgressSaver(async () => {
+    // Text and records as of the same token: more may stream in while the earlier records are read.
+    const [content, count] = [meter.text, tokens.length];
+    return saveProgress(db, { turn, content, tokens: await answerTokens(count) });
+  }, progress);
   const otherwiseKnown = turn.undo.createdConversation ? {} : { conversationId: turn.conversationId };
   let final: { stats: GenerationStats; error?: string } | null = null;
   let settled = false;
@@ -86,7 +93,7 @@ export async function* runAnswer(
     let saved: boolean;
     try {
       await saver.idle();
-      saved = await saveAnswer(db, { turn, answer: { content: meter.text, status, stats, error: error ?? null, tokens }, now: new Date() });
+      saved = await saveAnswer(db, { turn, answer: { content: meter.text, status, stats, error: error ?? null, tokens: await answerTokens(tokens.length) }, now: new Date() });
     } catch (failure) {
       console.error("[chat] saving the answer failed:", failure);
       return { event: "error", data: { code: "save_failed", message: `The answer could not be saved: ${messageOf(failure)}`, conversationId: turn.conversationId } };
@@ -142,7 +149,7 @@ export async function* runAnswer(
         else if (event.type === "token") {
           if (event.record) tokens.push({ ...event.record, text: event.record.piece });
           meter.onToken(event.text);
-          saver.onToken(meter.text);
+          saver.onToken();
           yield { event: "token", data: { text: event.text, id: event.id } };
         } else final = { stats: toStatsDto(event.stats), error: event.error };
       }

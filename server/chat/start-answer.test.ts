@@ -14,6 +14,7 @@ import { startAnswer } from "./start-answer";
 import { collectEvents, eventOf, textOf } from "./testing/collect";
 import { createTestEngine, type TestEngine } from "@/server/engine/testing/test-engine";
 import { until } from "./testing/until";
+import { readTokens } from "./message-tokens";
 
 let t: TempDb;
 let registry: AnswerRegistry;
@@ -189,16 +190,25 @@ describe("answers that belong to the server", () => {
       await steps(model, n - started.answer.snapshot().stats.completionTokens + (n === 31 ? 1 : 0));
       await until(() => started.answer.snapshot().stats.completionTokens === n);
     };
+    // The token records are saved with the text, as of the same token (a crash keeps both).
+    const recorded = async () => {
+      const row = answerRow(started.conversationId)!;
+      return (await readTokens(t.store, { conversationId: started.conversationId, messageId: row.id }))?.map((r) => r.text).join("") ?? null;
+    };
     await tokensStreamed(31);
     expect(answerRow(started.conversationId)!.content).toBe("");
+    expect(await recorded()).toBeNull();
     await tokensStreamed(32);
     expect(answerRow(started.conversationId)).toMatchObject({ content: LONG.slice(0, 32), status: "stopped" });
+    expect(await recorded()).toBe(LONG.slice(0, 32));
     await tokensStreamed(63);
     expect(answerRow(started.conversationId)!.content).toBe(LONG.slice(0, 32));
     await tokensStreamed(64);
     expect(answerRow(started.conversationId)!.content).toBe(LONG.slice(0, 64));
+    expect(await recorded()).toBe(LONG.slice(0, 64));
     model.gate!.open();
     await started.answer.settled;
+    expect(await recorded()).toBe(LONG);
   });
 
   it("writes the partial answer once a second even when tokens come slowly", async () => {

@@ -28,6 +28,27 @@ function answer(count: number, ids: "zipf" | "uniform", seed = 1): StoredToken[]
 }
 
 describe("token blob", () => {
+  it("a draft blob (the partial saves' fast deflate) decodes to exactly what the default one does", () => {
+    const tokens = answer(600, "zipf", 3);
+    const draft = encodeTokenBlob(tokens, { draft: true });
+    const final = encodeTokenBlob(tokens);
+    expect(draft.equals(final)).toBe(false);
+    expect(decodeTokenBlob(draft)).toEqual(decodeTokenBlob(final));
+    expect(decodeTokenBlob(final).map((t) => t.text).join("")).toBe(tokens.map((t) => t.text).join(""));
+  });
+
+  it("keeps a piece longer than 0xffff UTF-8 bytes as its first 0xffff bytes, without shifting what follows", () => {
+    const long = "é".repeat(40_000); // 80,000 bytes
+    const tokens: StoredToken[] = [
+      { id: 1, text: long, logprob: -1, rawLogprob: -1, top: [] },
+      { id: 2, text: "after", logprob: -2, rawLogprob: -2, top: [] },
+    ];
+    const back = decodeTokenBlob(encodeTokenBlob(tokens));
+    expect(Buffer.byteLength(back[0]!.text, "utf8")).toBeLessThanOrEqual(0xffff + 3);
+    expect(back[0]!.text.startsWith("é".repeat(32_000))).toBe(true);
+    expect(back[1]!.text).toBe("after");
+  });
+
   it("round-trips ids and texts exactly and log-probabilities to half precision", () => {
     const tokens: StoredToken[] = [
       { id: 9906, text: "Hello", logprob: -0.123, rawLogprob: -0.456, top: [{ id: 9906, text: "Hello", logprob: -0.123, rawLogprob: -0.456 }, { id: 13347, text: "Hi", logprob: -Infinity, rawLogprob: -3.5 }] },

@@ -61,10 +61,13 @@ describe("token records of an answer", () => {
     expect(row.content.startsWith(original.slice(0, k).map((x) => x.text).join(""))).toBe(true);
   });
 
-  it("a continued answer's records are the first run's followed by the continuation's", async () => {
+  it("a continued answer's records are the first run's followed by the continuation's, also when saved token by token as they stream", async () => {
     const { conversationId, messageId, content } = await greedyAnswer();
     const before = (await getMessageTokens(tiny.t.store, { conversationId, messageId })).tokens;
-    const more = await collectEvents((await send({ conversationId, mode: "continue", messageId, params: { maxNewTokens: 4 } })).events);
+    // Partial saves after every token overwrite the records with the whole answer's: the first run's are read once, before.
+    const request = chatRequestSchema.parse({ conversationId, mode: "continue", messageId, params: { maxNewTokens: 4 } });
+    const continued = await sendMessage({ db: tiny.t.store, engine: tiny.engine, request, signal: new AbortController().signal, progress: { everyTokens: 1, everyMs: 0 } });
+    const more = await collectEvents(continued.events);
     const after = (await getMessageTokens(tiny.t.store, { conversationId, messageId })).tokens;
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after).toHaveLength(before.length + 4);

@@ -176,14 +176,22 @@ export interface FinishedAnswer {
   status: MessageStatus;
   stats: GenerationStats;
   error: string | null;
-  /** Token records of this run (a branch's forced start included); a continuation's are appended to the answer's. */
+  /** Token records of the whole answer: a continuation's earlier ones (`earlierTokens`), then this run's (a branch's forced start included). */
   tokens?: readonly StoredToken[];
 }
 
-/** The streamed text so far (after a continued answer's earlier text); false when the answer's row is gone (conversation deleted). */
-export async function saveProgress(db: Store, args: { turn: PreparedTurn; content: string }): Promise<boolean> {
+/**
+ * The streamed text so far (after a continued answer's earlier text) and, when there are any, the token
+ * records so far — the whole answer's, as `saveAnswer` stores them — in one transaction, so a crash keeps
+ * text and records that match. False when the answer's row is gone (conversation deleted).
+ */
+export async function saveProgress(db: Store, args: { turn: PreparedTurn; content: string; tokens: readonly StoredToken[] }): Promise<boolean> {
   const content = (args.turn.continued?.text ?? "") + args.content;
-  return await db.messages.updateMessage({ id: args.turn.assistantMessageId, patch: { content } });
+  return db.transaction(async (tx) => {
+    const updated = await tx.messages.updateMessage({ id: args.turn.assistantMessageId, patch: { content } });
+    if (updated && args.tokens.length > 0) await saveTokens(tx, { messageId: args.turn.assistantMessageId, tokens: args.tokens, draft: true });
+    return updated;
+  });
 }
 
 /**
@@ -194,6 +202,15 @@ function mergedStats(turn: PreparedTurn, stats: GenerationStats): GenerationStat
   const before = turn.continued?.stats;
   if (!before) return stats;
   return { ...stats, completionTokens: before.completionTokens + stats.completionTokens, totalMs: before.totalMs + stats.totalMs };
+}
+
+/**
+ * The token records a continued answer already has (read once, before its first save: the partial saves
+ * overwrite them with the whole answer's), none for a new answer.
+ */
+export async function earlierTokens(db: Store, turn: PreparedTurn): Promise<StoredToken[]> {
+  if (!turn.continued) return [];
+  return (await readTokens(db, { conversationId: turn.conversationId, messageId: turn.assistantMessageId })) ?? [];
 }
 
 /** Returns false when the conversation was deleted while the answer was being generated. */
@@ -211,10 +228,7 @@ export async function saveAnswer(db: Store, args: { turn: PreparedTurn; answer: 
       },
     });
     if (updated) await tx.conversations.touchConversation({ id: turn.conversationId, updatedAt: now });
-    if (updated && answer.tokens && answer.tokens.length > 0) {
-      const before = turn.continued ? ((await readTokens(tx, { conversationId: turn.conversationId, messageId: turn.assistantMessageId })) ?? []) : [];
-      await saveTokens(tx, { messageId: turn.assistantMessageId, tokens: [...before, ...answer.tokens] });
-    }
+    if (updated && answer.tokens && answer.tokens.length > 0) await saveTokens(tx, { messageId: turn.assistantMessageId, tokens: answer.tokens });
     return updated;
   });
 }

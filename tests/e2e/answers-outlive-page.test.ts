@@ -7,6 +7,7 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import type { ConversationSummaryDto } from "@/lib/schemas/conversations";
+import type { MessageTokensDto } from "@/lib/schemas/tokens";
 import { readSseStream } from "@/lib/sse/parse";
 import { startAppServer } from "./support/app-server";
 import { useChatSuite } from "./support/chat-suite";
@@ -236,6 +237,12 @@ describe("kill -9 mid-answer (its own server)", () => {
       // …and at most one save interval lost: saves are never more than 32 tokens apart (sooner after 1 s),
       // and the server had produced at least the tokens received, so the last save came at token ≥ n − 31.
       expect(answer.content.length).toBeGreaterThanOrEqual(tokens.slice(0, tokens.length - 31).join("").length);
+      // The token view's records were saved with the text, as of the same token: they spell exactly the saved text.
+      const records = await fetch(`${restarted.baseUrl}/api/conversations/${conversationId}/messages/${answer.id}/tokens`);
+      expect(records.status).toBe(200);
+      const { tokens: savedTokens } = (await records.json()) as MessageTokensDto;
+      expect(savedTokens.length).toBeGreaterThanOrEqual(32);
+      expect(savedTokens.map((t) => t.text).join("")).toBe(answer.content);
     } finally {
       await restarted?.stop();
       await server.stop();
