@@ -27,7 +27,7 @@ export interface UiMessage {
   droppedTurns?: number;
   /** The versions of this turn (for `‹ 2/3 ›`); absent for a message written in this tab and not yet re-read. */
   siblings?: SiblingsDto;
-  /** A replay run in this tab: how it compares with the answer it re-ran (kept across re-reads, like droppedTurns). */
+  /** A replay: how it compares with the answer it re-ran (stored with the answer; a live one is kept across re-reads too). */
   replay?: ReplayVerdict;
 }
 
@@ -292,7 +292,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       const replays = new Map(state.messages.map((m) => [m.id, m.replay]));
       const messages: UiMessage[] = c.messages
         .filter((m) => m.role !== "system")
-        .map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, error: m.error, createdAt: m.createdAt, droppedTurns: dropped.get(m.id), siblings: m.siblings, replay: replays.get(m.id) }));
+        .map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, error: m.error, createdAt: m.createdAt, droppedTurns: dropped.get(m.id), siblings: m.siblings, replay: m.replay ?? replays.get(m.id) }));
       return { ...state, conversationId: c.id, title: c.title, messages };
     }
     case "submit":

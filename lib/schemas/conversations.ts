@@ -2,6 +2,7 @@ import { z } from "zod";
 import { generationParamsSchema } from "./params";
 import { generationStatsSchema } from "./stats";
 import { exportedTokensSchema } from "./tokens";
+import type { ReplayVerdict } from "./events";
 
 export const messageRoleSchema = z.enum(["system", "user", "assistant"]);
 export const messageStatusSchema = z.enum(["complete", "stopped", "error"]);
@@ -32,6 +33,8 @@ export interface MessageDto {
   params: z.infer<typeof generationParamsSchema> | null;
   error: string | null;
   createdAt: string; // ISO 8601
+  /** A replayed answer's comparison with the answer it re-ran (mode "replay"); absent otherwise. */
+  replay?: ReplayVerdict;
 }
 
 export interface ConversationSummaryDto {

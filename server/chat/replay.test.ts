@@ -9,6 +9,7 @@ import { openTempDb, tableCounts, type TempDb } from "@/server/db/testing/temp-d
 import { createTestEngine } from "@/server/engine/testing/test-engine";
 import type { Engine } from "@/server/engine/types";
 import { sendMessage } from "./send-message";
+import { getConversation } from "./conversations";
 import { collectEvents, eventOf } from "./testing/collect";
 
 let t: TempDb;
@@ -47,7 +48,13 @@ describe("replay", () => {
     const { conversationId, answer } = await answered("naïve 🙂 cats");
     const replay = await send(createTestEngine({ answer: "naïve 🙂 dogs" }).engine, { conversationId, mode: "replay", messageId: answer.id });
     // The fake model writes one byte per token: "ï" and "🙂" are 2 and 4 tokens.
-    expect(eventOf(await collectEvents(replay.events), "done").data.replay).toEqual({ of: answer.id, identical: false, compared: "tokens", divergedAtToken: 12, divergedAtChar: 8 });
+    const done = eventOf(await collectEvents(replay.events), "done");
+    const verdict = { of: answer.id, identical: false, compared: "tokens", divergedAtToken: 12, divergedAtChar: 8 };
+    expect(done.data.replay).toEqual(verdict);
+    // Stored with the answer, so a reload (or another tab) shows it too; the original answer has none.
+    const shown = (await getConversation(t.store, { id: conversationId })).messages;
+    expect(shown.find((m) => m.id === done.data.messageId)?.replay).toEqual(verdict);
+    expect(messagesRepo.getMessage(t.db, { id: answer.id })!.replay ?? null).toBeNull();
   });
 
   it("compares by text when the replayed answer has no token records (written before the token view)", async () => {

@@ -90,10 +90,15 @@ export async function* runAnswer(
   const save = async (stats: GenerationStats, error: string | undefined): Promise<ChatEvent> => {
     settled = true;
     const status = statusFor(stats, error);
+    const replayed = turn.replayOf;
+    // Token ids only when every generated token was recorded (an answer without records compares by text).
+    const tokenIds = tokens.length === meter.tokens ? tokens.map((t) => t.id) : null;
+    const replay = replayed ? replayVerdict(replayed.messageId, { text: replayed.content, tokenIds: replayed.tokenIds }, { text: meter.text, tokenIds }) : null;
     let saved: boolean;
     try {
       await saver.idle();
-      saved = await saveAnswer(db, { turn, answer: { content: meter.text, status, stats, error: error ?? null, tokens: await answerTokens(tokens.length) }, now: new Date() });
+      const answer = { content: meter.text, status, stats, error: error ?? null, tokens: await answerTokens(tokens.length), replay };
+      saved = await saveAnswer(db, { turn, answer, now: new Date() });
     } catch (failure) {
       console.error("[chat] saving the answer failed:", failure);
       return { event: "error", data: { code: "save_failed", message: `The answer could not be saved: ${messageOf(failure)}`, conversationId: turn.conversationId } };
@@ -101,11 +106,7 @@ export async function* runAnswer(
     if (!saved) {
       return { event: "error", data: { code: "not_saved", message: "The conversation was deleted while answering; the answer was not saved." } };
     }
-    const replayed = turn.replayOf;
-    // Token ids only when every generated token was recorded (an answer without records compares by text).
-    const tokenIds = tokens.length === meter.tokens ? tokens.map((t) => t.id) : null;
-    const replay = replayed ? { replay: replayVerdict(replayed.messageId, { text: replayed.content, tokenIds: replayed.tokenIds }, { text: meter.text, tokenIds }) } : {};
-    return { event: "done", data: { messageId: turn.assistantMessageId, status, stats, ...(error ? { error } : {}), ...replay } };
+    return { event: "done", data: { messageId: turn.assistantMessageId, status, stats, ...(error ? { error } : {}), ...(replay ? { replay } : {}) } };
   };
   const rollBack = async (error: unknown): Promise<ChatEvent> => {
     settled = true;

@@ -24,6 +24,7 @@ export function toMessageDto(row: MessageRow, siblings: SiblingsDto = ONLY_VERSI
     params: row.params ?? null,
     error: row.error ?? null,
     createdAt: row.createdAt.toISOString(),
+    ...(row.replay ? { replay: row.replay } : {}),
   };
 }
 

@@ -24,6 +24,7 @@ import { buildEngineMessages } from "./history";
 import { newId } from "./ids";
 import { buildMessageTree } from "./message-tree";
 import { branchPrefix, readTokens, saveTokens, type BranchPrefix } from "./message-tokens";
+import type { ReplayVerdict } from "@/lib/schemas/events";
 import type { StoredToken } from "./token-blob";
 import { planTurn } from "./turn-plan";
 
@@ -178,6 +179,8 @@ export interface FinishedAnswer {
   error: string | null;
   /** Token records of the whole answer: a continuation's earlier ones (`earlierTokens`), then this run's (a branch's forced start included). */
   tokens?: readonly StoredToken[];
+  /** A replay's comparison with the answer it re-ran, stored with it (shown again after a reload). */
+  replay?: ReplayVerdict | null;
 }
 
 /**
@@ -225,6 +228,7 @@ export async function saveAnswer(db: Store, args: { turn: PreparedTurn; answer: 
         status: answer.status,
         stats,
         error: answer.error,
+        ...(answer.replay ? { replay: answer.replay } : {}),
       },
     });
     if (updated) await tx.conversations.touchConversation({ id: turn.conversationId, updatedAt: now });

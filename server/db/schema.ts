@@ -9,6 +9,7 @@
 import { blob, index, integer, sqliteTable, text, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
+import type { ReplayVerdict } from "@/lib/schemas/events";
 
 export const conversations = sqliteTable(
   "conversations",
@@ -52,6 +53,8 @@ export const messages = sqliteTable(
     stats: text("stats", { mode: "json" }).$type<GenerationStats>(),
     params: text("params", { mode: "json" }).$type<GenerationParams>(),
     error: text("error"),
+    /** A replay's comparison with the answer it re-ran (lib/replay-verdict.ts), kept so it shows after a reload. */
+    replay: text("replay", { mode: "json" }).$type<ReplayVerdict>(),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [index("messages_conversation_seq_idx").on(t.conversationId, t.seq), index("messages_parent_idx").on(t.parentId)],

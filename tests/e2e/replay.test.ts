@@ -1,6 +1,7 @@
 /**
  * Exact replay on the production build with the tiny model: an answer sampled at temperature 0.8
- * with a random seed, replayed from its Replay button, comes out identical and the page says so.
+ * with a random seed, replayed from its Replay button, comes out identical and the page says so — also
+ * after a reload.
  */
 import { describe, expect, it } from "vitest";
 import { useChatSuite } from "./support/chat-suite";
@@ -21,6 +22,10 @@ describe("replay (production build, tiny model)", () => {
     await note.waitFor({ timeout: 90_000 });
     expect(await note.innerText()).toMatch(/Replay identical.*same tokens\..*Exact only on the same model build and thread count/s);
     expect(await chat.lastAnswer.getByTestId("version-position").innerText()).toBe("2/2");
+    // The verdict is stored with the answer: a reload still shows it.
+    await chat.reload();
+    await chat.lastAnswer.getByTestId("replay-note").waitFor({ timeout: UI_TIMEOUT });
+    expect(await chat.lastAnswer.getByTestId("replay-note").innerText()).toMatch(/Replay identical.*same tokens\./s);
 
     const { body } = await fetchConversation(baseUrl, await chat.conversationId());
     const replayed = body!.messages[1]!;

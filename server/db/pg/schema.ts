@@ -10,6 +10,7 @@
 import { boolean, customType, index, integer, jsonb, pgTable, text, timestamp, type AnyPgColumn } from "drizzle-orm/pg-core";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
+import type { ReplayVerdict } from "@/lib/schemas/events";
 import type * as sqlite from "../schema";
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
@@ -45,6 +46,7 @@ export const messages = pgTable(
     stats: jsonb("stats").$type<GenerationStats>(),
     params: jsonb("params").$type<GenerationParams>(),
     error: text("error"),
+    replay: jsonb("replay").$type<ReplayVerdict>(),
     createdAt: time("created_at").notNull(),
   },
   (t) => [index("messages_conversation_seq_idx").on(t.conversationId, t.seq), index("messages_parent_idx").on(t.parentId)],
