@@ -222,7 +222,10 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
     if (!(s > 0) || !Number.isFinite(s)) throw new Error(`${wl.name}: weight scale ${s} is not a positive number`);
     return s;
   };
-  const scaledNorm = (weights: Float32Array, s: number) => (!fast || c.useRmsNorm || s === 1 ? weights : weights.map((x) => x * s));
+  /** Where o's and down's scales go: the sub-norm's weight (fast mode, no inner RMSNorm), else `linears`' outScale. */
+  const inSubNorm = fast && !c.useRmsNorm;
+  const scaledNorm = (weights: Float32Array, s: number) => (inSubNorm && s !== 1 ? weights.map((x) => x * s) : weights);
+  const outScale = (s: number) => (inSubNorm ? 1 : s);
 
   let residual = hidden;
   let pendingDelta: string | undefined;
@@ -239,7 +242,7 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
     const [sQ, sK, sV, sO] = [w.q, w.k, w.v, w.o].map(scaleOf);
     const attn = attention(g, qkv, i, { numHeads: nH, numKvHeads: nKV, headDim: D, scoreScale: sQ * sK, kvFloat16: kvType === DataType.FLOAT16 }, shared, `${p}/attn`);
     const attnNormed = rmsNorm(g, attn, norm(scaledNorm(w.attnSubNorm, sO), "attn_sub_norm"), eps / (sV * sV), `${p}/attn/sub_norm`);
-    const [o] = linears(attnNormed, nH * D, [w.o], `${p}/attn/o`, !fast || c.useRmsNorm ? sO : 1);
+    const [o] = linears(attnNormed, nH * D, [w.o], `${p}/attn/o`, outScale(sO));
     const [x2, afterAttn] = addRmsNorm(g, residual, o, norm(w.postAttentionNorm, "post_attention_layernorm"), eps, `${p}/post_norm`);
     residual = afterAttn;
 
@@ -249,7 +252,7 @@ export async function buildBitNetGraph(g: GraphBuilder, source: WeightSource, op
     const [sG, sU, sD] = [w.gate, w.up, w.down].map(scaleOf);
     const mlpScale = sG * sG * sU;
     const mNormed = rmsNorm(g, act, norm(scaledNorm(w.ffnSubNorm, sD), "ffn_sub_norm"), eps / (mlpScale * mlpScale), `${p}/mlp/sub_norm`);
-    [pendingDelta] = linears(mNormed, c.intermediateSize, [w.down], `${p}/mlp/down`, !fast || c.useRmsNorm ? sD : 1);
+    [pendingDelta] = linears(mNormed, c.intermediateSize, [w.down], `${p}/mlp/down`, outScale(sD));
     opts.onLayer?.(i + 1, c.numLayers);
   }
 

@@ -14,6 +14,7 @@ export class GraphBuilder {
   readonly outputs: ValueInfoSpec[] = [];
   private names = new Set<string>();
   private constants = new Map<string, string>();
+  private sharedWeights = new Map<string, string>();
 
   constructor(private readonly external?: ExternalDataWriter) {}
 
@@ -56,6 +57,13 @@ export class GraphBuilder {
     if (this.external) this.initializers.push({ name: unique, dataType, dims, external: this.external.append(bytes) });
     else this.initializers.push({ name: unique, dataType, dims, raw: bytes.slice() });
     return unique;
+  }
+
+  /** A weight stored once per `key`: later calls with the same key get the first one's name (and bytes). */
+  sharedWeight(key: string, dataType: DataTypeCode, dims: number[], bytes: Uint8Array): string {
+    let name = this.sharedWeights.get(key);
+    if (!name) this.sharedWeights.set(key, (name = this.weight(key, dataType, dims, bytes)));
+    return name;
   }
 
   /** Byte offset of an initializer in the external data file (for readers outside onnxruntime). */

@@ -2,7 +2,7 @@
  * Op helpers for the BitNet graph: each emits a few nodes into a GraphBuilder and returns the
  * name of its output. Numerics follow docs/model-format.md §3.
  */
-import { DataType, type DataTypeCode } from "./onnx-proto";
+import { DataType } from "./onnx-proto";
 import { GraphBuilder, MS_DOMAIN } from "./graph-builder";
 import type { PackedNBits } from "./quantize";
 
@@ -64,20 +64,10 @@ export interface MatMulNBitsOptions {
    * The block scales are all 1 and the zero points all equal (the caller folded the matrix's scale
    * elsewhere): store one scales and one zero-point tensor per shape, shared by every node of that shape.
    * Why: onnxruntime's int8 path copies scales and zero points into its packed weights but keeps the
-   * originals mapped (≈ 65 MB resident for the 2B model, docs/performance.md "Unit block scales").
+   * originals mapped (≈ 65 MB resident for the 2B model, docs/performance.md "The projections' weight
+   * scales folded out of MatMulNBits").
    */
   shareUnitScales?: boolean;
-}
-
-const sharedByGraph = new WeakMap<GraphBuilder, Map<string, string>>();
-
-/** One weight per key and graph (the first caller's bytes). */
-function sharedWeight(g: GraphBuilder, key: string, dataType: DataTypeCode, dims: number[], bytes: Uint8Array): string {
-  let shared = sharedByGraph.get(g);
-  if (!shared) sharedByGraph.set(g, (shared = new Map()));
-  let name = shared.get(key);
-  if (!name) shared.set(key, (name = g.weight(key, dataType, dims, bytes)));
-  return name;
 }
 
 /** y = x @ dequant(W)^T with W stored block-quantized (weights streamed to external data). */
@@ -91,8 +81,8 @@ export function matMulNBits(g: GraphBuilder, x: string, w: PackedNBits, name: st
   if (opts.shareUnitScales) {
     if (!w.scales.every((x) => x === 1)) throw new Error(`${name}: shared block scales must all be 1`);
     if (w.zeroPoints && !w.zeroPoints.every((z) => z === w.zeroPoints![0])) throw new Error(`${name}: shared zero points must all be equal`);
-    scales = sharedWeight(g, `unit_scales.${w.n}x${kBlocks}`, DataType.FLOAT, [w.n * kBlocks], scaleBytes);
-    if (w.zeroPoints) zeroPoints = sharedWeight(g, `zero_points.${w.n}x${w.zeroPoints.length / w.n}.${w.zeroPoints[0]}`, DataType.UINT8, [w.zeroPoints.length], w.zeroPoints);
+    scales = g.sharedWeight(`unit_scales.${w.n}x${kBlocks}`, DataType.FLOAT, [w.n * kBlocks], scaleBytes);
+    if (w.zeroPoints) zeroPoints = g.sharedWeight(`zero_points.${w.n}x${w.zeroPoints.length / w.n}.${w.zeroPoints[0]}`, DataType.UINT8, [w.zeroPoints.length], w.zeroPoints);
   } else {
     scales = g.weight(`${name}.scales`, DataType.FLOAT, [w.n * kBlocks], scaleBytes);
     if (w.zeroPoints) zeroPoints = g.weight(`${name}.zero_points`, DataType.UINT8, [w.zeroPoints.length], w.zeroPoints);
