@@ -60,6 +60,13 @@ function statusFor(stats: GenerationStats, error: string | undefined): MessageSt
   return "complete";
 }
 
+/** How a replay's text and tokens compare with the answer it re-ran. */
+function replayOutcome(replayed: NonNullable<PreparedTurn["replayOf"]>, meter: AnswerMeter, tokens: readonly StoredToken[]) {
+  // Token ids only when every generated token was recorded (an answer without records compares by text).
+  const tokenIds = tokens.length === meter.tokens ? tokens.map((t) => t.id) : null;
+  return replayVerdict(replayed.messageId, { text: replayed.content, tokenIds: replayed.tokenIds }, { text: meter.text, tokenIds });
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -90,10 +97,7 @@ export async function* runAnswer(
   const save = async (stats: GenerationStats, error: string | undefined): Promise<ChatEvent> => {
     settled = true;
     const status = statusFor(stats, error);
-    const replayed = turn.replayOf;
-    // Token ids only when every generated token was recorded (an answer without records compares by text).
-    const tokenIds = tokens.length === meter.tokens ? tokens.map((t) => t.id) : null;
-    const replay = replayed ? replayVerdict(replayed.messageId, { text: replayed.content, tokenIds: replayed.tokenIds }, { text: meter.text, tokenIds }) : null;
+    const replay = turn.replayOf ? replayOutcome(turn.replayOf, meter, tokens) : null;
     let saved: boolean;
     try {
       await saver.idle();

@@ -51,9 +51,10 @@ export function encodeTokenBlob(tokens: readonly StoredToken[], options: { draft
     for (let k = 0; k < Math.min(topN, t.top.length); k++) if (!table.has(t.top[k].id)) table.set(t.top[k].id, t.top[k].text);
   }
   const cells = count * topN;
-  const textBytes = texts.reduce((s, text) => s + utf8Length(text), 0);
-  const tableBytes = [...table.values()].reduce((s, text) => s + utf8Length(text), 0);
-  const size = 12 + 4 * count + 4 * cells + 4 * count + 4 * cells + 2 * count + textBytes + 4 + 6 * table.size + tableBytes;
+  // Each string's UTF-8 length once: for the size here and the length fields and copies below.
+  const textStrings = utf8Strings(texts);
+  const tableStrings = utf8Strings([...table.values()]);
+  const size = 12 + 4 * count + 4 * cells + 4 * count + 4 * cells + 2 * count + textStrings.bytes + 4 + 6 * table.size + tableStrings.bytes;
   const out = Buffer.alloc(size);
   let o = out.writeUInt32LE(MAGIC, 0);
   o = out.writeUInt32LE(count, o);
@@ -65,16 +66,27 @@ export function encodeTokenBlob(tokens: readonly StoredToken[], options: { draft
   for (const t of tokens) o = out.writeUInt16LE(half(t.rawLogprob), o);
   for (const t of tokens) for (let k = 0; k < topN; k++) o = out.writeUInt16LE(half(t.top[k]?.logprob ?? -Infinity), o);
   for (const t of tokens) for (let k = 0; k < topN; k++) o = out.writeUInt16LE(half(t.top[k]?.rawLogprob ?? -Infinity), o);
-  o = writeStrings(out, o, texts);
+  o = writeStrings(out, o, textStrings);
   o = out.writeUInt32LE(table.size, o);
   for (const id of table.keys()) o = out.writeInt32LE(id, o);
-  o = writeStrings(out, o, [...table.values()]);
+  o = writeStrings(out, o, tableStrings);
   return deflateRawSync(out.subarray(0, o), options.draft ? { level: 1 } : {});
 }
 
-/** UTF-8 bytes stored for a string: a token's text is a few bytes; the cap only keeps a pathological piece from corrupting the layout. */
-function utf8Length(text: string): number {
-  return Math.min(Buffer.byteLength(text, "utf8"), 0xffff);
+/** A token's text is a few bytes; the cap only keeps a pathological piece from corrupting the layout. */
+const MAX_STRING_BYTES = 0xffff;
+
+interface Utf8Strings {
+  strings: readonly string[];
+  /** Each string's full UTF-8 length. */
+  lengths: number[];
+  /** What is stored of them in all (each capped at MAX_STRING_BYTES). */
+  bytes: number;
+}
+
+function utf8Strings(strings: readonly string[]): Utf8Strings {
+  const lengths = strings.map((text) => Buffer.byteLength(text, "utf8"));
+  return { strings, lengths, bytes: lengths.reduce((sum, n) => sum + Math.min(n, MAX_STRING_BYTES), 0) };
 }
 
 /** Throws TokenBlobError when the bytes are not a blob this module wrote. */
@@ -117,13 +129,12 @@ export function decodeTokenBlob(blob: Uint8Array): StoredToken[] {
   });
 }
 
-function writeStrings(out: Buffer, offset: number, strings: readonly string[]): number {
+function writeStrings(out: Buffer, offset: number, { strings, lengths }: Utf8Strings): number {
   let o = offset;
-  const lengths = strings.map(utf8Length);
-  for (const length of lengths) o = out.writeUInt16LE(length, o);
+  for (const n of lengths) o = out.writeUInt16LE(Math.min(n, MAX_STRING_BYTES), o);
   strings.forEach((text, i) => {
-    // Past 0xffff bytes only the first 0xffff are kept (cut mid-character at worst, as before).
-    o += lengths[i] === Buffer.byteLength(text, "utf8") ? out.write(text, o, "utf8") : Buffer.from(text, "utf8").copy(out, o, 0, lengths[i]);
+    // Past MAX_STRING_BYTES only the first ones are kept (cut mid-character at worst, as before).
+    o += lengths[i] <= MAX_STRING_BYTES ? out.write(text, o, "utf8") : Buffer.from(text, "utf8").copy(out, o, 0, MAX_STRING_BYTES);
   });
   return o;
 }

@@ -96,6 +96,11 @@ export function numberToF16Bits(value: number): number {
   return sign | (e << 10) | m;
 }
 
+/** A number rounded to the nearest IEEE half (through fp32, as onnxruntime's Cast of an fp32 tensor rounds). */
+export function roundToFloat16(value: number): number {
+  return f16BitsToNumber(numberToF16Bits(value));
+}
+
 export function float32ToF16(values: ArrayLike<number>, out?: Uint8Array): Uint8Array {
   const n = values.length;
   const result = out ?? new Uint8Array(n * 2);

@@ -44,44 +44,52 @@ export async function copySqliteToPostgres(source: Db, target: Pool, onProgress?
 
   const copied: CopyCounts = { conversations: 0, messages: 0, tokenRecords: 0, presets: 0 };
   const pg = drizzle(target, { schema: pgSchema });
-  /** Copies one table's rows in `seq` pages; `seq` is PostgreSQL's own identity, so rows inserted in order keep their order. */
-  const copyInOrder = async <R extends { seq: number }>(kind: keyof CopyCounts, read: (after: number) => R[], write: (rows: Omit<R, "seq">[]) => Promise<unknown>) => {
-    for (let after = 0; ; ) {
+  /** Copies one table in pages read after a cursor (the last row's key), so memory stays bounded. */
+  const copyPages = async <R, K>(kind: keyof CopyCounts, first: K, read: (after: K) => R[], key: (row: R) => K, write: (rows: R[]) => Promise<unknown>) => {
+    for (let after = first; ; ) {
       const page = read(after);
       if (page.length === 0) return;
-      after = page.at(-1)!.seq;
-      await write(page.map(({ seq: _seq, ...row }) => row));
+      after = key(page.at(-1)!);
+      await write(page);
       copied[kind] += page.length;
       onProgress?.({ ...copied });
     }
   };
+  // `seq` is PostgreSQL's own identity: rows inserted in `seq` order keep their order.
+  const withoutSeq = <R extends { seq: number }>(rows: R[]): Omit<R, "seq">[] => rows.map(({ seq: _seq, ...row }) => row);
+  const bySeq = (row: { seq: number }) => row.seq;
   const { conversations, presets, messages, messageTokens } = sqliteSchema;
   await pg.transaction(async (tx) => {
     // Conversations and presets first, then messages (a parent is always older than its replies), then
     // the token records of those messages.
-    await copyInOrder(
+    await copyPages(
       "conversations",
+      0,
       (after) => source.select().from(conversations).where(gt(conversations.seq, after)).orderBy(asc(conversations.seq)).limit(ROWS_PER_PAGE).all(),
-      (rows) => tx.insert(pgSchema.conversations).values(rows),
+      bySeq,
+      (rows) => tx.insert(pgSchema.conversations).values(withoutSeq(rows)),
     );
-    await copyInOrder(
+    await copyPages(
       "presets",
+      0,
       (after) => source.select().from(presets).where(gt(presets.seq, after)).orderBy(asc(presets.seq)).limit(ROWS_PER_PAGE).all(),
-      (rows) => tx.insert(pgSchema.presets).values(rows),
+      bySeq,
+      (rows) => tx.insert(pgSchema.presets).values(withoutSeq(rows)),
     );
-    await copyInOrder(
+    await copyPages(
       "messages",
+      0,
       (after) => source.select().from(messages).where(gt(messages.seq, after)).orderBy(asc(messages.seq)).limit(ROWS_PER_PAGE).all(),
-      (rows) => tx.insert(pgSchema.messages).values(rows),
+      bySeq,
+      (rows) => tx.insert(pgSchema.messages).values(withoutSeq(rows)),
     );
-    for (let after = ""; ; ) {
-      const page = source.select().from(messageTokens).where(gt(messageTokens.messageId, after)).orderBy(asc(messageTokens.messageId)).limit(BLOBS_PER_PAGE).all();
-      if (page.length === 0) break;
-      after = page.at(-1)!.messageId;
-      await tx.insert(pgSchema.messageTokens).values(page);
-      copied.tokenRecords += page.length;
-      onProgress?.({ ...copied });
-    }
+    await copyPages(
+      "tokenRecords",
+      "",
+      (after) => source.select().from(messageTokens).where(gt(messageTokens.messageId, after)).orderBy(asc(messageTokens.messageId)).limit(BLOBS_PER_PAGE).all(),
+      (row) => row.messageId,
+      (rows) => tx.insert(pgSchema.messageTokens).values(rows),
+    );
   });
   return copied;
 }

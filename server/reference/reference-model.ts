@@ -8,7 +8,7 @@
 import { openCheckpoint, type LayerWeights, type TernaryLinear } from "@/server/checkpoint/checkpoint";
 import type { BitNetConfig } from "@/server/checkpoint/config";
 import { causalAttention } from "./attention";
-import { roundToFloat16 } from "./float16";
+import { roundToFloat16 } from "@/server/checkpoint/bf16";
 import { KvCache } from "./kv-cache";
 import { applyRope, bitLinear, relu2Mul, rmsNormRows, ropeInvFreq, siluMul, type BitLinearOptions } from "./ops";
 

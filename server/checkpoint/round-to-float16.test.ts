@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { roundToFloat16 } from "./float16";
+import { roundToFloat16 } from "./bf16";
 
 describe("roundToFloat16", () => {
   it("rounds to the nearest half, ties to even, with subnormals and overflow", () => {
