@@ -113,6 +113,8 @@ export const manifestSchema = z.object({
   bosTokenId: z.number(),
   eosTokenIds: z.array(z.number()),
   graph: graphNamesSchema,
+  /** The same graph with the ternary projections as TernaryMatMul (native/ternary), over the same weights (since converter 10). */
+  ternaryGraph: z.string().optional(),
   createdAt: z.string(),
 });
 

@@ -9,7 +9,7 @@ import { EXTERNAL_DATA_FILE } from "./onnx/write-model";
 export interface ManifestInput {
   config: BitNetConfig;
   options: Pick<GraphOptions, "embeddingBits" | "blockSize" | "accuracyLevel" | "lmHeadAccuracyLevel" | "fuseProjections" | "actQuant" | "kvDtype">;
-  info: GraphInfo;
+  info: GraphInfo & { ternaryGraph?: string };
   source: BitNetManifest["source"];
   eosTokenIds: number[];
 }
@@ -37,6 +37,7 @@ export function buildManifest({ config, options, info, source, eosTokenIds }: Ma
     bosTokenId: config.bosTokenId,
     eosTokenIds,
     graph: GRAPH_NAMES,
+    ternaryGraph: info.ternaryGraph,
     createdAt: new Date().toISOString(),
   };
 }

@@ -14,5 +14,7 @@
  * 9: the ternary projections' weight scales folded out of MatMulNBits (into the attention scores' factor,
  *    the sub-norms' eps and weights, the per-token rescale): one shared all-ones block-scale tensor (and one
  *    zero-point tensor) per shape instead of one per projection; the fp16 cache holds unscaled keys/values.
+ * 10: model.ternary.onnx beside model.onnx (manifest `ternaryGraph`): the same graph with the 2-bit projections as
+ *     TernaryMatMul nodes for the project's kernel (native/ternary), reading the same bytes of model.onnx.data.
  */
-export const CONVERTER_VERSION = "9";
+export const CONVERTER_VERSION = "10";

@@ -13,11 +13,11 @@ import path from "node:path";
 import ort from "onnxruntime-node";
 import type { BatchRow, BatchedModelRunner, ModelInfo } from "./runner-types";
 import { graphName, readManifest, type BitNetManifest } from "@/server/checkpoint/onnx-manifest";
-import { sessionOptions, type RunnerTuning } from "./session-options";
+import { openSession, type RunnerSession, type SessionTuning } from "./runner-session";
 import { KvBuffers, type KvArray } from "./kv-buffers";
 import { EmbeddingRows } from "./embedding-rows";
 
-export interface LoadOptions extends RunnerTuning {
+export interface LoadOptions extends SessionTuning {
   onProgress?: (message: string) => void;
   /** Sequences the runner may hold at once (KV-cache slots; default 16). Memory grows with the slots in use. */
   maxSlots?: number;
@@ -30,7 +30,7 @@ export async function loadOnnxRunner(dir: string, options: LoadOptions = {}): Pr
   options.onProgress?.("loading ONNX session");
   const embedding = new EmbeddingRows(dir, manifest);
   try {
-    const session = await ort.InferenceSession.create(path.join(dir, "model.onnx"), sessionOptions(options));
+    const session = await openSession(dir, manifest, options);
     return new OnnxRunner(session, manifest, embedding, options.maxSlots ?? DEFAULT_MAX_SLOTS);
   } catch (error) {
     embedding.close();
@@ -49,7 +49,7 @@ export class OnnxRunner implements BatchedModelRunner {
   private newValueNames: string[];
 
   constructor(
-    private session: ort.InferenceSession,
+    private session: RunnerSession,
     private m: BitNetManifest,
     /** The token embedding lookup (outside the graph: see embedding-rows.ts). */
     private embedding: EmbeddingRows,
@@ -69,6 +69,11 @@ export class OnnxRunner implements BatchedModelRunner {
     this.pastValueNames = layers.map((layer) => graphName(m.graph.pastValue, { layer }));
     this.newKeyNames = layers.map((layer) => graphName(m.graph.newKey, { layer }));
     this.newValueNames = layers.map((layer) => graphName(m.graph.newValue, { layer }));
+  }
+
+  /** The kernel the projections run on: "ternary-<isa>" or "mlas" (runner-session.ts). */
+  get kernel(): string {
+    return this.session.kernel;
   }
 
   get length(): number {

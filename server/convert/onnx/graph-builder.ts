@@ -15,6 +15,8 @@ export class GraphBuilder {
   private names = new Set<string>();
   private constants = new Map<string, string>();
   private sharedWeights = new Map<string, string>();
+  /** MatMulNBits nodes whose weights are ternary codes with unit scales and zero point 1 (ternary-graph.ts). */
+  readonly unitTernaryNodes = new Set<string>();
 
   constructor(private readonly external?: ExternalDataWriter) {}
 

@@ -87,7 +87,10 @@ export function matMulNBits(g: GraphBuilder, x: string, w: PackedNBits, name: st
     scales = g.weight(`${name}.scales`, DataType.FLOAT, [w.n * kBlocks], scaleBytes);
     if (w.zeroPoints) zeroPoints = g.weight(`${name}.zero_points`, DataType.UINT8, [w.zeroPoints.length], w.zeroPoints);
   }
-  return matMulNBitsNode(g, zeroPoints ? [x, b, scales, zeroPoints] : [x, b, scales], w, name, opts);
+  const node = matMulNBitsNode(g, zeroPoints ? [x, b, scales, zeroPoints] : [x, b, scales], w, name, opts);
+  // 0x55: zero point 1 in all four 2-bit slots (quantize.ts packTernary2Bit).
+  if (opts.shareUnitScales && w.bits === 2 && w.zeroPoints?.[0] === 0x55) g.unitTernaryNodes.add(g.nodes[g.nodes.length - 1].name);
+  return node;
 }
 
 /** The MatMulNBits node alone, for weights already in the graph (the shared embedding). */

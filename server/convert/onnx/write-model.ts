@@ -8,10 +8,20 @@ import { ExternalDataWriter } from "./external-data";
 import { GraphBuilder } from "./graph-builder";
 import { encodeModel } from "./onnx-proto";
 import { buildBitNetGraph, type GraphInfo, type GraphOptions, type WeightSource } from "./bitnet-graph";
+import { TERNARY_GRAPH_FILE, ternaryModel } from "./ternary-graph";
 
 export const EXTERNAL_DATA_FILE = "model.onnx.data";
 
-export async function writeModelFiles(dir: string, source: WeightSource, options: GraphOptions, producerVersion: string): Promise<GraphInfo & { bytes: number }> {
+/**
+ * Also writes model.ternary.onnx, the graph for the project's ternary kernel (./ternary-graph.ts), over the
+ * same model.onnx.data; `ternaryGraph` names it (absent when no node could take the kernel).
+ */
+export async function writeModelFiles(
+  dir: string,
+  source: WeightSource,
+  options: GraphOptions,
+  producerVersion: string,
+): Promise<GraphInfo & { bytes: number; ternaryGraph?: string }> {
   const external = new ExternalDataWriter(path.join(dir, EXTERNAL_DATA_FILE), EXTERNAL_DATA_FILE);
   const g = new GraphBuilder(external);
   let info: GraphInfo;
@@ -20,7 +30,11 @@ export async function writeModelFiles(dir: string, source: WeightSource, options
   } finally {
     external.close();
   }
-  writeFileSync(path.join(dir, "model.onnx"), encodeModel(g.toModel({ graphName: "bitnet", producer: { name: "bitnet-chat", version: producerVersion } })));
-  const bytes = statSync(path.join(dir, "model.onnx")).size + statSync(path.join(dir, EXTERNAL_DATA_FILE)).size;
-  return { ...info, bytes };
+  const model = g.toModel({ graphName: "bitnet", producer: { name: "bitnet-chat", version: producerVersion } });
+  writeFileSync(path.join(dir, "model.onnx"), encodeModel(model));
+  const ternary = ternaryModel(model, g.unitTernaryNodes);
+  if (ternary) writeFileSync(path.join(dir, TERNARY_GRAPH_FILE), encodeModel(ternary));
+  const files = ["model.onnx", EXTERNAL_DATA_FILE, ...(ternary ? [TERNARY_GRAPH_FILE] : [])];
+  const bytes = files.reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
+  return { ...info, bytes, ternaryGraph: ternary ? TERNARY_GRAPH_FILE : undefined };
 }

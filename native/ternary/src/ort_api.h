@@ -1,0 +1,219 @@
+/*
+ * The parts of onnxruntime's C API (include/onnxruntime/core/session/onnxruntime_c_api.h) this addon uses,
+ * declared here from the API's documented layout because onnxruntime-node ships the library
+ * (libonnxruntime.so, which exports OrtGetApiBase) but no headers.
+ *
+ * OrtApi is a table of function pointers that only ever grows at its end, so a prefix of it, in order, is
+ * a valid view of every later version. Entries this addon does not call are kept as `void*` placeholders
+ * (named, so the order can be checked against the header line by line). The indices are those of
+ * ORT_API_VERSION 13 and are unchanged in the 1.30 library the project installs; we ask GetApi for
+ * version 13, which every library since 1.13 serves.
+ */
+#ifndef BITNET_ORT_API_H
+#define BITNET_ORT_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BITNET_ORT_API_VERSION 13
+
+typedef struct OrtEnv OrtEnv;
+typedef struct OrtStatus OrtStatus;
+typedef struct OrtMemoryInfo OrtMemoryInfo;
+typedef struct OrtSession OrtSession;
+typedef struct OrtValue OrtValue;
+typedef struct OrtRunOptions OrtRunOptions;
+typedef struct OrtTypeInfo OrtTypeInfo;
+typedef struct OrtTensorTypeAndShapeInfo OrtTensorTypeAndShapeInfo;
+typedef struct OrtSessionOptions OrtSessionOptions;
+typedef struct OrtCustomOpDomain OrtCustomOpDomain;
+typedef struct OrtKernelInfo OrtKernelInfo;
+typedef struct OrtKernelContext OrtKernelContext;
+typedef struct OrtAllocator OrtAllocator;
+struct OrtCustomOp;
+
+typedef enum {
+  ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED = 0,
+  ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT = 1,
+  ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 = 2,
+  ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 = 3,
+  ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 = 6,
+  ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 = 7,
+  ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 = 10,
+} ONNXTensorElementDataType;
+
+typedef enum { ORT_LOGGING_LEVEL_VERBOSE, ORT_LOGGING_LEVEL_INFO, ORT_LOGGING_LEVEL_WARNING, ORT_LOGGING_LEVEL_ERROR, ORT_LOGGING_LEVEL_FATAL } OrtLoggingLevel;
+typedef enum { ORT_OK, ORT_FAIL, ORT_INVALID_ARGUMENT } OrtErrorCode;
+typedef enum { ORT_DISABLE_ALL = 0, ORT_ENABLE_BASIC = 1, ORT_ENABLE_EXTENDED = 2, ORT_ENABLE_ALL = 99 } GraphOptimizationLevel;
+typedef enum { ORT_SEQUENTIAL = 0, ORT_PARALLEL = 1 } ExecutionMode;
+typedef enum { OrtDeviceAllocator = 0, OrtArenaAllocator = 1 } OrtAllocatorType;
+typedef enum { OrtMemTypeDefault = 0 } OrtMemType;
+
+typedef struct OrtApi OrtApi;
+
+typedef struct OrtApiBase {
+  const OrtApi* (*GetApi)(uint32_t version);
+  const char* (*GetVersionString)(void);
+} OrtApiBase;
+
+typedef const OrtApiBase* (*OrtGetApiBaseFn)(void);
+
+#define ORT_FN(name, ...) OrtStatus* (*name)(__VA_ARGS__)
+
+struct OrtApi {
+  /* 0 */ OrtStatus* (*CreateStatus)(OrtErrorCode code, const char* msg);
+  /* 1 */ OrtErrorCode (*GetErrorCode)(const OrtStatus* status);
+  /* 2 */ const char* (*GetErrorMessage)(const OrtStatus* status);
+  /* 3 */ ORT_FN(CreateEnv, OrtLoggingLevel level, const char* logid, OrtEnv** out);
+  /* 4 */ void* CreateEnvWithCustomLogger;
+  /* 5 */ void* EnableTelemetryEvents;
+  /* 6 */ void* DisableTelemetryEvents;
+  /* 7 */ ORT_FN(CreateSession, const OrtEnv* env, const char* model_path, const OrtSessionOptions* options, OrtSession** out);
+  /* 8 */ void* CreateSessionFromArray;
+  /* 9 */ ORT_FN(Run, OrtSession* session, const OrtRunOptions* run_options, const char* const* input_names, const OrtValue* const* inputs,
+                 size_t input_len, const char* const* output_names, size_t output_names_len, OrtValue** outputs);
+  /* 10 */ ORT_FN(CreateSessionOptions, OrtSessionOptions** options);
+  /* 11 */ void* SetOptimizedModelFilePath;
+  /* 12 */ void* CloneSessionOptions;
+  /* 13 */ ORT_FN(SetSessionExecutionMode, OrtSessionOptions* options, ExecutionMode mode);
+  /* 14 */ ORT_FN(EnableProfiling, OrtSessionOptions* options, const char* prefix);
+  /* 15 */ void* DisableProfiling;
+  /* 16 */ ORT_FN(EnableMemPattern, OrtSessionOptions* options);
+  /* 17 */ ORT_FN(DisableMemPattern, OrtSessionOptions* options);
+  /* 18 */ ORT_FN(EnableCpuMemArena, OrtSessionOptions* options);
+  /* 19 */ ORT_FN(DisableCpuMemArena, OrtSessionOptions* options);
+  /* 20 */ void* SetSessionLogId;
+  /* 21 */ void* SetSessionLogVerbosityLevel;
+  /* 22 */ ORT_FN(SetSessionLogSeverityLevel, OrtSessionOptions* options, int level);
+  /* 23 */ ORT_FN(SetSessionGraphOptimizationLevel, OrtSessionOptions* options, GraphOptimizationLevel level);
+  /* 24 */ ORT_FN(SetIntraOpNumThreads, OrtSessionOptions* options, int threads);
+  /* 25 */ ORT_FN(SetInterOpNumThreads, OrtSessionOptions* options, int threads);
+  /* 26 */ ORT_FN(CreateCustomOpDomain, const char* domain, OrtCustomOpDomain** out);
+  /* 27 */ ORT_FN(CustomOpDomain_Add, OrtCustomOpDomain* domain, const struct OrtCustomOp* op);
+  /* 28 */ ORT_FN(AddCustomOpDomain, OrtSessionOptions* options, OrtCustomOpDomain* domain);
+  /* 29 */ void* RegisterCustomOpsLibrary;
+  /* 30 */ ORT_FN(SessionGetInputCount, const OrtSession* session, size_t* out);
+  /* 31 */ ORT_FN(SessionGetOutputCount, const OrtSession* session, size_t* out);
+  /* 32 */ void* SessionGetOverridableInitializerCount;
+  /* 33 */ void* SessionGetInputTypeInfo;
+  /* 34 */ void* SessionGetOutputTypeInfo;
+  /* 35 */ void* SessionGetOverridableInitializerTypeInfo;
+  /* 36 */ ORT_FN(SessionGetInputName, const OrtSession* session, size_t index, OrtAllocator* allocator, char** value);
+  /* 37 */ ORT_FN(SessionGetOutputName, const OrtSession* session, size_t index, OrtAllocator* allocator, char** value);
+  /* 38 */ void* SessionGetOverridableInitializerName;
+  /* 39 */ void* CreateRunOptions;
+  /* 40 */ void* RunOptionsSetRunLogVerbosityLevel;
+  /* 41 */ void* RunOptionsSetRunLogSeverityLevel;
+  /* 42 */ void* RunOptionsSetRunTag;
+  /* 43 */ void* RunOptionsGetRunLogVerbosityLevel;
+  /* 44 */ void* RunOptionsGetRunLogSeverityLevel;
+  /* 45 */ void* RunOptionsGetRunTag;
+  /* 46 */ void* RunOptionsSetTerminate;
+  /* 47 */ void* RunOptionsUnsetTerminate;
+  /* 48 */ void* CreateTensorAsOrtValue;
+  /* 49 */ ORT_FN(CreateTensorWithDataAsOrtValue, const OrtMemoryInfo* info, void* data, size_t data_len, const int64_t* shape, size_t shape_len,
+                  ONNXTensorElementDataType type, OrtValue** out);
+  /* 50 */ void* IsTensor;
+  /* 51 */ ORT_FN(GetTensorMutableData, OrtValue* value, void** out);
+  /* 52 */ void* FillStringTensor;
+  /* 53 */ void* GetStringTensorDataLength;
+  /* 54 */ void* GetStringTensorContent;
+  /* 55 */ void* CastTypeInfoToTensorInfo;
+  /* 56 */ void* GetOnnxTypeFromTypeInfo;
+  /* 57 */ void* CreateTensorTypeAndShapeInfo;
+  /* 58 */ void* SetTensorElementType;
+  /* 59 */ void* SetDimensions;
+  /* 60 */ ORT_FN(GetTensorElementType, const OrtTensorTypeAndShapeInfo* info, ONNXTensorElementDataType* out);
+  /* 61 */ ORT_FN(GetDimensionsCount, const OrtTensorTypeAndShapeInfo* info, size_t* out);
+  /* 62 */ ORT_FN(GetDimensions, const OrtTensorTypeAndShapeInfo* info, int64_t* dims, size_t dims_len);
+  /* 63 */ void* GetSymbolicDimensions;
+  /* 64 */ ORT_FN(GetTensorShapeElementCount, const OrtTensorTypeAndShapeInfo* info, size_t* out);
+  /* 65 */ ORT_FN(GetTensorTypeAndShape, const OrtValue* value, OrtTensorTypeAndShapeInfo** out);
+  /* 66 */ void* GetTypeInfo;
+  /* 67 */ void* GetValueType;
+  /* 68 */ void* CreateMemoryInfo;
+  /* 69 */ ORT_FN(CreateCpuMemoryInfo, OrtAllocatorType type, OrtMemType mem_type, OrtMemoryInfo** out);
+  /* 70 */ void* CompareMemoryInfo;
+  /* 71 */ void* MemoryInfoGetName;
+  /* 72 */ void* MemoryInfoGetId;
+  /* 73 */ void* MemoryInfoGetMemType;
+  /* 74 */ void* MemoryInfoGetType;
+  /* 75 */ void* AllocatorAlloc;
+  /* 76 */ ORT_FN(AllocatorFree, OrtAllocator* allocator, void* p);
+  /* 77 */ void* AllocatorGetInfo;
+  /* 78 */ ORT_FN(GetAllocatorWithDefaultOptions, OrtAllocator** out);
+  /* 79 */ void* AddFreeDimensionOverride;
+  /* 80 */ void* GetValue;
+  /* 81 */ void* GetValueCount;
+  /* 82 */ void* CreateValue;
+  /* 83 */ void* CreateOpaqueValue;
+  /* 84 */ void* GetOpaqueValue;
+  /* 85 */ ORT_FN(KernelInfoGetAttribute_float, const OrtKernelInfo* info, const char* name, float* out);
+  /* 86 */ ORT_FN(KernelInfoGetAttribute_int64, const OrtKernelInfo* info, const char* name, int64_t* out);
+  /* 87 */ void* KernelInfoGetAttribute_string;
+  /* 88 */ ORT_FN(KernelContext_GetInputCount, const OrtKernelContext* context, size_t* out);
+  /* 89 */ ORT_FN(KernelContext_GetOutputCount, const OrtKernelContext* context, size_t* out);
+  /* 90 */ ORT_FN(KernelContext_GetInput, const OrtKernelContext* context, size_t index, const OrtValue** out);
+  /* 91 */ ORT_FN(KernelContext_GetOutput, OrtKernelContext* context, size_t index, const int64_t* dims, size_t dims_len, OrtValue** out);
+  /* 92 */ void (*ReleaseEnv)(OrtEnv* input);
+  /* 93 */ void (*ReleaseStatus)(OrtStatus* input);
+  /* 94 */ void (*ReleaseMemoryInfo)(OrtMemoryInfo* input);
+  /* 95 */ void (*ReleaseSession)(OrtSession* input);
+  /* 96 */ void (*ReleaseValue)(OrtValue* input);
+  /* 97 */ void* ReleaseRunOptions;
+  /* 98 */ void* ReleaseTypeInfo;
+  /* 99 */ void (*ReleaseTensorTypeAndShapeInfo)(OrtTensorTypeAndShapeInfo* input);
+  /* 100 */ void (*ReleaseSessionOptions)(OrtSessionOptions* input);
+  /* 101 */ void (*ReleaseCustomOpDomain)(OrtCustomOpDomain* input);
+  /* 102 */ void* GetDenotationFromTypeInfo;
+  /* 103 */ void* CastTypeInfoToMapTypeInfo;
+  /* 104 */ void* CastTypeInfoToSequenceTypeInfo;
+  /* 105 */ void* GetMapKeyType;
+  /* 106 */ void* GetMapValueType;
+  /* 107 */ void* GetSequenceElementType;
+  /* 108 */ void* ReleaseMapTypeInfo;
+  /* 109 */ void* ReleaseSequenceTypeInfo;
+  /* 110 */ void* SessionEndProfiling;
+  /* 111 */ void* SessionGetModelMetadata;
+  /* 112 */ void* ModelMetadataGetProducerName;
+  /* 113 */ void* ModelMetadataGetGraphName;
+  /* 114 */ void* ModelMetadataGetDomain;
+  /* 115 */ void* ModelMetadataGetDescription;
+  /* 116 */ void* ModelMetadataLookupCustomMetadataMap;
+  /* 117 */ void* ModelMetadataGetVersion;
+  /* 118 */ void* ReleaseModelMetadata;
+  /* 119 */ void* CreateEnvWithGlobalThreadPools;
+  /* 120 */ void* DisablePerSessionThreads;
+  /* 121 */ void* CreateThreadingOptions;
+  /* 122 */ void* ReleaseThreadingOptions;
+  /* 123 */ void* ModelMetadataGetCustomMetadataMapKeys;
+  /* 124 */ void* AddFreeDimensionOverrideByName;
+  /* 125 */ void* GetAvailableProviders;
+  /* 126 */ void* ReleaseAvailableProviders;
+  /* 127 */ void* GetStringTensorElementLength;
+  /* 128 */ void* GetStringTensorElement;
+  /* 129 */ void* FillStringTensorElement;
+  /* 130 */ ORT_FN(AddSessionConfigEntry, OrtSessionOptions* options, const char* key, const char* value);
+};
+
+typedef enum { INPUT_OUTPUT_REQUIRED = 0, INPUT_OUTPUT_OPTIONAL } OrtCustomOpInputOutputCharacteristic;
+
+/* OrtCustomOp as of version 13 of the struct; ORT reads later fields (variadic arity, compute v2, shape
+ * inference, opset range, in-place hints) only from ops that declare a higher version. */
+typedef struct OrtCustomOp {
+  uint32_t version;
+  void* (*CreateKernel)(const struct OrtCustomOp* op, const OrtApi* api, const OrtKernelInfo* info);
+  const char* (*GetName)(const struct OrtCustomOp* op);
+  const char* (*GetExecutionProviderType)(const struct OrtCustomOp* op);
+  ONNXTensorElementDataType (*GetInputType)(const struct OrtCustomOp* op, size_t index);
+  size_t (*GetInputTypeCount)(const struct OrtCustomOp* op);
+  ONNXTensorElementDataType (*GetOutputType)(const struct OrtCustomOp* op, size_t index);
+  size_t (*GetOutputTypeCount)(const struct OrtCustomOp* op);
+  void (*KernelCompute)(void* kernel, OrtKernelContext* context);
+  void (*KernelDestroy)(void* kernel);
+  OrtCustomOpInputOutputCharacteristic (*GetInputCharacteristic)(const struct OrtCustomOp* op, size_t index);
+  OrtCustomOpInputOutputCharacteristic (*GetOutputCharacteristic)(const struct OrtCustomOp* op, size_t index);
+  OrtMemType (*GetInputMemoryType)(const struct OrtCustomOp* op, size_t index);
+} OrtCustomOp;
+
+#endif
