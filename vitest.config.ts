@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["server/**/*.test.ts", "lib/**/*.test.ts", "components/**/*.test.ts", "tests/unit/**/*.test.ts"],
+    include: ["server/**/*.test.ts", "native/**/*.test.ts", "lib/**/*.test.ts", "components/**/*.test.ts", "tests/unit/**/*.test.ts"],
     globalSetup: ["tests/support/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -14,6 +14,7 @@ import { openCheckpoint, type LayerWeights } from "@/server/checkpoint/checkpoin
 import { readManifest } from "@/server/checkpoint/onnx-manifest";
 import { dequantizeBlocks, quantizeBlocks } from "./onnx/quantize";
 import type { LinearClass } from "@/server/checkpoint/config";
+import { kernelMatches, testKernels } from "@/server/runtime/testing/kernels";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "bitnet-parity-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -73,11 +74,11 @@ function compareLogits(onnx: Float32Array, ref: Float64Array[], vocab: number): 
 }
 
 /** `--act-quant exact` with `--kv-dtype float32`: the graph's own arithmetic, nothing rounded but what BitNet rounds. */
-describe("ONNX model with --act-quant exact vs float64 reference", () => {
+describe.each(testKernels())("ONNX model with --act-quant exact vs float64 reference (kernel %s)", (kernel) => {
   for (const c of CASES) {
     const label = `seed ${c.seed}, ${c.linearClass}${c.overrides ? `, ${JSON.stringify(c.overrides)}` : ""}`;
     it(`matches the reference (${label})`, async () => {
-      const src = path.join(root, `src-${c.seed}`);
+      const src = path.join(root, `src-${c.seed}-${kernel}`);
       await generateTinyCheckpoint({ outDir: src, seed: c.seed, shape: "tiny", linearClass: c.linearClass, overrides: c.overrides });
       const ref = await loadReferenceModel(src);
       const ids = randomIds(c.seed, 32, 128256);
@@ -85,9 +86,10 @@ describe("ONNX model with --act-quant exact vs float64 reference", () => {
       const results: Record<string, { relL2: number; argmaxAgreement: number }> = {};
       const quantizedRef: Record<string, { relL2: number; argmaxAgreement: number }> = {};
       for (const bits of [16, 8, 4] as const) {
-        const out = path.join(root, `onnx-${c.seed}-e${bits}`);
+        const out = path.join(root, `onnx-${c.seed}-e${bits}-${kernel}`);
         await convertCheckpoint({ modelDir: src, outDir: out, embeddingBits: bits, actQuant: "exact", kvDtype: "float32" });
-        const runner = await loadOnnxRunner(out, { threads: 1 });
+        const runner = await loadOnnxRunner(out, { threads: 1, kernel });
+        expect(kernelMatches(runner.kernel, kernel)).toBe(true);
         const logits = await runner.forward(ids, { keepLogits: ids.length });
         results[bits] = compareLogits(logits, expected, runner.info.vocabSize);
         if (bits !== 16) {
@@ -97,8 +99,8 @@ describe("ONNX model with --act-quant exact vs float64 reference", () => {
         }
         await runner.dispose();
       }
-      console.log(`parity ${label} vs reference with the quantized embedding: ${JSON.stringify(quantizedRef)}`);
-      console.log(`parity ${label}: ${JSON.stringify(results)}`);
+      console.log(`parity [${kernel}] ${label} vs reference with the quantized embedding: ${JSON.stringify(quantizedRef)}`);
+      console.log(`parity [${kernel}] ${label}: ${JSON.stringify(results)}`);
       expect(results[16].relL2).toBeLessThanOrEqual(1e-2);
       expect(results[16].argmaxAgreement).toBeGreaterThanOrEqual(0.99);
       // Against the reference given the same quantized embedding the
@@ -125,19 +127,22 @@ describe("ONNX model with --act-quant exact vs float64 reference", () => {
  * Block 32 so that even the tiny shapes' rows span several blocks. With the default fp16 KV cache, the
  * reference rounds its keys and values to fp16 too.
  */
-describe("ONNX model with --act-quant fast vs float64 reference", () => {
-  const BLOCK = 32;
+describe.each(testKernels())("ONNX model with --act-quant fast vs float64 reference (kernel %s)", (kernel) => {
+  // The ternary kernel takes whole 128-code vector steps (native/ternary), so it is checked at block 128,
+  // where the tiny shapes' longer rows (intermediate 128–192) still span two blocks.
+  const BLOCK = kernel === "ternary" ? 128 : 32;
   for (const c of CASES) {
     const label = `seed ${c.seed}, ${c.linearClass}${c.overrides ? `, ${JSON.stringify(c.overrides)}` : ""}`;
     it(`matches the per-block reference (${label})`, async () => {
-      const src = path.join(root, `fast-src-${c.seed}`);
+      const src = path.join(root, `fast-src-${c.seed}-${kernel}`);
       await generateTinyCheckpoint({ outDir: src, seed: c.seed, shape: "tiny", linearClass: c.linearClass, overrides: c.overrides });
       const ids = randomIds(c.seed, 32, 128256);
-      const out = path.join(root, `onnx-${c.seed}-fast`);
+      const out = path.join(root, `onnx-${c.seed}-fast-${kernel}`);
       await convertCheckpoint({ modelDir: src, outDir: out, embeddingBits: 16, actQuant: "fast", blockSize: BLOCK });
       expect(readManifest(out).actQuant).toBe("fast");
       expect(readManifest(out).kvDtype).toBe("float16");
-      const runner = await loadOnnxRunner(out, { threads: 1 });
+      const runner = await loadOnnxRunner(out, { threads: 1, kernel });
+      expect(kernelMatches(runner.kernel, kernel)).toBe(true);
       const logits = await runner.forward(ids, { keepLogits: ids.length });
       await runner.dispose();
       const V = 128256;
@@ -145,7 +150,7 @@ describe("ONNX model with --act-quant fast vs float64 reference", () => {
       const fp32Kv = compareLogits(logits, (await loadReferenceModel(src, { activationBlock: BLOCK })).forward(ids), V);
       const perToken = compareLogits(logits, (await loadReferenceModel(src)).forward(ids), V);
       console.log(
-        `parity fast ${label}: vs per-block fp16-KV reference ${JSON.stringify(perBlock)}, vs per-block fp32-KV reference ${JSON.stringify(fp32Kv)}, vs per-token (exact) reference ${JSON.stringify(perToken)}`,
+        `parity fast [${kernel}] ${label}: vs per-block fp16-KV reference ${JSON.stringify(perBlock)}, vs per-block fp32-KV reference ${JSON.stringify(fp32Kv)}, vs per-token (exact) reference ${JSON.stringify(perToken)}`,
       );
       expect(perBlock.relL2).toBeLessThanOrEqual(1e-2);
       expect(perBlock.argmaxAgreement).toBeGreaterThanOrEqual(0.96);
