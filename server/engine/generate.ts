@@ -8,6 +8,7 @@ import { Detokenizer, type DecodeFn } from "./detokenizer";
 import type { PrefixCache } from "./prefix-cache";
 import { Sampler } from "./sampler";
 import { StopStringMatcher } from "./stop-strings";
+import { perSecond, TokenClock } from "./token-clock";
 import { DEFAULT_PREFILL_CHUNK, prefillChunkAt } from "./prefill-chunks";
 import { DraftLength, lookupDraft } from "./prompt-lookup";
 import { cachedTokenInfo, LogprobRecorder, MAX_TOP_LOGPROBS, type TokenInfo, type TokenRecord } from "./token-logprobs";
@@ -89,9 +90,8 @@ class GenerationRun {
   private stopReason: EngineStopReason | null = null;
   private error: string | undefined;
   private completion = 0;
-  private samples = 0;
-  private firstSampleAt = 0;
-  private lastSampleAt = 0;
+  /** Ticks at every sampled token (the end-of-turn one too): time to first token and decode speed. */
+  private readonly clock: TokenClock;
   private prefillMs = 0;
   /**
    * A token's event waits while its text is held back (half a character, a possible stop string), so the
@@ -102,9 +102,10 @@ class GenerationRun {
   constructor(
     ctx: GenerationContext,
     job: GenerationJob,
-    private readonly started: number,
+    started: number,
     private readonly cached: number,
   ) {
+    this.clock = new TokenClock(started);
     this.runner = ctx.runner;
     this.cache = ctx.cache;
     const { vocabSize, eosTokenIds } = this.runner.info;
@@ -206,8 +207,7 @@ class GenerationRun {
     for (; j < rows.length; j++) {
       const row = rows[j]!;
       const id = this.sampler.sample(row);
-      this.lastSampleAt = performance.now();
-      if (this.samples++ === 0) this.firstSampleAt = this.lastSampleAt;
+      this.clock.tick();
       if (this.eos.has(id)) {
         this.stopReason = "eos";
         break;
@@ -277,15 +277,15 @@ class GenerationRun {
 
   done(): EngineEvent {
     const ended = performance.now();
-    const { samples, firstSampleAt, lastSampleAt, prefillMs } = this;
+    const { clock } = this;
     const stats: EngineStats = {
       promptTokens: this.prompt.length,
       completionTokens: this.completion,
       cachedPromptTokens: this.cached,
-      ttftMs: round((samples > 0 ? firstSampleAt : ended) - this.started),
-      prefillTokPerS: prefillMs > 0 ? round((this.prefillTotal / prefillMs) * 1000) : 0,
-      decodeTokPerS: samples > 1 && lastSampleAt > firstSampleAt ? round(((samples - 1) / (lastSampleAt - firstSampleAt)) * 1000) : 0,
-      totalMs: round(ended - this.started),
+      ttftMs: round(clock.ttftMs ?? ended - clock.startedAt),
+      prefillTokPerS: round(perSecond(this.prefillTotal, this.prefillMs)),
+      decodeTokPerS: round(clock.decodeTokPerS()),
+      totalMs: round(ended - clock.startedAt),
       stopReason: this.stopReason ?? "abort",
       draftTokens: this.draftTokens,
       acceptedDraftTokens: this.acceptedDrafts,
