@@ -20,7 +20,7 @@ import { CONVERTER_VERSION } from "./version";
 import type { ActQuant, EmbeddingBits, KvDtype, WeightSource } from "./onnx/bitnet-graph";
 import { hashSource, sameStamps, stampFiles } from "@/server/checkpoint/source-fingerprint";
 
-/** Measured fastest correct settings (docs/performance.md). */
+/** Measured fastest correct settings (docs/performance.md, "Settings and why"). */
 export const DEFAULT_EMBEDDING_BITS: EmbeddingBits = 4;
 export const DEFAULT_BLOCK_SIZE = 128;
 export const DEFAULT_ACCURACY_LEVEL = 4;
@@ -31,7 +31,7 @@ export const DEFAULT_ACCURACY_LEVEL = 4;
 export const DEFAULT_ACT_QUANT: ActQuant = "fast";
 /**
  * float16: half the cache's memory and half the bytes attention reads per token (decode at a 2k context is
- * bandwidth-bound); the same default as llama.cpp's. Measured in docs/performance.md "fp16 KV cache".
+ * bandwidth-bound); the same default as llama.cpp's. Measured in docs/perf-journal/2026-11-30-17-fp16-kv-folded-scales-gc.md.
  */
 export const DEFAULT_KV_DTYPE: KvDtype = "float16";
 
