@@ -57,13 +57,3 @@ export function percent(done: number, total: number): number {
   if (!(total > 0)) return 0;
   return Math.min(100, Math.max(0, Math.floor((done / total) * 100)));
 }
-
-/** Short time of day or date for timestamps in lists and exports. */
-export function formatTimestamp(iso: string, now: Date = new Date()): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  const sameDay = date.toDateString() === now.toDateString();
-  return sameDay
-    ? date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
-    : date.toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
-}

@@ -3,7 +3,7 @@ import { z } from "zod";
 /**
  * Body of `POST /v1/chat/completions`, the subset of OpenAI's Chat Completions API this model can serve.
  * Like OpenAI, `null` means "not set" for every optional field, and fields we do not know are ignored
- * (zod's default `strip`), so clients that send e.g. `frequency_penalty` or `user` keep working.
+ * (zod's default `strip`), so clients that send e.g. `frequency_penalty` or `logit_bias` keep working.
  */
 
 /** OpenAI's limit on alternatives per token. */

@@ -1,17 +1,22 @@
 /**
- * Measures an answer from the chat layer's side, for the cases where the engine could not report
- * its own stats (it threw after starting, or the caller went away before its `done`).
+ * One answer's measurements from the chat layer's side, owned by the generation (runAnswer) and read by
+ * its RunningAnswer for a re-attaching client's snapshot: the text so far, the prompt size, and the token
+ * clock. Its `stats` stand in for the engine's own when the engine could not report them (it threw after
+ * starting, or the caller went away before its `done`).
  */
 import type { GenerationStats, StopReason } from "@/lib/schemas/stats";
+import { perSecond, TokenClock } from "@/server/engine/token-clock";
 
 export class AnswerMeter {
   text = "";
-  tokens = 0;
   promptTokens = 0;
   started = false;
-  private readonly startedAt = performance.now();
-  private firstTokenAt: number | null = null;
-  private lastTokenAt: number | null = null;
+  /** Started when the turn was written; ticks at every token event (forced ones too). */
+  readonly clock = new TokenClock();
+
+  get tokens(): number {
+    return this.clock.count;
+  }
 
   onStart(promptTokens: number): void {
     this.started = true;
@@ -19,25 +24,20 @@ export class AnswerMeter {
   }
 
   onToken(text: string): void {
-    const now = performance.now();
     this.text += text;
-    this.tokens += 1;
-    this.firstTokenAt ??= now;
-    this.lastTokenAt = now;
+    this.clock.tick();
   }
 
   stats(stopReason: StopReason): GenerationStats {
-    const totalMs = performance.now() - this.startedAt;
-    const ttftMs = this.firstTokenAt === null ? 0 : this.firstTokenAt - this.startedAt;
-    const decodeMs = this.firstTokenAt !== null && this.lastTokenAt !== null ? this.lastTokenAt - this.firstTokenAt : 0;
+    const ttftMs = this.clock.ttftMs ?? 0;
     return {
       promptTokens: this.promptTokens,
       completionTokens: this.tokens,
       cachedPromptTokens: 0,
       ttftMs,
-      prefillTokPerS: ttftMs > 0 && this.promptTokens > 0 ? (this.promptTokens * 1000) / ttftMs : 0,
-      decodeTokPerS: decodeMs > 0 ? ((this.tokens - 1) * 1000) / decodeMs : 0,
-      totalMs,
+      prefillTokPerS: perSecond(this.promptTokens, ttftMs),
+      decodeTokPerS: this.clock.decodeTokPerS(),
+      totalMs: performance.now() - this.clock.startedAt,
       stopReason,
     };
   }

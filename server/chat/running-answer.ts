@@ -1,10 +1,12 @@
 /**
- * One answer being generated, independent of any HTTP connection: its abort switch, the text and
- * measurements so far (for a re-attaching client's snapshot), and the clients listening to it.
+ * One answer being generated, independent of any HTTP connection: its abort switch, where it is (queued,
+ * prefill, generating), and the clients listening to it. The text and measurements so far are the
+ * generation's AnswerMeter, read for a re-attaching client's snapshot.
  * Clients come and go (navigate, reload, a second tab); only `stop()` ends the answer early.
  */
 import type { AnswerSnapshot, ChatEvent } from "@/lib/schemas/events";
 import type { StopAnswerDto } from "@/lib/schemas/conversations";
+import type { AnswerMeter } from "./answer-meter";
 import { Broadcast } from "./broadcast";
 import type { PreparedTurn } from "./turn-writes";
 
@@ -13,13 +15,8 @@ export class RunningAnswer {
   readonly userMessageId: string;
   readonly messageId: string;
   readonly title: string;
-  private text = "";
   private phase: AnswerSnapshot["phase"] = "prefill";
   private queuePosition: number | null = null;
-  private promptTokens = 0;
-  private tokens = 0;
-  private readonly acceptedAt = performance.now();
-  private firstTokenAt: number | null = null;
   private readonly listeners = new Broadcast<ChatEvent>();
   private last: ChatEvent | null = null;
   private ended = false;
@@ -31,6 +28,8 @@ export class RunningAnswer {
     turn: Pick<PreparedTurn, "conversationId" | "userMessageId" | "assistantMessageId" | "title">,
     /** The generation's abort switch. */
     private readonly abort: AbortController,
+    /** The generation's measurements (runAnswer updates them before it publishes each event). */
+    private readonly meter: AnswerMeter,
   ) {
     this.conversationId = turn.conversationId;
     this.userMessageId = turn.userMessageId;
@@ -51,12 +50,8 @@ export class RunningAnswer {
     } else if (event.event === "start") {
       this.phase = "prefill";
       this.queuePosition = null;
-      this.promptTokens = event.data.promptTokens;
     } else if (event.event === "token") {
       this.phase = "generating";
-      this.text += event.data.text;
-      this.tokens += 1;
-      this.firstTokenAt ??= performance.now();
     } else if (event.event === "done" || event.event === "error") {
       this.last = event;
     }
@@ -72,20 +67,20 @@ export class RunningAnswer {
   }
 
   snapshot(): AnswerSnapshot {
-    const now = performance.now();
+    const { meter } = this;
     return {
       conversationId: this.conversationId,
       userMessageId: this.userMessageId,
       messageId: this.messageId,
       title: this.title,
-      text: this.text,
+      text: meter.text,
       phase: this.phase,
       queuePosition: this.queuePosition,
       stats: {
-        promptTokens: this.promptTokens,
-        completionTokens: this.tokens,
-        elapsedMs: now - this.acceptedAt,
-        ttftMs: this.firstTokenAt === null ? null : this.firstTokenAt - this.acceptedAt,
+        promptTokens: meter.promptTokens,
+        completionTokens: meter.tokens,
+        elapsedMs: performance.now() - meter.clock.startedAt,
+        ttftMs: meter.clock.ttftMs,
       },
     };
   }

@@ -1,12 +1,12 @@
 /**
  * A compare pair being generated: two answers to one question that the registry holds as one unit
  * of the conversation (one Stop stops both, one `/stream` follows both, a second request gets 409
- * until both have ended). Each side is a RunningAnswer (its own text and measurements for the
- * snapshot); listeners get every event tagged with its side's `answer` index.
+ * until both have ended). Each side is a RunningAnswer (reading its own meter for the snapshot); listeners get every event tagged with its side's `answer` index.
  */
 import type { StopAnswerDto } from "@/lib/schemas/conversations";
 import type { ChatEvent, CompareSide } from "@/lib/schemas/events";
 import { Broadcast } from "./broadcast";
+import type { AnswerMeter } from "./answer-meter";
 import type { PreparedCompare } from "./compare-writes";
 import { RunningAnswer } from "./running-answer";
 
@@ -21,9 +21,11 @@ export class RunningCompare {
     private readonly pair: PreparedCompare,
     /** Both generations' abort switch. */
     private readonly abort: AbortController,
+    /** Each side's meter, in side order (its runAnswer measures, the side's snapshot reads). */
+    meters: readonly AnswerMeter[],
   ) {
     this.conversationId = pair.conversationId;
-    this.sides = pair.sides.map((turn) => new RunningAnswer(turn, abort));
+    this.sides = pair.sides.map((turn, i) => new RunningAnswer(turn, abort, meters[i]!));
     this.settled = Promise.all(this.sides.map((side) => side.settled)).then((answers) => ({ ...answers[0]!, answers }));
   }
 

@@ -46,12 +46,15 @@ export interface SendMessageArgs {
 export interface SendMessageResult {
   conversationId: string;
   turn: PreparedTurn;
+  /** The answer's text and timings as they grow (the RunningAnswer's snapshot reads them). */
+  meter: AnswerMeter;
   events: AsyncGenerator<ChatEvent>;
 }
 
 export async function sendMessage(args: SendMessageArgs): Promise<SendMessageResult> {
   const turn = await prepareTurn(args.db, { request: args.request, now: new Date() });
-  return { conversationId: turn.conversationId, turn, events: runAnswer(args, turn, () => undoTurn(args.db, turn)) };
+  const meter = new AnswerMeter();
+  return { conversationId: turn.conversationId, turn, meter, events: runAnswer(args, turn, () => undoTurn(args.db, turn), meter) };
 }
 
 function statusFor(stats: GenerationStats, error: string | undefined): MessageStatus {
@@ -79,8 +82,8 @@ export async function* runAnswer(
   { db, engine, signal, progress }: Omit<SendMessageArgs, "request">,
   turn: PreparedTurn,
   undo: () => Promise<void>,
+  meter: AnswerMeter = new AnswerMeter(),
 ): AsyncGenerator<ChatEvent> {
-  const meter = new AnswerMeter();
   // The token view's records: a branch's forced start first (its tokens come as forced events, unrecorded).
   const tokens: StoredToken[] = [...(turn.branch?.tokens ?? [])];
   // A continued answer's records so far: read once, by the first save, before any save replaces them with the whole answer's.

@@ -42,8 +42,8 @@ export async function startAnswer(args: StartAnswerArgs): Promise<StartedAnswer>
   } finally {
     release();
   }
-  const { turn, events } = sent;
-  const answer = new RunningAnswer(turn, abort);
+  const { turn, events, meter } = sent;
+  const answer = new RunningAnswer(turn, abort, meter);
   registry.track(answer);
   const listener = answer.listen({ snapshot: false, signal: args.signal });
   void drive(events, answer);

@@ -7,6 +7,7 @@
 import type { ChatEvent } from "@/lib/schemas/events";
 import { drive, type StartAnswerArgs } from "./start-answer";
 import { compareUndo, prepareCompare } from "./compare-writes";
+import { AnswerMeter } from "./answer-meter";
 import { RunningCompare } from "./running-compare";
 import { runAnswer } from "./send-message";
 
@@ -30,11 +31,12 @@ export async function startCompare(args: StartAnswerArgs): Promise<StartedCompar
     release();
   }
   const undo = compareUndo(db, prepared);
-  const pair = new RunningCompare(prepared, abort);
+  const meters = prepared.sides.map(() => new AnswerMeter());
+  const pair = new RunningCompare(prepared, abort, meters);
   registry.track(pair);
   const listener = pair.listen({ signal: args.signal });
   prepared.sides.forEach((turn, index) => {
-    const events = runAnswer({ db, engine, signal: abort.signal, progress: args.progress }, turn, () => undo(index));
+    const events = runAnswer({ db, engine, signal: abort.signal, progress: args.progress }, turn, () => undo(index), meters[index]);
     void drive(events, { publish: (event) => pair.publish(index, event), finish: () => pair.finish(index) });
   });
   return { conversationId: prepared.conversationId, pair, events: listener };

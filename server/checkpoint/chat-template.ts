@@ -4,7 +4,6 @@
  * tests can name the pieces without loading the 128k-entry vocabulary.
  */
 export const BOS_TOKEN = "<|begin_of_text|>";
-export const END_OF_TEXT_TOKEN = "<|end_of_text|>";
 /** Ends a chat turn: the template writes it after every message. */
 export const EOT_TOKEN = "<|eot_id|>";
 

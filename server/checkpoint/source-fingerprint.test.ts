@@ -5,12 +5,12 @@
  * equals the fingerprint computed by reading.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { hashSource, sha256File } from "./source-fingerprint";
-import { recordVerifiedHashes, verifiedSha256 } from "./verified-hashes";
+import { VERIFIED_HASHES_FILE, verifiedSha256 } from "./verified-hashes";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "bitnet-fingerprint-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -23,6 +23,15 @@ function checkpointDir(name: string): string {
   writeFileSync(path.join(dir, "config.json"), '{"hidden_size": 64}');
   writeFileSync(path.join(dir, "model.safetensors"), weights);
   return dir;
+}
+
+/** The record earlier downloader versions wrote next to the files: each file's sha256 with its size and mtime. */
+function recordVerifiedHashes(dir: string, files: readonly { name: string; sha256: string }[]): void {
+  const entries = files.map(({ name, sha256 }) => {
+    const st = statSync(path.join(dir, name));
+    return { name, size: st.size, mtimeMs: Math.floor(st.mtimeMs), sha256 };
+  });
+  writeFileSync(path.join(dir, VERIFIED_HASHES_FILE), JSON.stringify({ files: entries }, null, 2) + "\n");
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");

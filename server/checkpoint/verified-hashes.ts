@@ -1,10 +1,10 @@
 /**
  * SHA-256 digests that something already computed over a checkpoint's files (the hub downloader
  * verifies every LFS file's sha256 while it arrives, and names its blob by it), or recorded next to
- * the files with each file's size and mtime. The source fingerprint reuses such a digest, so a first
+ * the files with each file's size and mtime by earlier versions of the downloader (read, no longer written). The source fingerprint reuses such a digest, so a first
  * start does not read the 1.2 GB safetensors a second time right after the download.
  */
-import { lstatSync, readFileSync, readlinkSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { lstatSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -13,18 +13,6 @@ export const VERIFIED_HASHES_FILE = ".verified-sha256.json";
 const recordSchema = z.object({
   files: z.array(z.object({ name: z.string(), size: z.number(), mtimeMs: z.number(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
 });
-
-/** Records `sha256` for each named file of `dir` as it is on disk now (size and mtime). */
-export function recordVerifiedHashes(dir: string, files: readonly { name: string; sha256: string }[]): void {
-  const entries = files.map(({ name, sha256 }) => {
-    const st = statSync(path.join(dir, name));
-    return { name, size: st.size, mtimeMs: Math.floor(st.mtimeMs), sha256: sha256.toLowerCase() };
-  });
-  const file = path.join(dir, VERIFIED_HASHES_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ files: entries }, null, 2) + "\n");
-  renameSync(tmp, file);
-}
 
 /**
  * The known digest of `dir/name`: in the Hugging Face cache a snapshot file is a symlink to a blob named

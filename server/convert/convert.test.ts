@@ -1,13 +1,15 @@
 /**
  * The convert-once cache and atomic output: a second ensureConverted reuses the folder, a changed
- * source reconverts, a converted folder is used as is, and a failing conversion leaves nothing behind.
+ * source reconverts, other converter settings get their own folder, a converted folder is used as is, and
+ * a failing conversion leaves nothing behind.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateTinyCheckpoint } from "@/server/demo/tiny-checkpoint";
 import { convertCheckpoint, ensureConverted } from "./convert";
+import { CONVERTER_VERSION } from "./version";
 import ort from "onnxruntime-node";
 import { graphName, MANIFEST_FILE, readManifest } from "@/server/checkpoint/onnx-manifest";
 import { CheckpointError } from "@/server/checkpoint/errors";
@@ -103,6 +105,51 @@ describe("convertCheckpoint / ensureConverted", () => {
     expect(readManifest(fast).actQuant).toBe("fast");
     expect(await ensureConverted(fast, cache, { actQuant: "fast" })).toBe(fast);
     await expect(ensureConverted(exact, cache, { actQuant: "fast" })).rejects.toThrow(/already converted with --act-quant exact.*--act-quant fast/);
+  });
+
+  it("keys the cache on every converter setting and the converter version: other options, other folder", async () => {
+    const byDefault = await ensureConverted(src, cache);
+    const float32 = await ensureConverted(src, cache, { kvDtype: "float32" });
+    expect(float32).not.toBe(byDefault);
+    expect(readManifest(float32).kvDtype).toBe("float32");
+    expect(readManifest(byDefault).kvDtype).toBe("float16");
+    const unfused = await ensureConverted(src, cache, { fuseProjections: false, blockSize: 64, lmHeadAccuracyLevel: 0 });
+    expect(new Set([byDefault, float32, unfused]).size).toBe(3);
+    expect(readManifest(unfused)).toMatchObject({ fuseProjections: false, blockSize: 64, accuracyLevel: 4, lmHeadAccuracyLevel: 0 });
+    // Asking for the defaults by name is the same conversion as asking for nothing.
+    expect(await ensureConverted(src, cache, { kvDtype: "float16", blockSize: 128, fuseProjections: true })).toBe(byDefault);
+    expect(path.basename(byDefault)).toMatch(new RegExp(`-v${CONVERTER_VERSION}$`));
+
+    // A converted folder is used as it is only if it was converted with what is asked for.
+    await expect(ensureConverted(byDefault, cache, { kvDtype: "float32" })).rejects.toThrow(/already converted with --kv-dtype float16.*--kv-dtype float32/);
+    await expect(ensureConverted(float32, cache, { blockSize: 64 })).rejects.toThrow(/already converted with --block-size 128/);
+  });
+
+  it("a new converter version's folder replaces the older versions' of the same source and settings", async () => {
+    const current = await ensureConverted(src, cache, { embeddingBits: 16 });
+    const stem = path.basename(current).replace(/-v[^-]+$/, "");
+    const older = path.join(cache, "onnx", `${stem}-v1`);
+    const otherSettings = await ensureConverted(src, cache, { embeddingBits: 8 });
+    renameSync(current, older);
+    expect(await ensureConverted(src, cache, { embeddingBits: 16 })).toBe(current);
+    expect(existsSync(older)).toBe(false);
+    expect(existsSync(otherSettings)).toBe(true);
+  });
+
+  it("adopts a folder named by the earlier cache (source and act-quant only) when its settings are the ones asked for", async () => {
+    const current = await ensureConverted(src, cache, { embeddingBits: 16, actQuant: "exact" });
+    const pathKey = path.basename(current).split("-").at(-3);
+    const legacy = path.join(cache, "onnx", `${path.basename(src)}-${pathKey}-e16-exact`);
+    renameSync(current, legacy);
+    const created = readManifest(legacy).createdAt;
+    expect(await ensureConverted(src, cache, { embeddingBits: 16, actQuant: "exact" })).toBe(current);
+    expect(readManifest(current).createdAt).toBe(created);
+    expect(existsSync(legacy)).toBe(false);
+    // The old name does not say the KV type: a float32 request does not take the float16 folder.
+    renameSync(current, legacy);
+    const float32 = await ensureConverted(src, cache, { embeddingBits: 16, actQuant: "exact", kvDtype: "float32" });
+    expect(readManifest(float32).kvDtype).toBe("float32");
+    expect(existsSync(legacy)).toBe(true);
   });
 
   it("propagates checkpoint errors and leaves no output folder", async () => {

@@ -7,7 +7,7 @@
  * end, so a failed conversion never leaves a half-written output. `ensureConverted` is the
  * convert-once cache: it reconverts only when the source checksum or the converter version changes.
  */
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
@@ -20,7 +20,7 @@ import { CONVERTER_VERSION } from "./version";
 import type { ActQuant, EmbeddingBits, KvDtype, WeightSource } from "./onnx/bitnet-graph";
 import { hashSource, sameStamps, stampFiles } from "@/server/checkpoint/source-fingerprint";
 
-/** Measured fastest correct settings (docs/performance.md). */
+/** Measured fastest correct settings (docs/performance.md, "Settings and why"). */
 export const DEFAULT_EMBEDDING_BITS: EmbeddingBits = 4;
 export const DEFAULT_BLOCK_SIZE = 128;
 export const DEFAULT_ACCURACY_LEVEL = 4;
@@ -31,7 +31,7 @@ export const DEFAULT_ACCURACY_LEVEL = 4;
 export const DEFAULT_ACT_QUANT: ActQuant = "fast";
 /**
  * float16: half the cache's memory and half the bytes attention reads per token (decode at a 2k context is
- * bandwidth-bound); the same default as llama.cpp's. Measured in docs/performance.md "fp16 KV cache".
+ * bandwidth-bound); the same default as llama.cpp's. Measured in docs/perf-journal/2026-11-30-17-fp16-kv-folded-scales-gc.md.
  */
 export const DEFAULT_KV_DTYPE: KvDtype = "float16";
 
@@ -63,18 +63,29 @@ export interface ConvertResult {
   bytes: number;
 }
 
+/** The options that shape the converted files (not where they go or how progress is reported). */
+export type ConverterSettings = Required<Omit<ConvertOptions, "modelDir" | "outDir" | "onProgress" | "sourceSha256">>;
+
+/** Every converter setting with its default filled in: what a conversion writes, and what its cache key hashes. */
+export function resolveConverterSettings(options: Omit<ConvertOptions, "modelDir" | "outDir">): ConverterSettings {
+  const accuracyLevel = options.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL;
+  return {
+    embeddingBits: options.embeddingBits ?? DEFAULT_EMBEDDING_BITS,
+    blockSize: options.blockSize ?? DEFAULT_BLOCK_SIZE,
+    accuracyLevel,
+    lmHeadAccuracyLevel: options.lmHeadAccuracyLevel ?? accuracyLevel,
+    fuseProjections: options.fuseProjections ?? true,
+    actQuant: options.actQuant ?? DEFAULT_ACT_QUANT,
+    kvDtype: options.kvDtype ?? DEFAULT_KV_DTYPE,
+  };
+}
+
 export async function convertCheckpoint(options: ConvertOptions): Promise<ConvertResult> {
   const started = performance.now();
   const modelDir = path.resolve(options.modelDir);
   const outDir = path.resolve(options.outDir);
   const progress = options.onProgress ?? (() => {});
-  const embeddingBits = options.embeddingBits ?? DEFAULT_EMBEDDING_BITS;
-  const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
-  const accuracyLevel = options.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL;
-  const fuseProjections = options.fuseProjections ?? true;
-  const lmHeadAccuracyLevel = options.lmHeadAccuracyLevel ?? accuracyLevel;
-  const actQuant = options.actQuant ?? DEFAULT_ACT_QUANT;
-  const kvDtype = options.kvDtype ?? DEFAULT_KV_DTYPE;
+  const { embeddingBits, blockSize, accuracyLevel, lmHeadAccuracyLevel, fuseProjections, actQuant, kvDtype } = resolveConverterSettings(options);
 
   const checkpoint = await openCheckpoint(modelDir);
   const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
@@ -135,26 +146,22 @@ export function isConvertedDir(dir: string): boolean {
 export interface EnsureOptions extends Omit<ConvertOptions, "modelDir" | "outDir" | "sourceSha256"> {}
 
 /**
- * Returns a converted folder for `modelDir`: the folder itself if it is already converted,
- * otherwise `<cacheRoot>/onnx/<name>-<path hash>-e<bits>-<act-quant>`, (re)converted when missing, made by
- * another converter version, or when the source checksum differs (size+mtime unchanged ⇒ same).
+ * Returns a converted folder for `modelDir`: the folder itself if it is already converted (refused when it
+ * was converted with a setting other than one asked for), otherwise
+ * `<cacheRoot>/onnx/<name>-<path hash>-<settings hash>-v<converter version>`: one folder per source, full
+ * converter setting set and converter version, (re)converted when missing or when the source checksum
+ * differs (size+mtime unchanged ⇒ same). A new converter version's folder replaces the older versions' of
+ * the same source and settings.
  */
 export async function ensureConverted(modelDir: string, cacheRoot: string = defaultCacheRoot(), options: EnsureOptions = {}): Promise<string> {
   const source = path.resolve(modelDir);
   if (isConvertedDir(source)) {
-    const have = safeManifest(source);
-    if (options.embeddingBits !== undefined && have && have.embeddingBits !== options.embeddingBits) {
-      throw new Error(`${source} is already converted with ${have.embeddingBits}-bit embeddings; convert the original checkpoint with --embedding-bits ${options.embeddingBits} instead.`);
-    }
-    if (options.actQuant !== undefined && have && have.actQuant !== options.actQuant) {
-      throw new Error(`${source} is already converted with --act-quant ${have.actQuant}; convert the original checkpoint with --act-quant ${options.actQuant} instead.`);
-    }
+    refuseOtherSettings(source, options);
     return source;
   }
-  const bits = options.embeddingBits ?? DEFAULT_EMBEDDING_BITS;
-  const actQuant = options.actQuant ?? DEFAULT_ACT_QUANT;
-  const key = createHash("sha256").update(source).digest("hex").slice(0, 12);
-  const outDir = path.join(cacheRoot, "onnx", `${path.basename(source)}-${key}-e${bits}-${actQuant}`);
+  const settings = resolveConverterSettings(options);
+  const { stem, outDir } = cacheFolder(cacheRoot, source, settings);
+  adoptLegacyFolder(cacheRoot, source, settings, outDir);
   let sha: string | undefined;
   if (isConvertedDir(outDir)) {
     const existing = safeManifest(outDir);
@@ -165,8 +172,68 @@ export async function ensureConverted(modelDir: string, cacheRoot: string = defa
     }
   }
   mkdirSync(path.dirname(outDir), { recursive: true });
-  const result = await convertCheckpoint({ ...options, embeddingBits: bits, actQuant, modelDir: source, outDir, sourceSha256: sha });
+  const result = await convertCheckpoint({ ...options, ...settings, modelDir: source, outDir, sourceSha256: sha });
+  removeOlderVersions(path.dirname(outDir), stem, path.basename(outDir));
   return result.outDir;
+}
+
+/** The cache folder's name: which source (its path), which settings (all of them, defaults filled in), which converter. */
+export function cacheFolder(cacheRoot: string, source: string, settings: ConverterSettings): { stem: string; outDir: string } {
+  const pathKey = createHash("sha256").update(source).digest("hex").slice(0, 12);
+  const sorted = Object.fromEntries(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b)));
+  const settingsKey = createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 8);
+  const stem = `${path.basename(source)}-${pathKey}-${settingsKey}`;
+  return { stem, outDir: path.join(cacheRoot, "onnx", `${stem}-v${CONVERTER_VERSION}`) };
+}
+
+/**
+ * Converter 9's cache named folders `<name>-<path hash>-e<bits>-<act-quant>` only: one whose manifest has
+ * exactly these settings is renamed into its keyed place instead of converting the 2B model again.
+ */
+function adoptLegacyFolder(cacheRoot: string, source: string, settings: ConverterSettings, outDir: string): void {
+  const pathKey = createHash("sha256").update(source).digest("hex").slice(0, 12);
+  const legacy = path.join(cacheRoot, "onnx", `${path.basename(source)}-${pathKey}-e${settings.embeddingBits}-${settings.actQuant}`);
+  if (existsSync(outDir) || !isConvertedDir(legacy)) return;
+  const have = safeManifest(legacy);
+  if (have?.converterVersion !== CONVERTER_VERSION) return;
+  try {
+    refuseOtherSettings(legacy, settings);
+  } catch {
+    return;
+  }
+  renameSync(legacy, outDir);
+}
+
+/** A converted folder's manifest must match every setting the caller named (its file names say nothing). */
+function refuseOtherSettings(dir: string, options: EnsureOptions): void {
+  const have = safeManifest(dir);
+  if (!have) return;
+  const asked: { [K in keyof ConverterSettings]: [label: string, got: ConverterSettings[K]] } = {
+    embeddingBits: ["--embedding-bits", have.embeddingBits],
+    actQuant: ["--act-quant", have.actQuant],
+    kvDtype: ["--kv-dtype", have.kvDtype],
+    blockSize: ["--block-size", have.blockSize],
+    accuracyLevel: ["--accuracy-level", have.accuracyLevel],
+    lmHeadAccuracyLevel: ["lmHeadAccuracyLevel", have.lmHeadAccuracyLevel ?? have.accuracyLevel],
+    fuseProjections: ["fuseProjections", have.fuseProjections],
+  };
+  for (const [name, [label, got]] of Object.entries(asked)) {
+    const want = options[name as keyof ConverterSettings];
+    if (want !== undefined && want !== got) {
+      throw new Error(`${dir} is already converted with ${label} ${String(got)}; convert the original checkpoint with ${label} ${String(want)} instead.`);
+    }
+  }
+}
+
+/** Folders of the same source and settings made by another converter version are stale once this one exists. */
+function removeOlderVersions(onnxDir: string, stem: string, keep: string): void {
+  for (const name of readdirSync(onnxDir)) {
+    if (name !== keep && new RegExp(`^${escapeRegExp(stem)}-v[^-]+$`).test(name)) rmSync(path.join(onnxDir, name), { recursive: true, force: true });
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function safeManifest(dir: string): BitNetManifest | undefined {

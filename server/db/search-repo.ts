@@ -19,7 +19,7 @@ export interface SearchHit {
  * the root) of each of `conversationIds`: search finds what opening the conversation shows, not a
  * replaced version of an answer. Two reads with one row per conversation (its hits; its messages'
  * (id, parent, seq) as one JSON array), then the branch is walked here. Measured against the
- * alternatives (scripts/bench-search-branches.ts): a recursive CTE walking the branches in SQLite
+ * alternatives (scripts/bench/bench-search-branches.ts): a recursive CTE walking the branches in SQLite
  * costs ~5 µs per step, and one row per message costs as much in row conversion; a JSON array per
  * conversation costs ~10 µs per conversation.
  */
@@ -51,7 +51,7 @@ function firstActiveHits(db: Db, match: string, conversationIds: readonly string
  * any message) are checked `limit` at a time, most recent first, until `limit` have a title hit or a
  * hit on their active branch. Walking every matching conversation's branch (or reading all their
  * messages) first cost 4–25× the pre-tree search at 500 conversations × 40 messages
- * (scripts/bench-search-branches.ts, docs/performance.md).
+ * (scripts/bench/bench-search-branches.ts, docs/performance.md).
  * Snippets are computed only for the returned rows: a common word can match most messages, and
  * snippet() over all of them made a search over 20k messages take ~200 ms.
  */

@@ -50,7 +50,8 @@ function copyFrom(ids: readonly number[], start: number, k: number): number[] {
 
 /**
  * Relative cost of a forward pass with M = 1…8 rows against one sequence's cache (M = 1 ≡ 1): the CPU-time
- * table in docs/performance.md (2B shape, 2 threads, contexts 16–2048; M = 5 and 7 interpolated).
+ * table of docs/perf-journal/2026-11-30-04-tokens-per-forward-pass.md (2B shape, 2 threads, contexts 16–2048;
+ * M = 5 and 7 interpolated).
  */
 export const ROW_COST = [1, 1.2, 1.27, 1.5, 1.8, 2.08, 2.28, 2.48];
 

@@ -1,9 +1,11 @@
 /**
  * The caption's stats for an answer a worker generated. Token counts come from the worker's `usage`
  * (it tokenized the prompt, we did not); speeds from its llama.cpp-style `timings` where it sends them
- * (BitNet Chat and llama.cpp do), else from what this server saw on the wire, which includes the network.
+ * (BitNet Chat and llama.cpp do), else from what this server saw on the wire (the answer's TokenClock, ticked
+ * per streamed chunk), which includes the network.
  */
 import type { EngineEvent } from "@/server/engine/types";
+import { perSecond, type TokenClock } from "@/server/engine/token-clock";
 
 type Stats = Extract<EngineEvent, { type: "done" }>["stats"];
 type StopReason = Stats["stopReason"];
@@ -21,10 +23,9 @@ export interface RemoteTimings {
 }
 
 export interface RemoteAnswerTrace {
-  startedAt: number;
-  firstTokenAt: number | null;
+  /** Started when the request was sent; ticks at every chunk that carried text. */
+  clock: TokenClock;
   endedAt: number;
-  streamedTokens: number;
   usage: RemoteUsage | null;
   timings: RemoteTimings | null;
 }
@@ -33,13 +34,14 @@ const positive = (value: number | undefined): value is number => typeof value ==
 
 export function remoteStats(trace: RemoteAnswerTrace, stopReason: StopReason): Stats {
   const promptTokens = positive(trace.usage?.prompt_tokens) ? trace.usage.prompt_tokens : 0;
-  const completionTokens = positive(trace.usage?.completion_tokens) ? trace.usage.completion_tokens : trace.streamedTokens;
+  const { clock } = trace;
+  const completionTokens = positive(trace.usage?.completion_tokens) ? trace.usage.completion_tokens : clock.count;
   const cached = trace.usage?.prompt_tokens_details?.cached_tokens ?? trace.timings?.cache_n;
-  const ttftMs = (trace.firstTokenAt ?? trace.endedAt) - trace.startedAt;
-  const totalMs = trace.endedAt - trace.startedAt;
-  const decodeMs = totalMs - ttftMs;
-  const seenDecode = completionTokens > 1 && decodeMs > 0 ? ((completionTokens - 1) / decodeMs) * 1000 : 0;
-  const seenPrefill = promptTokens > 0 && ttftMs > 0 ? (promptTokens / ttftMs) * 1000 : 0;
+  const ttftMs = clock.ttftMs ?? trace.endedAt - clock.startedAt;
+  const totalMs = trace.endedAt - clock.startedAt;
+  // The worker's token count over the time from its first chunk to the end of the stream.
+  const seenDecode = clock.decodeTokPerS(completionTokens, trace.endedAt);
+  const seenPrefill = perSecond(promptTokens, ttftMs);
   return {
     promptTokens,
     completionTokens,

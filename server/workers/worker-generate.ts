@@ -10,6 +10,7 @@
 import OpenAI from "openai";
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
 import { EngineError, type EngineEvent, type GenerateRequest } from "@/server/engine/types";
+import { TokenClock } from "@/server/engine/token-clock";
 import { remoteStats, stopReasonOf, type RemoteAnswerTrace, type RemoteTimings, type RemoteUsage } from "./remote-stats";
 
 export class WorkerUnavailable extends Error {
@@ -65,7 +66,7 @@ export async function* generateOnWorker(
   if (request.answerPrefixIds && request.answerPrefixIds.length > 0) {
     throw new EngineError("internal", "Branching from a token needs the local model: inference workers take text, not token ids.");
   }
-  const trace: RemoteAnswerTrace = { startedAt: performance.now(), firstTokenAt: null, endedAt: 0, streamedTokens: 0, usage: null, timings: null };
+  const trace: RemoteAnswerTrace = { clock: new TokenClock(), endedAt: 0, usage: null, timings: null };
   let stream: AsyncIterable<ChatCompletionChunk>;
   try {
     stream = await target.client.chat.completions.create(toWorkerBody(target.model, request), { signal });
@@ -93,8 +94,7 @@ export async function* generateOnWorker(
       const choice = chunk.choices[0];
       const text = choice?.delta?.content;
       if (text) {
-        trace.firstTokenAt ??= performance.now();
-        trace.streamedTokens += 1;
+        trace.clock.tick();
         // Workers send text, not token ids; -1 marks "id unknown".
         yield { type: "token", text, id: -1 };
       }

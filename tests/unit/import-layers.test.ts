@@ -6,31 +6,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { LAYER } from "../support/server-layers";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-
-/**
- * Each folder's layer: a non-test file may import folders of a lower layer only (not its siblings).
- * The reference runner sits above runtime because it implements runtime's ModelRunner contract.
- */
-const LAYER: Record<string, number> = {
-  checkpoint: 0,
-  db: 0,
-  // Process lifecycle: in-flight work and the shutdown sequence (the database only as a type).
-  lifecycle: 1,
-  hub: 1,
-  convert: 1,
-  demo: 1,
-  runtime: 1,
-  reference: 2,
-  engine: 2,
-  workers: 3,
-  chat: 3,
-  host: 4,
-  http: 5,
-  // Above http: /v1 reads bodies with http's size-capped reader and checks keys with its helpers.
-  openai: 6,
-};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

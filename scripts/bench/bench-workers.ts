@@ -3,11 +3,11 @@
  * (A B A B) in one run because absolute speed drifts on shared machines. Needs a production build
  * (`npx next build`) and a converted model folder:
  *
- *   npx tsx scripts/bench-workers.ts --model test-models/cache/<converted> [--answers 16] [--concurrency 4]
+ *   npx tsx scripts/bench/bench-workers.ts --model test-models/cache/<converted> [--answers 16] [--concurrency 4]
  *     [--tokens 32] [--rounds 2] [--threads N]
  */
 import { parseArgs } from "node:util";
-import { startAppServer, type AppServer } from "../tests/e2e/support/app-server";
+import { startAppServer, type AppServer } from "../../tests/e2e/support/app-server";
 
 const { values } = parseArgs({
   options: {

@@ -8,8 +8,8 @@
  * (round-robin over all cells, `--reps` rounds) so load from other processes spreads evenly; the table
  * reports the median. Drives the session directly with random cache contents (speed does not depend on them).
  *
- *   npx tsx scripts/bench-rows.ts --dir /work/models/2b-onnx-base --threads 2 --reps 5
- *   npx tsx scripts/bench-rows.ts --dir /work/models/2b-onnx-base --invariance   # same logits for M rows vs 1?
+ *   npx tsx scripts/bench/bench-rows.ts --dir /work/models/2b-onnx-base --threads 2 --reps 5
+ *   npx tsx scripts/bench/bench-rows.ts --dir /work/models/2b-onnx-base --invariance   # same logits for M rows vs 1?
  */
 import os from "node:os";
 import path from "node:path";

@@ -4,7 +4,7 @@
  * median of 7 each) with earlier versions of server/db/search-repo.ts read from git (default: the
  * pre-tree search of commit 881d10d, where every message matches), so the ratios hold however loaded
  * the machine is.
- * Run: npx tsx scripts/bench-search-branches.ts [--conversations 2000] [--turns 5] [--baseline <commit>]…
+ * Run: npx tsx scripts/bench/bench-search-branches.ts [--conversations 2000] [--turns 5] [--baseline <commit>]…
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -57,7 +57,7 @@ type Search = typeof searchConversations;
 /** Each baseline's search-repo.ts, written next to the current one so its relative imports resolve. */
 const baselines: { commit: string; search: Search }[] = [];
 for (const commit of values.baseline) {
-  const file = path.join(import.meta.dirname, "..", "server", "db", `.bench-search-${commit}-${process.pid}.ts`);
+  const file = path.join(import.meta.dirname, "..", "..", "server", "db", `.bench-search-${commit}-${process.pid}.ts`);
   writeFileSync(file, execFileSync("git", ["show", `${commit}:server/db/search-repo.ts`], { encoding: "utf8" }));
   try {
     baselines.push({ commit, search: ((await import(file)) as { searchConversations: Search }).searchConversations });

@@ -6,7 +6,7 @@
  * each sampler. Minimum and median of N iterations: the minimum is what the code costs when it has a core,
  * which is the figure that survives a shared machine.
  *
- *   npx tsx scripts/sampler-cost.ts --dir MODEL_DIR [--iterations 300]
+ *   npx tsx scripts/bench/sampler-cost.ts --dir MODEL_DIR [--iterations 300]
  */
 import { parseArgs } from "node:util";
 import { Sampler } from "@/server/engine/sampler";

@@ -4,7 +4,7 @@
  * long context, and prefill (chunks of the engine's size), each measured round-robin (A B A B …).
  * Reports medians per variant and each variant's ratio to the first. Needs ~1.3 GB RAM per variant.
  *
- *   npx tsx scripts/ab-decode.ts --variant DIR_A --variant DIR_B@spin=0 [--rounds 4] [--steps 8]
+ *   npx tsx scripts/bench/ab-decode.ts --variant DIR_A --variant DIR_B@spin=0 [--rounds 4] [--steps 8]
  *     [--ctx 2000] [--prefill 512] [--threads 2]
  * Variant options after @: spin=0|1, lut=0|1, arena=0|1, prepack=0|1.
  */

@@ -4,7 +4,7 @@
  * ms per step, plus the run's wall ms per step and the part outside kernels. Run once per context and
  * compare (same machine state matters: run them back to back, or interleave several invocations).
  *
- *   npx tsx scripts/profile-context.ts --dir DIR --ctx 2000 [--steps 8] [--threads 2]
+ *   npx tsx scripts/bench/profile-context.ts --dir DIR --ctx 2000 [--steps 8] [--threads 2]
  */
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { parseArgs } from "node:util";

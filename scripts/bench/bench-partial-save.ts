@@ -6,7 +6,7 @@
  * The second column adds what a save also writes since the token records are kept with the text: the
  * records of that many tokens (≈ 4.5 characters each, top-5 alternatives) encoded and stored as one blob.
  *
- *   npx tsx scripts/bench-partial-save.ts --rounds 3 --saves 300
+ *   npx tsx scripts/bench/bench-partial-save.ts --rounds 3 --saves 300
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_GENERATION_PARAMS } from "@/lib/schemas/params";

@@ -4,7 +4,7 @@
  * prompt + decode, a 2k context — and the process's peak. Memory does not drift with the machine's load
  * the way speed does, so single runs are meaningful.
  *
- *   npx tsx scripts/memory-probe.ts --dir DIR [--threads 2] [--arena 0|1] [--prepack 0|1] [--tokenizer 0|1]
+ *   npx tsx scripts/bench/memory-probe.ts --dir DIR [--threads 2] [--arena 0|1] [--prepack 0|1] [--tokenizer 0|1]
  *     [--ctx 2048 (0: stop after the warm-up)] [--chunk N]
  */
 import { readFileSync } from "node:fs";

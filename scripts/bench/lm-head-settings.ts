@@ -8,7 +8,7 @@
  * forward pass: on a random-weight checkpoint those are Gaussian-like too, and a 2B reference forward
  * pass takes minutes per token on this machine.
  *
- *   npx tsx scripts/lm-head-settings.ts --model /work/models/2b-src [--vectors 8] [--reps 15]
+ *   npx tsx scripts/bench/lm-head-settings.ts --model /work/models/2b-src [--vectors 8] [--reps 15]
  */
 import { parseArgs } from "node:util";
 import ort from "onnxruntime-node";
