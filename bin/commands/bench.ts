@@ -1,7 +1,7 @@
 /**
  * `bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N]`: prints ONE JSON line
  * {"decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb", "rss_loaded_mb",
- * "rss_loaded_at_once_mb", "rss_peak_mb"}: rss_loaded_mb is the resident set of the loaded, warmed-up engine
+ * "rss_loaded_at_once_mb", "rss_peak_mb", "cpu", "kernel"}: rss_loaded_mb is the resident set of the loaded, warmed-up engine
  * once idle (--settle-seconds, default 10, after load: V8 returns the load's garbage only then, as in the app, which idles
  * after startup), rss_loaded_at_once_mb the same right after load, rss_peak_mb the process's peak RSS after
  * the 2k-context run, rss_mb the resident set at the end.
@@ -17,10 +17,12 @@ import { fileURLToPath } from "node:url";
 import { createRng } from "@/lib/seeded-rng";
 import type { ModelRunner } from "@/server/runtime/runner-types";
 import type { EngineStats } from "@/server/engine/types";
+import type { KernelChoice } from "@/server/runtime/runner-session";
+import { cpuInfo } from "@/server/runtime/cpu-info";
 import { parseCommandArgs, positiveInt } from "./args";
 import { median, round } from "./bench/summary";
 
-const HELP = `Usage: bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N] [--runs 1] [--settle-seconds 10] [--baseline llama.cpp] [--speculative]
+const HELP = `Usage: bitnet bench --model DIR [--prompt-tokens 512] [--gen-tokens 128] [--threads N] [--runs 1] [--settle-seconds 10] [--kernel ternary|mlas] [--baseline llama.cpp] [--speculative]
 
 Measures load time, prefill speed and time to first token (prompt of --prompt-tokens), decode speed
 (--gen-tokens steps) and decode speed with ~2048 tokens in the KV cache, then prints one JSON line.
@@ -29,7 +31,12 @@ warm-up, read after --settle-seconds (default 10) idle: V8 gives the load's garb
 in the app, which idles after startup; rss_loaded_at_once_mb is the reading right after load.
 rss_peak_mb is the process's peak after the 2k-context run. A hub-format checkpoint is first
 converted (once, cached under BITNET_CACHE) in a child process, so the conversion's time and memory
-count in none of the figures.
+count in none of the figures. The line names the machine ("cpu": {model, isa, cores}) and the kernel the
+ternary projections ran on ("kernel": "ternary-avx2", "ternary-avx512vnni", …, or "mlas").
+
+--kernel ternary|mlas the project's ternary kernel (native/ternary; the default when built, as BITNET_KERNEL)
+                      or onnxruntime's MatMulNBits. BITNET_TERNARY_ISA=avx2|avx512|scalar|… forces a lower
+                      vector path of the ternary kernel, so every path can be timed on one machine.
 
 --baseline llama.cpp  also benchmarks llama.cpp on the same checkpoint (exported once to a cached GGUF,
                       TQ2_0 + Q6_K embedding) with the same prompt ids, generation length and threads,
@@ -63,6 +70,7 @@ export async function run(argv: string[]): Promise<void> {
     speculative: { type: "boolean" },
     parallel: { type: "string" },
     "settle-seconds": { type: "string" },
+    kernel: { type: "string" },
   });
   if (values.help) {
     console.log(HELP);
@@ -76,6 +84,8 @@ export async function run(argv: string[]): Promise<void> {
   const parallel = values.parallel === undefined ? undefined : positiveInt("parallel", values.parallel);
   const settleSeconds = values["settle-seconds"] === undefined ? DEFAULT_SETTLE_SECONDS : Number(values["settle-seconds"]);
   if (!(settleSeconds >= 0 && settleSeconds <= 600)) throw new Error(`--settle-seconds must be a number of seconds from 0 to 600 (got "${values["settle-seconds"]}")`);
+  if (values.kernel !== undefined && !["ternary", "mlas"].includes(values.kernel)) throw new Error(`--kernel must be ternary or mlas (got "${values.kernel}")`);
+  const kernel = values.kernel as KernelChoice | undefined;
   const { BASELINES } = await import("./bench/baseline-llama-cpp");
   if (values.baseline !== undefined && !(BASELINES as readonly string[]).includes(values.baseline)) {
     throw new Error(`--baseline must be one of ${BASELINES.join(", ")} (got "${values.baseline}")`);
@@ -84,7 +94,7 @@ export async function run(argv: string[]): Promise<void> {
   const dir = await convertedModel(values.model);
   const { loadEngine } = await import("@/server/engine/engine");
   const loadStart = performance.now();
-  const loaded = await loadEngine(dir, { threads });
+  const loaded = await loadEngine(dir, { threads, kernel });
   const loadS = (performance.now() - loadStart) / 1000;
   const rssLoadedAtOnceMb = process.memoryUsage().rss / 2 ** 20;
   log(`loaded in ${loadS.toFixed(1)} s; idle ${settleSeconds} s before reading rss_loaded_mb`);
@@ -106,6 +116,8 @@ export async function run(argv: string[]): Promise<void> {
       samples.push({ stats, at2k });
     }
     result = {
+      cpu: cpuInfo(),
+      kernel: runner.kernel ?? "reference",
       decode_tok_s: round(median(samples.map((s) => s.stats.decodeTokPerS))),
       decode_tok_s_at_2k: round(median(samples.map((s) => s.at2k))),
       prefill_tok_s: round(median(samples.map((s) => s.stats.prefillTokPerS))),

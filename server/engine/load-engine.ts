@@ -4,6 +4,7 @@
  */
 import { loadTokenizer } from "@/server/runtime/load-tokenizer";
 import { loadOnnxRunner } from "@/server/runtime/onnx-runner";
+import type { KernelChoice } from "@/server/runtime/runner-session";
 import { collectGarbage } from "@/server/runtime/collect-garbage";
 import type { ModelRunner } from "@/server/runtime/runner-types";
 import { createChatTokenizer, type ChatTokenizer } from "./chat-prompt";
@@ -19,6 +20,8 @@ export interface LoadProgress {
 export interface LoadEngineOptions {
   /** Intra-op threads for onnxruntime (default: every core). */
   threads?: number;
+  /** The projections' kernel (default: BITNET_KERNEL, else the project's ternary kernel when built). */
+  kernel?: KernelChoice;
   onProgress?: (progress: LoadProgress) => void;
   /** Requests that may wait behind the running one (default: BITNET_MAX_QUEUE or 8). */
   maxQueue?: number;
@@ -36,7 +39,7 @@ export async function loadEngine(modelDir: string, options: LoadEngineOptions = 
   options.onProgress?.({ done: 0, total, detail: "tokenizer" });
   const tokenizer = await loadTokenizer(modelDir);
   options.onProgress?.({ done: 1, total, detail: "ONNX session" });
-  const runner = await loadOnnxRunner(modelDir, { threads: options.threads });
+  const runner = await loadOnnxRunner(modelDir, { threads: options.threads, kernel: options.kernel });
   options.onProgress?.({ done: 2, total, detail: "warm-up" });
   // The first run allocates onnxruntime's buffers and pages the weights in: pay for it at load time,
   // not in the first user's time to first token.

@@ -16,6 +16,8 @@ export interface ModelInfo {
 
 export interface ModelRunner {
   readonly info: ModelInfo;
+  /** The kernel the ternary projections run on, where the runner has a choice ("ternary-avx2", "mlas", …). */
+  readonly kernel?: string;
   /** Number of positions currently in the KV cache. */
   readonly length: number;
   /**
