@@ -12,6 +12,7 @@ import { CLIENT_ADDRESS_HEADER } from "@/server/auth/client-address";
 import { KeyThrottle, throttleOptionsFromEnv } from "@/server/auth/key-throttle";
 import { startAppServer, type AppServer } from "./support/app-server";
 import { launchBrowser } from "./support/browser";
+import { rawRequest } from "./support/raw-http";
 
 const KEY = "correct horse battery staple";
 /** Small delays so a hundred of them fit in a test: 2, 4, 8 … ms, capped at 120 ms. */
@@ -123,21 +124,30 @@ describe("sign-in and sessions (production server)", () => {
     }
   });
 
-  it("100 parallel wrong bearer keys (on /api and /v1, even with a forged address header) take as long as 100 wrong sign-ins in a row; the right key then works and resets the count", async () => {
+  it("100 parallel wrong bearer keys (on /api and /v1, even with a forged address header) take as long as 100 wrong sign-ins in a row; the right key then works and resets the count; another address has its own line", async () => {
     const n = 100;
     const started = performance.now();
+    const since = () => performance.now() - started;
+    let done = 0;
+    let halfDone!: () => void;
+    const half = new Promise<void>((resolve) => (halfDone = resolve));
     const guesses = Array.from({ length: n }, async (_, i) => {
       const url = `${server.baseUrl}${i % 2 === 0 ? "/api/conversations" : "/v1/models"}`;
       // A client-sent value of the server's own address header is overwritten with the real peer.
       const response = await fetch(url, { headers: { Authorization: `Bearer guess-${i}`, [CLIENT_ADDRESS_HEADER]: `10.0.${i}.1` } });
-      return { status: response.status, at: performance.now() - started };
+      if (++done === n / 2) halfDone();
+      return { status: response.status, at: since() };
     });
-    // Sent after the guesses: it waits behind them, then gets in.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const right = fetch(`${server.baseUrl}/api/conversations`, { headers: { Authorization: `Bearer ${KEY}` } }).then((r) => ({
-      status: r.status,
-      at: performance.now() - started,
-    }));
+    // Half-way through (every guess has long reached the server), the right key joins the line's end …
+    await half;
+    const right = fetch(`${server.baseUrl}/api/conversations`, { headers: { Authorization: `Bearer ${KEY}` } }).then((r) => ({ status: r.status, at: since() }));
+    // … while a client at another address (127.0.0.2) is not held up by 127.0.0.1's line.
+    const elsewhere = (async () => {
+      const wrong = await rawRequest(server.baseUrl, { path: "/api/conversations", headers: { Authorization: "Bearer nope" }, localAddress: "127.0.0.2" });
+      const ok = await rawRequest(server.baseUrl, { path: "/api/conversations", headers: { Authorization: `Bearer ${KEY}` }, localAddress: "127.0.0.2" });
+      return { statuses: [wrong.status, ok.status], at: since() };
+    })();
+
     const results = await Promise.all(guesses);
     expect(results.map((r) => r.status)).toEqual(Array.from({ length: n }, () => 401));
     const elapsed = Math.max(...results.map((r) => r.at));
@@ -145,13 +155,19 @@ describe("sign-in and sessions (production server)", () => {
     const correct = await right;
     expect(correct.status).toBe(200);
     expect(correct.at).toBeGreaterThanOrEqual(totalDelay(n) - timerSlack(n));
+    const other = await elsewhere;
+    expect(other.statuses).toEqual([401, 200]);
+    expect(other.at).toBeLessThan(elapsed);
 
     // Counting starts afresh: ten wrong sign-ins in a row cost the first ten delays (not ten capped ones) …
     const t0 = performance.now();
     for (let i = 0; i < 10; i++) expect((await signIn(server.baseUrl, `guess-${i}`)).status).toBe(401);
     const sequential = performance.now() - t0;
     expect(sequential).toBeGreaterThanOrEqual(totalDelay(10) - timerSlack(10));
-    console.log(`[throttle] ${n} parallel wrong keys: ${Math.round(elapsed)} ms (schedule: ≥ ${totalDelay(n)} ms); 10 sequential wrong sign-ins: ${Math.round(sequential)} ms (≥ ${totalDelay(10)} ms)`);
+    console.log(
+      `[throttle] ${n} parallel wrong keys: ${Math.round(elapsed)} ms (schedule: ≥ ${totalDelay(n)} ms); the right key after them: ${Math.round(correct.at)} ms; ` +
+        `127.0.0.2 meanwhile: ${Math.round(other.at)} ms; 10 sequential wrong sign-ins: ${Math.round(sequential)} ms (≥ ${totalDelay(10)} ms)`,
+    );
     // … and the right key still signs in.
     expect((await signIn(server.baseUrl, KEY)).status).toBe(204);
   });
