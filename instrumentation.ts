@@ -1,8 +1,9 @@
 /**
  * Next.js calls `register()` once when the server starts. Starting the model host here means the
  * download/convert/load begins at server start, not at the first request; the signal handlers make
- * SIGTERM/SIGINT stop answers, save them and close the database cleanly, request bodies time out, and a
- * client hanging up mid-upload is logged as an abort.
+ * SIGTERM/SIGINT stop answers, save them and close the database cleanly, request bodies time out, a
+ * client hanging up mid-upload is logged as an abort, every request is stamped with its client's address (the
+ * access key throttle counts by it), and sessions of another access key (or of none) are deleted.
  * Only in the Node.js runtime: the edge runtime has no file system or onnxruntime.
  */
 export async function register(): Promise<void> {
@@ -13,8 +14,17 @@ export async function register(): Promise<void> {
   const { installShutdownHandlers } = await import("./server/lifecycle/graceful-shutdown");
   const { limitRequestTime } = await import("./server/lifecycle/request-timeout");
   const { logUploadAborts } = await import("./server/lifecycle/upload-aborts");
+  const { stampClientAddresses } = await import("./server/auth/client-address");
+  const { deleteStaleSessions } = await import("./server/auth/sessions");
+  const { getDb } = await import("./server/db/connection");
   limitRequestTime();
   logUploadAborts();
+  stampClientAddresses();
+  Promise.resolve()
+    .then(() => deleteStaleSessions(getDb(), process.env.BITNET_API_KEY || undefined))
+    .catch((error: unknown) =>
+    console.error("[auth] could not delete stale sessions:", error instanceof Error ? error.message : error),
+  );
   installShutdownHandlers({
     stopAnswers: () => answerRegistry().stopAll(),
     disposeModel: disposeModelHost,

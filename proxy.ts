@@ -6,6 +6,8 @@
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { checkRequest, corsHeaders, guardConfigFromEnv, isOpenAIPath } from "@/server/http/request-guard";
+import { isTooManyAttempts } from "@/server/auth/key-throttle";
+import { getDb } from "@/server/db/connection";
 import { isAuthenticated, isPublicPath } from "@/server/http/session-auth";
 import { SECURITY_HEADERS } from "@/server/http/security-headers";
 import { isShuttingDown } from "@/server/lifecycle/in-flight";
@@ -14,13 +16,27 @@ const guardConfig = guardConfigFromEnv();
 /** `/v1` checks its Bearer key itself (answering in OpenAI's error shape); everything else is checked here. */
 const apiKey = process.env.BITNET_API_KEY || undefined;
 
-function refuse(status: number, code: string, message: string): NextResponse {
-  const response = NextResponse.json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store" } });
+function refuse(status: number, code: string, message: string, headers: Record<string, string> = {}): NextResponse {
+  const response = NextResponse.json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store", ...headers } });
   for (const { key, value } of SECURITY_HEADERS) response.headers.set(key, value);
   return response;
 }
 
-export function proxy(request: NextRequest): NextResponse {
+/** The session/bearer check, or the refusal it ends in when the throttle or the database says no. */
+async function authenticated(request: NextRequest): Promise<boolean | NextResponse> {
+  try {
+    return await isAuthenticated(request.headers, apiKey, getDb);
+  } catch (error) {
+    if (isTooManyAttempts(error)) return refuse(429, "too_many_attempts", error.message, { "Retry-After": String(error.retryAfterS) });
+    // By name: the store on globalThis may have been opened by a route handler's bundle, with its own copy of the class.
+    if (error instanceof Error && error.name === "DatabaseUnreachableError") {
+      return refuse(503, "database_unreachable", error.message, { "Retry-After": "5" });
+    }
+    throw error;
+  }
+}
+
+export async function proxy(request: NextRequest): Promise<NextResponse> {
   const { pathname } = request.nextUrl;
   if (isShuttingDown()) return refuse(503, "shutting_down", "The server is shutting down.");
   const verdict = checkRequest({ method: request.method, pathname, headers: request.headers }, guardConfig);
@@ -28,7 +44,9 @@ export function proxy(request: NextRequest): NextResponse {
   if (verdict.corsOrigin !== null && request.method === "OPTIONS") {
     return new NextResponse(null, { status: 204, headers: corsHeaders(verdict.corsOrigin, true) });
   }
-  if (apiKey && !isOpenAIPath(pathname) && !isPublicPath(pathname) && !isAuthenticated(request.headers, apiKey)) {
+  const signedIn = apiKey && !isOpenAIPath(pathname) && !isPublicPath(pathname) ? await authenticated(request) : true;
+  if (signedIn instanceof NextResponse) return signedIn;
+  if (!signedIn) {
     if (pathname.startsWith("/api/")) {
       return refuse(401, "unauthorized", "This server needs its access key: sign in at /sign-in, or send Authorization: Bearer <key>.");
     }

@@ -11,6 +11,7 @@ import { useApp } from "./app-context";
 import { ConversationItem } from "./conversation-item";
 import { ImportButton, ImportMessages } from "./import-button";
 import { SearchBox } from "./search-box";
+import { SignOutButton } from "./sign-out-button";
 
 const SEARCH_DEBOUNCE_MS = 250;
 
@@ -88,9 +89,10 @@ export function Sidebar() {
           </section>
         ))}
       </nav>
-      <p className="border-t border-zinc-200 px-4 py-2 text-xs text-zinc-600 dark:text-zinc-400 dark:border-zinc-800">
-        {footerText(model.status)}
-      </p>
+      <div className="flex items-center justify-between gap-2 border-t border-zinc-200 px-4 py-2 dark:border-zinc-800">
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">{footerText(model.status)}</p>
+        <SignOutButton />
+      </div>
     </aside>
   );
 }

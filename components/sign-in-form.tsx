@@ -1,5 +1,6 @@
 "use client";
 import { useState, type FormEvent } from "react";
+import { sameOriginTarget } from "@/lib/safe-next-path";
 
 /** The access key form: the key is exchanged for an HttpOnly session cookie, then the app opens. */
 export function SignInForm({ next }: { next: string }) {
@@ -18,7 +19,7 @@ export function SignInForm({ next }: { next: string }) {
         body: JSON.stringify({ key }),
       });
       if (response.ok) {
-        window.location.assign(next);
+        window.location.assign(sameOriginTarget(next, window.location.href));
         return;
       }
       const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;

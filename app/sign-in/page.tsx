@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { SignInForm } from "@/components/sign-in-form";
-import { safeNextPath } from "@/server/http/session-auth";
+import { safeNextPath } from "@/lib/safe-next-path";
 
 export const metadata: Metadata = { title: "Sign in · BitNet Chat" };
 export const dynamic = "force-dynamic";

@@ -81,8 +81,27 @@ export const presets = sqliteTable("presets", {
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 });
 
+/**
+ * Signed-in browsers (BITNET_API_KEY; server/auth/sessions.ts). The cookie carries a random token; only its
+ * sha256 is stored, so a copy of the database signs nobody in. `keyFingerprint` is a one-way fingerprint of
+ * the access key the session was opened with: a session made under another key is not valid. `userId` is
+ * for user accounts (not yet built): null for access-key sessions.
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    keyFingerprint: text("key_fingerprint").notNull(),
+    userId: text("user_id"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("sessions_expires_at_idx").on(t.expiresAt)],
+);
+
 export type ConversationRow = typeof conversations.$inferSelect;
 export type NewConversationRow = typeof conversations.$inferInsert;
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessageRow = typeof messages.$inferInsert;
 export type PresetRow = typeof presets.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;

@@ -14,8 +14,9 @@ import * as messageTokensRepo from "./message-tokens-repo";
 import * as messagesRepo from "./messages-repo";
 import type { OpenDatabase } from "./open-database";
 import * as presetsRepo from "./presets-repo";
+import * as sessionsRepo from "./sessions-repo";
 import { searchConversations } from "./search-repo";
-import type { ConversationsStore, MessagesStore, MessageTokensStore, PresetsStore, SearchStore, Store } from "./store";
+import type { ConversationsStore, MessagesStore, MessageTokensStore, PresetsStore, SearchStore, SessionsStore, Store } from "./store";
 
 /** The one open transaction of a connection, if any: who owns it and when it ends. */
 class TransactionGate {
@@ -53,6 +54,7 @@ class SqliteStore implements Store {
   readonly messageTokens: MessageTokensStore;
   readonly presets: PresetsStore;
   readonly search: SearchStore;
+  readonly sessions: SessionsStore;
   private savepoints = 0;
 
   constructor(
@@ -67,6 +69,7 @@ class SqliteStore implements Store {
     this.messageTokens = bindRepo(messageTokensRepo, open.db, run);
     this.presets = bindRepo(presetsRepo, open.db, run);
     this.search = bindRepo({ searchConversations }, open.db, run);
+    this.sessions = bindRepo(sessionsRepo, open.db, run);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

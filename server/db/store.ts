@@ -10,7 +10,7 @@
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { ConversationSummaryRow } from "./conversations-repo";
 import type { MessagePatch } from "./messages-repo";
-import type { ConversationRow, MessageRow, NewMessageRow, PresetRow } from "./schema";
+import type { ConversationRow, MessageRow, NewMessageRow, PresetRow, SessionRow } from "./schema";
 import type { SearchHit } from "./search-repo";
 
 export type { ConversationSummaryRow, MessagePatch, SearchHit };
@@ -62,6 +62,16 @@ export interface PresetsStore {
   deletePreset(args: { id: string }): Promise<boolean>;
 }
 
+/** Sign-in sessions by the sha256 of their token (what makes one valid: server/auth/sessions.ts). */
+export interface SessionsStore {
+  insertSession(args: { session: SessionRow }): Promise<void>;
+  getSession(args: { tokenHash: string }): Promise<SessionRow | undefined>;
+  /** False when there was no such session. */
+  deleteSession(args: { tokenHash: string }): Promise<boolean>;
+  /** Deletes the expired ones and those of another key (every one when `keyFingerprint` is null); how many. */
+  deleteStaleSessions(args: { keyFingerprint: string | null; now: Date }): Promise<number>;
+}
+
 export interface SearchStore {
   /** Matching conversations, newest activity first, one snippet each (matches wrapped in «…»). */
   searchConversations(args: { query: string; limit: number }): Promise<SearchHit[]>;
@@ -74,6 +84,7 @@ export interface Store {
   readonly messageTokens: MessageTokensStore;
   readonly presets: PresetsStore;
   readonly search: SearchStore;
+  readonly sessions: SessionsStore;
   /**
    * One unit of work: everything `fn` does through `tx` commits together or not at all. Use only
    * `tx` inside — the outer store is another connection (PostgreSQL) or waits for this transaction

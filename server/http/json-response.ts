@@ -3,6 +3,7 @@
  * use-case and engine error to its HTTP status), request reading with limits, zod errors, SSE.
  */
 import { RequestError, apiErrorBody, type ApiErrorCode } from "@/lib/api/request-error";
+import { isTooManyAttempts } from "@/server/auth/key-throttle";
 import { ChatError, type ChatErrorKind } from "@/server/chat/chat-error";
 import { DatabaseUnreachableError } from "@/server/db/database-unreachable";
 import { isEngineError } from "@/server/engine/types";
@@ -46,6 +47,9 @@ export function errorResponse(error: unknown): Response {
       status,
       headers: error.code === "busy" ? { "Retry-After": "5" } : undefined,
     });
+  }
+  if (isTooManyAttempts(error)) {
+    return jsonResponse(apiErrorBody("too_many_attempts", error.message), { status: 429, headers: { "Retry-After": String(error.retryAfterS) } });
   }
   if (error instanceof DatabaseUnreachableError) {
     console.error("[api]", error.message);

@@ -1,24 +1,13 @@
 /**
  * `BITNET_API_KEY` for the whole app: the browser signs in once with the key and gets an HttpOnly,
- * SameSite=Strict session cookie; scripts may send `Authorization: Bearer <key>` instead. The cookie holds
- * an HMAC of the key, not the key: it survives restarts, and changing the key signs everyone out.
+ * SameSite=Strict cookie holding a random session token (server/auth/sessions.ts); scripts may send
+ * `Authorization: Bearer <key>` instead, checked through the per-address throttle (server/auth/check-key.ts).
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { bearerKey, checkKey } from "@/server/auth/check-key";
+import { isValidSession, SESSION_LIFETIME_MS } from "@/server/auth/sessions";
+import type { Store } from "@/server/db/store";
 
 export const SESSION_COOKIE = "bitnet_session";
-/** 30 days: this is a personal or small-team server, not a bank. */
-export const SESSION_MAX_AGE_S = 30 * 24 * 3600;
-
-export function sessionToken(apiKey: string): string {
-  return createHmac("sha256", apiKey).update("bitnet-chat session v1").digest("base64url");
-}
-
-/** Equal-length digests first, so neither timing nor an early length check tells how close a guess was. */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
-}
 
 function cookieValue(cookieHeader: string | null, name: string): string | undefined {
   if (!cookieHeader) return undefined;
@@ -29,13 +18,22 @@ function cookieValue(cookieHeader: string | null, name: string): string | undefi
   return undefined;
 }
 
-/** True when no key is configured, or the request carries the session cookie or the bearer key. */
-export function isAuthenticated(headers: Headers, apiKey: string | undefined): boolean {
+/** The session token the request's cookie carries, if any. */
+export function sessionTokenOf(headers: Headers): string | undefined {
+  return cookieValue(headers.get("cookie"), SESSION_COOKIE);
+}
+
+/**
+ * True when no key is configured, or the request carries a live session's cookie or the bearer key. A
+ * bearer key waits in its address's line (and may throw TooManyAttemptsError); a cookie does not: a session
+ * token cannot be guessed.
+ */
+export async function isAuthenticated(headers: Headers, apiKey: string | undefined, store: () => Store): Promise<boolean> {
   if (!apiKey) return true;
-  const cookie = cookieValue(headers.get("cookie"), SESSION_COOKIE);
-  if (cookie !== undefined && sameSecret(cookie, sessionToken(apiKey))) return true;
-  const bearer = /^Bearer\s+(.+)$/i.exec((headers.get("authorization") ?? "").trim());
-  return bearer !== null && sameSecret(bearer[1]!.trim(), apiKey);
+  const token = sessionTokenOf(headers);
+  if (token !== undefined && (await isValidSession(store(), token, apiKey))) return true;
+  const bearer = bearerKey(headers);
+  return bearer !== null && (await checkKey(headers, bearer, apiKey));
 }
 
 /** Reachable without signing in: the sign-in page and its API, static assets, liveness. */
@@ -50,16 +48,15 @@ export function isPublicPath(pathname: string): boolean {
   );
 }
 
-/** Where to go after signing in: only a path on this site (no `//evil.example`, no scheme). */
-export function safeNextPath(value: string | null | undefined): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
-  return value;
+/** Served over TLS: directly, or behind a reverse proxy that says so (docs/security.md, case 3). */
+export function isSecureRequest(request: Request): boolean {
+  return new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
 }
 
-export function sessionCookie(apiKey: string, secure: boolean): string {
-  return `${SESSION_COOKIE}=${sessionToken(apiKey)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_MAX_AGE_S}${secure ? "; Secure" : ""}`;
+export function sessionCookie(token: string, secure: boolean): string {
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_LIFETIME_MS / 1000}${secure ? "; Secure" : ""}`;
 }
 
-export function clearedSessionCookie(): string {
-  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`;
+export function clearedSessionCookie(secure: boolean): string {
+  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure ? "; Secure" : ""}`;
 }

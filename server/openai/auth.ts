@@ -1,16 +1,17 @@
 /**
  * Optional bearer-key protection for `/v1/*`: when `BITNET_API_KEY` is set, every request must send
- * `Authorization: Bearer <key>` (what the official clients do with `apiKey`).
+ * `Authorization: Bearer <key>` (what the official clients do with `apiKey`). The comparison waits in the
+ * caller's address line like every other key check (server/auth/key-throttle.ts).
  */
-import { sameSecret } from "@/server/http/session-auth";
+import { bearerKey, checkKey } from "@/server/auth/check-key";
+import { isTooManyAttempts, type KeyThrottle } from "@/server/auth/key-throttle";
 import { OpenAIApiError } from "./errors";
 
-/** Throws a 401 in OpenAI's shape when a key is configured and the request does not carry it. */
-export function checkApiKey(headers: Headers, expectedKey: string | undefined = process.env.BITNET_API_KEY): void {
+/** Throws a 401 in OpenAI's shape when a key is configured and the request does not carry it (429 when its address has too many attempts waiting). */
+export async function checkApiKey(headers: Headers, expectedKey: string | undefined = process.env.BITNET_API_KEY, throttle?: KeyThrottle): Promise<void> {
   if (!expectedKey) return;
-  const header = headers.get("authorization") ?? "";
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  if (!match) {
+  const given = bearerKey(headers);
+  if (given === null) {
     throw new OpenAIApiError(
       401,
       "invalid_request_error",
@@ -19,7 +20,12 @@ export function checkApiKey(headers: Headers, expectedKey: string | undefined = 
       "invalid_api_key",
     );
   }
-  if (!sameSecret(match[1]!.trim(), expectedKey)) {
-    throw new OpenAIApiError(401, "invalid_request_error", "Incorrect API key provided.", null, "invalid_api_key");
+  let correct: boolean;
+  try {
+    correct = await checkKey(headers, given, expectedKey, throttle);
+  } catch (error) {
+    if (isTooManyAttempts(error)) throw new OpenAIApiError(429, "rate_limit_error", error.message, null, "too_many_attempts", error.retryAfterS);
+    throw error;
   }
+  if (!correct) throw new OpenAIApiError(401, "invalid_request_error", "Incorrect API key provided.", null, "invalid_api_key");
 }

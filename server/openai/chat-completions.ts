@@ -29,7 +29,7 @@ export async function handleChatCompletions(request: Request, host: ModelHost, a
   const onClientGone = () => abort.abort();
   request.signal.addEventListener("abort", onClientGone, { once: true });
   try {
-    checkApiKey(request.headers, apiKey);
+    await checkApiKey(request.headers, apiKey);
     const parsed = chatCompletionRequestSchema.safeParse(await readJsonBody(request, { maxBytes: MAX_V1_BODY_BYTES }));
     if (!parsed.success) throw fromZodError(parsed.error);
     const body = parsed.data;

@@ -21,18 +21,18 @@ export function describeModel(host: ModelHost): Model {
   return { id: modelId, object: "model", created: SERVED_SINCE, owned_by: ownerOf(modelId) };
 }
 
-export function handleListModels(request: Request, host: ModelHost, apiKey?: string): Response {
+export async function handleListModels(request: Request, host: ModelHost, apiKey?: string): Promise<Response> {
   try {
-    checkApiKey(request.headers, apiKey);
+    await checkApiKey(request.headers, apiKey);
     return Response.json({ object: "list", data: [describeModel(host)] });
   } catch (error) {
     return errorResponse(error);
   }
 }
 
-export function handleRetrieveModel(request: Request, host: ModelHost, id: string, apiKey?: string): Response {
+export async function handleRetrieveModel(request: Request, host: ModelHost, id: string, apiKey?: string): Promise<Response> {
   try {
-    checkApiKey(request.headers, apiKey);
+    await checkApiKey(request.headers, apiKey);
     const model = describeModel(host);
     if (id !== model.id) {
       throw new OpenAIApiError(404, "invalid_request_error", `The model '${id}' does not exist.`, "model", "model_not_found");

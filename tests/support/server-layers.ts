@@ -19,6 +19,8 @@ export const LAYER: Record<string, number> = {
   workers: 3,
   chat: 3,
   host: 4,
+  // Sessions (in the store) and the key throttle: checked by http's helpers, proxy.ts and /v1.
+  auth: 4,
   http: 5,
   // Above http: /v1 reads bodies with http's size-capped reader and checks keys with its helpers.
   openai: 6,

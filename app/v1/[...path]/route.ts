@@ -8,9 +8,9 @@ export const dynamic = "force-dynamic";
  * Any other `/v1/...` URL: an OpenAI-shaped 404 (as OpenAI answers "Invalid URL"), so clients show a
  * readable error instead of failing to parse an HTML page.
  */
-function notFound(request: Request): Response {
+async function notFound(request: Request): Promise<Response> {
   try {
-    checkApiKey(request.headers);
+    await checkApiKey(request.headers);
     const { pathname } = new URL(request.url);
     const message = `Invalid URL (${request.method} ${pathname}). This server serves GET /v1/models and POST /v1/chat/completions.`;
     return errorResponse(new OpenAIApiError(404, "invalid_request_error", message));

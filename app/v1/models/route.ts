@@ -6,9 +6,9 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** OpenAI-compatible `GET /v1/models`. */
-export function GET(request: Request): Response {
+export async function GET(request: Request): Promise<Response> {
   try {
-    return handleListModels(request, getModelHost(), process.env.BITNET_API_KEY);
+    return await handleListModels(request, getModelHost(), process.env.BITNET_API_KEY);
   } catch (error) {
     return errorResponse(error);
   }

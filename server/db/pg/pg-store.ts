@@ -14,11 +14,12 @@ import { sql } from "drizzle-orm";
 import { Pool } from "pg";
 import { bindRepo } from "../bind-repo";
 import { DatabaseUnreachableError, isConnectionFailure } from "../database-unreachable";
-import type { ConversationsStore, MessagesStore, MessageTokensStore, PresetsStore, SearchStore, Store } from "../store";
+import type { ConversationsStore, MessagesStore, MessageTokensStore, PresetsStore, SearchStore, SessionsStore, Store } from "../store";
 import * as conversationsRepo from "./conversations-repo";
 import * as messageTokensRepo from "./message-tokens-repo";
 import * as messagesRepo from "./messages-repo";
 import * as presetsRepo from "./presets-repo";
+import * as sessionsRepo from "./sessions-repo";
 import * as schema from "./schema";
 import { searchConversations } from "./search-repo";
 import type { PgDb } from "./types";
@@ -42,6 +43,7 @@ class PgStore implements Store {
   readonly messageTokens: MessageTokensStore;
   readonly presets: PresetsStore;
   readonly search: SearchStore;
+  readonly sessions: SessionsStore;
 
   constructor(
     private readonly db: PgDb,
@@ -61,6 +63,7 @@ class PgStore implements Store {
     this.messageTokens = bindRepo(messageTokensRepo, db, run);
     this.presets = bindRepo(presetsRepo, db, run);
     this.search = bindRepo({ searchConversations }, db, run);
+    this.sessions = bindRepo(sessionsRepo, db, run);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

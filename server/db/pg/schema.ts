@@ -67,6 +67,19 @@ export const presets = pgTable("presets", {
   createdAt: time("created_at").notNull(),
 });
 
+/** Signed-in browsers: the same table as ../schema.ts `sessions`. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    keyFingerprint: text("key_fingerprint").notNull(),
+    userId: text("user_id"),
+    createdAt: time("created_at").notNull(),
+    expiresAt: time("expires_at").notNull(),
+  },
+  (t) => [index("sessions_expires_at_idx").on(t.expiresAt)],
+);
+
 /** Compile-time check that both dialects read the same rows (a column added to one schema only fails here). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameRows: [
@@ -74,5 +87,6 @@ const sameRows: [
   Same<typeof messages.$inferSelect, sqlite.MessageRow>,
   Same<typeof messageTokens.$inferSelect, typeof sqlite.messageTokens.$inferSelect>,
   Same<typeof presets.$inferSelect, sqlite.PresetRow>,
-] = [true, true, true, true];
+  Same<typeof sessions.$inferSelect, sqlite.SessionRow>,
+] = [true, true, true, true, true];
 void sameRows;

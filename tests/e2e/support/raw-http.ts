@@ -11,12 +11,20 @@ export interface RawResponse {
 
 export function rawRequest(
   baseUrl: string,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+  /** `localAddress`: the client's own address (e.g. 127.0.0.2, another loopback address, to be another client). */
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer; localAddress?: string },
 ): Promise<RawResponse> {
   const url = new URL(options.path, baseUrl);
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? "GET", headers: options.headers },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method: options.method ?? "GET",
+        headers: options.headers,
+        localAddress: options.localAddress,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EngineError } from "@/server/engine/types";
+import { DEFAULT_THROTTLE, KeyThrottle } from "@/server/auth/key-throttle";
 import { checkApiKey } from "@/server/openai/auth";
 import { errorResponse, OpenAIApiError, paramPath, toOpenAIError } from "@/server/openai/errors";
 
@@ -47,25 +48,36 @@ describe("OpenAI-shaped errors", () => {
 
 describe("API key check", () => {
   const headers = (authorization?: string) => new Headers(authorization ? { authorization } : {});
+  const throttle = () => new KeyThrottle({ ...DEFAULT_THROTTLE, baseDelayMs: 1, maxDelayMs: 2 });
 
-  it("lets everything through when no key is configured", () => {
-    expect(() => checkApiKey(headers(), "")).not.toThrow();
-    expect(() => checkApiKey(headers("Bearer whatever"), undefined)).not.toThrow();
+  it("lets everything through when no key is configured", async () => {
+    await expect(checkApiKey(headers(), "")).resolves.toBeUndefined();
+    await expect(checkApiKey(headers("Bearer whatever"), undefined)).resolves.toBeUndefined();
   });
 
-  it("requires the exact bearer key when one is configured", () => {
-    expect(() => checkApiKey(headers("Bearer s3cret"), "s3cret")).not.toThrow();
-    expect(() => checkApiKey(headers("bearer  s3cret "), "s3cret")).not.toThrow();
+  it("requires the exact bearer key when one is configured", async () => {
+    const t = throttle();
+    await expect(checkApiKey(headers("Bearer s3cret"), "s3cret", t)).resolves.toBeUndefined();
+    await expect(checkApiKey(headers("bearer  s3cret "), "s3cret", t)).resolves.toBeUndefined();
     for (const bad of [undefined, "Bearer wrong", "Bearer s3cre", "Bearer s3cret2", "s3cret", "Basic czNjcmV0"]) {
-      let thrown: unknown;
-      try {
-        checkApiKey(headers(bad), "s3cret");
-      } catch (error) {
-        thrown = error;
-      }
+      const thrown = await checkApiKey(headers(bad), "s3cret", t).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
       expect(thrown, String(bad)).toBeInstanceOf(OpenAIApiError);
       expect((thrown as OpenAIApiError).status).toBe(401);
       expect((thrown as OpenAIApiError).code).toBe("invalid_api_key");
     }
+    // Only the guesses were counted (a missing or non-Bearer header guesses nothing).
+    expect(t.failuresOf("unknown")).toBe(3);
+  });
+
+  it("answers 429 in OpenAI's shape when the address has too many attempts waiting", async () => {
+    const t = new KeyThrottle({ ...DEFAULT_THROTTLE, baseDelayMs: 50, maxDelayMs: 50, maxWaiting: 1 });
+    const first = checkApiKey(headers("Bearer wrong"), "s3cret", t).catch((error: unknown) => error);
+    const second = (await checkApiKey(headers("Bearer wrong"), "s3cret", t).catch((error: unknown) => error)) as OpenAIApiError;
+    expect([second.status, second.type, second.code]).toEqual([429, "rate_limit_error", "too_many_attempts"]);
+    expect(second.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(((await first) as OpenAIApiError).status).toBe(401);
   });
 });

@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, context: { params: Promise<{ model: string[] }> }): Promise<Response> {
   try {
     const { model } = await context.params;
-    return handleRetrieveModel(request, getModelHost(), model.join("/"), process.env.BITNET_API_KEY);
+    return await handleRetrieveModel(request, getModelHost(), model.join("/"), process.env.BITNET_API_KEY);
   } catch (error) {
     return errorResponse(error);
   }

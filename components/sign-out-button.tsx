@@ -1,0 +1,49 @@
+"use client";
+import { LogOut } from "lucide-react";
+import { useEffect, useState } from "react";
+import { sessionInfoSchema } from "@/lib/schemas/session";
+
+/**
+ * Shown only when the server has an access key (the pages are built once, so the server tells at run time:
+ * GET /api/session). Signing out deletes the session on the server, then opens the sign-in page.
+ */
+export function SignOutButton() {
+  const [accessKey, setAccessKey] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let cancelled = false;
+    fetch("/api/session")
+      .then((response) => (response.ok ? response.json() : null))
+      .then((body: unknown) => {
+        const parsed = sessionInfoSchema.safeParse(body);
+        if (!cancelled && parsed.success) setAccessKey(parsed.data.accessKey);
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  if (!accessKey) return null;
+  return (
+    <button
+      type="button"
+      disabled={busy}
+      onClick={async () => {
+        setBusy(true);
+        try {
+          await fetch("/api/session", { method: "DELETE" });
+        } finally {
+          // A full page load, not router.push: nothing of the signed-in app's client state outlives the session.
+          // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+          window.location.assign("/sign-in");
+        }
+      }}
+      className="flex items-center gap-1 rounded-md px-2 py-1 text-xs text-zinc-600 hover:bg-zinc-200 disabled:opacity-50 dark:text-zinc-400 dark:hover:bg-zinc-800"
+    >
+      <LogOut className="size-3.5" aria-hidden />
+      Sign out
+    </button>
+  );
+}
