@@ -30,6 +30,8 @@ export interface ModelStatusDto {
   contextLength: number | null;
   /** Weight traffic per generated token of the loaded local model (the efficiency meter); absent otherwise. */
   weights?: WeightsDto | null;
+  /** The kernel the loaded model's ternary projections run on: "ternary-<isa>" (the project's) or "mlas". */
+  kernel?: string | null;
   /** With BITNET_WORKERS: the OpenAI-compatible inference workers and their state. */
   workers?: WorkerStatusDto[];
 }

@@ -75,11 +75,11 @@ export function createModelHost(deps: HostDeps, config: HostConfig, log: Pick<Co
     controller = own;
     // The model the demo stands in for, when one is configured: the UI offers to switch back to it.
     const realModel = next.kind === "demo" && configured && configured.kind !== "demo" ? modelIdOf(configured) : null;
-    set({ state: "idle", modelId: modelIdOf(next), isDemo: next.kind === "demo", realModel, progress: null, error: null, contextLength: null, weights: null });
+    set({ state: "idle", modelId: modelIdOf(next), isDemo: next.kind === "demo", realModel, progress: null, error: null, contextLength: null, weights: null, kernel: null });
     running = acquireModel(next, deps, config, (r) => !own.signal.aborted && set(r), own.signal).then(
       (model) => {
         loaded = model;
-        set({ state: "ready", progress: null, error: null, contextLength: model.engine.contextLength, weights: model.weights ?? null });
+        set({ state: "ready", progress: null, error: null, contextLength: model.engine.contextLength, weights: model.weights ?? null, kernel: model.kernel ?? null });
       },
       (error: unknown) => {
         if (own.signal.aborted) return;

@@ -16,6 +16,8 @@ export interface LoadedModel {
   engine: Engine;
   /** Weight bytes per token and parameter count, for the efficiency meter (absent in test fakes). */
   weights?: WeightFootprint;
+  /** The kernel the ternary projections run on ("ternary-avx2", "mlas", …). */
+  kernel?: string;
   dispose(): Promise<void>;
 }
 

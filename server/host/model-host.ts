@@ -54,12 +54,13 @@ export const defaultHostDeps: HostDeps = {
   },
   async load(modelDir, { threads, onProgress }) {
     const { loadEngine } = await import("@/server/engine/engine");
-    const { engine, dispose } = await loadEngine(modelDir, {
+    const { engine, dispose, runner } = await loadEngine(modelDir, {
       threads,
       onProgress: (p) => onProgress({ ...p, detail: p.detail && `Loading: ${p.detail}` }),
     });
     const { readWeightFootprint } = await import("@/server/runtime/weight-footprint");
-    return { engine, dispose, weights: readWeightFootprint(modelDir) };
+    console.info(`[model] loaded ${modelDir} (kernel: ${runner.kernel ?? "reference"})`);
+    return { engine, dispose, weights: readWeightFootprint(modelDir), kernel: runner.kernel };
   },
 };
 

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { EfficiencyDto } from "@/lib/schemas/efficiency";
+import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import { useChatSuite } from "./support/chat-suite";
 import { UI_TIMEOUT } from "./support/chat-page";
 
@@ -22,6 +23,11 @@ describe("efficiency meter", () => {
     expect(report.memoryBandwidth!.bytesPerSecond).toBeGreaterThan(1e8);
     expect(report.answers.length).toBeGreaterThan(0);
     expect((await fetch(`${baseUrl}/api/efficiency?limit=0`)).status).toBe(400);
+
+    // The production build loads the project's ternary kernel (native/ternary) and says so; where the addon
+    // is required (.ci/run), falling back to onnxruntime's MatMulNBits fails here.
+    const status = (await (await fetch(`${baseUrl}/api/model`)).json()) as ModelStatusDto;
+    expect(status.kernel).toMatch(process.env.BITNET_REQUIRE_NATIVE === "1" ? /^ternary-(avx2|avx512|avx512vnni|neon|neon-dotprod|scalar)$/ : /^(ternary-.+|mlas)$/);
 
     // The caption's details: weights per token and the 16-bit estimate for this answer.
     await chat.lastAnswer.getByRole("button", { name: "Generation details" }).click();
