@@ -80,7 +80,10 @@ static napi_value load_ort(napi_env env, napi_callback_info info) {
     OrtGetApiBaseFn get_base = (OrtGetApiBaseFn)dlsym(lib, "OrtGetApiBase");
     if (!get_base) return throw_error(env, "loadOrt: the library has no OrtGetApiBase");
     const OrtApi* api = get_base()->GetApi(BITNET_ORT_API_VERSION);
-    if (!api) return throw_error(env, "loadOrt: the library does not serve C API version 13");
+    if (!api) return throw_error(env, "loadOrt: the library does not serve C API version 18 (onnxruntime ≥ 1.18)");
+    /* The declared layout must match the library's: entry 254 is GetBuildInfoString. */
+    const char* build = api->GetBuildInfoString ? api->GetBuildInfoString() : NULL;
+    if (!build || strncmp(build, "ORT Build Info", 14) != 0) return throw_error(env, "loadOrt: the library's C API layout is not the one declared");
     ort = api;
     char* err = status_message(ort->CreateEnv(ORT_LOGGING_LEVEL_WARNING, "bitnet-ternary", &ort_env));
     if (!err) err = status_message(ort->CreateCpuMemoryInfo(OrtDeviceAllocator, OrtMemTypeDefault, &cpu_memory));
@@ -548,7 +551,7 @@ static napi_value matmul(napi_env env, napi_callback_info info) {
   TernaryProblem p = {m, n, k_in, k_pad, block, w, a, y};
   void* scratch = malloc(quantized_activations_bytes(&p));
   if (!scratch) return throw_error(env, "matmul: out of memory");
-  ternary_matmul(&p, (TernaryIsa)isa, threads, scratch);
+  ternary_matmul(&p, (TernaryIsa)isa, threads, scratch, &ternary_own_pool);
   free(scratch);
   CHECK_NAPI(napi_create_typedarray(env, napi_float32_array, (size_t)(m * n), out_ab, 0, &out));
   return out;

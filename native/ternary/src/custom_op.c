@@ -52,6 +52,33 @@ static OrtMemType op_memory(const OrtCustomOp* op, size_t i) {
   return OrtMemTypeDefault;
 }
 
+typedef struct {
+  const OrtApi* api;
+  OrtKernelContext* context;
+} OrtParallel;
+
+typedef struct {
+  PoolTaskFn fn;
+  void* ctx;
+} OrtTask;
+
+static void ort_task(void* data, size_t i) {
+  const OrtTask* task = (const OrtTask*)data;
+  task->fn(task->ctx, (int64_t)i);
+}
+
+static void ort_parallel_for(void* env, int threads, int64_t tasks, PoolTaskFn fn, void* ctx) {
+  const OrtParallel* par = (const OrtParallel*)env;
+  OrtTask task = {fn, ctx};
+  (void)threads;
+  OrtStatus* status = par->api->KernelContext_ParallelFor(par->context, ort_task, (size_t)tasks, 0, &task);
+  if (status) {
+    /* Never leave tasks undone: run them here. */
+    par->api->ReleaseStatus(status);
+    for (int64_t t = 0; t < tasks; t++) fn(ctx, t);
+  }
+}
+
 static int64_t attr(const OrtApi* api, const OrtKernelInfo* info, const char* name) {
   int64_t value = -1;
   OrtStatus* status = api->KernelInfoGetAttribute_int64(info, name, &value);
@@ -131,7 +158,11 @@ static void compute(void* k, OrtKernelContext* context) {
     op->scratch = malloc(need);
     op->scratch_bytes = op->scratch ? need : 0;
   }
-  if (op->scratch) ternary_matmul(&p, kernel->isa, op->threads, op->scratch);
+  /* The session's own intra-op threads run the rows: they are idle while this op runs, and a second pool
+   * would compete with them for the cores during every other op. */
+  OrtParallel par = {api, context};
+  const TernaryParallel parallel = {ort_parallel_for, &par};
+  if (op->scratch) ternary_matmul(&p, kernel->isa, op->threads, op->scratch, &parallel);
   else for (int64_t i = 0; i < m * kernel->n; i++) y[i] = NAN;
   pthread_mutex_unlock(&op->lock);
 }
@@ -139,7 +170,7 @@ static void compute(void* k, OrtKernelContext* context) {
 OrtCustomOp* ternary_custom_op(const OrtApi* api, TernaryIsa isa, int threads) {
   TernaryOp* op = calloc(1, sizeof(TernaryOp));
   if (!op) return NULL;
-  op->op.version = BITNET_ORT_API_VERSION;
+  op->op.version = BITNET_CUSTOM_OP_VERSION;
   op->op.CreateKernel = create_kernel;
   op->op.GetName = op_name;
   op->op.GetExecutionProviderType = op_provider;

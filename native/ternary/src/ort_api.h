@@ -5,9 +5,10 @@
  *
  * OrtApi is a table of function pointers that only ever grows at its end, so a prefix of it, in order, is
  * a valid view of every later version. Entries this addon does not call are kept as `void*` placeholders
- * (named, so the order can be checked against the header line by line). The indices are those of
- * ORT_API_VERSION 13 and are unchanged in the 1.30 library the project installs; we ask GetApi for
- * version 13, which every library since 1.13 serves.
+ * (named, so the order can be checked against the header line by line). Entries 0–130 are those of
+ * ORT_API_VERSION 13; 254 (GetBuildInfoString) and 274 (KernelContext_ParallelFor: run work on the
+ * session's own intra-op threads) came later. We ask GetApi for version 18, which every library since
+ * 1.18 serves, and check at load that entry 254 answers like GetBuildInfoString before using 274.
  */
 #ifndef BITNET_ORT_API_H
 #define BITNET_ORT_API_H
@@ -15,7 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BITNET_ORT_API_VERSION 13
+#define BITNET_ORT_API_VERSION 18
+/* The OrtCustomOp struct below is version 13's. */
+#define BITNET_CUSTOM_OP_VERSION 13
 
 typedef struct OrtEnv OrtEnv;
 typedef struct OrtStatus OrtStatus;
@@ -194,6 +197,152 @@ struct OrtApi {
   /* 128 */ void* GetStringTensorElement;
   /* 129 */ void* FillStringTensorElement;
   /* 130 */ ORT_FN(AddSessionConfigEntry, OrtSessionOptions* options, const char* key, const char* value);
+  /* 131–273: entries this addon does not call (IO binding, providers, sparse tensors, loggers, …), except
+   * GetBuildInfoString (254, since 1.15), used to check that this layout matches the library. */
+  /* 131 */ void* reserved_131;
+  /* 132 */ void* reserved_132;
+  /* 133 */ void* reserved_133;
+  /* 134 */ void* reserved_134;
+  /* 135 */ void* reserved_135;
+  /* 136 */ void* reserved_136;
+  /* 137 */ void* reserved_137;
+  /* 138 */ void* reserved_138;
+  /* 139 */ void* reserved_139;
+  /* 140 */ void* reserved_140;
+  /* 141 */ void* reserved_141;
+  /* 142 */ void* reserved_142;
+  /* 143 */ void* reserved_143;
+  /* 144 */ void* reserved_144;
+  /* 145 */ void* reserved_145;
+  /* 146 */ void* reserved_146;
+  /* 147 */ void* reserved_147;
+  /* 148 */ void* reserved_148;
+  /* 149 */ void* reserved_149;
+  /* 150 */ void* reserved_150;
+  /* 151 */ void* reserved_151;
+  /* 152 */ void* reserved_152;
+  /* 153 */ void* reserved_153;
+  /* 154 */ void* reserved_154;
+  /* 155 */ void* reserved_155;
+  /* 156 */ void* reserved_156;
+  /* 157 */ void* reserved_157;
+  /* 158 */ void* reserved_158;
+  /* 159 */ void* reserved_159;
+  /* 160 */ void* reserved_160;
+  /* 161 */ void* reserved_161;
+  /* 162 */ void* reserved_162;
+  /* 163 */ void* reserved_163;
+  /* 164 */ void* reserved_164;
+  /* 165 */ void* reserved_165;
+  /* 166 */ void* reserved_166;
+  /* 167 */ void* reserved_167;
+  /* 168 */ void* reserved_168;
+  /* 169 */ void* reserved_169;
+  /* 170 */ void* reserved_170;
+  /* 171 */ void* reserved_171;
+  /* 172 */ void* reserved_172;
+  /* 173 */ void* reserved_173;
+  /* 174 */ void* reserved_174;
+  /* 175 */ void* reserved_175;
+  /* 176 */ void* reserved_176;
+  /* 177 */ void* reserved_177;
+  /* 178 */ void* reserved_178;
+  /* 179 */ void* reserved_179;
+  /* 180 */ void* reserved_180;
+  /* 181 */ void* reserved_181;
+  /* 182 */ void* reserved_182;
+  /* 183 */ void* reserved_183;
+  /* 184 */ void* reserved_184;
+  /* 185 */ void* reserved_185;
+  /* 186 */ void* reserved_186;
+  /* 187 */ void* reserved_187;
+  /* 188 */ void* reserved_188;
+  /* 189 */ void* reserved_189;
+  /* 190 */ void* reserved_190;
+  /* 191 */ void* reserved_191;
+  /* 192 */ void* reserved_192;
+  /* 193 */ void* reserved_193;
+  /* 194 */ void* reserved_194;
+  /* 195 */ void* reserved_195;
+  /* 196 */ void* reserved_196;
+  /* 197 */ void* reserved_197;
+  /* 198 */ void* reserved_198;
+  /* 199 */ void* reserved_199;
+  /* 200 */ void* reserved_200;
+  /* 201 */ void* reserved_201;
+  /* 202 */ void* reserved_202;
+  /* 203 */ void* reserved_203;
+  /* 204 */ void* reserved_204;
+  /* 205 */ void* reserved_205;
+  /* 206 */ void* reserved_206;
+  /* 207 */ void* reserved_207;
+  /* 208 */ void* reserved_208;
+  /* 209 */ void* reserved_209;
+  /* 210 */ void* reserved_210;
+  /* 211 */ void* reserved_211;
+  /* 212 */ void* reserved_212;
+  /* 213 */ void* reserved_213;
+  /* 214 */ void* reserved_214;
+  /* 215 */ void* reserved_215;
+  /* 216 */ void* reserved_216;
+  /* 217 */ void* reserved_217;
+  /* 218 */ void* reserved_218;
+  /* 219 */ void* reserved_219;
+  /* 220 */ void* reserved_220;
+  /* 221 */ void* reserved_221;
+  /* 222 */ void* reserved_222;
+  /* 223 */ void* reserved_223;
+  /* 224 */ void* reserved_224;
+  /* 225 */ void* reserved_225;
+  /* 226 */ void* reserved_226;
+  /* 227 */ void* reserved_227;
+  /* 228 */ void* reserved_228;
+  /* 229 */ void* reserved_229;
+  /* 230 */ void* reserved_230;
+  /* 231 */ void* reserved_231;
+  /* 232 */ void* reserved_232;
+  /* 233 */ void* reserved_233;
+  /* 234 */ void* reserved_234;
+  /* 235 */ void* reserved_235;
+  /* 236 */ void* reserved_236;
+  /* 237 */ void* reserved_237;
+  /* 238 */ void* reserved_238;
+  /* 239 */ void* reserved_239;
+  /* 240 */ void* reserved_240;
+  /* 241 */ void* reserved_241;
+  /* 242 */ void* reserved_242;
+  /* 243 */ void* reserved_243;
+  /* 244 */ void* reserved_244;
+  /* 245 */ void* reserved_245;
+  /* 246 */ void* reserved_246;
+  /* 247 */ void* reserved_247;
+  /* 248 */ void* reserved_248;
+  /* 249 */ void* reserved_249;
+  /* 250 */ void* reserved_250;
+  /* 251 */ void* reserved_251;
+  /* 252 */ void* reserved_252;
+  /* 253 */ void* reserved_253;
+  /* 254 */ const char* (*GetBuildInfoString)(void);
+  /* 255 */ void* reserved_255;
+  /* 256 */ void* reserved_256;
+  /* 257 */ void* reserved_257;
+  /* 258 */ void* reserved_258;
+  /* 259 */ void* reserved_259;
+  /* 260 */ void* reserved_260;
+  /* 261 */ void* reserved_261;
+  /* 262 */ void* reserved_262;
+  /* 263 */ void* reserved_263;
+  /* 264 */ void* reserved_264;
+  /* 265 */ void* reserved_265;
+  /* 266 */ void* reserved_266;
+  /* 267 */ void* reserved_267;
+  /* 268 */ void* reserved_268;
+  /* 269 */ void* reserved_269;
+  /* 270 */ void* reserved_270;
+  /* 271 */ void* reserved_271;
+  /* 272 */ void* reserved_272;
+  /* 273 */ void* reserved_273;
+  /* 274 */ ORT_FN(KernelContext_ParallelFor, const OrtKernelContext* context, void (*fn)(void*, size_t), size_t total, size_t num_batch, void* usr_data);
 };
 
 typedef enum { INPUT_OUTPUT_REQUIRED = 0, INPUT_OUTPUT_OPTIONAL } OrtCustomOpInputOutputCharacteristic;

@@ -35,13 +35,13 @@ static int check(int64_t m, int64_t n, int64_t k_in, int64_t k_pad, int64_t bloc
   }
   TernaryProblem p = {m, n, k_in, k_pad, block, w, a, ref};
   void* scratch = malloc(quantized_activations_bytes(&p));
-  ternary_matmul(&p, TERNARY_ISA_SCALAR, 1, scratch);
+  ternary_matmul(&p, TERNARY_ISA_SCALAR, 1, scratch, &ternary_own_pool);
   int failures = 0;
   for (int isa = 1; isa < TERNARY_ISA_COUNT; isa++) {
     if (!ternary_isa_available((TernaryIsa)isa)) continue;
     if ((isa == TERNARY_ISA_AVX512 || isa == TERNARY_ISA_AVX512VNNI) && block != 128 && block % 256) continue;
     p.y = y;
-    ternary_matmul(&p, (TernaryIsa)isa, 2, scratch);
+    ternary_matmul(&p, (TernaryIsa)isa, 2, scratch, &ternary_own_pool);
     for (int64_t i = 0; i < m * n; i++) {
       const float tol = exact ? 0.0f : 1e-4f * (1.0f + fabsf(ref[i]));
       if (fabsf(y[i] - ref[i]) > tol) {
