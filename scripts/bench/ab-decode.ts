@@ -6,7 +6,8 @@
  *
  *   npx tsx scripts/bench/ab-decode.ts --variant DIR_A --variant DIR_B@spin=0 [--rounds 4] [--steps 8]
  *     [--ctx 2000] [--prefill 512] [--threads 2]
- * Variant options after @: spin=0|1, lut=0|1, arena=0|1, prepack=0|1.
+ * Variant options after @: spin=0|1, lut=0|1, arena=0|1, prepack=0|1, kernel=ternary|mlas, isa=avx2|avx512|… (the
+ * ternary kernel's vector path).
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -48,9 +49,18 @@ for (const spec of specs) {
   const o = Object.fromEntries(opts.split(",").filter(Boolean).map((kv) => kv.split("=")));
   const flag = (k: string) => (o[k] === undefined ? undefined : o[k] === "1");
   const t0 = performance.now();
-  const runner = await loadOnnxRunner(dir, { threads: Number(values.threads), spinning: flag("spin"), lutGemm: flag("lut"), memArena: flag("arena"), prepacking: flag("prepack") });
+  const kernel = o.kernel === undefined ? undefined : o.kernel === "mlas" ? "mlas" : "ternary";
+  const runner = await loadOnnxRunner(dir, {
+    threads: Number(values.threads),
+    spinning: flag("spin"),
+    lutGemm: flag("lut"),
+    memArena: flag("arena"),
+    prepacking: flag("prepack"),
+    kernel,
+    isa: o.isa,
+  });
   await runner.forward(ids(16));
-  console.error(`loaded ${spec} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.error(`loaded ${spec} (kernel ${runner.kernel}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   variants.push({ label: spec, runner, short: [], long: [], cpu: [], prefill: [] });
 }
 

@@ -55,6 +55,6 @@ ROWS_AVX2(1)
 ROWS_AVX2(4)
 
 void ternary_rows_avx2(const TernaryProblem* p, const QuantizedActivations* qa, int64_t n0, int64_t n1) {
-  ternary_tiled(p, qa, n0, n1, rows_avx2_1, rows_avx2_4);
+  ternary_tiled(p, qa, n0, n1, rows_avx2_1, rows_avx2_4, 0);
 }
 #endif

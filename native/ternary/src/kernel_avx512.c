@@ -7,6 +7,7 @@
  */
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
+#include <string.h>
 #include "tiling.h"
 
 #define AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma,avx2")))
@@ -54,6 +55,8 @@ static inline AVX512 float hsum256_512(__m256 v) {
     const int64_t blocks = p->k_pad / p->block;                                                               \
     const int64_t full = p->k_pad / 256 * 256;                                                                \
     const __m512i mask = _mm512_set1_epi8(3);                                                                 \
+    /* lanes 0–7 take the first of two packed scales, lanes 8–15 the second */                                \
+    const __m512i halves = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);                 \
     __m512 acc[MR];                                                                                           \
     __m512i sum[MR];                                                                                          \
     for (int i = 0; i < MR; i++) acc[i] = _mm512_setzero_ps(), sum[i] = _mm512_setzero_si512();              \
@@ -70,8 +73,9 @@ static inline AVX512 float hsum256_512(__m256 v) {
       if (p->block == 128) {                                                                                  \
         const int64_t b = k / 128;                                                                            \
         for (int i = 0; i < MR; i++) {                                                                        \
-          const float* s = qa->scale + (m0 + i) * blocks + b;                                                 \
-          const __m512 scale = _mm512_insertf32x8(_mm512_set1_ps(s[0]), _mm256_set1_ps(s[1]), 1);             \
+          double two; /* scales b and b+1 */                                                                  \
+          memcpy(&two, qa->scale + (m0 + i) * blocks + b, sizeof two);                                        \
+          const __m512 scale = _mm512_permutexvar_ps(halves, _mm512_castpd_ps(_mm512_set1_pd(two)));          \
           acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum[i]), scale, acc[i]);                                \
           sum[i] = _mm512_setzero_si512();                                                                    \
         }                                                                                                     \
@@ -104,14 +108,15 @@ static inline AVX512 float hsum256_512(__m256 v) {
 
 ROWS_512(rows_vnni_1, AVX512VNNI, 1, DOT4_512_VNNI, DOT4_256_VNNI)
 ROWS_512(rows_vnni_4, AVX512VNNI, 4, DOT4_512_VNNI, DOT4_256_VNNI)
+ROWS_512(rows_vnni_8, AVX512VNNI, 8, DOT4_512_VNNI, DOT4_256_VNNI)
 ROWS_512(rows_bw_1, AVX512, 1, DOT4_512_BW, DOT4_256_BW)
 ROWS_512(rows_bw_4, AVX512, 4, DOT4_512_BW, DOT4_256_BW)
 
 void ternary_rows_avx512vnni(const TernaryProblem* p, const QuantizedActivations* qa, int64_t n0, int64_t n1) {
-  ternary_tiled(p, qa, n0, n1, rows_vnni_1, rows_vnni_4);
+  ternary_tiled(p, qa, n0, n1, rows_vnni_1, rows_vnni_4, rows_vnni_8);
 }
 
 void ternary_rows_avx512(const TernaryProblem* p, const QuantizedActivations* qa, int64_t n0, int64_t n1) {
-  ternary_tiled(p, qa, n0, n1, rows_bw_1, rows_bw_4);
+  ternary_tiled(p, qa, n0, n1, rows_bw_1, rows_bw_4, 0);
 }
 #endif

@@ -62,10 +62,10 @@ static void row_neon_dotprod(const TernaryProblem* p, const QuantizedActivations
 }
 
 void ternary_rows_neon(const TernaryProblem* p, const QuantizedActivations* qa, int64_t n0, int64_t n1) {
-  ternary_tiled(p, qa, n0, n1, row_neon, 0);
+  ternary_tiled(p, qa, n0, n1, row_neon, 0, 0);
 }
 
 void ternary_rows_neon_dotprod(const TernaryProblem* p, const QuantizedActivations* qa, int64_t n0, int64_t n1) {
-  ternary_tiled(p, qa, n0, n1, row_neon_dotprod, 0);
+  ternary_tiled(p, qa, n0, n1, row_neon_dotprod, 0, 0);
 }
 #endif
