@@ -1,7 +1,8 @@
 import type { AnswerClaims } from "./answer-claims";
-import { openDatabase, type OpenDatabase } from "./open-database";
+import { openDatabase, resolveDatabasePath, type OpenDatabase } from "./open-database";
 import { DEFAULT_CLAIM_TTL_MS, PgAnswerClaims } from "./pg/answer-claims";
 import { DEFAULT_POOL_SIZE, openPgStore } from "./pg/pg-store";
+import { claimSqliteFile } from "./sqlite-instance";
 import { sqliteStore } from "./sqlite-store";
 import type { Store } from "./store";
 
@@ -72,7 +73,15 @@ function open(): Opened {
     };
   }
   const sqlite = openDatabase();
-  return { store: sqliteStore(sqlite), sqlite, close: () => sqlite.close() };
+  const unclaim = claimSqliteFile(resolveDatabasePath());
+  return {
+    store: sqliteStore(sqlite),
+    sqlite,
+    close: () => {
+      sqlite.close();
+      unclaim();
+    },
+  };
 }
 
 function opened(): Opened {

@@ -107,7 +107,11 @@ export class PgAnswerClaims implements AnswerClaims {
   }
 
   send(message: BusMessage): Promise<void> {
-    const sent = this.sending.then(() => this.notify(message));
+    // Listening first: whoever sends (attach, stop) expects an answer on the bus.
+    const sent = this.sending.then(async () => {
+      await this.listen();
+      await this.notify(message);
+    });
     this.sending = sent.catch(() => undefined);
     return sent;
   }
