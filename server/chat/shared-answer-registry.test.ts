@@ -161,6 +161,16 @@ describe.runIf(postgresAvailable())("SharedAnswerRegistry: two instances on one 
     expect(await b.registry.follow("c4", new AbortController().signal)).toBeNull();
   });
 
+  it("shutdown of A (stopAll) saves its answers and gives up their claims at once: B may answer on the conversation right away", async () => {
+    const a = instance();
+    const b = instance();
+    const answer = await startOn(a, "c6");
+    await until(async () => (await b.registry.answering())("c6"));
+    await a.registry.stopAll();
+    expect(answer.isEnded).toBe(true);
+    (await b.registry.reserve("c6"))();
+  });
+
   it("A dies mid-answer: B's re-attached stream ends, the conversation stops answering, and B may claim it again", async () => {
     const a = instance();
     const b = instance();

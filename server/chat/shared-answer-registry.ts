@@ -132,8 +132,11 @@ export class SharedAnswerRegistry implements RunningAnswers {
     }
   }
 
-  stopAll(): Promise<void> {
-    return this.local.stopAll();
+  /** Shutdown: the answers are saved, then their claims are given up before the database closes (others need not wait for expiry). */
+  async stopAll(): Promise<void> {
+    await this.local.stopAll();
+    await Promise.resolve(); // each answer's release is queued when its `settled` resolves
+    await Promise.all([...this.writes.values()]);
   }
 
   private send(message: BusMessage): Promise<void> {

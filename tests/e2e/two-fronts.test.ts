@@ -154,7 +154,12 @@ describe.runIf(postgresAvailable())("two fronts on one PostgreSQL (production bu
     const answer = shown.messages.at(-1)!;
     expect(answer).toMatchObject({ role: "assistant", status: "stopped" });
     expect(answer.content.length).toBeGreaterThan(0);
-    expect(followedText(events).startsWith(answer.content)).toBe(true);
+    // The same answer: the saved text and what B streamed agree as far as both go (either may be ahead:
+    // A saves every 32 tokens or 1 s, and forwards its events every 40 ms).
+    const streamed = followedText(events);
+    const common = Math.min(streamed.length, answer.content.length);
+    expect(common).toBeGreaterThan(0);
+    expect(answer.content.slice(0, common)).toBe(streamed.slice(0, common));
     // The dead front's claim is gone: B answers on the conversation.
     const next = await fetch(`${b.baseUrl}/api/chat`, {
       method: "POST",
