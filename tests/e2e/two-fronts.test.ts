@@ -23,13 +23,20 @@ interface Event {
 
 const parse = (frame: SseFrame): Event => ({ event: frame.event, data: JSON.parse(frame.data) as Record<string, unknown> });
 
+function postChat(front: AppServer, body: Record<string, unknown>): Promise<Response> {
+  return fetch(`${front.baseUrl}/api/chat`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+}
+
+/** A short answer on the conversation, read to its end; the response's status. */
+async function sendShort(front: AppServer, conversationId: string): Promise<number> {
+  const response = await postChat(front, { conversationId, content: "Now a short one.", params: { maxNewTokens: 4 } });
+  await response.text();
+  return response.status;
+}
+
 /** POSTs /api/chat on `front`; reads until its first token and detaches (the answer goes on). Returns the conversation id. */
-async function startLongAnswer(front: AppServer, body: Record<string, unknown> = {}): Promise<string> {
-  const response = await fetch(`${front.baseUrl}/api/chat`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ content: "Tell a very long story.", params: { maxNewTokens: 2048 }, ...body }),
-  });
+async function startLongAnswer(front: AppServer): Promise<string> {
+  const response = await postChat(front, { content: "Tell a very long story.", params: { maxNewTokens: 2048 } });
   expect(response.status).toBe(200);
   const detach = new AbortController();
   let conversationId = "";
@@ -109,11 +116,7 @@ describe.runIf(postgresAvailable())("two fronts on one PostgreSQL (production bu
 
   it("while A answers, a second send on B gets 409; Stop on B stops A's answer and answers how it was saved", async () => {
     const id = await startLongAnswer(a);
-    const again = await fetch(`${b.baseUrl}/api/chat`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ conversationId: id, content: "And another one." }),
-    });
+    const again = await postChat(b, { conversationId: id, content: "And another one." });
     expect(again.status).toBe(409);
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe("answering");
 
@@ -125,13 +128,7 @@ describe.runIf(postgresAvailable())("two fronts on one PostgreSQL (production bu
     expect(onA.answering).toBe(false);
     expect(onA.messages.at(-1)).toMatchObject({ id: stopped.messageId, status: "stopped" });
     // Nothing runs any more: B may send on it now.
-    const next = await fetch(`${b.baseUrl}/api/chat`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ conversationId: id, content: "Now a short one.", params: { maxNewTokens: 4 } }),
-    });
-    expect(next.status).toBe(200);
-    await next.text();
+    expect(await sendShort(b, id)).toBe(200);
   }, LONG_TEST_MS);
 
   it("A killed mid-answer: B's re-attached stream ends, and B shows the answer as stopped with the text A saved", async () => {
@@ -161,12 +158,6 @@ describe.runIf(postgresAvailable())("two fronts on one PostgreSQL (production bu
     expect(common).toBeGreaterThan(0);
     expect(answer.content.slice(0, common)).toBe(streamed.slice(0, common));
     // The dead front's claim is gone: B answers on the conversation.
-    const next = await fetch(`${b.baseUrl}/api/chat`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ conversationId: id, content: "Go on.", params: { maxNewTokens: 4 } }),
-    });
-    expect(next.status).toBe(200);
-    await next.text();
+    expect(await sendShort(b, id)).toBe(200);
   }, LONG_TEST_MS);
 });
