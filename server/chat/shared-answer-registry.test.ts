@@ -5,6 +5,7 @@
  * RunningAnswers driven by hand, so every event is known; the two-front test on the production build
  * with the model is tests/e2e/two-fronts.test.ts.
  */
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ChatEvent } from "@/lib/schemas/events";
 import { PgAnswerClaims } from "@/server/db/pg/answer-claims";
@@ -170,6 +171,24 @@ describe.runIf(postgresAvailable())("SharedAnswerRegistry: two instances on one 
     expect(answer.isEnded).toBe(true);
     (await b.registry.reserve("c6"))();
   });
+
+  it("a message lost on the way (nobody answers the attach or the stop) ends the wait once the answer's claim is gone", async () => {
+    const b = instance();
+    await b.pg.ready();
+    // A claim of an instance that never reads the bus (as if its LISTEN connection were down), alive for now.
+    const sql = new pg.Client({ connectionString: url });
+    await sql.connect();
+    try {
+      await sql.query("INSERT INTO answer_claims (conversation_id, instance_id, running, expires_at) VALUES ('c7', 'silent', true, now() + interval '1 hour')");
+      const followed = readAll((await b.registry.follow("c7", new AbortController().signal))!);
+      const stopped = b.registry.stop("c7");
+      await sql.query("DELETE FROM answer_claims WHERE conversation_id = 'c7'");
+      expect(await followed).toEqual([]);
+      expect(await stopped).toBeNull();
+    } finally {
+      await sql.end();
+    }
+  }, 30_000);
 
   it("A dies mid-answer: B's re-attached stream ends, the conversation stops answering, and B may claim it again", async () => {
     const a = instance();

@@ -23,16 +23,25 @@ import { stillAnswering, type ConversationRun, type RunningAnswers } from "./run
 
 /** Forwarded events wait this long to travel together (one NOTIFY for several tokens). */
 const BATCH_MS = 40;
+/**
+ * How often waiting followers and stops check that their answer's claim is still there. A message can be
+ * lost (a LISTEN connection that reconnected meanwhile): one whose claim has been gone for two checks in
+ * a row ends instead of waiting forever.
+ */
+const CHECK_MS = 2_000;
 
-interface RemoteFollower {
+interface Waiting {
   conversationId: string;
   owner: string;
+  /** Checks in a row that found the claim gone or another instance's. */
+  missed: number;
+}
+
+interface RemoteFollower extends Waiting {
   channel: EventChannel<ChatEvent>;
 }
 
-interface RemoteStop {
-  conversationId: string;
-  owner: string;
+interface RemoteStop extends Waiting {
   resolve(result: StopAnswerDto | null): void;
 }
 
@@ -42,6 +51,7 @@ export class SharedAnswerRegistry implements RunningAnswers {
   private readonly stops = new Map<string, RemoteStop>();
   /** Claim writes per conversation, in order (a quick answer's release must not overtake its claim). */
   private readonly writes = new Map<string, Promise<void>>();
+  private checker: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly claims: AnswerClaims,
@@ -102,7 +112,8 @@ export class SharedAnswerRegistry implements RunningAnswers {
     const owner = await this.claims.owner(conversationId);
     if (!owner || owner === this.me) return this.local.stop(conversationId);
     const request = randomUUID();
-    const reply = new Promise<StopAnswerDto | null>((resolve) => this.stops.set(request, { conversationId, owner, resolve }));
+    const reply = new Promise<StopAnswerDto | null>((resolve) => this.stops.set(request, { conversationId, owner, missed: 0, resolve }));
+    this.checkWaiting();
     await this.claims.send({ kind: "stop", to: owner, from: this.me, conversationId, request });
     return reply;
   }
@@ -113,8 +124,9 @@ export class SharedAnswerRegistry implements RunningAnswers {
     const owner = await this.claims.owner(conversationId);
     if (!owner || owner === this.me) return this.local.follow(conversationId, signal);
     const id = randomUUID();
-    const follower: RemoteFollower = { conversationId, owner, channel: new EventChannel<ChatEvent>() };
+    const follower: RemoteFollower = { conversationId, owner, missed: 0, channel: new EventChannel<ChatEvent>() };
     this.followers.set(id, follower);
+    this.checkWaiting();
     await this.claims.send({ kind: "attach", to: owner, from: this.me, conversationId, follower: id });
     return this.remoteEvents(id, follower, signal);
   }
@@ -212,6 +224,35 @@ export class SharedAnswerRegistry implements RunningAnswers {
       flush();
       void this.send({ kind: "end", to, follower });
     }
+  }
+
+  /** While something here waits on another instance, checks now and then that it still has reason to. */
+  private checkWaiting(): void {
+    if (this.checker) return;
+    this.checker = setInterval(() => void this.check(), CHECK_MS);
+    this.checker.unref?.();
+  }
+
+  private async check(): Promise<void> {
+    if (this.followers.size === 0 && this.stops.size === 0) {
+      if (this.checker) clearInterval(this.checker);
+      this.checker = null;
+      return;
+    }
+    const waiting = [...this.followers.values(), ...this.stops.values()];
+    let owners: Map<string, string | null>;
+    try {
+      const ids = [...new Set(waiting.map((w) => w.conversationId))];
+      owners = new Map(await Promise.all(ids.map(async (id) => [id, await this.claims.owner(id)] as const)));
+    } catch {
+      return; // the database is away: nothing can be concluded
+    }
+    const gone: ExpiredClaim[] = [];
+    for (const entry of waiting) {
+      entry.missed = owners.get(entry.conversationId) === entry.owner ? 0 : entry.missed + 1;
+      if (entry.missed >= 2) gone.push({ conversationId: entry.conversationId, instanceId: entry.owner });
+    }
+    this.expired(gone);
   }
 
   /** Dead instances' claims: whatever here waits on their answers ends. */
