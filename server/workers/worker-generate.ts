@@ -120,6 +120,8 @@ async function* streamFromWorker(
   }
 
   let started = false;
+  // Our own flag, not the trace's: the time limits need only "has a token come yet".
+  let gotToken = false;
   let finishReason: string | null = null;
   const finish = (stopReason: Parameters<typeof stopReasonOf>[0] | "abort" | "error", error?: string): EngineEvent => {
     trace.endedAt = performance.now();
@@ -130,7 +132,7 @@ async function* streamFromWorker(
   try {
     for await (const chunk of stream) {
       // Chunks before the first token (role, empty deltas) do not stop the first-token clock.
-      if (trace.firstTokenAt !== null) onChunk();
+      if (gotToken) onChunk();
       const extra = chunk as ChatCompletionChunk & { timings?: RemoteTimings };
       if (extra.timings) trace.timings = extra.timings;
       if (chunk.usage) trace.usage = chunk.usage as RemoteUsage;
@@ -143,7 +145,8 @@ async function* streamFromWorker(
         yield { type: "start", promptTokens: 0, droppedTurns: 0, cachedPromptTokens: 0 };
       }
       if (text) {
-        if (trace.firstTokenAt === null) onChunk();
+        if (!gotToken) onChunk();
+        gotToken = true;
         trace.firstTokenAt ??= performance.now();
         trace.streamedTokens += 1;
         // Workers send text, not token ids; -1 marks "id unknown".

@@ -7,12 +7,12 @@
  * Interleaved (A B A B) because speed drifts on a shared machine. Needs a production build and a
  * converted model folder:
  *
- *   npx tsx scripts/bench-affinity.ts --model test-models/cache/onnx/<converted> [--trials 6] [--words 1500]
+ *   npx tsx scripts/bench/bench-affinity.ts --model test-models/cache/onnx/<converted> [--trials 6] [--words 1500]
  */
 import { parseArgs } from "node:util";
-import type { ChatTurn, EngineEvent, GenerateRequest } from "../server/engine/types";
-import { WorkerPool } from "../server/workers/worker-pool";
-import { startAppServer } from "../tests/e2e/support/app-server";
+import type { ChatTurn, EngineEvent, GenerateRequest } from "../../server/engine/types";
+import { WorkerPool } from "../../server/workers/worker-pool";
+import { startAppServer } from "../../tests/e2e/support/app-server";
 
 const { values } = parseArgs({
   options: {
