@@ -6,7 +6,7 @@
 import type { StopAnswerDto } from "@/lib/schemas/conversations";
 import type { ChatEvent } from "@/lib/schemas/events";
 import type { Store } from "@/server/db/store";
-import type { AnswerRegistry } from "./answer-registry";
+import type { RunningAnswers } from "./running-answers";
 import { conversationNotFound } from "./chat-error";
 
 async function assertExists(db: Store, id: string): Promise<void> {
@@ -14,20 +14,18 @@ async function assertExists(db: Store, id: string): Promise<void> {
 }
 
 /** Stops the running (or queued) answer and resolves once it is saved ("stopped") or rolled back (queued). */
-export async function stopAnswer(db: Store, args: { registry: AnswerRegistry; id: string }): Promise<StopAnswerDto | null> {
-  const stopping = args.registry.stop(args.id);
-  if (stopping) return stopping;
+export async function stopAnswer(db: Store, args: { registry: RunningAnswers; id: string }): Promise<StopAnswerDto | null> {
+  const stopped = await args.registry.stop(args.id);
+  if (stopped) return stopped;
   await assertExists(db, args.id);
   return null;
 }
 
 /** A `snapshot` of the answer so far, then its remaining events; `signal` detaches (the answer goes on). */
-export async function followAnswer(db: Store, args: { registry: AnswerRegistry; id: string; signal: AbortSignal }): Promise<AsyncGenerator<ChatEvent> | null> {
-  const answer = args.registry.get(args.id);
-  if (answer) return answer.listen({ snapshot: true, signal: args.signal });
+export async function followAnswer(db: Store, args: { registry: RunningAnswers; id: string; signal: AbortSignal }): Promise<AsyncGenerator<ChatEvent> | null> {
+  const answer = await args.registry.follow(args.id, args.signal);
+  if (answer) return answer;
   await assertExists(db, args.id);
   // Started while the existence check was awaited: follow it too.
-  const started = args.registry.get(args.id);
-  if (started) return started.listen({ snapshot: true, signal: args.signal });
-  return null;
+  return args.registry.follow(args.id, args.signal);
 }

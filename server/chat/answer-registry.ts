@@ -1,24 +1,20 @@
 /**
- * The answers being generated right now, one per conversation at most: what lets an answer outlive
- * the page that asked for it (re-attach, stop from another tab, the sidebar's spinner) and keeps two
- * writers off one conversation. A compare pair is one entry: its two answers start, stop and are
- * followed together.
+ * The answers being generated right now in this process, one per conversation at most: what lets an
+ * answer outlive the page that asked for it (re-attach, stop from another tab, the sidebar's spinner)
+ * and keeps two writers off one conversation. A compare pair is one entry: its two answers start, stop
+ * and are followed together. On its own it is the single-instance RunningAnswers (SQLite); on
+ * PostgreSQL SharedAnswerRegistry wraps it to reach the other instances.
  */
-import { ChatError } from "./chat-error";
 import type { StopAnswerDto } from "@/lib/schemas/conversations";
 import type { ChatEvent } from "@/lib/schemas/events";
+import { getAnswerClaims } from "@/server/db/connection";
+import type { IsAnswering } from "./conversations";
+import { stillAnswering, type ConversationRun, type RunningAnswers } from "./running-answers";
+import { SharedAnswerRegistry } from "./shared-answer-registry";
 
-/** A RunningAnswer or a RunningCompare. */
-export interface ConversationRun {
-  readonly conversationId: string;
-  /** Resolves once everything it wrote is saved (or rolled back). */
-  readonly settled: Promise<StopAnswerDto>;
-  stop(): Promise<StopAnswerDto>;
-  /** Its events from now on; `snapshot` puts first an event saying how far it got. */
-  listen(options: { snapshot: boolean; signal?: AbortSignal }): AsyncGenerator<ChatEvent>;
-}
+export type { ConversationRun, RunningAnswers };
 
-export class AnswerRegistry {
+export class AnswerRegistry implements RunningAnswers {
   private readonly answers = new Map<string, ConversationRun>();
   /** Conversations whose next answer is being prepared (its turn written) and not tracked yet. */
   private readonly reserved = new Set<string>();
@@ -37,11 +33,11 @@ export class AnswerRegistry {
   /** 409 when the conversation already has an answer running or queued. */
   assertIdle(conversationId: string): void {
     if (!this.answers.has(conversationId) && !this.reserved.has(conversationId)) return;
-    throw new ChatError("answering", "This conversation is still answering. Stop that answer first, then send again.", "conversationId");
+    throw stillAnswering();
   }
 
   /** Holds the conversation for an answer being prepared (409 for others meanwhile); returns the release. */
-  reserve(conversationId: string): () => void {
+  async reserve(conversationId: string): Promise<() => void> {
     this.assertIdle(conversationId);
     this.reserved.add(conversationId);
     return () => this.reserved.delete(conversationId);
@@ -56,9 +52,17 @@ export class AnswerRegistry {
     });
   }
 
+  async answering(): Promise<IsAnswering> {
+    return this.isAnswering;
+  }
+
   /** Stops the conversation's answer and waits until it is saved; null when nothing runs. */
-  stop(conversationId: string): Promise<StopAnswerDto> | null {
-    return this.answers.get(conversationId)?.stop() ?? null;
+  async stop(conversationId: string): Promise<StopAnswerDto | null> {
+    return (await this.answers.get(conversationId)?.stop()) ?? null;
+  }
+
+  async follow(conversationId: string, signal: AbortSignal): Promise<AsyncGenerator<ChatEvent> | null> {
+    return this.answers.get(conversationId)?.listen({ snapshot: true, signal }) ?? null;
   }
 
   /** Stops every answer (shutdown) and waits until all are saved. */
@@ -70,10 +74,15 @@ export class AnswerRegistry {
 const GLOBAL_KEY = Symbol.for("bitnet-chat.answer-registry");
 
 /**
- * The process-wide registry. On globalThis because Next.js may bundle route handlers (and
- * instrumentation) apart, each with its own copy of this module, and they must all see one registry.
+ * The process-wide registry: shared through the database on PostgreSQL, in memory on SQLite. On
+ * globalThis because Next.js may bundle route handlers (and instrumentation) apart, each with its own
+ * copy of this module, and they must all see one registry.
  */
-export function answerRegistry(): AnswerRegistry {
-  const store = globalThis as { [GLOBAL_KEY]?: AnswerRegistry };
-  return (store[GLOBAL_KEY] ??= new AnswerRegistry());
+export function answerRegistry(): RunningAnswers {
+  const store = globalThis as { [GLOBAL_KEY]?: RunningAnswers };
+  if (!store[GLOBAL_KEY]) {
+    const claims = getAnswerClaims();
+    store[GLOBAL_KEY] = claims ? new SharedAnswerRegistry(claims, new AnswerRegistry()) : new AnswerRegistry();
+  }
+  return store[GLOBAL_KEY];
 }

@@ -3,7 +3,7 @@ import type { ConversationDto, ConversationSummaryDto } from "@/lib/schemas/conv
 import { DEFAULT_GENERATION_PARAMS, type GenerationParams } from "@/lib/schemas/params";
 import type { Store } from "@/server/db/store";
 import { ChatError, conversationNotFound } from "./chat-error";
-import type { AnswerRegistry } from "./answer-registry";
+import type { RunningAnswers } from "./running-answers";
 import { newId } from "./ids";
 import { buildMessageTree } from "./message-tree";
 import { toConversationDto, toSummaryDto } from "./to-dto";
@@ -74,7 +74,7 @@ export async function switchBranch(db: Store, args: { id: string; messageId: str
 }
 
 /** A running answer is stopped first: its decode loop sees the abort before its next step, freeing the model. */
-export async function deleteConversation(db: Store, args: { id: string; registry?: AnswerRegistry }): Promise<void> {
+export async function deleteConversation(db: Store, args: { id: string; registry?: RunningAnswers }): Promise<void> {
   void args.registry?.stop(args.id);
   if (!(await db.conversations.deleteConversation({ id: args.id }))) throw conversationNotFound("id");
 }

@@ -7,7 +7,7 @@ import type { ParsedChatRequest } from "@/lib/schemas/chat";
 import type { ChatEvent } from "@/lib/schemas/events";
 import type { Store } from "@/server/db/store";
 import type { Engine } from "@/server/engine/types";
-import type { AnswerRegistry } from "./answer-registry";
+import type { RunningAnswers } from "./running-answers";
 import type { ProgressPolicy } from "./progress-saver";
 import { RunningAnswer } from "./running-answer";
 import { sendMessage } from "./send-message";
@@ -15,7 +15,7 @@ import { sendMessage } from "./send-message";
 export interface StartAnswerArgs {
   db: Store;
   engine: Engine;
-  registry: AnswerRegistry;
+  registry: RunningAnswers;
   request: ParsedChatRequest;
   /** Detaches this caller's listener (the client went away); the answer goes on. */
   signal?: AbortSignal;
@@ -34,7 +34,7 @@ export async function startAnswer(args: StartAnswerArgs): Promise<StartedAnswer>
   const { db, engine, registry, request } = args;
   // Held while the turn is written (awaited), so a second request for the conversation gets its 409
   // instead of writing a second turn; released right before `track`, with no await in between.
-  const release = request.conversationId ? registry.reserve(request.conversationId) : () => undefined;
+  const release = request.conversationId ? await registry.reserve(request.conversationId) : () => undefined;
   const abort = new AbortController();
   let sent: Awaited<ReturnType<typeof sendMessage>>;
   try {

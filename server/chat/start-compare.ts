@@ -22,7 +22,7 @@ export interface StartedCompare {
 export async function startCompare(args: StartAnswerArgs): Promise<StartedCompare> {
   const { db, engine, registry, request } = args;
   // Held while the turn is written, released right before `track` (see startAnswer).
-  const release = request.conversationId ? registry.reserve(request.conversationId) : () => undefined;
+  const release = request.conversationId ? await registry.reserve(request.conversationId) : () => undefined;
   const abort = new AbortController();
   let prepared: Awaited<ReturnType<typeof prepareCompare>>;
   try {

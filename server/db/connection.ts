@@ -1,5 +1,8 @@
-import { openDatabase, type OpenDatabase } from "./open-database";
+import type { AnswerClaims } from "./answer-claims";
+import { openDatabase, resolveDatabasePath, type OpenDatabase } from "./open-database";
+import { DEFAULT_CLAIM_TTL_MS, PgAnswerClaims } from "./pg/answer-claims";
 import { DEFAULT_POOL_SIZE, openPgStore } from "./pg/pg-store";
+import { claimSqliteFile } from "./sqlite-instance";
 import { sqliteStore } from "./sqlite-store";
 import type { Store } from "./store";
 
@@ -14,6 +17,8 @@ interface Opened {
   store: Store;
   /** The SQLite connection (tests and tools that read the file directly); absent on PostgreSQL. */
   sqlite?: OpenDatabase;
+  /** PostgreSQL: the claims and bus that let several instances share running answers (made on first use). */
+  claims?: () => AnswerClaims;
   close(): void | Promise<void>;
 }
 
@@ -43,14 +48,40 @@ export function postgresUrlFromEnv(value = process.env.DATABASE_URL): string | n
   return value;
 }
 
+/** BITNET_CLAIM_TTL_MS: how long a running answer's claim outlives its instance (PostgreSQL; default 15 s). */
+export function claimTtlFromEnv(value = process.env.BITNET_CLAIM_TTL_MS): number {
+  if (value === undefined || value.trim() === "") return DEFAULT_CLAIM_TTL_MS;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 200 || ms > 600_000) {
+    throw new Error(`BITNET_CLAIM_TTL_MS must be a whole number of milliseconds from 200 to 600000 (got "${value}")`);
+  }
+  return ms;
+}
+
 function open(): Opened {
   const url = postgresUrlFromEnv();
   if (url) {
     const pg = openPgStore(url, { poolSize: poolSizeFromEnv() });
-    return { store: pg.store, close: pg.close };
+    let claims: PgAnswerClaims | undefined;
+    return {
+      store: pg.store,
+      claims: () => (claims ??= new PgAnswerClaims({ pool: pg.pool, url, ready: pg.ready, ttlMs: claimTtlFromEnv() })),
+      async close() {
+        await claims?.close();
+        await pg.close();
+      },
+    };
   }
   const sqlite = openDatabase();
-  return { store: sqliteStore(sqlite), sqlite, close: () => sqlite.close() };
+  const unclaim = claimSqliteFile(resolveDatabasePath());
+  return {
+    store: sqliteStore(sqlite),
+    sqlite,
+    close: () => {
+      sqlite.close();
+      unclaim();
+    },
+  };
 }
 
 function opened(): Opened {
@@ -67,6 +98,13 @@ export function getDatabase(): OpenDatabase {
   const { sqlite } = opened();
   if (!sqlite) throw new Error("The store is PostgreSQL (DATABASE_URL): there is no SQLite connection.");
   return sqlite;
+}
+
+/** PostgreSQL's shared claims on running answers; null on SQLite (one instance). */
+export function getAnswerClaims(): AnswerClaims | null {
+  // Decided by the configuration, so that asking on SQLite does not open the file.
+  if (!postgresUrlFromEnv()) return null;
+  return opened().claims?.() ?? null;
 }
 
 /** The database if it was opened, without opening one (shutdown). */

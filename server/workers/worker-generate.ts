@@ -26,7 +26,18 @@ export interface WorkerTarget {
   model: string;
   /** For messages: the worker's base URL (no credentials). */
   label: string;
+  /** OpenAI's `user`: who may share the worker's prompt cache (a keyed hash of the conversation, never its id). */
+  user?: string;
 }
+
+/** How long a worker may keep an answer waiting: for its first token, then between two chunks. */
+export interface WorkerTimeouts {
+  firstTokenMs: number;
+  idleMs: number;
+}
+
+/** Generous: the first token includes the worker's own queue and a 4k-token prefill on a CPU. */
+export const DEFAULT_WORKER_TIMEOUTS: WorkerTimeouts = { firstTokenMs: 120_000, idleMs: 60_000 };
 
 /** What BitNet Chat, llama.cpp and vLLM accept besides OpenAI's fields. */
 interface ExtraSamplingFields {
@@ -35,10 +46,11 @@ interface ExtraSamplingFields {
   repeat_penalty?: number;
 }
 
-export function toWorkerBody(model: string, request: GenerateRequest): ChatCompletionCreateParamsStreaming & ExtraSamplingFields {
+export function toWorkerBody(model: string, request: GenerateRequest, user?: string): ChatCompletionCreateParamsStreaming & ExtraSamplingFields {
   const { params } = request;
   return {
     model,
+    ...(user ? { user } : {}),
     messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
     stream: true,
     stream_options: { include_usage: true },
@@ -61,20 +73,56 @@ export async function* generateOnWorker(
   request: GenerateRequest,
   signal: AbortSignal | undefined,
   onFailed: (message: string) => void,
+  timeouts: WorkerTimeouts = DEFAULT_WORKER_TIMEOUTS,
 ): AsyncGenerator<EngineEvent> {
   // A worker is given text, not token ids: it cannot continue from exact ids, so it must not pretend to.
   if (request.answerPrefixIds && request.answerPrefixIds.length > 0) {
     throw new EngineError("internal", "Branching from a token needs the local model: inference workers take text, not token ids.");
   }
+  // The upstream request ends on Stop (`signal`) or when the worker keeps it waiting too long.
+  const upstream = new AbortController();
+  const cancel = () => upstream.abort();
+  signal?.addEventListener("abort", cancel, { once: true });
+  if (signal?.aborted) cancel();
+  let timedOut: string | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const wait = (ms: number, what: string) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = `${what} for ${ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`;
+      upstream.abort();
+    }, ms);
+  };
+  wait(timeouts.firstTokenMs, "no first token");
+  try {
+    yield* streamFromWorker(target, request, signal, upstream.signal, onFailed, () => wait(timeouts.idleMs, "no token"), () => timedOut);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", cancel);
+  }
+}
+
+async function* streamFromWorker(
+  target: WorkerTarget,
+  request: GenerateRequest,
+  signal: AbortSignal | undefined,
+  upstream: AbortSignal,
+  onFailed: (message: string) => void,
+  /** A chunk arrived at or after the first token: the idle clock starts over. */
+  onChunk: () => void,
+  timedOut: () => string | null,
+): AsyncGenerator<EngineEvent> {
   const trace: RemoteAnswerTrace = { clock: new TokenClock(), endedAt: 0, usage: null, timings: null };
   let stream: AsyncIterable<ChatCompletionChunk>;
   try {
-    stream = await target.client.chat.completions.create(toWorkerBody(target.model, request), { signal });
+    stream = await target.client.chat.completions.create(toWorkerBody(target.model, request, target.user), { signal: upstream });
   } catch (error) {
-    throw beforeStartError(target, error, signal);
+    throw beforeStartError(target, timedOutError(error, timedOut()), signal);
   }
 
   let started = false;
+  // Our own flag, not the trace's: the time limits need only "has a token come yet".
+  let gotToken = false;
   let finishReason: string | null = null;
   const finish = (stopReason: Parameters<typeof stopReasonOf>[0] | "abort" | "error", error?: string): EngineEvent => {
     trace.endedAt = performance.now();
@@ -84,16 +132,22 @@ export async function* generateOnWorker(
 
   try {
     for await (const chunk of stream) {
-      if (!started) {
-        started = true;
-        yield { type: "start", promptTokens: 0, droppedTurns: 0, cachedPromptTokens: 0 };
-      }
+      // Chunks before the first token (role, empty deltas) do not stop the first-token clock.
+      if (gotToken) onChunk();
       const extra = chunk as ChatCompletionChunk & { timings?: RemoteTimings };
       if (extra.timings) trace.timings = extra.timings;
       if (chunk.usage) trace.usage = chunk.usage as RemoteUsage;
       const choice = chunk.choices[0];
       const text = choice?.delta?.content;
+      // Started at the first token (or the end), not at the role chunk a worker may send before queueing:
+      // until then a worker that fails or keeps us waiting can still be swapped for another, invisibly.
+      if (!started && (text || choice?.finish_reason)) {
+        started = true;
+        yield { type: "start", promptTokens: 0, droppedTurns: 0, cachedPromptTokens: 0 };
+      }
       if (text) {
+        if (!gotToken) onChunk();
+        gotToken = true;
         trace.clock.tick();
         // Workers send text, not token ids; -1 marks "id unknown".
         yield { type: "token", text, id: -1 };
@@ -106,15 +160,23 @@ export async function* generateOnWorker(
       yield finish("abort");
       return;
     }
-    if (!started) throw beforeStartError(target, error, signal);
-    onFailed(messageOf(error));
-    yield finish("error", `The inference worker ${target.label} failed mid-answer: ${messageOf(error)}`);
+    const failure = timedOutError(error, timedOut());
+    if (!started) throw beforeStartError(target, failure, signal);
+    onFailed(messageOf(failure));
+    yield finish("error", `The inference worker ${target.label} failed mid-answer: ${messageOf(failure)}`);
     return;
   }
   // The client ends the iteration quietly (no throw) when the signal aborts it.
   if (signal?.aborted) {
     if (!started) throw new EngineError("aborted", "The request was cancelled while waiting for the model.");
     yield finish("abort");
+    return;
+  }
+  const late = timedOut();
+  if (late) {
+    if (!started) throw new WorkerUnavailable(`${target.label}: ${late}`);
+    onFailed(late);
+    yield finish("error", `The inference worker ${target.label} failed mid-answer: ${late}`);
     return;
   }
   if (!started) throw new WorkerUnavailable(`${target.label} ended the stream without answering.`);
@@ -139,6 +201,11 @@ function beforeStartError(target: WorkerTarget, error: unknown, signal?: AbortSi
     }
   }
   return new WorkerUnavailable(`${target.label}: ${messageOf(error)}`);
+}
+
+/** The upstream request was aborted by our own clock, not by Stop: say so instead of "Request was aborted". */
+function timedOutError(error: unknown, timedOut: string | null): unknown {
+  return timedOut ? new Error(timedOut, { cause: error }) : error;
 }
 
 function messageOf(error: unknown): string {

@@ -170,3 +170,109 @@ describe("WorkerPool health checks", () => {
     expect(pool.statuses()[0].state).toBe("down");
   });
 });
+
+describe("WorkerPool: conversation affinity and the `user` field", () => {
+  const turn = (cacheKey: string | undefined): GenerateRequest => ({ ...request, ...(cacheKey ? { cacheKey } : {}) });
+  const servedBy = (list: FakeWorker[]) => list.map((w) => w.requests.length);
+
+  it("a follow-up goes back to the worker that served its conversation (rotation alone would alternate)", async () => {
+    const list = await workers({}, {});
+    const pool = await poolOf(list);
+    for (let i = 0; i < 4; i += 1) await collect(pool.generate(turn("conversation:one")));
+    expect(servedBy(list).sort()).toEqual([0, 4]);
+    // Without affinity the same four turns alternate between the two.
+    const plain = await workers({}, {});
+    const rotating = new WorkerPool({ endpoints: plain.map((w) => ({ baseUrl: w.baseUrl, apiKey: undefined })), healthIntervalMs: 60_000, affinity: false });
+    started.pools.push(rotating);
+    await rotating.checkAll();
+    for (let i = 0; i < 4; i += 1) await collect(rotating.generate(turn("conversation:one")));
+    expect(servedBy(plain)).toEqual([2, 2]);
+  });
+
+  it("…unless that worker is clearly busier: two answers in flight there, none on the other", async () => {
+    const list = await workers({ tokens: Array.from({ length: 30 }, () => "x"), tokenDelayMs: 20 }, { tokens: Array.from({ length: 30 }, () => "x"), tokenDelayMs: 20 });
+    const pool = await poolOf(list);
+    await collect(pool.generate(turn("conversation:busy")));
+    const home = list.findIndex((w) => w.requests.length === 1);
+    // Two follow-ups at once: the second still goes home (one above the least loaded is not "clearly busier").
+    const held = [pool.generate(turn("conversation:busy")), pool.generate(turn("conversation:busy"))];
+    await Promise.all(held.map((g) => g.next()));
+    expect(servedBy(list)[home]).toBe(3);
+    // A third while both run there (two above the idle worker): it goes to the other one.
+    const third = await collect(pool.generate(turn("conversation:busy")));
+    expect(doneOf(third).error).toBeUndefined();
+    expect(servedBy(list)[1 - home]).toBe(1);
+    await Promise.all(held.map((g) => collect({ [Symbol.asyncIterator]: () => g })));
+  });
+
+  it("sends `user` = a keyed hash of the conversation's cache key: stable per conversation, different across conversations, never the id itself", async () => {
+    const [a] = await workers({});
+    const pool = await poolOf([a]);
+    for (const key of ["conversation:c-1", "conversation:c-1", "conversation:c-2", undefined]) await collect(pool.generate(turn(key)));
+    const users = a.requests.map((body) => body.user as string | undefined);
+    expect(users[0]).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(users[1]).toBe(users[0]);
+    expect(users[2]).not.toBe(users[0]);
+    expect(users[3]).toBeUndefined();
+    expect(JSON.stringify(a.requests)).not.toContain("c-1");
+  });
+});
+
+describe("WorkerPool: time limits and failures", () => {
+  const limits = { firstTokenMs: 300, idleMs: 300 };
+
+  async function limitedPool(list: FakeWorker[]): Promise<WorkerPool> {
+    const pool = new WorkerPool({ endpoints: list.map((w) => ({ baseUrl: w.baseUrl, apiKey: undefined })), healthIntervalMs: 60_000, timeouts: limits });
+    started.pools.push(pool);
+    await pool.checkAll();
+    return pool;
+  }
+
+  it("no first token in time: the request is cancelled and the answer goes to the next worker; like a failed check, the worker goes out after two such failures in a row", async () => {
+    const [slow, fine] = await workers({ tokenDelayMs: 5_000 }, {});
+    const pool = await limitedPool([slow, fine]);
+    const first = await collect(pool.generate(request)); // rotation starts with the slow one
+    expect(doneOf(first).error).toBeUndefined();
+    expect(slow.requests.length).toBe(1);
+    await expect.poll(() => slow.cancelled).toBe(1);
+    expect(pool.statuses()[0].state).toBe("up"); // one failure
+    await collect(pool.generate(request)); // goes to `fine` (rotation), then…
+    await collect(pool.generate(request)); // …`slow` again: its second failure in a row
+    expect(pool.statuses()[0]).toMatchObject({ state: "down", error: expect.stringContaining("no first token for 300 ms") });
+  });
+
+  it("a stream that goes quiet mid-answer ends with an error after the idle limit, keeping the partial text, and the worker is taken out", async () => {
+    const [stalling] = await workers({ tokens: ["a", "b", "c"], stallAfterTokens: 2 });
+    const pool = await limitedPool([stalling]);
+    const events = await collect(pool.generate(request));
+    expect(textOf(events)).toBe("ab");
+    expect(doneOf(events)).toMatchObject({ stats: { stopReason: "error" }, error: expect.stringContaining("no token for 300 ms") });
+    expect(pool.statuses()[0].state).toBe("down");
+    await expect.poll(() => stalling.cancelled).toBe(1);
+  });
+
+  it("health checks never overlap: a check still running is not started again", async () => {
+    const [slow] = await workers({ modelsDelayMs: 300 });
+    const pool = new WorkerPool({ endpoints: [{ baseUrl: slow.baseUrl, apiKey: undefined }], healthIntervalMs: 60_000 });
+    started.pools.push(pool);
+    await Promise.all([pool.checkAll(), pool.checkAll(), pool.checkAll()]);
+    expect(slow.modelRequests).toBe(1);
+    await pool.checkAll();
+    expect(slow.modelRequests).toBe(2);
+  });
+
+  it("a request the worker could not take counts like a failed health check: one is forgiven, and a success in between starts the count over", async () => {
+    const [a] = await workers({});
+    const pool = await poolOf([a]);
+    await a.stop();
+    await expect(collect(pool.generate(request))).rejects.toBeInstanceOf(EngineError); // request failure: still up
+    expect(pool.statuses()[0].state).toBe("up");
+    await a.restart();
+    await pool.checkAll(); // success: the count starts over
+    await a.stop();
+    await pool.checkAll(); // one failed check: still up
+    expect(pool.statuses()[0].state).toBe("up");
+    await expect(collect(pool.generate(request))).rejects.toBeInstanceOf(EngineError); // the second failure in a row
+    expect(pool.statuses()[0].state).toBe("down");
+  });
+});

@@ -5,15 +5,22 @@
  * `Engine` interface the chat layer and the `/v1` API already use.
  *
  * Routing: each answer goes to the candidate with the fewest answers in flight (ties rotate), so two
- * answers at once land on two workers. Health: every worker's `/models` is polled; one that fails two
- * checks in a row is taken out of rotation and put back when it answers again. A worker that cannot take a request (down,
- * refused, busy) before the first token is skipped for the next candidate; one that dies mid-answer ends
- * that answer with an error (the chat layer keeps the partial text) and is taken out at once.
+ * answers at once land on two workers — except a follow-up, which goes back to the candidate that served
+ * its conversation (whose prompt cache holds it) unless that one is clearly busier (more than one answer
+ * above the least loaded). Each request carries OpenAI's `user` = a keyed hash of its cache key, so a
+ * worker keeps one prompt cache per conversation without ever learning the conversation's id.
+ * Health: every worker's `/models` is polled (one check per worker at a time, never overlapping). A
+ * failed check and a request the worker could not take (unreachable, or no first token in time) count
+ * alike: a worker that is up goes out after two failures in a row, and the next success of either kind
+ * puts it back. A request it could not take is retried on the next candidate; a worker that dies or
+ * stalls mid-answer ends that answer with an error (the chat layer keeps the partial text) and is taken
+ * out at once.
  */
+import { createHmac, randomBytes } from "node:crypto";
 import OpenAI from "openai";
 import { EngineError, type Engine, type EngineEvent, type GenerateRequest } from "@/server/engine/types";
 import type { WorkerEndpoint } from "./worker-config";
-import { generateOnWorker, WorkerUnavailable } from "./worker-generate";
+import { DEFAULT_WORKER_TIMEOUTS, generateOnWorker, WorkerUnavailable, type WorkerTimeouts } from "./worker-generate";
 
 export type WorkerState = "checking" | "up" | "down";
 
@@ -38,7 +45,16 @@ export interface WorkerPoolOptions {
   healthTimeoutMs?: number;
   /** Told whenever a worker's state or load changes (drives the status indicator). */
   onChange?: () => void;
+  /** First-token and idle-stream limits per request. */
+  timeouts?: WorkerTimeouts;
+  /** Send follow-ups back to the candidate that served the conversation (default true; false for measuring). */
+  affinity?: boolean;
 }
+
+/** "Clearly busier": the conversation's own candidate is kept while it has at most this many answers more than the least loaded. */
+const AFFINITY_SLACK = 1;
+/** Conversations remembered for affinity (the oldest is forgotten first). */
+const AFFINITY_ENTRIES = 10_000;
 
 /** BitNet b1.58 2B4T's window; used when no worker advertises its own. */
 const DEFAULT_CONTEXT_LENGTH = 4096;
@@ -52,8 +68,10 @@ interface Worker {
   inFlight: number;
   served: number;
   error: string | null;
-  /** Health checks failed in a row. */
-  failedChecks: number;
+  /** Failures in a row: health checks, and requests it could not take. */
+  failures: number;
+  /** A health check is in flight (the next one waits for it). */
+  checking: boolean;
 }
 
 type Candidate = { kind: "local"; engine: Engine; load: number } | { kind: "worker"; worker: Worker; load: number };
@@ -64,6 +82,10 @@ export class WorkerPool implements Engine {
   private readonly healthIntervalMs: number;
   private timer: ReturnType<typeof setInterval> | null = null;
   private rotation = 0;
+  /** Cache key → the candidate that last served it. */
+  private readonly served = new Map<string, Worker | "local">();
+  /** Key of OpenAI's `user` hash: per process, so workers cannot recompute it from a conversation id. */
+  private readonly userKey = randomBytes(32);
 
   constructor(private readonly options: WorkerPoolOptions) {
     this.healthTimeoutMs = options.healthTimeoutMs ?? 10_000;
@@ -78,7 +100,8 @@ export class WorkerPool implements Engine {
       inFlight: 0,
       served: 0,
       error: null,
-      failedChecks: 0,
+      failures: 0,
+      checking: false,
     }));
   }
 
@@ -131,13 +154,14 @@ export class WorkerPool implements Engine {
     const tried = new Set<Worker | "local">();
     let refusal: EngineError | null = null;
     for (;;) {
-      const candidate = this.pick(tried);
+      const candidate = this.pick(tried, request.cacheKey);
       if (!candidate) throw refusal ?? new EngineError("not_ready", this.notReadyMessage());
       if (candidate.kind === "local") {
         tried.add("local");
         let queuedOrStarted = false;
         try {
           for await (const event of candidate.engine.generate(request, signal)) {
+            if (!queuedOrStarted) this.remember(request.cacheKey, "local");
             queuedOrStarted = true;
             yield event;
           }
@@ -157,8 +181,13 @@ export class WorkerPool implements Engine {
       this.changed();
       let started = false;
       try {
-        const target = { client: worker.client, model: worker.model ?? "default", label: worker.endpoint.baseUrl };
-        for await (const event of generateOnWorker(target, request, signal, (message) => this.markDown(worker, message))) {
+        const target = { client: worker.client, model: worker.model ?? "default", label: worker.endpoint.baseUrl, user: this.userOf(request.cacheKey) };
+        const timeouts = this.options.timeouts ?? DEFAULT_WORKER_TIMEOUTS;
+        for await (const event of generateOnWorker(target, request, signal, (message) => this.markDown(worker, message), timeouts)) {
+          if (!started) {
+            worker.failures = 0;
+            this.remember(request.cacheKey, worker);
+          }
           started = true;
           yield event;
         }
@@ -167,7 +196,7 @@ export class WorkerPool implements Engine {
       } catch (error) {
         if (started) throw error;
         if (error instanceof WorkerUnavailable) {
-          this.markDown(worker, error.message);
+          this.failed(worker, error.message);
           continue;
         }
         if (error instanceof EngineError && error.code === "busy") {
@@ -182,10 +211,13 @@ export class WorkerPool implements Engine {
     }
   }
 
-  private pick(tried: Set<Worker | "local">): Candidate | null {
+  private pick(tried: Set<Worker | "local">, cacheKey: string | undefined): Candidate | null {
     const candidates = this.candidates(tried);
     if (candidates.length === 0) return null;
     const least = Math.min(...candidates.map((c) => c.load));
+    const previous = cacheKey !== undefined && this.options.affinity !== false ? this.served.get(cacheKey) : undefined;
+    const own = candidates.find((c) => (c.kind === "local" ? previous === "local" : c.worker === previous));
+    if (own && own.load <= least + AFFINITY_SLACK) return own;
     const tied = candidates.filter((c) => c.load === least);
     const chosen = tied[this.rotation % tied.length];
     this.rotation += 1;
@@ -201,7 +233,21 @@ export class WorkerPool implements Engine {
     return list;
   }
 
+  private remember(cacheKey: string | undefined, candidate: Worker | "local"): void {
+    if (cacheKey === undefined) return;
+    this.served.delete(cacheKey); // re-inserted last: the map's order is the forgetting order
+    this.served.set(cacheKey, candidate);
+    if (this.served.size > AFFINITY_ENTRIES) this.served.delete(this.served.keys().next().value!);
+  }
+
+  private userOf(cacheKey: string | undefined): string | undefined {
+    return cacheKey === undefined ? undefined : createHmac("sha256", this.userKey).update(cacheKey).digest("base64url");
+  }
+
   private async check(worker: Worker): Promise<void> {
+    // A check slower than the interval is still the check: the next one waits for it instead of piling up.
+    if (worker.checking) return;
+    worker.checking = true;
     try {
       const page = await worker.client.models.list({ timeout: this.healthTimeoutMs, maxRetries: 0 });
       const first = page.data[0] as (OpenAI.Models.Model & ContextHints) | undefined;
@@ -211,14 +257,23 @@ export class WorkerPool implements Engine {
       worker.contextLength = contextLengthOf(first);
       worker.state = "up";
       worker.error = null;
-      worker.failedChecks = 0;
+      worker.failures = 0;
       if (!wasUp) this.changed();
     } catch (error) {
-      worker.failedChecks += 1;
-      // One slow or lost check of a worker that is up (busy CPU, a dropped packet) is not an outage:
-      // it goes out after two in a row. A refused request or a failure mid-answer takes it out at once.
-      if (worker.state !== "up" || worker.failedChecks >= 2) this.markDown(worker, error instanceof Error ? error.message : String(error));
+      this.failed(worker, error instanceof Error ? error.message : String(error));
+    } finally {
+      worker.checking = false;
     }
+  }
+
+  /**
+   * One failed health check or one request the worker could not take: one slow or lost answer of a worker
+   * that is up (busy CPU, a dropped packet) is not an outage, so it goes out after two in a row. (A
+   * failure mid-answer takes it out at once: markDown.)
+   */
+  private failed(worker: Worker, message: string): void {
+    worker.failures += 1;
+    if (worker.state !== "up" || worker.failures >= 2) this.markDown(worker, message);
   }
 
   private markDown(worker: Worker, message: string): void {

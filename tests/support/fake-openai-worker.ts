@@ -17,6 +17,10 @@ export interface FakeWorkerScript {
   refuseWith?: number;
   /** Destroy the connection after this many tokens. */
   dieAfterTokens?: number;
+  /** Send nothing more after this many tokens (the connection stays open until the client leaves). */
+  stallAfterTokens?: number;
+  /** Delay before answering `/v1/models` (ms). */
+  modelsDelayMs?: number;
 }
 
 export interface FakeWorker {
@@ -28,6 +32,8 @@ export interface FakeWorker {
   cancelled: number;
   /** Completions currently streaming. */
   active: number;
+  /** `/v1/models` requests received. */
+  modelRequests: number;
   authorization: (string | undefined)[];
   stop(): Promise<void>;
   restart(): Promise<void>;
@@ -43,6 +49,7 @@ export async function startFakeWorker(script: FakeWorkerScript = {}): Promise<Fa
     requests: [],
     cancelled: 0,
     active: 0,
+    modelRequests: 0,
     authorization: [],
     async stop() {
       for (const socket of sockets) socket.destroy();
@@ -57,6 +64,8 @@ export async function startFakeWorker(script: FakeWorkerScript = {}): Promise<Fa
     worker.authorization.push(req.headers.authorization);
     const model = worker.script.model ?? "fake-model";
     if (req.method === "GET" && req.url === "/v1/models") {
+      worker.modelRequests += 1;
+      if (worker.script.modelsDelayMs) await new Promise((resolve) => setTimeout(resolve, worker.script.modelsDelayMs));
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ object: "list", data: [{ id: model, object: "model", created: 0, owned_by: "test", meta: { n_ctx_train: 2048 } }] }));
       return;
@@ -91,6 +100,7 @@ export async function startFakeWorker(script: FakeWorkerScript = {}): Promise<Fa
         res.socket?.destroy();
         return;
       }
+      if (worker.script.stallAfterTokens !== undefined && i === worker.script.stallAfterTokens) return; // `close` ends it
       await new Promise((resolve) => setTimeout(resolve, worker.script.tokenDelayMs ?? 1));
       send({ ...base, choices: [{ index: 0, delta: { content: tokens[i] }, finish_reason: null }] });
     }

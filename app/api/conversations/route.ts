@@ -16,7 +16,7 @@ export const GET = withErrors(async (request: Request) => {
     q: search.get("q") ?? undefined,
     limit: search.get("limit") ?? undefined,
   });
-  return jsonResponse({ conversations: await listConversations(getDb(), { ...query, isAnswering: answerRegistry().isAnswering }) });
+  return jsonResponse({ conversations: await listConversations(getDb(), { ...query, isAnswering: await answerRegistry().answering() }) });
 });
 
 export const POST = withErrors(async (request: Request) => {

@@ -32,7 +32,7 @@ export function pgMigrationsFolder(): string {
   return process.env.DRIZZLE_PG_MIGRATIONS_DIR ?? path.resolve(/*turbopackIgnore: true*/ process.cwd(), "drizzle", "pg");
 }
 
-function unreachableOr(error: unknown): unknown {
+export function unreachableOr(error: unknown): unknown {
   return error instanceof DatabaseUnreachableError || !isConnectionFailure(error) ? error : new DatabaseUnreachableError(error);
 }
 
@@ -89,6 +89,8 @@ class PgStore implements Store {
 export interface OpenPgStore {
   store: Store;
   pool: Pool;
+  /** Resolves once the schema is migrated (runs the migrations on first call). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -113,7 +115,7 @@ export function openPgStore(url: string, options: { poolSize?: number; migration
     });
     return migrated;
   };
-  return { store: new PgStore(db, ready), pool, close: () => pool.end() };
+  return { store: new PgStore(db, ready), pool, ready, close: () => pool.end() };
 }
 
 async function migrateLocked(pool: Pool, migrationsFolder: string): Promise<void> {

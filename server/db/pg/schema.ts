@@ -7,7 +7,7 @@
  * migration, drizzle/pg/*_search.sql, like FTS5 on SQLite.
  * No `server-only` import here: drizzle-kit loads this file from plain Node.
  */
-import { boolean, customType, index, integer, jsonb, pgTable, text, timestamp, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { bigint, boolean, customType, index, integer, jsonb, pgTable, text, timestamp, type AnyPgColumn } from "drizzle-orm/pg-core";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
 import type { ReplayVerdict } from "@/lib/schemas/events";
@@ -79,6 +79,27 @@ export const sessions = pgTable(
   },
   (t) => [index("sessions_expires_at_idx").on(t.expiresAt)],
 );
+
+/**
+ * PostgreSQL only (SQLite is one instance): which front instance runs each conversation's answer.
+ * A row is the 409 guard across instances; `expires_at` is pushed ahead by the owner's heartbeat, and a
+ * row past it belongs to an instance that died (taken over by the next claim). `running` is set once
+ * the answer runs (false while its turn is being written). See server/db/pg/answer-claims.ts.
+ */
+export const answerClaims = pgTable("answer_claims", {
+  conversationId: text("conversation_id").primaryKey(),
+  instanceId: text("instance_id").notNull(),
+  running: boolean("running").notNull().default(false),
+  claimedAt: time("claimed_at").notNull().defaultNow(),
+  expiresAt: time("expires_at").notNull(),
+});
+
+/** NOTIFY payloads above PostgreSQL's 8000-byte limit (a re-attach snapshot of a long answer) travel here; the notification names the row. */
+export const answerRelay = pgTable("answer_relay", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  payload: text("payload").notNull(),
+  createdAt: time("created_at").notNull().defaultNow(),
+});
 
 /** Compile-time check that both dialects read the same rows (a column added to one schema only fails here). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -110,7 +110,7 @@ describe("answer routes", () => {
     const one = await (await itemRoute.GET(get(`/api/conversations/${conversationId}`), params({ id: conversationId }))).json();
     expect(one.answering).toBe(true);
     model.gate!.open();
-    await until(() => !answerRegistry().isAnswering(conversationId));
+    await until(async () => !(await answerRegistry().answering())(conversationId));
     expect(answerRow()?.status).toBe("complete");
     const after = await (await listRoute.GET(get("/api/conversations"))).json();
     expect(after.conversations).toEqual([expect.objectContaining({ id: conversationId, answering: false })]);

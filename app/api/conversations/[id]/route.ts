@@ -15,7 +15,7 @@ interface Context {
 }
 
 export const GET = withErrors(async (_request: Request, context: Context) => {
-  return jsonResponse(await getConversation(getDb(), { id: await conversationIdFrom(context.params), isAnswering: answerRegistry().isAnswering }));
+  return jsonResponse(await getConversation(getDb(), { id: await conversationIdFrom(context.params), isAnswering: await answerRegistry().answering() }));
 });
 
 /** Rename and/or change the stored settings. */
