@@ -60,8 +60,11 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
     },
     [invalidateList],
   );
+  const onWithdrawn = useCallback((id: string) => {
+    if (window.location.pathname === `/c/${id}`) window.history.replaceState(null, "", "/");
+  }, []);
   const attachCompareRef = useRef<(id: string) => void>(() => undefined);
-  const chat = useChat(conversationId, { onStarted, onFinished: invalidateList, onCompareRunning: (id) => attachCompareRef.current(id) });
+  const chat = useChat(conversationId, { onStarted, onWithdrawn, onFinished: invalidateList, onCompareRunning: (id) => attachCompareRef.current(id) });
   const { state, loadState, refresh, send: sendMessage, regenerate: regenerateAnswer, editAndResend, continueAnswer, replay: replayAnswer, branch: branchAnswer, switchVersion, stop: stopAnswer, dismissError } = chat;
   const { params, setParams, saveError, useAsDefault } = useConversationParams(state.conversationId, chat.loadedParams);
   const [settingsOpen, setSettingsOpen] = useState(false);

@@ -50,6 +50,17 @@ describe("chatReducer", () => {
     expect(state.messages.at(-1)?.status).toBe("streaming");
   });
 
+  it("a queued answer's new conversation has its id and title at once; taken back, the page is a new chat again", () => {
+    const queued = run(initialChatState(null), submit("hi"), event({ event: "queued", data: { position: 5, conversationId: "c9", title: "Hi there" } }, 10));
+    expect(queued).toMatchObject({ conversationId: "c9", title: "Hi there", run: { phase: "queued" } });
+    const cancelled = run(queued, event({ event: "error", data: { code: "cancelled", message: "Stopped before the model started; nothing was kept." } }));
+    expect(cancelled).toMatchObject({ conversationId: null, title: "", messages: [], run: null });
+    // In an existing conversation the id stays.
+    const again = run(oneTurn(), submit("more"), event({ event: "queued", data: { position: 1, conversationId: "c1", title: "Hello" } }), { type: "rejected", message: "busy" });
+    expect(again).toMatchObject({ conversationId: "c1", title: "Hello", run: null });
+    expect(again.messages).toHaveLength(2);
+  });
+
   it("an answer that was not queued keeps its clock from the submit", () => {
     expect(run(initialChatState(null), submit("hi", "send", 5), event(start(1), 300)).run?.timing.startedAt).toBe(5);
   });

@@ -42,6 +42,8 @@ export interface RunState {
   started: boolean;
   /** The messages before this submit, restored if the server rejects the request. */
   previous: UiMessage[];
+  /** The conversation and title before this submit: a new chat announced by `queued` goes back to none if the request is taken back. */
+  previousConversation: { id: string | null; title: string };
 }
 
 export interface ChatState {
@@ -126,6 +128,7 @@ function startRun(state: ChatState, action: Extract<ChatAction, { type: "submit"
       assistantId,
       started: false,
       previous: state.messages,
+      previousConversation: { id: state.conversationId, title: state.title },
     },
   };
 }
@@ -212,6 +215,7 @@ function attach(state: ChatState, snapshot: AnswerSnapshot, now: number): ChatSt
       assistantId: snapshot.messageId,
       started: snapshot.phase !== "queued",
       previous,
+      previousConversation: { id: state.conversationId, title: state.title },
     },
   };
 }
@@ -221,13 +225,24 @@ function updateAnswer(state: ChatState, update: (message: UiMessage) => UiMessag
   return state.messages.map((m) => (m.id === id ? update(m) : m));
 }
 
+/** A request taken back before it started: the messages, conversation and title as they were before it. */
+function withdrawn(state: ChatState, run: RunState): ChatState {
+  return { ...state, conversationId: run.previousConversation.id, title: run.previousConversation.title, messages: run.previous, run: null };
+}
+
 function applyEvent(state: ChatState, event: ChatEvent, now: number): ChatState {
   const run = state.run;
   if (event.event === "snapshot") return run ? state : attach(state, event.data, now);
   if (!run) return state;
   switch (event.event) {
     case "queued":
-      return { ...state, run: { ...run, phase: "queued", queuePosition: event.data.position } };
+      // The conversation exists from the moment the answer is accepted: its id and title show while it waits.
+      return {
+        ...state,
+        conversationId: event.data.conversationId ?? state.conversationId,
+        title: event.data.title || state.title,
+        run: { ...run, phase: "queued", queuePosition: event.data.position },
+      };
     case "start": {
       const { data } = event;
       const userIndex = lastIndexOfRole(state.messages, "user");
@@ -272,7 +287,7 @@ function applyEvent(state: ChatState, event: ChatEvent, now: number): ChatState 
       return { ...state, messages, run: null };
     }
     case "error":
-      if (!run.started) return { ...state, messages: run.previous, run: null, error: event.data.message };
+      if (!run.started) return { ...withdrawn(state, run), error: event.data.message };
       return {
         ...state,
         messages: updateAnswer(state, (m) => ({ ...m, status: "error", error: event.data.message })),
@@ -300,10 +315,10 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     case "event":
       return applyEvent(state, action.event, action.now);
     case "rejected":
-      return state.run ? { ...state, messages: state.run.previous, run: null, error: action.message } : state;
+      return state.run ? { ...withdrawn(state, state.run), error: action.message } : state;
     case "failed":
       if (!state.run) return state;
-      if (!state.run.started) return { ...state, messages: state.run.previous, run: null, error: action.message };
+      if (!state.run.started) return { ...withdrawn(state, state.run), error: action.message };
       return { ...state, messages: updateAnswer(state, (m) => ({ ...m, status: "error", error: action.message })), run: null };
     case "dismiss-error":
       return { ...state, error: null };

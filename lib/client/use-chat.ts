@@ -20,6 +20,8 @@ export type RunOutcome = "done" | "stopped" | "rejected" | "failed";
 export interface ChatCallbacks {
   /** The server created or confirmed the conversation (first event of every answer). */
   onStarted?: (conversationId: string) => void;
+  /** A new conversation announced while its answer was queued was taken back (the server deleted it). */
+  onWithdrawn?: (conversationId: string) => void;
   /** An answer ended in any way; the conversation list may have changed. */
   onFinished?: () => void;
   /** Re-attaching found a compare pair running (its own hook follows it). */
@@ -133,18 +135,21 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
     // Before `start` nothing was stored, so failures roll back and the composer gets its text again.
     let started = false;
     let finished = false;
-    let createdId = stateRef.current.conversationId;
+    const existingId = stateRef.current.conversationId;
+    let createdId = existingId;
+    let announcedId: string | null = null;
     try {
       const withContent = mode === "send" || mode === "edit";
       // A replay runs with the answer's own stored settings; the server refuses others.
       const body = { conversationId: stateRef.current.conversationId ?? undefined, content: withContent ? content : undefined, params: mode === "replay" ? undefined : params, mode, messageId, ...at };
       for await (const event of streamChat(body, controller.signal)) {
         onEvent(event);
-        if (event.event === "start") {
-          started = true;
-          createdId = event.data.conversationId;
-          callbacksRef.current.onStarted?.(event.data.conversationId);
+        // A queued answer's conversation exists already: it gets its address and sidebar row while it waits.
+        if ((event.event === "start" || event.event === "queued") && event.data.conversationId && event.data.conversationId !== announcedId) {
+          announcedId = createdId = event.data.conversationId;
+          callbacksRef.current.onStarted?.(announcedId);
         }
+        if (event.event === "start") started = true;
         if (event.event === "error") outcome = started ? "failed" : "rejected";
         if (event.event === "done") finished = true;
       }
@@ -171,6 +176,8 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
     } finally {
       stopPendingRef.current = false;
       if (controllerRef.current === controller) controllerRef.current = null;
+      // A new chat announced while queued and then taken back (stopped in line, refused) no longer exists.
+      if (announcedId && !existingId && !started && outcome !== "stopped") callbacksRef.current.onWithdrawn?.(announcedId);
       callbacksRef.current.onFinished?.();
     }
     return outcome;
