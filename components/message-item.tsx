@@ -10,6 +10,7 @@ import { ReplayNote } from "./replay-note";
 import { RunProgress } from "./run-progress";
 import { StatusBadge } from "./status-badge";
 import { VersionSwitcher } from "./version-switcher";
+import { AttachmentChips } from "./attachment-chips";
 
 interface MessageItemProps {
   message: UiMessage;
@@ -54,6 +55,9 @@ function MessageItemImpl({ message, run, onRegenerate, onEdit, onContinue, onSwi
           />
         ) : (
           <>
+            {message.attachments && (
+              <AttachmentChips align="end" chips={message.attachments.map((file, i) => ({ key: `${i}:${file.name}`, name: file.name, file }))} />
+            )}
             {/* Plain text on purpose: what the user typed is shown exactly, never interpreted. */}
             <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl rounded-br-md bg-indigo-600 px-4 py-2.5 text-[0.9375rem] text-white shadow-sm">
               {message.content}

@@ -45,8 +45,11 @@ describe("chatReducer", () => {
     let state = run(initialChatState(null), submit("hi"), event({ event: "queued", data: { position: 2 } }, 10));
     expect(state.run).toMatchObject({ phase: "queued", queuePosition: 2, timing: { startedAt: 0 } });
     // The clock restarts when the model takes the answer: the wait in the queue is not its time.
-    state = run(state, event(start(1), 4_000), event({ event: "prefill", data: { done: 64, total: 256 } }));
-    expect(state.run).toMatchObject({ phase: "prefill", prefill: { done: 64, total: 256 }, started: true, timing: { startedAt: 4_000 } });
+    state = run(state, event(start(1), 4_000), event({ event: "prefill", data: { done: 64, total: 256 } }, 4_500));
+    // The prompt's progress keeps when it started (the model took the answer) and when it last moved: its time left.
+    expect(state.run).toMatchObject({ phase: "prefill", prefill: { done: 64, total: 256, startedAt: 4_000, at: 4_500 }, started: true, timing: { startedAt: 4_000 } });
+    state = run(state, event({ event: "prefill", data: { done: 128, total: 256 } }, 5_100));
+    expect(state.run?.prefill).toEqual({ done: 128, total: 256, startedAt: 4_000, at: 5_100 });
     expect(state.messages.at(-1)?.status).toBe("streaming");
   });
 

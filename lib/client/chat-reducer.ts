@@ -9,6 +9,7 @@ import type { ConversationDto, MessageRole, MessageStatus, SiblingsDto } from "@
 import type { AnswerSnapshot, ChatEvent, ReplayVerdict } from "@/lib/schemas/events";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
+import type { AttachmentDto } from "@/lib/schemas/attachments";
 import type { LiveTiming } from "./caption";
 
 export type UiStatus = MessageStatus | "streaming";
@@ -29,13 +30,16 @@ export interface UiMessage {
   siblings?: SiblingsDto;
   /** A replay: how it compares with the answer it re-ran (stored with the answer; a live one is kept across re-reads too). */
   replay?: ReplayVerdict;
+  /** A question's attached files (chips). */
+  attachments?: AttachmentDto[];
 }
 
 export interface RunState {
   mode: ChatMode;
   phase: "connecting" | "queued" | "prefill" | "generating";
   queuePosition: number | null;
-  prefill: { done: number; total: number } | null;
+  /** Prompt processing so far, and when (page clock) it started and last moved: the prompt's time left is measured from them. */
+  prefill: { done: number; total: number; startedAt: number; at: number } | null;
   timing: LiveTiming;
   promptTokens: number;
   assistantId: string;
@@ -56,7 +60,7 @@ export interface ChatState {
 
 export type ChatAction =
   | { type: "loaded"; conversation: ConversationDto }
-  | { type: "submit"; mode: ChatMode; content: string; params: GenerationParams; now: number; iso: string; nonce: string; messageId?: string }
+  | { type: "submit"; mode: ChatMode; content: string; params: GenerationParams; now: number; iso: string; nonce: string; messageId?: string; attachments?: AttachmentDto[] }
   | { type: "event"; event: ChatEvent; now: number }
   | { type: "rejected"; message: string }
   | { type: "failed"; message: string }
@@ -143,6 +147,7 @@ function submit(state: ChatState, action: Extract<ChatAction, { type: "submit" }
     params: null,
     error: null,
     createdAt: action.iso,
+    ...(action.attachments?.length ? { attachments: action.attachments } : {}),
   });
   if (action.mode === "continue") return continueAnswer(state, action);
   const assistantId = `local-assistant-${action.nonce}`;
@@ -265,8 +270,11 @@ function applyEvent(state: ChatState, event: ChatEvent, now: number): ChatState 
     case "compare":
       // A compare pair has its own state (compare-reducer.ts); this page's single run never sees one.
       return state;
-    case "prefill":
-      return { ...state, run: { ...run, phase: "prefill", prefill: { done: event.data.done, total: event.data.total } } };
+    case "prefill": {
+      // Measured from the model taking the answer (`start`), where prompt processing begins.
+      const startedAt = run.prefill?.startedAt ?? (run.started ? run.timing.startedAt : now);
+      return { ...state, run: { ...run, phase: "prefill", prefill: { done: event.data.done, total: event.data.total, startedAt, at: now } } };
+    }
     case "token": {
       const timing: LiveTiming = {
         ...run.timing,
@@ -307,7 +315,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       const replays = new Map(state.messages.map((m) => [m.id, m.replay]));
       const messages: UiMessage[] = c.messages
         .filter((m) => m.role !== "system")
-        .map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, error: m.error, createdAt: m.createdAt, droppedTurns: dropped.get(m.id), siblings: m.siblings, replay: m.replay ?? replays.get(m.id) }));
+        .map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, error: m.error, createdAt: m.createdAt, droppedTurns: dropped.get(m.id), siblings: m.siblings, replay: m.replay ?? replays.get(m.id), ...(m.attachments ? { attachments: m.attachments } : {}) }));
       return { ...state, conversationId: c.id, title: c.title, messages };
     }
     case "submit":

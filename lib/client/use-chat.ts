@@ -13,6 +13,8 @@ import { ApiError, getConversation, stopAnswer, switchBranch } from "./api";
 import { followAnswer, streamChat } from "./chat-stream";
 import { chatReducer, initialChatState, lastIndexOfRole, type ChatMode } from "./chat-reducer";
 import { wasDeleted } from "./deleted-conversations";
+import { toAttachmentInput } from "./use-attachments";
+import type { ExtractedAttachment } from "@/lib/schemas/attachments";
 
 export type LoadState = "loading" | "ready" | "not-found" | "error";
 export type RunOutcome = "done" | "stopped" | "rejected" | "failed";
@@ -125,12 +127,20 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
   }, [attach]);
 
   /** `messageId`: the message the mode acts on (see POST /api/chat); `content` is unused by regenerate / continue. */
-  const run = useCallback(async (mode: ChatMode, content: string, params: GenerationParams, messageId?: string, at?: { tokenIndex: number; tokenId: number }): Promise<RunOutcome> => {
+  const run = useCallback(async (
+    mode: ChatMode,
+    content: string,
+    params: GenerationParams,
+    messageId?: string,
+    extra: { at?: { tokenIndex: number; tokenId: number }; attachments?: readonly ExtractedAttachment[] } = {},
+  ): Promise<RunOutcome> => {
+    const { at, attachments } = extra;
     if (controllerRef.current) return "rejected";
     const controller = new AbortController();
     controllerRef.current = controller;
     const nonce = Math.random().toString(36).slice(2);
-    dispatch({ type: "submit", mode, content, params, now: performance.now(), iso: new Date().toISOString(), nonce, messageId });
+    const chips = attachments?.map(({ name, mediaType, chars, tokens }) => ({ name, mediaType, chars, tokens }));
+    dispatch({ type: "submit", mode, content, params, now: performance.now(), iso: new Date().toISOString(), nonce, messageId, attachments: chips });
     let outcome: RunOutcome = "done";
     // Before `start` nothing was stored, so failures roll back and the composer gets its text again.
     let started = false;
@@ -141,7 +151,8 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
     try {
       const withContent = mode === "send" || mode === "edit";
       // A replay runs with the answer's own stored settings; the server refuses others.
-      const body = { conversationId: stateRef.current.conversationId ?? undefined, content: withContent ? content : undefined, params: mode === "replay" ? undefined : params, mode, messageId, ...at };
+      const files = attachments?.length ? { attachments: attachments.map(toAttachmentInput) } : {};
+      const body = { conversationId: stateRef.current.conversationId ?? undefined, content: withContent ? content : undefined, params: mode === "replay" ? undefined : params, mode, messageId, ...at, ...files };
       for await (const event of streamChat(body, controller.signal)) {
         onEvent(event);
         // A queued answer's conversation exists already: it gets its address and sidebar row while it waits.
@@ -183,7 +194,10 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
     return outcome;
   }, [reload, onEvent]);
 
-  const send = useCallback((content: string, params: GenerationParams) => run("send", content, params), [run]);
+  const send = useCallback(
+    (content: string, params: GenerationParams, attachments?: readonly ExtractedAttachment[]) => run("send", content, params, undefined, { attachments }),
+    [run],
+  );
 
   /** A new version of an answer (default: the last one); the old versions stay, behind `‹ n/m ›`. */
   const regenerate = useCallback((params: GenerationParams, messageId?: string) => {
@@ -202,7 +216,7 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
 
   /** A new version of an answer that keeps its first `tokenIndex` tokens, puts `tokenId` next and goes on (the token view). */
   const branch = useCallback(
-    (params: GenerationParams, messageId: string, tokenIndex: number, tokenId: number) => run("branch", "", params, messageId, { tokenIndex, tokenId }),
+    (params: GenerationParams, messageId: string, tokenIndex: number, tokenId: number) => run("branch", "", params, messageId, { at: { tokenIndex, tokenId } }),
     [run],
   );
 

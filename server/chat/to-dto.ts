@@ -25,6 +25,7 @@ export function toMessageDto(row: MessageRow, siblings: SiblingsDto = ONLY_VERSI
     error: row.error ?? null,
     createdAt: row.createdAt.toISOString(),
     ...(row.replay ? { replay: row.replay } : {}),
+    ...(row.attachments?.length ? { attachments: row.attachments.map(({ name, mediaType, chars, tokens }) => ({ name, mediaType, chars, tokens })) } : {}),
   };
 }
 

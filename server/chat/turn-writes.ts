@@ -27,6 +27,7 @@ import { branchPrefix, readTokens, saveTokens, type BranchPrefix } from "./messa
 import type { ReplayVerdict } from "@/lib/schemas/events";
 import type { StoredToken } from "./token-blob";
 import { planTurn } from "./turn-plan";
+import { storedAttachments } from "./stored-attachments";
 
 export interface PreparedTurn {
   conversationId: string;
@@ -120,8 +121,10 @@ export async function prepareTurn(db: Store, args: { request: ParsedChatRequest;
           title = autoTitle(content);
           await tx.conversations.renameConversation({ id: conversationId, title, updatedAt: now });
         }
+        // An edit without files of its own keeps the edited question's.
+        const files = request.attachments ? storedAttachments(request.attachments) : (plan.edited?.attachments ?? null);
         question = await tx.messages.insertMessage({
-          message: { id: newId(), conversationId, parentId: plan.parentId, role: "user", content, status: "complete", createdAt: now },
+          message: { id: newId(), conversationId, parentId: plan.parentId, role: "user", content, status: "complete", attachments: files?.length ? files : null, createdAt: now },
         });
         insertedIds.push(question.id);
         history = [...history, question];
