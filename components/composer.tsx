@@ -2,6 +2,7 @@
 import { ArrowUp, Paperclip, Square } from "lucide-react";
 import { useEffect, useRef, useState, type ReactNode, type RefObject } from "react";
 import { MAX_MESSAGE_CHARS } from "@/lib/schemas/chat";
+import { MESSAGE_BOX_ID } from "@/lib/client/shortcuts";
 
 interface ComposerProps {
   value: string;
@@ -93,7 +94,7 @@ export function Composer({ value, onChange, onSend, onStop, running, queued = fa
         )}
         <textarea
           ref={inputRef}
-          id="composer"
+          id={MESSAGE_BOX_ID}
           aria-label="Message"
           aria-describedby={reason ? "composer-reason" : undefined}
           placeholder="Message BitNet…"

@@ -24,8 +24,9 @@ describe("Next's telemetry", () => {
   it("is off for Next itself under the scripts' setting, with a fresh user profile", () => {
     const home = mkdtempSync(path.join(tmpdir(), "telemetry-"));
     try {
-      const status = (env: Record<string, string>) =>
-        execFileSync(path.join(ROOT, "node_modules/.bin/next"), ["telemetry", "status"], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", HOME: home, ...env }, encoding: "utf8" });
+      // Run outside the project: Next may keep its telemetry notes in a `cache/` folder of the working directory.
+      const status = (env: Record<string, string>): string =>
+        execFileSync(path.join(ROOT, "node_modules/.bin/next"), ["telemetry", "status"], { cwd: home, env: { PATH: process.env.PATH ?? "", HOME: home, NODE_ENV: "production", ...env } }).toString();
       expect(status({})).toMatch(/Enabled/);
       expect(status({ NEXT_TELEMETRY_DISABLED: "1" })).toMatch(/opted-out/);
     } finally {
