@@ -28,6 +28,7 @@ import { CompareView } from "./compare-view";
 import { AttachmentChips } from "./attachment-chips";
 import { useAttachments } from "@/lib/client/use-attachments";
 import { attachmentOverflow } from "@/lib/client/attachment-fit";
+import { headerTitle } from "@/lib/client/known-titles";
 
 export function ChatView({ conversationId }: { conversationId: string | null }) {
   const app = useApp();
@@ -230,7 +231,11 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
-      <ChatHeader title={state.title} conversationId={state.conversationId} contextUsed={contextUsed} />
+      <ChatHeader
+        title={headerTitle({ title: state.title, conversationId: state.conversationId ?? compare.state?.conversationId ?? null, fallbacks: [compare.state?.title] })}
+        conversationId={state.conversationId}
+        contextUsed={contextUsed}
+      />
       {loadState === "loading" ? (
         <p role="status" className="flex flex-1 items-center justify-center text-sm text-zinc-600 dark:text-zinc-400">Loading conversation…</p>
       ) : loadState === "error" ? (
