@@ -30,6 +30,14 @@ interface MessageItemProps {
   editRequest?: number;
 }
 
+/**
+ * "Tokens" only where there are records: as the server says for a stored answer; for one just streamed here,
+ * when it produced tokens (one stopped while its prompt was read has none).
+ */
+function hasTokenView(message: UiMessage): boolean {
+  return message.hasTokenRecords ?? (message.stats?.completionTokens ?? 0) > 0;
+}
+
 function MessageItemImpl({ message, run, onRegenerate, onEdit, onContinue, onSwitchVersion, onReplay, conversationId, onBranch, busy, editRequest = 0 }: MessageItemProps) {
   const [editing, setEditing] = useState(false);
   const [seenEditRequest, setSeenEditRequest] = useState(editRequest);
@@ -112,7 +120,7 @@ function MessageItemImpl({ message, run, onRegenerate, onEdit, onContinue, onSwi
               disabled={busy}
             />
           )}
-          {!streaming && conversationId && !message.id.startsWith("local-") && <AnswerTokens conversationId={conversationId} messageId={message.id} onBranch={busy ? undefined : onBranch} />}
+          {!streaming && conversationId && !message.id.startsWith("local-") && hasTokenView(message) && <AnswerTokens conversationId={conversationId} messageId={message.id} onBranch={busy ? undefined : onBranch} />}
         </div>
       </div>
     </article>

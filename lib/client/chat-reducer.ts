@@ -32,6 +32,8 @@ export interface UiMessage {
   replay?: ReplayVerdict;
   /** A question's attached files (chips). */
   attachments?: AttachmentDto[];
+  /** A stored answer's token records exist (the token view); unknown for one streamed in this tab and not re-read. */
+  hasTokenRecords?: boolean;
 }
 
 export interface RunState {
@@ -315,7 +317,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       const replays = new Map(state.messages.map((m) => [m.id, m.replay]));
       const messages: UiMessage[] = c.messages
         .filter((m) => m.role !== "system")
-        .map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, error: m.error, createdAt: m.createdAt, droppedTurns: dropped.get(m.id), siblings: m.siblings, replay: m.replay ?? replays.get(m.id), ...(m.attachments ? { attachments: m.attachments } : {}) }));
+        .map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, error: m.error, createdAt: m.createdAt, droppedTurns: dropped.get(m.id), siblings: m.siblings, replay: m.replay ?? replays.get(m.id), ...(m.attachments ? { attachments: m.attachments } : {}), ...(m.hasTokenRecords !== undefined ? { hasTokenRecords: m.hasTokenRecords } : {}) }));
       return { ...state, conversationId: c.id, title: c.title, messages };
     }
     case "submit":

@@ -36,6 +36,8 @@ export interface MessageDto {
   createdAt: string; // ISO 8601
   /** A replayed answer's comparison with the answer it re-ran (mode "replay"); absent otherwise. */
   replay?: ReplayVerdict;
+  /** An answer (in a conversation's GET): whether it has token records, i.e. whether the token view can open it. */
+  hasTokenRecords?: boolean;
   /** A question's attached files (their chips; the text is in exports only); absent when it has none. */
   attachments?: AttachmentDto[];
 }

@@ -1,10 +1,48 @@
 /** The rough edges a newcomer hit (issue 24 "Fix"), each checked where the user meets it. */
 import { describe, expect, it } from "vitest";
 import { useChatSuite } from "./support/chat-suite";
-import { UI_TIMEOUT } from "./support/chat-page";
+import { exportWithAnswer, importViaApi, UI_TIMEOUT } from "./support/chat-page";
 
 describe("rough edges", () => {
-  const { openChat } = useChatSuite();
+  const { baseUrl, openChat } = useChatSuite();
+
+  it("the header says the conversation's title while it loads and while a compare runs in a new chat, never 'New chat'", async () => {
+    const id = await importViaApi(baseUrl, exportWithAnswer("Header while loading", "Fine."));
+    const chat = await openChat("/");
+    await chat.conversationItem("Header while loading").waitFor({ timeout: UI_TIMEOUT });
+    // Hold the conversation's own request: the page shows its loading state meanwhile.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await chat.page.route(`**/api/conversations/${id}`, async (route) => {
+      await held;
+      await route.continue().catch(() => undefined);
+    });
+    await chat.conversationItem("Header while loading").getByRole("link").first().click();
+    await chat.page.getByRole("status").filter({ hasText: "Loading conversation…" }).waitFor({ timeout: UI_TIMEOUT });
+    expect(await chat.title.innerText()).toBe("Header while loading");
+    release();
+    await chat.answerBody().waitFor({ timeout: UI_TIMEOUT });
+    expect(await chat.title.innerText()).toBe("Header while loading");
+
+    // A compare pair in a new chat: its title from the moment it starts.
+    await chat.page.getByRole("link", { name: "New chat", exact: true }).click();
+    await expect.poll(() => chat.title.innerText(), { timeout: UI_TIMEOUT }).toBe("New chat");
+    const seen: string[] = [];
+    await chat.page.exposeFunction("__headerSeen", (text: string) => void seen.push(text));
+    await chat.page.evaluate(() => {
+      const h1 = document.querySelector("header h1")!;
+      new MutationObserver(() => (window as unknown as { __headerSeen: (t: string) => void }).__headerSeen(h1.textContent ?? "")).observe(h1, { subtree: true, childList: true, characterData: true });
+    });
+    await chat.setParam("Max new tokens", "8");
+    await chat.composer.fill("Compare a header.");
+    await chat.page.getByRole("button", { name: "Compare", exact: true }).click();
+    const form = chat.page.getByRole("dialog", { name: "Compare two settings" });
+    await form.getByRole("button", { name: "Compare", exact: true }).click();
+    await expect.poll(() => chat.page.getByTestId("compare-column").count(), { timeout: UI_TIMEOUT }).toBe(2);
+    expect(await chat.title.innerText()).toBe("Compare a header.");
+    for (const column of await chat.page.getByTestId("compare-column").all()) await chat.waitForAnswerStatus("complete", column);
+    expect(seen.filter((t) => t !== "Compare a header.")).toEqual([]);
+  });
 
   it("? opens the shortcut list from the empty message box, focus there; with text in the box it is just text", async () => {
     const chat = await openChat("/");
@@ -19,5 +57,30 @@ describe("rough edges", () => {
     await chat.composer.press("Shift+Slash");
     expect(await chat.composer.inputValue()).toBe("Why?");
     expect(await help.isVisible()).toBe(false);
+  });
+
+  it("'Tokens' is offered only on answers with token records: not on an imported answer without them, and no 404 in the console", async () => {
+    const id = await importViaApi(baseUrl, exportWithAnswer("No token records", "Imported text."));
+    const chat = await openChat("/");
+    const failures: string[] = [];
+    chat.page.on("console", (message) => {
+      if (message.type() === "error") failures.push(message.text());
+    });
+    chat.page.on("response", (response) => {
+      if (response.status() === 404) failures.push(response.url());
+    });
+    await chat.goto(`/c/${id}`);
+    await chat.answerBody().waitFor({ timeout: UI_TIMEOUT });
+    const tokensButton = (answer = chat.lastAnswer) => answer.getByRole("button", { name: "Tokens", exact: true });
+    expect(await tokensButton().count()).toBe(0);
+    // An answer written here has records: it offers the token view, which opens.
+    await chat.setParam("Max new tokens", "4");
+    await chat.send("Say something.");
+    await chat.waitForAnswerStatus("complete");
+    await tokensButton().waitFor({ timeout: UI_TIMEOUT });
+    await tokensButton().click();
+    await chat.lastAnswer.getByRole("region", { name: "Token view" }).waitFor({ timeout: UI_TIMEOUT });
+    expect(await tokensButton(chat.answers.first()).count()).toBe(0);
+    expect(failures).toEqual([]);
   });
 });
