@@ -201,13 +201,24 @@ export async function saveProgress(db: Store, args: { turn: PreparedTurn; conten
 }
 
 /**
- * A continued answer counts the tokens and time of all its runs; speed, time to first token and
- * prompt size are the last run's (they describe how that run went).
+ * A continued answer counts the tokens and time of all its runs, and its generation speed is theirs
+ * together (every run's decoded tokens over every run's decode time), so the caption's three figures
+ * describe the same answer; time to first token, prefill and prompt size are the last run's (how that
+ * run started). `continuedRuns` says how many runs it took.
  */
-function mergedStats(turn: PreparedTurn, stats: GenerationStats): GenerationStats {
-  const before = turn.continued?.stats;
+export function mergedStats(before: GenerationStats | null | undefined, stats: GenerationStats): GenerationStats {
   if (!before) return stats;
-  return { ...stats, completionTokens: before.completionTokens + stats.completionTokens, totalMs: before.totalMs + stats.totalMs };
+  // A run's decode time, from its own figures: its tokens after the first, at its decode speed.
+  const decodeMs = (s: GenerationStats) => (s.decodeTokPerS > 0 && s.completionTokens > 1 ? ((s.completionTokens - 1) * 1000) / s.decodeTokPerS : 0);
+  const decoded = (s: GenerationStats) => (decodeMs(s) > 0 ? s.completionTokens - 1 : 0);
+  const totalDecodeMs = decodeMs(before) + decodeMs(stats);
+  return {
+    ...stats,
+    completionTokens: before.completionTokens + stats.completionTokens,
+    totalMs: before.totalMs + stats.totalMs,
+    decodeTokPerS: totalDecodeMs > 0 ? Math.round(((decoded(before) + decoded(stats)) * 1000 * 10) / totalDecodeMs) / 10 : 0,
+    continuedRuns: (before.continuedRuns ?? 1) + 1,
+  };
 }
 
 /**
@@ -222,7 +233,7 @@ export async function earlierTokens(db: Store, turn: PreparedTurn): Promise<Stor
 /** Returns false when the conversation was deleted while the answer was being generated. */
 export async function saveAnswer(db: Store, args: { turn: PreparedTurn; answer: FinishedAnswer; now: Date }): Promise<boolean> {
   const { turn, answer, now } = args;
-  const stats = mergedStats(turn, answer.stats);
+  const stats = mergedStats(turn.continued?.stats, answer.stats);
   return db.transaction(async (tx) => {
     const updated = await tx.messages.updateMessage({
       id: turn.assistantMessageId,
