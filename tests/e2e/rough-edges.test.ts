@@ -1,7 +1,7 @@
 /** The rough edges a newcomer hit (issue 24 "Fix"), each checked where the user meets it. */
 import { describe, expect, it } from "vitest";
 import { useChatSuite } from "./support/chat-suite";
-import { exportWithAnswer, importViaApi, UI_TIMEOUT } from "./support/chat-page";
+import { exportWithAnswer, fetchConversation, importViaApi, UI_TIMEOUT } from "./support/chat-page";
 
 describe("rough edges", () => {
   const { baseUrl, openChat } = useChatSuite();
@@ -39,7 +39,8 @@ describe("rough edges", () => {
     const form = chat.page.getByRole("dialog", { name: "Compare two settings" });
     await form.getByRole("button", { name: "Compare", exact: true }).click();
     await expect.poll(() => chat.page.getByTestId("compare-column").count(), { timeout: UI_TIMEOUT }).toBe(2);
-    expect(await chat.title.innerText()).toBe("Compare a header.");
+    // The columns show at once; the title once the server has created the conversation.
+    await expect.poll(() => chat.title.innerText(), { timeout: UI_TIMEOUT }).toBe("Compare a header.");
     for (const column of await chat.page.getByTestId("compare-column").all()) await chat.waitForAnswerStatus("complete", column);
     expect(seen.filter((t) => t !== "Compare a header.")).toEqual([]);
   });
@@ -82,5 +83,46 @@ describe("rough edges", () => {
     await chat.lastAnswer.getByRole("region", { name: "Token view" }).waitFor({ timeout: UI_TIMEOUT });
     expect(await tokensButton(chat.answers.first()).count()).toBe(0);
     expect(failures).toEqual([]);
+  });
+
+  it("after Continue the caption covers the whole answer and its details say so; the details show '% of memory' on their first open", async () => {
+    const chat = await openChat("/");
+    await chat.setParam("Max new tokens", "4");
+    const bandwidth = chat.page.waitForResponse((r) => r.url().includes("/api/efficiency"), { timeout: UI_TIMEOUT });
+    await chat.send("Tell me a long story.");
+    await chat.waitForAnswerStatus("complete");
+    // Fetched as soon as a finished answer's caption shows, before anyone opens its details.
+    await bandwidth;
+    await chat.lastAnswer.getByRole("button", { name: "Generation details" }).click();
+    const details = chat.page.getByRole("region", { name: "Generation details" });
+    expect(await details.getByText(/% of memory\)/).count()).toBe(1);
+    await chat.lastAnswer.getByRole("button", { name: "Generation details" }).click();
+
+    await chat.lastAnswer.getByRole("button", { name: "Continue", exact: true }).click();
+    await chat.waitForAnswerStatus("complete");
+    const id = await chat.conversationId();
+    await expect.poll(async () => (await fetchConversation(baseUrl, id)).body!.messages[1]!.stats?.continuedRuns, { timeout: UI_TIMEOUT }).toBe(2);
+    const stats = (await fetchConversation(baseUrl, id)).body!.messages[1]!.stats!;
+    expect(stats.completionTokens).toBe(8);
+    await expect.poll(() => chat.captionOf(chat.lastAnswer).innerText(), { timeout: UI_TIMEOUT }).toContain("8 tokens");
+    await chat.lastAnswer.getByRole("button", { name: "Generation details" }).click();
+    expect(await details.innerText()).toMatch(/Continued\s+1×/);
+  });
+
+  it("the README's curl works as written: /v1 answers to the default hub id too, and says which model answered", async () => {
+    const served = ((await (await fetch(`${baseUrl}/v1/models`)).json()) as { data: { id: string }[] }).data[0]!.id;
+    expect(served).not.toBe("microsoft/bitnet-b1.58-2B-4T");
+    const ask = (model: string) =>
+      fetch(`${baseUrl}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ model, messages: [{ role: "user", content: "Hello!" }], stream: false, max_tokens: 2 }),
+      });
+    const readme = await ask("microsoft/bitnet-b1.58-2B-4T");
+    expect(readme.status).toBe(200);
+    expect(((await readme.json()) as { model: string }).model).toBe(served);
+    const unknown = await ask("gpt-4o");
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toContain(`This server serves '${served}'`);
   });
 });
