@@ -116,8 +116,11 @@ export async function prepareTurn(db: Store, args: { request: ParsedChatRequest;
       }
       if (plan.kind === "question") {
         const content = requiredContent(request);
-        // Editing the first question of a conversation that still has its automatic title retitles it.
-        if (plan.edited && plan.edited.parentId === null && title === autoTitle(plan.edited.content)) {
+        // Editing the first question of a conversation that still has an automatic title retitles it: the
+        // title belongs to the conversation, so it is automatic when it is any first question's (another
+        // version's, after an earlier edit), and switching versions later leaves it as it is.
+        const automatic = tree.children(null).some((root) => root.role === "user" && title === autoTitle(root.content));
+        if (plan.edited && plan.edited.parentId === null && automatic) {
           title = autoTitle(content);
           await tx.conversations.renameConversation({ id: conversationId, title, updatedAt: now });
         }

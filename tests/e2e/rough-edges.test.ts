@@ -125,4 +125,25 @@ describe("rough edges", () => {
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { message: string } }).error.message).toContain(`This server serves '${served}'`);
   });
+
+  it("editing the first question retitles the conversation, also from an older version, and switching versions keeps the title", async () => {
+    const chat = await openChat("/");
+    await chat.setParam("Max new tokens", "4");
+    await chat.send("First take?");
+    await chat.waitForAnswerStatus("complete");
+    const edit = async (text: string) => {
+      await chat.userMessages.first().getByRole("button", { name: "Edit", exact: true }).click();
+      await chat.page.getByRole("textbox", { name: "Edit message" }).fill(text);
+      await chat.page.getByRole("button", { name: "Save and resend" }).click();
+      await chat.waitForAnswerStatus("complete");
+    };
+    await edit("Second take?");
+    await expect.poll(() => chat.title.innerText(), { timeout: UI_TIMEOUT }).toBe("Second take?");
+    await chat.userMessages.first().getByRole("button", { name: "Previous version" }).click();
+    await expect.poll(() => chat.userMessages.first().innerText(), { timeout: UI_TIMEOUT }).toContain("First take?");
+    expect(await chat.title.innerText()).toBe("Second take?");
+    await edit("Third take?");
+    await expect.poll(() => chat.title.innerText(), { timeout: UI_TIMEOUT }).toBe("Third take?");
+    await chat.conversationItem("Third take?").waitFor({ timeout: UI_TIMEOUT });
+  });
 });
