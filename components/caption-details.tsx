@@ -23,6 +23,7 @@ export function CaptionDetails({ id, stats, params, droppedTurns }: CaptionDetai
     ...(stats.draftTokens ? ([["Draft tokens accepted", `${stats.acceptedDraftTokens ?? 0} of ${stats.draftTokens}`]] as [string, string][]) : []),
     ...(stats.answersSharing !== undefined ? ([["Answers sharing the model", describeSharing(stats.answersSharing)]] as [string, string][]) : []),
     ["Total time", formatDuration(stats.totalMs)],
+    ...(stats.continuedRuns ? ([["Continued", `${stats.continuedRuns - 1}× — the figures cover all ${stats.continuedRuns} runs; first-token and prefill figures are the last run's`]] as [string, string][]) : []),
     ["Stop reason", describeStopReason(stats.stopReason)],
     ...efficiency,
   ];
@@ -42,7 +43,7 @@ export function CaptionDetails({ id, stats, params, droppedTurns }: CaptionDetai
       id={id}
       role="region"
       aria-label="Generation details"
-      className="absolute bottom-full left-0 z-20 mb-1 w-72 max-w-[calc(100vw-5rem)] rounded-lg border border-zinc-200 bg-white p-3 text-xs shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+      className="absolute bottom-full left-0 z-20 mb-1 w-96 max-w-[calc(100vw-2rem)] rounded-lg border border-zinc-200 bg-white p-3 text-xs shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
     >
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
         {rows.map(([term, value]) => (

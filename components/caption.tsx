@@ -5,6 +5,8 @@ import { useEffect, useId, useState } from "react";
 import { captionFromLive, captionFromStats, formatCaption, type LiveTiming } from "@/lib/client/caption";
 import type { UiMessage } from "@/lib/client/chat-reducer";
 import { CaptionDetails } from "./caption-details";
+import { prefetchMemoryBandwidth } from "@/lib/client/use-memory-bandwidth";
+import { useApp } from "./app-context";
 
 const LIVE_TICK_MS = 200;
 
@@ -24,6 +26,11 @@ export function Caption({ message, live }: { message: UiMessage; live: LiveTimin
   const [open, setOpen] = useState(false);
   const [hover, setHover] = useState(false);
   const detailsId = useId();
+  const hasWeights = useApp().model.status?.weights != null;
+  const finished = message.stats !== null;
+  useEffect(() => {
+    if (finished && hasWeights) prefetchMemoryBandwidth();
+  }, [finished, hasWeights]);
   const numbers = streaming ? captionFromLive(live, Math.max(now, live.lastTokenAt ?? 0)) : message.stats ? captionFromStats(message.stats) : null;
   if (!numbers) return null;
 

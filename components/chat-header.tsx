@@ -31,7 +31,7 @@ export function ChatHeader({ title, conversationId, contextUsed }: ChatHeaderPro
         <Menu className="size-5" aria-hidden />
       </button>
       <h1 className="min-w-0 flex-1 truncate text-sm font-semibold" title={title}>
-        {title || "New chat"}
+        {title}
       </h1>
       {contextUsed !== null && contextLength && <ContextMeter used={contextUsed} total={contextLength} />}
       <div className="min-w-0 shrink-0 sm:max-w-md">

@@ -25,6 +25,10 @@ import { NotFoundNotice } from "./not-found-notice";
 import { CompareButton } from "./compare-button";
 import { CompareForm } from "./compare-form";
 import { CompareView } from "./compare-view";
+import { AttachmentChips } from "./attachment-chips";
+import { useAttachments } from "@/lib/client/use-attachments";
+import { attachmentOverflow } from "@/lib/client/attachment-fit";
+import { headerTitle } from "@/lib/client/known-titles";
 
 export function ChatView({ conversationId }: { conversationId: string | null }) {
   const app = useApp();
@@ -60,8 +64,11 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
     },
     [invalidateList],
   );
+  const onWithdrawn = useCallback((id: string) => {
+    if (window.location.pathname === `/c/${id}`) window.history.replaceState(null, "", "/");
+  }, []);
   const attachCompareRef = useRef<(id: string) => void>(() => undefined);
-  const chat = useChat(conversationId, { onStarted, onFinished: invalidateList, onCompareRunning: (id) => attachCompareRef.current(id) });
+  const chat = useChat(conversationId, { onStarted, onWithdrawn, onFinished: invalidateList, onCompareRunning: (id) => attachCompareRef.current(id) });
   const { state, loadState, refresh, send: sendMessage, regenerate: regenerateAnswer, editAndResend, continueAnswer, replay: replayAnswer, branch: branchAnswer, switchVersion, stop: stopAnswer, dismissError } = chat;
   const { params, setParams, saveError, useAsDefault } = useConversationParams(state.conversationId, chat.loadedParams);
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -130,18 +137,27 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
     [focusComposer, setDraft],
   );
 
+  const files = useAttachments();
+  const { take: takeFiles, restore: restoreFiles } = files;
   const modelReason = composerBlockReason(app.model.status, app.model.unreachable);
+  const tooLong = attachmentOverflow({ fileTokens: files.tokens, questionChars: draft.length, contextLength: app.model.status?.contextLength ?? 0, maxNewTokens: params.maxNewTokens });
   const disabledReason =
     modelReason ??
+    tooLong ??
+    (files.reading ? "Reading the attached files…" : null) ??
     (paramsInvalid ? "Fix the highlighted value in Settings to send." : null) ??
     (compare.state && !comparing ? "Keep one of the two answers to continue the chat." : null);
 
   const send = useCallback(
     (text: string) => {
       setDraft("");
-      void sendMessage(text, params).then((outcome) => afterRun(outcome, text));
+      const attached = takeFiles();
+      void sendMessage(text, params, attached).then((outcome) => {
+        if (outcome === "rejected") restoreFiles(attached);
+        afterRun(outcome, text);
+      });
     },
-    [sendMessage, params, afterRun, setDraft],
+    [sendMessage, params, afterRun, setDraft, takeFiles, restoreFiles],
   );
   const regenerate = useCallback(
     (messageId?: string) => {
@@ -215,7 +231,11 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
-      <ChatHeader title={state.title} conversationId={state.conversationId} contextUsed={contextUsed} />
+      <ChatHeader
+        title={headerTitle({ title: state.title, conversationId: state.conversationId ?? compare.state?.conversationId ?? null, fallbacks: [compare.state?.title] })}
+        conversationId={state.conversationId}
+        contextUsed={contextUsed}
+      />
       {loadState === "loading" ? (
         <p role="status" className="flex flex-1 items-center justify-center text-sm text-zinc-600 dark:text-zinc-400">Loading conversation…</p>
       ) : loadState === "error" ? (
@@ -287,7 +307,7 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
           onClose={() => setCompareOpen(false)}
           returnFocusTo={compareButtonRef}
           params={params}
-          blockedReason={draft.trim() ? (running ? "Wait for the answer being written, or stop it." : disabledReason) : "Type the question in the message box first."}
+          blockedReason={files.items.length > 0 ? "Compare does not take attached files: remove them first." : draft.trim() ? (running ? "Wait for the answer being written, or stop it." : disabledReason) : "Type the question in the message box first."}
           onCompare={startCompare}
         />
         <Composer
@@ -306,6 +326,22 @@ export function ChatView({ conversationId }: { conversationId: string | null }) 
             </>
           }
           onEditLast={canEdit(state) && ready && !running ? () => setEditRequest((n) => n + 1) : undefined}
+          onAttach={files.add}
+          attachments={
+            files.items.length > 0 || files.errors.length > 0 ? (
+              <div className="flex flex-col gap-1">
+                <AttachmentChips chips={files.items} onRemove={files.remove} />
+                {files.errors.map((error) => (
+                  <p key={error} role="alert" className="flex items-start justify-between gap-2 px-1 text-xs text-red-700 dark:text-red-300">
+                    <span className="break-words">{error}</span>
+                    <button type="button" onClick={files.dismissErrors} className="shrink-0 underline">
+                      Dismiss
+                    </button>
+                  </p>
+                ))}
+              </div>
+            ) : undefined
+          }
         />
         <p role="status" className={notice ? "fixed bottom-24 left-1/2 z-20 -translate-x-1/2 rounded-full bg-zinc-900 px-3 py-1.5 text-xs text-white shadow dark:bg-zinc-100 dark:text-zinc-900" : "sr-only"}>
           {notice}

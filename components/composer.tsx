@@ -1,7 +1,8 @@
 "use client";
-import { ArrowUp, Square } from "lucide-react";
-import { useEffect, type ReactNode, type RefObject } from "react";
+import { ArrowUp, Paperclip, Square } from "lucide-react";
+import { useEffect, useRef, useState, type ReactNode, type RefObject } from "react";
 import { MAX_MESSAGE_CHARS } from "@/lib/schemas/chat";
+import { MESSAGE_BOX_ID } from "@/lib/client/shortcuts";
 
 interface ComposerProps {
   value: string;
@@ -18,10 +19,19 @@ interface ComposerProps {
   onEditLast?: () => void;
   /** Controls shown next to the send button (the settings gear). */
   accessory?: ReactNode;
+  /** Files to attach: from the paperclip, dropped on the composer, or pasted. Absent: no attaching. */
+  onAttach?: (files: File[]) => void;
+  /** The attached files' chips, above the message box. */
+  attachments?: ReactNode;
 }
 
+/** What the file picker offers (any file may still be dropped or pasted: the server says when one is not text). */
+const ACCEPT = ".txt,.md,.markdown,.csv,.tsv,.json,.jsonl,.xml,.yaml,.yml,.toml,.ini,.log,.html,.css,.js,.jsx,.ts,.tsx,.py,.rb,.go,.rs,.java,.kt,.c,.h,.cpp,.hpp,.cs,.swift,.php,.sh,.sql,.pdf,text/*,application/json,application/pdf";
+
 /** Enter sends, Shift+Enter adds a line, Esc stops the answer being written, ↑ in an empty box edits. */
-export function Composer({ value, onChange, onSend, onStop, running, queued = false, disabledReason, inputRef, onEditLast, accessory }: ComposerProps) {
+export function Composer({ value, onChange, onSend, onStop, running, queued = false, disabledReason, inputRef, onEditLast, accessory, onAttach, attachments }: ComposerProps) {
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
   const empty = value.trim().length === 0;
   const tooLong = value.length > MAX_MESSAGE_CHARS;
   const canSend = !running && !empty && !tooLong && disabledReason === null;
@@ -38,18 +48,65 @@ export function Composer({ value, onChange, onSend, onStop, running, queued = fa
         e.preventDefault();
         if (canSend) onSend();
       }}
+      onDragOver={(e) => {
+        if (!onAttach || !e.dataTransfer.types.includes("Files")) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        setDragging(false);
+        if (!onAttach || e.dataTransfer.files.length === 0) return;
+        e.preventDefault();
+        onAttach([...e.dataTransfer.files]);
+      }}
       className="flex flex-col gap-1"
     >
-      <div className="flex items-end gap-2 rounded-2xl border border-zinc-300 bg-white p-2 shadow-sm focus-within:border-indigo-500 focus-within:ring-2 focus-within:ring-indigo-500/20 dark:border-zinc-700 dark:bg-zinc-900">
+      {attachments}
+      <div
+        className={`flex items-end gap-2 rounded-2xl border bg-white p-2 shadow-sm focus-within:border-indigo-500 focus-within:ring-2 focus-within:ring-indigo-500/20 dark:bg-zinc-900 ${dragging ? "border-indigo-500 ring-2 ring-indigo-500/30" : "border-zinc-300 dark:border-zinc-700"}`}
+      >
+        {onAttach && (
+          <>
+            <button
+              type="button"
+              aria-label="Attach files"
+              title="Attach files (text, Markdown, code, CSV/JSON, PDF) — or drop or paste them"
+              onClick={() => fileInput.current?.click()}
+              className="flex size-10 shrink-0 items-center justify-center rounded-xl text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+            >
+              <Paperclip className="size-5" aria-hidden />
+            </button>
+            <input
+              ref={fileInput}
+              type="file"
+              multiple
+              accept={ACCEPT}
+              className="hidden"
+              data-testid="attach-input"
+              onChange={(e) => {
+                const files = [...(e.target.files ?? [])];
+                e.target.value = "";
+                if (files.length) onAttach(files);
+              }}
+            />
+          </>
+        )}
         <textarea
           ref={inputRef}
-          id="composer"
+          id={MESSAGE_BOX_ID}
           aria-label="Message"
           aria-describedby={reason ? "composer-reason" : undefined}
           placeholder="Message BitNet…"
           rows={1}
           value={value}
           onChange={(e) => onChange(e.target.value)}
+          onPaste={(e) => {
+            // Files only (copied in a file manager); text, even with a picture of it alongside, pastes as text.
+            if (!onAttach || e.clipboardData.files.length === 0 || e.clipboardData.getData("text/plain")) return;
+            e.preventDefault();
+            onAttach([...e.clipboardData.files]);
+          }}
           onKeyDown={(e) => {
             if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
               e.preventDefault();

@@ -1,7 +1,7 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import katex from "katex";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { KATEX_CLASSES } from "@/lib/client/katex-classes";
 import { MarkdownView } from "./markdown-view";
 
@@ -15,6 +15,18 @@ function attributeNames(html: string): string[] {
 }
 
 describe("MarkdownView math", () => {
+  it("streams unusual characters inside math without a console warning per character", () => {
+    // rehype-katex used to run its own KaTeX 0.16, which warns "No character metrics…" for each such glyph
+    // whatever `strict` says; one KaTeX (0.19, strict: "ignore") now renders it all, silently.
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      for (const text of ["$x ← ☃ 🎉 \u200b ​ ∞$", "$$\text{日本語 ☃} ⨁ ​$$", "\( 🎉 ω ǆ \)", "$\frac{a}{$"]) render(text);
+      expect(warn.mock.calls.map((call) => String(call[0]))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it("typesets inline and display math with KaTeX, keeping MathML for screen readers", () => {
     const html = render("Euler: $e^{i\\pi} + 1 = 0$\n\n$$\\int_0^1 x^2\\,dx = \\frac{1}{3}$$");
     expect(html).toContain('class="katex"');

@@ -10,6 +10,7 @@ import { ReplayNote } from "./replay-note";
 import { RunProgress } from "./run-progress";
 import { StatusBadge } from "./status-badge";
 import { VersionSwitcher } from "./version-switcher";
+import { AttachmentChips } from "./attachment-chips";
 
 interface MessageItemProps {
   message: UiMessage;
@@ -27,6 +28,14 @@ interface MessageItemProps {
   busy: boolean;
   /** Incremented to open the editor from outside (↑ in an empty composer). */
   editRequest?: number;
+}
+
+/**
+ * "Tokens" only where there are records: as the server says for a stored answer; for one just streamed here,
+ * when it produced tokens (one stopped while its prompt was read has none).
+ */
+function hasTokenView(message: UiMessage): boolean {
+  return message.hasTokenRecords ?? (message.stats?.completionTokens ?? 0) > 0;
 }
 
 function MessageItemImpl({ message, run, onRegenerate, onEdit, onContinue, onSwitchVersion, onReplay, conversationId, onBranch, busy, editRequest = 0 }: MessageItemProps) {
@@ -54,6 +63,9 @@ function MessageItemImpl({ message, run, onRegenerate, onEdit, onContinue, onSwi
           />
         ) : (
           <>
+            {message.attachments && (
+              <AttachmentChips align="end" chips={message.attachments.map((file, i) => ({ key: `${i}:${file.name}`, name: file.name, file }))} />
+            )}
             {/* Plain text on purpose: what the user typed is shown exactly, never interpreted. */}
             <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl rounded-br-md bg-indigo-600 px-4 py-2.5 text-[0.9375rem] text-white shadow-sm">
               {message.content}
@@ -108,7 +120,7 @@ function MessageItemImpl({ message, run, onRegenerate, onEdit, onContinue, onSwi
               disabled={busy}
             />
           )}
-          {!streaming && conversationId && !message.id.startsWith("local-") && <AnswerTokens conversationId={conversationId} messageId={message.id} onBranch={busy ? undefined : onBranch} />}
+          {!streaming && conversationId && !message.id.startsWith("local-") && hasTokenView(message) && <AnswerTokens conversationId={conversationId} messageId={message.id} onBranch={busy ? undefined : onBranch} />}
         </div>
       </div>
     </article>

@@ -1,14 +1,14 @@
 "use client";
-/** What a pending answer is waiting for — so a slow CPU never looks like a frozen page. */
+/** What a pending answer is waiting for — so a slow CPU never looks like a frozen page (with the prompt's time left). */
 import { Loader2 } from "lucide-react";
 import type { RunState } from "@/lib/client/chat-reducer";
+import { prefillText } from "@/lib/client/prefill-eta";
 import { ProgressBar } from "./progress-bar";
 
 export function RunProgress({ run }: { run: RunState }) {
   let text: string;
   if (run.phase === "queued") text = `Waiting — position ${run.queuePosition ?? "?"} in queue`;
-  else if (run.phase === "prefill" && run.prefill && run.prefill.total > 0)
-    text = `Reading the prompt — ${run.prefill.done} / ${run.prefill.total} tokens`;
+  else if (run.phase === "prefill" && run.prefill && run.prefill.total > 0) text = prefillText(run.prefill);
   else if (run.phase === "prefill") text = `Reading the prompt${run.promptTokens ? ` (${run.promptTokens} tokens)` : ""}…`;
   else text = "Connecting…";
   return (

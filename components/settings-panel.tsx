@@ -89,7 +89,8 @@ export function SettingsPanel(props: SettingsPanelProps) {
           close();
         }
       }}
-      className="absolute inset-x-3 bottom-full z-20 mb-2 max-h-[28dvh] sm:max-h-[45dvh] overflow-y-auto rounded-xl border border-zinc-200 bg-white p-3 shadow-xl sm:inset-x-4 dark:border-zinc-700 dark:bg-zinc-900"
+      // A popover above the composer; on a phone, a sheet from the bottom edge using most of the screen's height.
+      className="absolute inset-x-3 bottom-full z-20 mb-2 overflow-y-auto rounded-xl border border-zinc-200 bg-white p-3 shadow-xl max-sm:fixed max-sm:inset-x-0 max-sm:bottom-0 max-sm:z-50 max-sm:mb-0 max-sm:max-h-[85dvh] max-sm:rounded-b-none max-sm:pb-[max(0.75rem,env(safe-area-inset-bottom))] sm:inset-x-4 sm:max-h-[45dvh] dark:border-zinc-700 dark:bg-zinc-900"
     >
       <div className="mb-2 flex items-center justify-between">
         <h2 className="text-sm font-semibold">

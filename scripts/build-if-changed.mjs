@@ -41,7 +41,9 @@ if (built === current && !process.argv.includes("--force")) {
   console.log("Sources unchanged since the last build: skipping `next build`.");
 } else {
   console.log(built ? "Sources changed since the last build: building." : "No build yet: building.");
-  const result = spawnSync(path.join(ROOT, "node_modules", ".bin", "next"), ["build"], { cwd: ROOT, stdio: "inherit" });
+  // Nothing leaves the machine: Next's anonymous build telemetry is off for this project (not a user setting).
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  const result = spawnSync(path.join(ROOT, "node_modules", ".bin", "next"), ["build"], { cwd: ROOT, stdio: "inherit", env });
   if (result.status !== 0) process.exit(result.status ?? 1);
   writeFileSync(STAMP, `${current}\n`);
 }

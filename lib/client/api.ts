@@ -1,4 +1,5 @@
 /** Typed fetch wrappers for the JSON API; every failure becomes an ApiError carrying the server's message. */
+import type { ExtractedAttachment } from "@/lib/schemas/attachments";
 import type { ConversationDto, ConversationSummaryDto, StopAnswerDto } from "@/lib/schemas/conversations";
 import type { ApiErrorBody } from "@/lib/schemas/errors";
 import type { EfficiencyDto } from "@/lib/schemas/efficiency";
@@ -129,4 +130,14 @@ export function deletePreset(id: string): Promise<unknown> {
 
 export function getEfficiency(limit = 200, signal?: AbortSignal): Promise<EfficiencyDto> {
   return request<EfficiencyDto>(`/api/efficiency?limit=${limit}`, { signal, cache: "no-store" });
+}
+
+/** Reads a file on the server (`POST /api/attachments`): its text and token count, for the composer's chip. */
+export async function readAttachment(file: File, signal?: AbortSignal): Promise<ExtractedAttachment> {
+  return request<ExtractedAttachment>(`/api/attachments?name=${encodeURIComponent(file.name)}`, {
+    method: "POST",
+    body: file,
+    signal,
+    headers: { "Content-Type": file.type || "application/octet-stream" },
+  });
 }

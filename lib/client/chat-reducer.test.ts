@@ -45,9 +45,23 @@ describe("chatReducer", () => {
     let state = run(initialChatState(null), submit("hi"), event({ event: "queued", data: { position: 2 } }, 10));
     expect(state.run).toMatchObject({ phase: "queued", queuePosition: 2, timing: { startedAt: 0 } });
     // The clock restarts when the model takes the answer: the wait in the queue is not its time.
-    state = run(state, event(start(1), 4_000), event({ event: "prefill", data: { done: 64, total: 256 } }));
-    expect(state.run).toMatchObject({ phase: "prefill", prefill: { done: 64, total: 256 }, started: true, timing: { startedAt: 4_000 } });
+    state = run(state, event(start(1), 4_000), event({ event: "prefill", data: { done: 64, total: 256 } }, 4_500));
+    // The prompt's progress keeps when it started (the model took the answer) and when it last moved: its time left.
+    expect(state.run).toMatchObject({ phase: "prefill", prefill: { done: 64, total: 256, startedAt: 4_000, at: 4_500 }, started: true, timing: { startedAt: 4_000 } });
+    state = run(state, event({ event: "prefill", data: { done: 128, total: 256 } }, 5_100));
+    expect(state.run?.prefill).toEqual({ done: 128, total: 256, startedAt: 4_000, at: 5_100 });
     expect(state.messages.at(-1)?.status).toBe("streaming");
+  });
+
+  it("a queued answer's new conversation has its id and title at once; taken back, the page is a new chat again", () => {
+    const queued = run(initialChatState(null), submit("hi"), event({ event: "queued", data: { position: 5, conversationId: "c9", title: "Hi there" } }, 10));
+    expect(queued).toMatchObject({ conversationId: "c9", title: "Hi there", run: { phase: "queued" } });
+    const cancelled = run(queued, event({ event: "error", data: { code: "cancelled", message: "Stopped before the model started; nothing was kept." } }));
+    expect(cancelled).toMatchObject({ conversationId: null, title: "", messages: [], run: null });
+    // In an existing conversation the id stays.
+    const again = run(oneTurn(), submit("more"), event({ event: "queued", data: { position: 1, conversationId: "c1", title: "Hello" } }), { type: "rejected", message: "busy" });
+    expect(again).toMatchObject({ conversationId: "c1", title: "Hello", run: null });
+    expect(again.messages).toHaveLength(2);
   });
 
   it("an answer that was not queued keeps its clock from the submit", () => {

@@ -9,6 +9,7 @@ import type { ConversationDto, MessageRole, MessageStatus, SiblingsDto } from "@
 import type { AnswerSnapshot, ChatEvent, ReplayVerdict } from "@/lib/schemas/events";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
+import type { AttachmentDto } from "@/lib/schemas/attachments";
 import type { LiveTiming } from "./caption";
 
 export type UiStatus = MessageStatus | "streaming";
@@ -29,19 +30,26 @@ export interface UiMessage {
   siblings?: SiblingsDto;
   /** A replay: how it compares with the answer it re-ran (stored with the answer; a live one is kept across re-reads too). */
   replay?: ReplayVerdict;
+  /** A question's attached files (chips). */
+  attachments?: AttachmentDto[];
+  /** A stored answer's token records exist (the token view); unknown for one streamed in this tab and not re-read. */
+  hasTokenRecords?: boolean;
 }
 
 export interface RunState {
   mode: ChatMode;
   phase: "connecting" | "queued" | "prefill" | "generating";
   queuePosition: number | null;
-  prefill: { done: number; total: number } | null;
+  /** Prompt processing so far, and when (page clock) it started and last moved: the prompt's time left is measured from them. */
+  prefill: { done: number; total: number; startedAt: number; at: number } | null;
   timing: LiveTiming;
   promptTokens: number;
   assistantId: string;
   started: boolean;
   /** The messages before this submit, restored if the server rejects the request. */
   previous: UiMessage[];
+  /** The conversation and title before this submit: a new chat announced by `queued` goes back to none if the request is taken back. */
+  previousConversation: { id: string | null; title: string };
 }
 
 export interface ChatState {
@@ -54,7 +62,7 @@ export interface ChatState {
 
 export type ChatAction =
   | { type: "loaded"; conversation: ConversationDto }
-  | { type: "submit"; mode: ChatMode; content: string; params: GenerationParams; now: number; iso: string; nonce: string; messageId?: string }
+  | { type: "submit"; mode: ChatMode; content: string; params: GenerationParams; now: number; iso: string; nonce: string; messageId?: string; attachments?: AttachmentDto[] }
   | { type: "event"; event: ChatEvent; now: number }
   | { type: "rejected"; message: string }
   | { type: "failed"; message: string }
@@ -126,6 +134,7 @@ function startRun(state: ChatState, action: Extract<ChatAction, { type: "submit"
       assistantId,
       started: false,
       previous: state.messages,
+      previousConversation: { id: state.conversationId, title: state.title },
     },
   };
 }
@@ -140,6 +149,7 @@ function submit(state: ChatState, action: Extract<ChatAction, { type: "submit" }
     params: null,
     error: null,
     createdAt: action.iso,
+    ...(action.attachments?.length ? { attachments: action.attachments } : {}),
   });
   if (action.mode === "continue") return continueAnswer(state, action);
   const assistantId = `local-assistant-${action.nonce}`;
@@ -212,6 +222,7 @@ function attach(state: ChatState, snapshot: AnswerSnapshot, now: number): ChatSt
       assistantId: snapshot.messageId,
       started: snapshot.phase !== "queued",
       previous,
+      previousConversation: { id: state.conversationId, title: state.title },
     },
   };
 }
@@ -221,13 +232,24 @@ function updateAnswer(state: ChatState, update: (message: UiMessage) => UiMessag
   return state.messages.map((m) => (m.id === id ? update(m) : m));
 }
 
+/** A request taken back before it started: the messages, conversation and title as they were before it. */
+function withdrawn(state: ChatState, run: RunState): ChatState {
+  return { ...state, conversationId: run.previousConversation.id, title: run.previousConversation.title, messages: run.previous, run: null };
+}
+
 function applyEvent(state: ChatState, event: ChatEvent, now: number): ChatState {
   const run = state.run;
   if (event.event === "snapshot") return run ? state : attach(state, event.data, now);
   if (!run) return state;
   switch (event.event) {
     case "queued":
-      return { ...state, run: { ...run, phase: "queued", queuePosition: event.data.position } };
+      // The conversation exists from the moment the answer is accepted: its id and title show while it waits.
+      return {
+        ...state,
+        conversationId: event.data.conversationId ?? state.conversationId,
+        title: event.data.title || state.title,
+        run: { ...run, phase: "queued", queuePosition: event.data.position },
+      };
     case "start": {
       const { data } = event;
       const userIndex = lastIndexOfRole(state.messages, "user");
@@ -250,8 +272,11 @@ function applyEvent(state: ChatState, event: ChatEvent, now: number): ChatState 
     case "compare":
       // A compare pair has its own state (compare-reducer.ts); this page's single run never sees one.
       return state;
-    case "prefill":
-      return { ...state, run: { ...run, phase: "prefill", prefill: { done: event.data.done, total: event.data.total } } };
+    case "prefill": {
+      // Measured from the model taking the answer (`start`), where prompt processing begins.
+      const startedAt = run.prefill?.startedAt ?? (run.started ? run.timing.startedAt : now);
+      return { ...state, run: { ...run, phase: "prefill", prefill: { done: event.data.done, total: event.data.total, startedAt, at: now } } };
+    }
     case "token": {
       const timing: LiveTiming = {
         ...run.timing,
@@ -272,7 +297,7 @@ function applyEvent(state: ChatState, event: ChatEvent, now: number): ChatState 
       return { ...state, messages, run: null };
     }
     case "error":
-      if (!run.started) return { ...state, messages: run.previous, run: null, error: event.data.message };
+      if (!run.started) return { ...withdrawn(state, run), error: event.data.message };
       return {
         ...state,
         messages: updateAnswer(state, (m) => ({ ...m, status: "error", error: event.data.message })),
@@ -292,7 +317,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       const replays = new Map(state.messages.map((m) => [m.id, m.replay]));
       const messages: UiMessage[] = c.messages
         .filter((m) => m.role !== "system")
-        .map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, error: m.error, createdAt: m.createdAt, droppedTurns: dropped.get(m.id), siblings: m.siblings, replay: m.replay ?? replays.get(m.id) }));
+        .map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, error: m.error, createdAt: m.createdAt, droppedTurns: dropped.get(m.id), siblings: m.siblings, replay: m.replay ?? replays.get(m.id), ...(m.attachments ? { attachments: m.attachments } : {}), ...(m.hasTokenRecords !== undefined ? { hasTokenRecords: m.hasTokenRecords } : {}) }));
       return { ...state, conversationId: c.id, title: c.title, messages };
     }
     case "submit":
@@ -300,10 +325,10 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     case "event":
       return applyEvent(state, action.event, action.now);
     case "rejected":
-      return state.run ? { ...state, messages: state.run.previous, run: null, error: action.message } : state;
+      return state.run ? { ...withdrawn(state, state.run), error: action.message } : state;
     case "failed":
       if (!state.run) return state;
-      if (!state.run.started) return { ...state, messages: state.run.previous, run: null, error: action.message };
+      if (!state.run.started) return { ...withdrawn(state, state.run), error: action.message };
       return { ...state, messages: updateAnswer(state, (m) => ({ ...m, status: "error", error: action.message })), run: null };
     case "dismiss-error":
       return { ...state, error: null };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { shortcutFor } from "./shortcuts";
+import { isTypingTarget, shortcutFor } from "./shortcuts";
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) => ({
   key: k,
@@ -24,5 +24,13 @@ describe("shortcutFor", () => {
   it("opens help on ? only when the user is not typing", () => {
     expect(shortcutFor(key("?", { shiftKey: true }), false)).toBe("help");
     expect(shortcutFor(key("?", { shiftKey: true }), true)).toBeNull();
+  });
+
+  it("the empty message box is not typing: ? there opens the list; with text in it, ? is text", () => {
+    const field = (id: string, value: string) => ({ tagName: "TEXTAREA", id, value, isContentEditable: false }) as unknown as EventTarget;
+    expect(isTypingTarget(field("composer", ""))).toBe(false);
+    expect(shortcutFor(key("?", { shiftKey: true }), isTypingTarget(field("composer", "")))).toBe("help");
+    expect(isTypingTarget(field("composer", "Why"))).toBe(true);
+    expect(isTypingTarget(field("rename", ""))).toBe(true);
   });
 });

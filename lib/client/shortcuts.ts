@@ -39,8 +39,16 @@ export function shortcutFor(event: KeyLike, typing: boolean): ShortcutAction | n
   return null;
 }
 
+/** The message box's id (components/composer.tsx). */
+export const MESSAGE_BOX_ID = "composer";
+
+/**
+ * Focus is in a field holding text the user is writing. The empty message box is not: focus rests there
+ * after every answer, and `?` must still open the shortcut list from it (a question mark is no message).
+ */
 export function isTypingTarget(target: EventTarget | null): boolean {
   if (!target || typeof (target as HTMLElement).tagName !== "string") return false;
   const el = target as HTMLElement;
+  if (el.id === MESSAGE_BOX_ID && (el as HTMLTextAreaElement).value === "") return false;
   return el.isContentEditable || el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && !["checkbox", "radio", "button", "submit", "range"].includes((el as HTMLInputElement).type));
 }

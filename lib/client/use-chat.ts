@@ -13,6 +13,8 @@ import { ApiError, getConversation, stopAnswer, switchBranch } from "./api";
 import { followAnswer, streamChat } from "./chat-stream";
 import { chatReducer, initialChatState, lastIndexOfRole, type ChatMode } from "./chat-reducer";
 import { wasDeleted } from "./deleted-conversations";
+import { toAttachmentInput } from "./use-attachments";
+import type { ExtractedAttachment } from "@/lib/schemas/attachments";
 
 export type LoadState = "loading" | "ready" | "not-found" | "error";
 export type RunOutcome = "done" | "stopped" | "rejected" | "failed";
@@ -20,6 +22,8 @@ export type RunOutcome = "done" | "stopped" | "rejected" | "failed";
 export interface ChatCallbacks {
   /** The server created or confirmed the conversation (first event of every answer). */
   onStarted?: (conversationId: string) => void;
+  /** A new conversation announced while its answer was queued was taken back (the server deleted it). */
+  onWithdrawn?: (conversationId: string) => void;
   /** An answer ended in any way; the conversation list may have changed. */
   onFinished?: () => void;
   /** Re-attaching found a compare pair running (its own hook follows it). */
@@ -123,28 +127,40 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
   }, [attach]);
 
   /** `messageId`: the message the mode acts on (see POST /api/chat); `content` is unused by regenerate / continue. */
-  const run = useCallback(async (mode: ChatMode, content: string, params: GenerationParams, messageId?: string, at?: { tokenIndex: number; tokenId: number }): Promise<RunOutcome> => {
+  const run = useCallback(async (
+    mode: ChatMode,
+    content: string,
+    params: GenerationParams,
+    messageId?: string,
+    extra: { at?: { tokenIndex: number; tokenId: number }; attachments?: readonly ExtractedAttachment[] } = {},
+  ): Promise<RunOutcome> => {
+    const { at, attachments } = extra;
     if (controllerRef.current) return "rejected";
     const controller = new AbortController();
     controllerRef.current = controller;
     const nonce = Math.random().toString(36).slice(2);
-    dispatch({ type: "submit", mode, content, params, now: performance.now(), iso: new Date().toISOString(), nonce, messageId });
+    const chips = attachments?.map(({ name, mediaType, chars, tokens }) => ({ name, mediaType, chars, tokens }));
+    dispatch({ type: "submit", mode, content, params, now: performance.now(), iso: new Date().toISOString(), nonce, messageId, attachments: chips });
     let outcome: RunOutcome = "done";
     // Before `start` nothing was stored, so failures roll back and the composer gets its text again.
     let started = false;
     let finished = false;
-    let createdId = stateRef.current.conversationId;
+    const existingId = stateRef.current.conversationId;
+    let createdId = existingId;
+    let announcedId: string | null = null;
     try {
       const withContent = mode === "send" || mode === "edit";
       // A replay runs with the answer's own stored settings; the server refuses others.
-      const body = { conversationId: stateRef.current.conversationId ?? undefined, content: withContent ? content : undefined, params: mode === "replay" ? undefined : params, mode, messageId, ...at };
+      const files = attachments?.length ? { attachments: attachments.map(toAttachmentInput) } : {};
+      const body = { conversationId: stateRef.current.conversationId ?? undefined, content: withContent ? content : undefined, params: mode === "replay" ? undefined : params, mode, messageId, ...at, ...files };
       for await (const event of streamChat(body, controller.signal)) {
         onEvent(event);
-        if (event.event === "start") {
-          started = true;
-          createdId = event.data.conversationId;
-          callbacksRef.current.onStarted?.(event.data.conversationId);
+        // A queued answer's conversation exists already: it gets its address and sidebar row while it waits.
+        if ((event.event === "start" || event.event === "queued") && event.data.conversationId && event.data.conversationId !== announcedId) {
+          announcedId = createdId = event.data.conversationId;
+          callbacksRef.current.onStarted?.(announcedId);
         }
+        if (event.event === "start") started = true;
         if (event.event === "error") outcome = started ? "failed" : "rejected";
         if (event.event === "done") finished = true;
       }
@@ -171,12 +187,17 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
     } finally {
       stopPendingRef.current = false;
       if (controllerRef.current === controller) controllerRef.current = null;
+      // A new chat announced while queued and then taken back (stopped in line, refused) no longer exists.
+      if (announcedId && !existingId && !started && outcome !== "stopped") callbacksRef.current.onWithdrawn?.(announcedId);
       callbacksRef.current.onFinished?.();
     }
     return outcome;
   }, [reload, onEvent]);
 
-  const send = useCallback((content: string, params: GenerationParams) => run("send", content, params), [run]);
+  const send = useCallback(
+    (content: string, params: GenerationParams, attachments?: readonly ExtractedAttachment[]) => run("send", content, params, undefined, { attachments }),
+    [run],
+  );
 
   /** A new version of an answer (default: the last one); the old versions stay, behind `‹ n/m ›`. */
   const regenerate = useCallback((params: GenerationParams, messageId?: string) => {
@@ -195,7 +216,7 @@ export function useChat(conversationId: string | null, callbacks: ChatCallbacks 
 
   /** A new version of an answer that keeps its first `tokenIndex` tokens, puts `tokenId` next and goes on (the token view). */
   const branch = useCallback(
-    (params: GenerationParams, messageId: string, tokenIndex: number, tokenId: number) => run("branch", "", params, messageId, { tokenIndex, tokenId }),
+    (params: GenerationParams, messageId: string, tokenIndex: number, tokenId: number) => run("branch", "", params, messageId, { at: { tokenIndex, tokenId } }),
     [run],
   );
 

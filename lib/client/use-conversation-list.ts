@@ -7,6 +7,7 @@
 import { useEffect, useState } from "react";
 import type { ConversationSummaryDto } from "@/lib/schemas/conversations";
 import { listConversations } from "./api";
+import { rememberTitles } from "./known-titles";
 
 export interface ConversationListState {
   conversations: ConversationSummaryDto[];
@@ -36,7 +37,10 @@ export function useConversationList(query: string, version: number): Conversatio
   useEffect(() => {
     const controller = new AbortController();
     listConversations(query, controller.signal).then(
-      (conversations) => setResult({ key, conversations, error: null }),
+      (conversations) => {
+        rememberTitles(conversations);
+        setResult({ key, conversations, error: null });
+      },
       (error: unknown) => {
         if (controller.signal.aborted) return;
         setResult((r) => ({ key, conversations: r.conversations, error: error instanceof Error ? error.message : String(error) }));

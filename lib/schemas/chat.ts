@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { attachmentListSchema } from "./attachments";
 import { generationParamsSchema } from "./params";
 
 export const MAX_MESSAGE_CHARS = 32_000;
@@ -17,6 +18,11 @@ export const chatRequestSchema = z
       .refine((s) => s.length <= MAX_MESSAGE_CHARS, `content must be at most ${MAX_MESSAGE_CHARS} characters`)
       .optional(),
     params: generationParamsSchema.partial().optional(),
+    /**
+     * `send` / `edit`: files attached to the question (their text, as `POST /api/attachments` read it),
+     * stored with it and put in the prompt before it. An `edit` without them keeps the edited question's files.
+     */
+    attachments: attachmentListSchema.optional(),
     /**
      * `send` appends a question to the active branch (default); `regenerate` writes a new version of
      * an answer; `edit` writes a new version of a question (a new branch from there) and answers it;
@@ -50,6 +56,9 @@ export const chatRequestSchema = z
   .superRefine((value, ctx) => {
     if ((value.mode === "send" || value.mode === "edit" || value.mode === "compare") && value.content === undefined) {
       ctx.addIssue({ code: "custom", path: ["content"], message: "content must be a string" });
+    }
+    if (value.attachments !== undefined && value.mode !== "send" && value.mode !== "edit") {
+      ctx.addIssue({ code: "custom", path: ["attachments"], message: `attachments are only for mode "send" and "edit"` });
     }
     if (value.mode === "compare" && value.variants === undefined) {
       ctx.addIssue({ code: "custom", path: ["variants"], message: "variants is required for mode \"compare\": two settings to answer with" });

@@ -3,6 +3,7 @@ import { generationParamsSchema } from "./params";
 import { generationStatsSchema } from "./stats";
 import { exportedTokensSchema } from "./tokens";
 import type { ReplayVerdict } from "./events";
+import { attachmentListSchema, type AttachmentDto } from "./attachments";
 
 export const messageRoleSchema = z.enum(["system", "user", "assistant"]);
 export const messageStatusSchema = z.enum(["complete", "stopped", "error"]);
@@ -35,6 +36,10 @@ export interface MessageDto {
   createdAt: string; // ISO 8601
   /** A replayed answer's comparison with the answer it re-ran (mode "replay"); absent otherwise. */
   replay?: ReplayVerdict;
+  /** An answer (in a conversation's GET): whether it has token records, i.e. whether the token view can open it. */
+  hasTokenRecords?: boolean;
+  /** A question's attached files (their chips; the text is in exports only); absent when it has none. */
+  attachments?: AttachmentDto[];
 }
 
 export interface ConversationSummaryDto {
@@ -139,6 +144,8 @@ export const treeConversationExportSchema = z
           params: generationParamsSchema.partial().nullable().default(null),
           /** An answer's token records (the token view), base64 of the stored blob; absent when none were recorded. */
           tokens: exportedTokensSchema.optional(),
+          /** A question's files with their text (absent in exports written before files existed). */
+          attachments: attachmentListSchema.optional(),
         }),
       )
       .max(MAX_EXPORTED_MESSAGES),

@@ -73,8 +73,11 @@ export const chatEventSchemas = {
     title: z.string(),
     answers: z.array(compareSideSchema).length(2),
   }),
-  /** `conversationId` lets a client stop a queued answer of a conversation it has not seen created yet. */
-  queued: z.object({ position: z.number().int(), conversationId: z.string().optional(), ...answerIndex }),
+  /**
+   * `conversationId` lets a client stop a queued answer of a conversation it has not seen created yet, and
+   * give it its address (`/c/<id>`) and sidebar row at once; `title` is the conversation's.
+   */
+  queued: z.object({ position: z.number().int(), conversationId: z.string().optional(), title: z.string().optional(), ...answerIndex }),
   start: z.object({
     ...answerIndex,
     conversationId: z.string(),

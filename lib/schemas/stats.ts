@@ -25,5 +25,7 @@ export const generationStatsSchema = z.object({
   acceptedDraftTokens: count("acceptedDraftTokens").optional(),
   /** Several answers at once: the most answers (this one included) that shared a forward pass with it. */
   answersSharing: z.number().int().min(1, "answersSharing must be at least 1").max(1000, "answersSharing must be at most 1000").optional(),
+  /** A continued answer: how many runs wrote it (2 = written, then continued once); the figures cover them all. */
+  continuedRuns: z.number().int().min(2, "continuedRuns must be at least 2").max(10_000, "continuedRuns must be at most 10000").optional(),
 });
 export type GenerationStats = z.infer<typeof generationStatsSchema>;

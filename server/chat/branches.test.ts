@@ -114,6 +114,23 @@ describe("editing a question", () => {
     checkFtsIntegrity(t);
   });
 
+  it("the title belongs to the conversation: each edit of the first question retitles it, also from an older version, and switching versions keeps it", async () => {
+    const conversationId = await threeTurns();
+    const first = (await getConversation(t.store, { id: conversationId })).messages[0]!;
+    await ask(answering("b"), { conversationId, mode: "edit", messageId: first.id, content: "question 1, second take" });
+    expect((await getConversation(t.store, { id: conversationId })).title).toBe("question 1, second take");
+    // Back on the first version: the title stays the conversation's.
+    await updateConversation(t.store, { id: conversationId, activeMessageId: first.id });
+    expect((await getConversation(t.store, { id: conversationId })).title).toBe("question 1, second take");
+    // Editing that older version retitles again (its title was automatic, from the other version).
+    await ask(answering("c"), { conversationId, mode: "edit", messageId: first.id, content: "question 1, third take" });
+    expect((await getConversation(t.store, { id: conversationId })).title).toBe("question 1, third take");
+    // A title the user chose stays.
+    await updateConversation(t.store, { id: conversationId, title: "Mine" });
+    await ask(answering("d"), { conversationId, mode: "edit", messageId: first.id, content: "question 1, fourth take" });
+    expect((await getConversation(t.store, { id: conversationId })).title).toBe("Mine");
+  });
+
   it("editing a middle question keeps the turns before it", async () => {
     const conversationId = await threeTurns();
     const second = (await getConversation(t.store, { id: conversationId })).messages[2];

@@ -26,7 +26,10 @@ export async function getConversation(db: Store, args: { id: string; isAnswering
   const row = await db.conversations.getConversation({ id: args.id });
   if (!row) throw conversationNotFound("id");
   const answering = (args.isAnswering ?? nothingAnswers)(row.id);
-  return toConversationDto(row, await db.messages.listMessages({ conversationId: row.id }), answering);
+  const messages = await db.messages.listMessages({ conversationId: row.id });
+  // Which answers the token view can open (imports without records, answers stopped before their first token have none).
+  const recorded = await db.messageTokens.listRecordedMessageIds({ messageIds: messages.filter((m) => m.role === "assistant").map((m) => m.id) });
+  return toConversationDto(row, messages, answering, recorded);
 }
 
 export async function createConversation(db: Store, args: { title?: string; params?: Partial<GenerationParams> }): Promise<ConversationDto> {

@@ -49,7 +49,9 @@ export function toMarkdown(conversation: ConversationDto): string {
     lines.push("## System prompt", "", system, "");
   }
   for (const message of conversation.messages) {
-    lines.push(`## ${ROLE_HEADINGS[message.role]}`, "", message.content, "");
+    lines.push(`## ${ROLE_HEADINGS[message.role]}`, "");
+    if (message.attachments?.length) lines.push(...message.attachments.map((f) => `📎 ${f.name} (${f.tokens} tokens)`), "");
+    lines.push(message.content, "");
     const line = caption(message);
     if (line) lines.push(line, "");
   }
@@ -69,7 +71,9 @@ export function toJsonExport(conversation: ConversationDto, allMessages: readonl
     messages: ordered.map((row) => {
       const m = toMessageDto(row);
       const recorded = tokens.get(m.id);
-      return { id: m.id, parentId: m.parentId, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, createdAt: m.createdAt, ...(recorded ? { tokens: recorded } : {}) };
+      // A question's files go with their text (an import stores them again and re-counts their tokens).
+      const files = row.attachments?.length ? { attachments: row.attachments.map(({ name, mediaType, text }) => ({ name, mediaType, text })) } : {};
+      return { id: m.id, parentId: m.parentId, role: m.role, content: m.content, status: m.status, stats: m.stats, params: m.params, createdAt: m.createdAt, ...(recorded ? { tokens: recorded } : {}), ...files };
     }),
   };
 }

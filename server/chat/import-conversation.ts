@@ -9,6 +9,7 @@ import { getConversation } from "./conversations";
 import { newId } from "./ids";
 import { importedTokens } from "./message-tokens";
 import { ChatError } from "./chat-error";
+import { storedAttachments } from "./stored-attachments";
 
 /**
  * Export files are user-editable: an unreadable date falls back instead of failing the import, and a date
@@ -71,10 +72,14 @@ export async function importConversation(db: Store, args: { data: ConversationEx
         status: m.status,
         stats: m.stats,
         params: params ? { ...DEFAULT_GENERATION_PARAMS, ...params } : null,
+        attachments: "attachments" in m && m.attachments?.length ? storedAttachments(m.attachments) : null,
         createdAt: toDate(m.createdAt, createdAt, now),
       })),
     });
     for (const [i, { key, message }] of messages.entries()) {
+      if ("attachments" in message && message.attachments?.length && message.role !== "user") {
+        throw new ChatError("invalid", `messages[${i}].attachments: only questions have attached files`, `messages[${i}].attachments`);
+      }
       if ("tokens" in message && message.tokens !== undefined) {
         if (message.role !== "assistant") throw new ChatError("invalid", `messages[${i}].tokens: only answers have token records`, `messages[${i}].tokens`);
         await tx.messageTokens.saveMessageTokens({ messageId: newIds.get(key)!, data: importedTokens(message.tokens, `messages[${i}].tokens`) });

@@ -206,7 +206,7 @@ describe("sendMessage", () => {
     const queuedRegenerate = await send(held.engine, { conversationId: existing.conversationId, content: "question", mode: "regenerate" }, controller.signal);
     const newIterator = queuedNew.events[Symbol.asyncIterator]();
     const regenerateIterator = queuedRegenerate.events[Symbol.asyncIterator]();
-    expect((await newIterator.next()).value).toEqual({ event: "queued", data: { position: 1, conversationId: queuedNew.conversationId } });
+    expect((await newIterator.next()).value).toEqual({ event: "queued", data: { position: 1, conversationId: queuedNew.conversationId, title: "second" } });
     expect((await regenerateIterator.next()).value).toMatchObject({ event: "queued", data: { position: 2 } });
     controller.abort();
     const rest = async (it: AsyncIterator<unknown>) => {

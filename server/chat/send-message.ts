@@ -139,7 +139,7 @@ export async function* runAnswer(
         ...(turn.branch ? { answerPrefixIds: turn.branch.ids } : {}),
       };
       for await (const event of engine.generate(request, signal)) {
-        if (event.type === "queued") yield { event: "queued", data: { position: event.position, conversationId: turn.conversationId } };
+        if (event.type === "queued") yield { event: "queued", data: { position: event.position, conversationId: turn.conversationId, title: turn.title } };
         else if (event.type === "start") {
           meter.onStart(event.promptTokens);
           yield {

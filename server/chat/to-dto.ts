@@ -25,6 +25,7 @@ export function toMessageDto(row: MessageRow, siblings: SiblingsDto = ONLY_VERSI
     error: row.error ?? null,
     createdAt: row.createdAt.toISOString(),
     ...(row.replay ? { replay: row.replay } : {}),
+    ...(row.attachments?.length ? { attachments: row.attachments.map(({ name, mediaType, chars, tokens }) => ({ name, mediaType, chars, tokens })) } : {}),
   };
 }
 
@@ -43,13 +44,13 @@ export function toSummaryDto(row: ConversationSummaryRow, snippet?: string, answ
 }
 
 /** `messages`: all of the conversation's messages; the DTO carries the active branch with each message's versions. */
-export function toConversationDto(row: ConversationRow, messages: MessageRow[], answering = false): ConversationDto {
+export function toConversationDto(row: ConversationRow, messages: MessageRow[], answering = false, recorded: ReadonlySet<string> = new Set()): ConversationDto {
   const tree = buildMessageTree(messages);
   const branch = tree.activePath(row.activeLeafId);
   return {
     ...toSummaryDto({ ...row, messageCount: messages.length }, undefined, answering),
     params: row.params,
-    messages: branch.map((m) => toMessageDto(m, tree.siblings(m.id))),
+    messages: branch.map((m) => ({ ...toMessageDto(m, tree.siblings(m.id)), ...(m.role === "assistant" ? { hasTokenRecords: recorded.has(m.id) } : {}) })),
     activeLeafId: branch.at(-1)?.id ?? null,
   };
 }

@@ -27,6 +27,7 @@ import { branchPrefix, readTokens, saveTokens, type BranchPrefix } from "./messa
 import type { ReplayVerdict } from "@/lib/schemas/events";
 import type { StoredToken } from "./token-blob";
 import { planTurn } from "./turn-plan";
+import { storedAttachments } from "./stored-attachments";
 
 export interface PreparedTurn {
   conversationId: string;
@@ -115,13 +116,18 @@ export async function prepareTurn(db: Store, args: { request: ParsedChatRequest;
       }
       if (plan.kind === "question") {
         const content = requiredContent(request);
-        // Editing the first question of a conversation that still has its automatic title retitles it.
-        if (plan.edited && plan.edited.parentId === null && title === autoTitle(plan.edited.content)) {
+        // Editing the first question of a conversation that still has an automatic title retitles it: the
+        // title belongs to the conversation, so it is automatic when it is any first question's (another
+        // version's, after an earlier edit), and switching versions later leaves it as it is.
+        const automatic = tree.children(null).some((root) => root.role === "user" && title === autoTitle(root.content));
+        if (plan.edited && plan.edited.parentId === null && automatic) {
           title = autoTitle(content);
           await tx.conversations.renameConversation({ id: conversationId, title, updatedAt: now });
         }
+        // An edit without files of its own keeps the edited question's.
+        const files = request.attachments ? storedAttachments(request.attachments) : (plan.edited?.attachments ?? null);
         question = await tx.messages.insertMessage({
-          message: { id: newId(), conversationId, parentId: plan.parentId, role: "user", content, status: "complete", createdAt: now },
+          message: { id: newId(), conversationId, parentId: plan.parentId, role: "user", content, status: "complete", attachments: files?.length ? files : null, createdAt: now },
         });
         insertedIds.push(question.id);
         history = [...history, question];
@@ -198,13 +204,24 @@ export async function saveProgress(db: Store, args: { turn: PreparedTurn; conten
 }
 
 /**
- * A continued answer counts the tokens and time of all its runs; speed, time to first token and
- * prompt size are the last run's (they describe how that run went).
+ * A continued answer counts the tokens and time of all its runs, and its generation speed is theirs
+ * together (every run's decoded tokens over every run's decode time), so the caption's three figures
+ * describe the same answer; time to first token, prefill and prompt size are the last run's (how that
+ * run started). `continuedRuns` says how many runs it took.
  */
-function mergedStats(turn: PreparedTurn, stats: GenerationStats): GenerationStats {
-  const before = turn.continued?.stats;
+export function mergedStats(before: GenerationStats | null | undefined, stats: GenerationStats): GenerationStats {
   if (!before) return stats;
-  return { ...stats, completionTokens: before.completionTokens + stats.completionTokens, totalMs: before.totalMs + stats.totalMs };
+  // A run's decode time, from its own figures: its tokens after the first, at its decode speed.
+  const decodeMs = (s: GenerationStats) => (s.decodeTokPerS > 0 && s.completionTokens > 1 ? ((s.completionTokens - 1) * 1000) / s.decodeTokPerS : 0);
+  const decoded = (s: GenerationStats) => (decodeMs(s) > 0 ? s.completionTokens - 1 : 0);
+  const totalDecodeMs = decodeMs(before) + decodeMs(stats);
+  return {
+    ...stats,
+    completionTokens: before.completionTokens + stats.completionTokens,
+    totalMs: before.totalMs + stats.totalMs,
+    decodeTokPerS: totalDecodeMs > 0 ? Math.round(((decoded(before) + decoded(stats)) * 1000 * 10) / totalDecodeMs) / 10 : 0,
+    continuedRuns: (before.continuedRuns ?? 1) + 1,
+  };
 }
 
 /**
@@ -219,7 +236,7 @@ export async function earlierTokens(db: Store, turn: PreparedTurn): Promise<Stor
 /** Returns false when the conversation was deleted while the answer was being generated. */
 export async function saveAnswer(db: Store, args: { turn: PreparedTurn; answer: FinishedAnswer; now: Date }): Promise<boolean> {
   const { turn, answer, now } = args;
-  const stats = mergedStats(turn, answer.stats);
+  const stats = mergedStats(turn.continued?.stats, answer.stats);
   return db.transaction(async (tx) => {
     const updated = await tx.messages.updateMessage({
       id: turn.assistantMessageId,

@@ -94,3 +94,20 @@ describe("hashSource with recorded sha256s", () => {
     expect(fingerprint).not.toBe(read);
   });
 });
+
+describe("hashSource progress", () => {
+  it("reports the bytes read as it reads, up to every byte that had to be read, and nothing to read when all hashes are known", async () => {
+    const dir = checkpointDir("progress");
+    const seen: [number, number][] = [];
+    const read = await hashSource(dir, (done, total) => seen.push([done, total]));
+    const total = 256 * 1024 + '{"hidden_size": 64}'.length;
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.every(([, t]) => t === total)).toBe(true);
+    expect(seen.map(([done]) => done)).toEqual([...seen.map(([done]) => done)].sort((a, b) => a - b));
+    expect(seen.at(-1)).toEqual([total, total]);
+    recordVerifiedHashes(dir, [{ name: "model.safetensors", sha256: await sha256File(path.join(dir, "model.safetensors")) }]);
+    const rest: [number, number][] = [];
+    expect(await hashSource(dir, (done, t) => rest.push([done, t]))).toBe(read);
+    expect(rest.at(-1)).toEqual([19, 19]); // only config.json is read now
+  });
+});

@@ -27,19 +27,35 @@ export function sameStamps(a: FileStamp[], b: FileStamp[]): boolean {
   return a.length === b.length && a.every((x, i) => x.name === b[i].name && x.size === b[i].size && x.mtimeMs === b[i].mtimeMs);
 }
 
-/** SHA-256 over each file's name, length and content sha256 (the 2B safetensors is ~1.2 GB). */
-export async function hashSource(dir: string): Promise<string> {
-  const hash = createHash("sha256");
-  for (const name of FINGERPRINT_FILES) {
+/**
+ * SHA-256 over each file's name, length and content sha256 (the 2B safetensors is ~1.2 GB: seconds of
+ * reading when the downloader did not hash it already). `onBytes` hears how far the reading got, over the
+ * bytes that must be read (none when every file's hash is known).
+ */
+export async function hashSource(dir: string, onBytes?: (done: number, total: number) => void): Promise<string> {
+  const files = FINGERPRINT_FILES.map((name) => {
     const file = path.join(/*turbopackIgnore: true*/ dir, name);
-    const digest = verifiedSha256(dir, name) ?? (await sha256File(file));
-    hash.update(`${name}\0${statSync(file).size}\0${digest}\n`);
+    return { name, file, size: statSync(file).size, known: verifiedSha256(dir, name) };
+  });
+  const total = files.reduce((n, f) => n + (f.known ? 0 : f.size), 0);
+  let before = 0;
+  const hash = createHash("sha256");
+  for (const f of files) {
+    const offset = before;
+    const digest = f.known ?? (await sha256File(f.file, onBytes && ((done) => onBytes(offset + done, total))));
+    if (!f.known) before += f.size;
+    hash.update(`${f.name}\0${f.size}\0${digest}\n`);
   }
   return hash.digest("hex");
 }
 
-export async function sha256File(file: string): Promise<string> {
+export async function sha256File(file: string, onBytes?: (done: number) => void): Promise<string> {
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) hash.update(chunk as Buffer);
+  let done = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) {
+    hash.update(chunk as Buffer);
+    done += (chunk as Buffer).byteLength;
+    onBytes?.(done);
+  }
   return hash.digest("hex");
 }

@@ -80,6 +80,17 @@ export function resolveConverterSettings(options: Omit<ConvertOptions, "modelDir
   };
 }
 
+/** "hashing source 123/456 bytes", at most once per percent. */
+function hashingProgress(progress: (message: string) => void): (done: number, total: number) => void {
+  let shown = -1;
+  return (done, total) => {
+    const percent = total > 0 ? Math.floor((done * 100) / total) : 100;
+    if (percent === shown) return;
+    shown = percent;
+    progress(`hashing source ${done}/${total} bytes`);
+  };
+}
+
 export async function convertCheckpoint(options: ConvertOptions): Promise<ConvertResult> {
   const started = performance.now();
   const modelDir = path.resolve(options.modelDir);
@@ -94,7 +105,8 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<Conver
     const config = checkpoint.config;
     const stamps = stampFiles(modelDir);
     progress("hashing source");
-    const sha256 = options.sourceSha256 ?? (await hashSource(modelDir));
+    // Reported as it reads (a 1.2 GB checkpoint takes seconds), so the status bar moves from the start.
+    const sha256 = options.sourceSha256 ?? (await hashSource(modelDir, hashingProgress(progress)));
 
     const info = await writeModelFiles(
       tmp,
@@ -167,7 +179,7 @@ export async function ensureConverted(modelDir: string, cacheRoot: string = defa
     const existing = safeManifest(outDir);
     if (existing && existing.converterVersion === CONVERTER_VERSION && existsSync(path.join(source, "model.safetensors"))) {
       if (sameStamps(existing.source.files, stampFiles(source))) return outDir;
-      sha = await hashSource(source);
+      sha = await hashSource(source, options.onProgress && hashingProgress(options.onProgress));
       if (sha === existing.source.sha256) return outDir;
     }
   }

@@ -10,6 +10,7 @@ import { blob, index, integer, sqliteTable, text, type AnySQLiteColumn } from "d
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
 import type { ReplayVerdict } from "@/lib/schemas/events";
+import type { StoredAttachment } from "@/lib/schemas/attachments";
 
 export const conversations = sqliteTable(
   "conversations",
@@ -55,6 +56,8 @@ export const messages = sqliteTable(
     error: text("error"),
     /** A replay's comparison with the answer it re-ran (lib/replay-verdict.ts), kept so it shows after a reload. */
     replay: text("replay", { mode: "json" }).$type<ReplayVerdict>(),
+    /** A question's attached files (name, type, text, token count), bounded by ATTACHMENT_LIMITS (lib/schemas/attachments.ts). */
+    attachments: text("attachments", { mode: "json" }).$type<StoredAttachment[]>(),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [index("messages_conversation_seq_idx").on(t.conversationId, t.seq), index("messages_parent_idx").on(t.parentId)],

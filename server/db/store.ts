@@ -52,6 +52,8 @@ export interface MessageTokensStore {
   /** Writes (or replaces) the blob of one message. */
   saveMessageTokens(args: { messageId: string; data: Buffer }): Promise<void>;
   getMessageTokens(args: { messageId: string }): Promise<Buffer | undefined>;
+  /** Which of these messages have token records (ids only). */
+  listRecordedMessageIds(args: { messageIds: string[] }): Promise<Set<string>>;
   /** The blobs of several messages (an export), by message id. */
   listMessageTokens(args: { messageIds: string[] }): Promise<Map<string, Buffer>>;
 }

@@ -145,6 +145,32 @@ describe("model host", () => {
     expect((await host.settled()).state).toBe("error");
   });
 
+  it("a run with another model (a local folder, once) neither uses nor forgets the demo chosen for the hub model", async () => {
+    const port = await freePort();
+    const { deps } = recordingDeps();
+    const cfg = await config({ hubUrl: `http://127.0.0.1:${port}` });
+    host = createModelHost(deps, cfg, quiet);
+    host.start();
+    await host.settled();
+    await host.useDemoModel();
+    expect(await host.settled()).toMatchObject({ state: "ready", isDemo: true });
+    await host.dispose();
+
+    const folder = path.join(cfg.cacheRoot, "my-checkpoint");
+    await (await import("node:fs/promises")).mkdir(folder);
+    await writeFile(path.join(folder, "config.json"), "{}");
+    host = createModelHost(deps, { ...cfg, model: folder }, quiet);
+    host.start();
+    expect(await host.settled()).toMatchObject({ isDemo: false, realModel: null });
+    expect(isDemoRemembered(cfg.cacheRoot, "microsoft/bitnet-b1.58-2B-4T")).toBe(true);
+    await host.dispose();
+
+    // Back on the hub model (still unreachable): the demo, at once.
+    host = createModelHost(deps, cfg, quiet);
+    host.start();
+    expect(await host.settled()).toMatchObject({ state: "ready", isDemo: true, realModel: "microsoft/bitnet-b1.58-2B-4T" });
+  });
+
   it("a remembered demo choice gives way to the real model once its snapshot is in the cache", async () => {
     const sourceDir = await makeHubSource();
     cleanup.push(sourceDir);
@@ -153,7 +179,7 @@ describe("model host", () => {
     const cfg = await config({ hubUrl: hub.url });
     // Downloaded meanwhile (bitnet pull, another tool), while the demo was the choice.
     await downloadSnapshot({ repo: "microsoft/bitnet-b1.58-2B-4T", config: { hubUrl: hub.url, cacheRoot: cfg.cacheRoot, hubCache: cfg.hubCache } });
-    rememberDemo(cfg.cacheRoot);
+    rememberDemo(cfg.cacheRoot, "microsoft/bitnet-b1.58-2B-4T");
     const requestsBefore = hub.requests.length;
     host = createModelHost(deps, cfg, quiet);
     host.start();

@@ -98,6 +98,15 @@ export function createModelHost(deps: HostDeps, config: HostConfig, log: Pick<Co
     }
   };
 
+  /** The configured model's id, as the status shows it (an invalid BITNET_MODEL: its text). */
+  const configuredId = (): string => {
+    try {
+      return modelIdOf(resolveConfigured());
+    } catch {
+      return config.model?.trim() ?? "";
+    }
+  };
+
   /** Whether `real` can be loaded without the network: local folders always; a hub repo when its snapshot is cached. */
   const availableOffline = async (real: ModelSource): Promise<boolean> => {
     if (real.kind !== "hub") return true;
@@ -125,7 +134,9 @@ export function createModelHost(deps: HostDeps, config: HostConfig, log: Pick<Co
         set({ state: "error", progress: null, error: toStatusError(error, "load") });
         return;
       }
-      if (real.kind === "demo" || !isDemoRemembered(config.cacheRoot)) return run(real);
+      // Only a choice made for this configured model applies: another one (a local folder, once) runs as it is
+      // and leaves the choice for the model it was made for.
+      if (real.kind === "demo" || !isDemoRemembered(config.cacheRoot, modelIdOf(real))) return run(real);
       // The demo was chosen before a restart: keep it until the real model is there without the network.
       set({ modelId: "demo", isDemo: true, realModel: modelIdOf(real) });
       const decided = (async () => {
@@ -143,7 +154,7 @@ export function createModelHost(deps: HostDeps, config: HostConfig, log: Pick<Co
      */
     async useDemoModel() {
       started = true;
-      if (configuredReal()) rememberDemo(config.cacheRoot);
+      if (configuredReal()) rememberDemo(config.cacheRoot, configuredId());
       // Already on (or on the way to) the demo: a second click must not restart it.
       if (source?.kind === "demo" && status.state !== "error") return;
       await stop("Switching to the demo model; retry in a moment.");

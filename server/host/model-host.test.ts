@@ -7,7 +7,7 @@ import { makeHubSource } from "@/tests/support/hub-source";
 import type { Engine } from "@/server/engine/types";
 import { createModelHost, type TestableModelHost } from "./create-model-host";
 import type { HostConfig } from "./host-deps";
-import { defaultHostDeps, hostConfigFromEnv } from "./model-host";
+import { convertStep, defaultHostDeps, hostConfigFromEnv } from "./model-host";
 import { freePort } from "@/tests/support/free-port";
 
 // The real pipeline end to end: @huggingface/hub download, the ONNX converter, onnxruntime.
@@ -137,3 +137,11 @@ async function convertedManifests(cacheRoot: string): Promise<string[]> {
   const dirs = (await readdir(root)).filter((d) => !d.includes(".tmp-"));
   return Promise.all(dirs.map(async (d) => JSON.parse(await readFile(path.join(root, d, "bitnet-manifest.json"), "utf8")).createdAt as string));
 }
+
+describe("convertStep", () => {
+  it("gives reading the source for its checksum a progress bar of its own, before the layers", () => {
+    expect(convertStep("hashing source 300/1200 bytes")).toEqual({ done: 300, total: 1200, detail: "Checking the source checkpoint (25% read)" });
+    expect(convertStep("layer 3/30")).toEqual({ done: 3, total: 30, detail: "Converting layer 3 of 30" });
+    expect(convertStep("hashing source")).toEqual({ done: 0, total: 1, detail: "Hashing source" });
+  });
+});

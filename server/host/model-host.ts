@@ -64,10 +64,18 @@ export const defaultHostDeps: HostDeps = {
   },
 };
 
-/** The converter reports text ("hashing source", "layer 3/30"); layers are the steps worth a progress bar. */
-function convertStep(message: string): StepProgress {
+/**
+ * The converter reports text ("hashing source 5/9 bytes", "layer 3/30"); reading the source for its
+ * checksum and the layers are the steps worth a progress bar.
+ */
+export function convertStep(message: string): StepProgress {
   const layer = /layer (\d+)\/(\d+)/.exec(message);
   if (layer) return { done: Number(layer[1]), total: Number(layer[2]), detail: `Converting layer ${layer[1]} of ${layer[2]}` };
+  const hashing = /^hashing source (\d+)\/(\d+) bytes$/.exec(message);
+  if (hashing) {
+    const [done, total] = [Number(hashing[1]), Number(hashing[2])];
+    return { done, total, detail: `Checking the source checkpoint (${total > 0 ? Math.floor((done * 100) / total) : 100}% read)` };
+  }
   return { done: 0, total: 1, detail: message.charAt(0).toUpperCase() + message.slice(1) };
 }
 

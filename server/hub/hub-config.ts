@@ -34,7 +34,7 @@ export interface HubConfig {
 
 /** `BITNET_CACHE`, else `$XDG_CACHE_HOME/bitnet-chat`, else `~/.cache/bitnet-chat`. */
 export function defaultCacheRoot(env: Env = process.env): string {
-  if (env.BITNET_CACHE) return path.resolve(env.BITNET_CACHE);
+  if (env.BITNET_CACHE) return path.resolve(/*turbopackIgnore: true*/ env.BITNET_CACHE);
   const base = env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
   return path.join(base, "bitnet-chat");
 }
@@ -47,9 +47,11 @@ export function defaultCacheRoot(env: Env = process.env): string {
  */
 export function defaultHubCache(env: Env = process.env): string {
   const explicit = env.HF_HUB_CACHE || env.HUGGINGFACE_HUB_CACHE;
-  if (explicit) return path.resolve(explicit);
+  // turbopackIgnore: a user's cache folder, not a project file for the build to trace (its warning was the
+  // one `npm start` printed on a fresh clone).
+  if (explicit) return path.resolve(/*turbopackIgnore: true*/ explicit);
   const home = env.HF_HOME || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "huggingface");
-  return path.join(path.resolve(home), "hub");
+  return path.join(path.resolve(/*turbopackIgnore: true*/ home), "hub");
 }
 
 export function hubConfigFromEnv(env: Env = process.env): HubConfig {

@@ -16,6 +16,7 @@ import { chunkStream } from "./chunk-stream";
 import { errorResponse, fromZodError, OpenAIApiError } from "./errors";
 import { startGeneration } from "./start-generation";
 import { toGenerateRequest } from "./to-generate-request";
+import { acceptedModelIds } from "./models";
 
 /**
  * OpenAI's own limit is far larger, but this model's whole context is 4,096 tokens (about 16k characters):
@@ -34,12 +35,14 @@ export async function handleChatCompletions(request: Request, host: ModelHost, a
     if (!parsed.success) throw fromZodError(parsed.error);
     const body = parsed.data;
 
-    const servedModel = host.status().modelId;
-    if (body.model !== servedModel) {
+    const status = host.status();
+    const servedModel = status.modelId;
+    const accepted = acceptedModelIds(status);
+    if (!accepted.includes(body.model)) {
       throw new OpenAIApiError(
         404,
         "invalid_request_error",
-        `The model '${body.model}' does not exist. This server serves '${servedModel}' (see GET /v1/models).`,
+        `The model '${body.model}' does not exist. This server serves '${servedModel}' (see GET /v1/models) and also answers to ${accepted.filter((id) => id !== servedModel).map((id) => `'${id}'`).join(", ")}.`,
         "model",
         "model_not_found",
       );

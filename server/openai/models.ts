@@ -1,6 +1,7 @@
 /** `GET /v1/models` and `GET /v1/models/{id}`: the one model this server serves. */
 import type { Model } from "openai/resources/models";
 import type { ModelHost } from "@/server/host/model-host-types";
+import { DEFAULT_REPO } from "@/server/hub/hub-config";
 import { checkApiKey } from "./auth";
 import { errorResponse, OpenAIApiError } from "./errors";
 
@@ -14,6 +15,15 @@ const SERVED_SINCE = Math.floor(Date.now() / 1000);
 export function ownerOf(modelId: string): string {
   const slash = modelId.indexOf("/");
   return slash > 0 && !modelId.startsWith(".") && !modelId.startsWith("/") ? modelId.slice(0, slash) : "local";
+}
+
+/**
+ * The names a chat completion may ask for, as llama.cpp's server answers to more than one: the model
+ * served, the configured one the demo stands in for, and the default hub id the README's examples use —
+ * so those examples work as written on the offline demo too. The reply's `model` says which one answered.
+ */
+export function acceptedModelIds(status: { modelId: string; realModel?: string | null }): string[] {
+  return [...new Set([status.modelId, status.realModel, DEFAULT_REPO].filter((id): id is string => Boolean(id)))];
 }
 
 export function describeModel(host: ModelHost): Model {

@@ -14,6 +14,8 @@ export const LAYER: Record<string, number> = {
   convert: 1,
   demo: 1,
   runtime: 1,
+  // Attached files: text out of text files and PDFs, token counts.
+  files: 1,
   reference: 2,
   engine: 2,
   workers: 3,

@@ -12,8 +12,9 @@ import { parseOrThrow } from "@/server/http/zod-error";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-// 32k characters of content plus an 8k system prompt, even if every character were a \u escape.
-const MAX_BODY_BYTES = 512_000;
+// 32k characters of content, an 8k system prompt and 100k characters of attached files' text, even if
+// every character were a \u escape.
+const MAX_BODY_BYTES = 1_200_000;
 
 /**
  * Validation (400/413/415), an unknown conversation (404), a conversation already answering (409)

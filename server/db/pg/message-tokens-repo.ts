@@ -15,6 +15,12 @@ export async function getMessageTokens(db: PgDb, args: { messageId: string }): P
   return row?.data;
 }
 
+export async function listRecordedMessageIds(db: PgDb, args: { messageIds: string[] }): Promise<Set<string>> {
+  if (args.messageIds.length === 0) return new Set();
+  const rows = await db.select({ id: messageTokens.messageId }).from(messageTokens).where(inArray(messageTokens.messageId, args.messageIds));
+  return new Set(rows.map((row) => row.id));
+}
+
 export async function listMessageTokens(db: PgDb, args: { messageIds: string[] }): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
   if (args.messageIds.length === 0) return out;

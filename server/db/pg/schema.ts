@@ -11,6 +11,7 @@ import { bigint, boolean, customType, index, integer, jsonb, pgTable, text, time
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
 import type { ReplayVerdict } from "@/lib/schemas/events";
+import type { StoredAttachment } from "@/lib/schemas/attachments";
 import type * as sqlite from "../schema";
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
@@ -47,6 +48,7 @@ export const messages = pgTable(
     params: jsonb("params").$type<GenerationParams>(),
     error: text("error"),
     replay: jsonb("replay").$type<ReplayVerdict>(),
+    attachments: jsonb("attachments").$type<StoredAttachment[]>(),
     createdAt: time("created_at").notNull(),
   },
   (t) => [index("messages_conversation_seq_idx").on(t.conversationId, t.seq), index("messages_parent_idx").on(t.parentId)],

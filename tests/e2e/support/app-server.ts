@@ -36,6 +36,7 @@ export async function startAppServer(
     env: {
       ...process.env,
       NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_PATH: databasePath,
       BITNET_CACHE: path.join(workDir, "cache"),
       HF_HUB_CACHE: path.join(workDir, "hf-hub"), // never the user's Hugging Face cache from tests

@@ -152,8 +152,9 @@ export class ChatPage {
     return panel;
   }
 
+  /** With the panel's own Close button: on a phone the panel is a sheet over the composer and its gear. */
   async closeSettings(): Promise<void> {
-    if ((await this.settingsButton.getAttribute("aria-expanded")) === "true") await this.settingsButton.click();
+    if ((await this.settingsButton.getAttribute("aria-expanded")) === "true") await this.page.getByRole("button", { name: "Close settings" }).click();
   }
 
   /** Opens the settings, types a value into one of its numeric fields and closes them again. */

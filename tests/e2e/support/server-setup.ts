@@ -18,7 +18,7 @@ let server: AppServer | undefined;
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (process.env.E2E_SKIP_BUILD !== "1") {
-    execFileSync(path.join(ROOT, "node_modules/.bin/next"), ["build"], { cwd: ROOT, stdio: "inherit" });
+    execFileSync(path.join(ROOT, "node_modules/.bin/next"), ["build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   }
   // One answer at a time: the queue tests need one answer to hold the model. Several answers at once
   // (BITNET_PARALLEL > 1) run on their own server in parallel-answers.test.ts.
