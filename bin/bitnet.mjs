@@ -9,5 +9,8 @@ import { fileURLToPath } from "node:url";
 // import from TypeScript then finds the module already loaded. The app (Next.js) imports it natively anyway.
 if (["bench", "generate"].includes(process.argv[2])) await import("@huggingface/transformers");
 
+// The project's ternary kernel addon, wherever the CLI is run from (the app finds it from its own folder).
+process.env.BITNET_TERNARY_ADDON ??= fileURLToPath(new URL("../native/ternary/build/Release/bitnet_ternary.node", import.meta.url));
+
 register({ tsconfig: fileURLToPath(new URL("../tsconfig.json", import.meta.url)) });
 await import("./bitnet.ts");

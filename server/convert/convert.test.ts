@@ -34,7 +34,9 @@ describe("convertCheckpoint / ensureConverted", () => {
     // One stop-token rule: the converter records what the reference runner computes from the same folder.
     expect(m.eosTokenIds).toEqual((await createReferenceRunner(src)).info.eosTokenIds);
     expect(m.source.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(result.bytes).toBe(statSync(path.join(out, "model.onnx")).size + statSync(path.join(out, "model.onnx.data")).size);
+    expect(result.bytes).toBe(["model.onnx", "model.onnx.data", "model.ternary.onnx"].reduce((sum, f) => sum + statSync(path.join(out, f)).size, 0));
+    // The ternary kernel's graph (converter 10) reads the same weights: no second data file.
+    expect(result.manifest.ternaryGraph).toBe("model.ternary.onnx");
     expect(readdirSync(root).filter((n) => n.includes(".tmp-"))).toEqual([]);
 
     // The manifest's graph names are exactly the graph's inputs and outputs (the runtime feeds by them).

@@ -58,9 +58,12 @@ export function addonPath(): string {
   return process.env.BITNET_TERNARY_ADDON ?? path.resolve(/*turbopackIgnore: true*/ process.cwd(), "native/ternary/build/Release/bitnet_ternary.node");
 }
 
-/** The library onnxruntime-node loads (the addon binds to the same one, so one onnxruntime runs in the process). */
-function onnxruntimeLibrary(): string | undefined {
-  const require = createRequire(path.resolve(/*turbopackIgnore: true*/ process.cwd(), "package.json"));
+/**
+ * The library onnxruntime-node loads (the addon binds to the same one, so one onnxruntime runs in the process),
+ * resolved from the addon's own folder: the project's node_modules, whatever the working directory.
+ */
+function onnxruntimeLibrary(from: string): string | undefined {
+  const require = createRequire(from);
   let dir: string;
   try {
     dir = path.dirname(require.resolve("onnxruntime-node/package.json"));
@@ -80,7 +83,7 @@ export function ternaryAddon(): AddonState {
   if (state) return state;
   const file = addonPath();
   if (!existsSync(file)) return (state = { addon: null, reason: `not built (${path.relative(process.cwd(), file)} is missing: no C compiler at install?)` });
-  const library = onnxruntimeLibrary();
+  const library = onnxruntimeLibrary(file);
   if (!library) return (state = { addon: null, reason: "onnxruntime-node's library was not found" });
   try {
     // onnxruntime-node must have loaded its library first, so that dlopen finds that very copy.

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
+import { cpuInfo } from "@/server/runtime/cpu-info";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
@@ -42,9 +43,12 @@ describe("bitnet bench", () => {
     const { stdout } = await bitnet("bench", "--model", inject("tinyOnnx"), "--prompt-tokens", "32", "--gen-tokens", "8", "--threads", "1", "--settle-seconds", "0.2");
     const lines = stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
-    const result = JSON.parse(lines[0]!) as Record<string, number>;
-    expect(Object.keys(result)).toEqual(["decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb", "rss_loaded_mb", "rss_loaded_at_once_mb", "rss_peak_mb"]);
+    const { cpu, kernel, ...result } = JSON.parse(lines[0]!) as Record<string, number> & { cpu: { model: string; isa: string; cores: number }; kernel: string };
+    expect(["cpu", "kernel", ...Object.keys(result)]).toEqual(["cpu", "kernel", "decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb", "rss_loaded_mb", "rss_loaded_at_once_mb", "rss_peak_mb"]);
     for (const value of Object.values(result)) expect(value).toBeGreaterThan(0);
+    // Every figure names its machine and the kernel that ran the ternary projections.
+    expect(cpu).toEqual(cpuInfo());
+    expect(kernel).toMatch(process.env.BITNET_REQUIRE_NATIVE === "1" ? /^ternary-/ : /^(ternary-.+|mlas)$/);
     // The peak covers the loaded state and everything after it.
     expect(result.rss_peak_mb).toBeGreaterThanOrEqual(result.rss_loaded_mb);
     expect(result.rss_peak_mb).toBeGreaterThanOrEqual(result.rss_mb);
@@ -60,8 +64,10 @@ describe("bitnet bench", () => {
       });
       // The child's progress, relayed before the runs: in-process conversion reported none.
       expect(stderr).toMatch(/convert: layer 1\/\d+[\s\S]*run 1\/1: prefill/);
-      const result = JSON.parse(stdout) as Record<string, number>;
-      expect(Object.keys(result)).toEqual(["decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb", "rss_loaded_mb", "rss_loaded_at_once_mb", "rss_peak_mb"]);
+      const result = JSON.parse(stdout) as Record<string, number> & { kernel: string };
+      expect(Object.keys(result)).toEqual(["cpu", "kernel", "decode_tok_s", "decode_tok_s_at_2k", "prefill_tok_s", "ttft_ms", "load_s", "rss_mb", "rss_loaded_mb", "rss_loaded_at_once_mb", "rss_peak_mb"]);
+      // Run from another folder, the CLI still finds the project's kernel.
+      if (process.env.BITNET_REQUIRE_NATIVE === "1") expect(result.kernel).toMatch(/^ternary-/);
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }

@@ -102,7 +102,8 @@ describe("POST /api/chat", () => {
     const text = await POST(jsonRequest("/api/chat", JSON.stringify({ content: "hi" }), { headers: { "Content-Type": "text/plain" } }));
     expect(text.status).toBe(415);
     expect((await text.json()).error.code).toBe("unsupported_media_type");
-    const huge = await POST(jsonRequest("/api/chat", { content: "x".repeat(600_000) }));
+    // Above the 1.2 MB cap (content, system prompt and attached files' text, every character escaped).
+    const huge = await POST(jsonRequest("/api/chat", { content: "x".repeat(1_300_000) }));
     expect(huge.status).toBe(413);
     expect(counts()).toEqual({ conversations: 0, messages: 0 });
   });
