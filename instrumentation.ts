@@ -2,7 +2,8 @@
  * Next.js calls `register()` once when the server starts. Starting the model host here means the
  * download/convert/load begins at server start, not at the first request; the signal handlers make
  * SIGTERM/SIGINT stop answers, save them and close the database cleanly, request bodies time out, and a
- * client hanging up mid-upload is logged as an abort.
+ * client hanging up mid-upload is logged as an abort, and a method or path no route can take (TRACE,
+ * `%ff`) gets a JSON 405/400.
  * Only in the Node.js runtime: the edge runtime has no file system or onnxruntime.
  */
 export async function register(): Promise<void> {
@@ -13,6 +14,8 @@ export async function register(): Promise<void> {
   const { installShutdownHandlers } = await import("./server/lifecycle/graceful-shutdown");
   const { limitRequestTime } = await import("./server/lifecycle/request-timeout");
   const { logUploadAborts } = await import("./server/lifecycle/upload-aborts");
+  const { refuseUnroutableRequests } = await import("./server/http/unroutable-requests");
+  refuseUnroutableRequests();
   limitRequestTime();
   logUploadAborts();
   installShutdownHandlers({

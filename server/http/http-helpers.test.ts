@@ -5,7 +5,7 @@ import { readSseStream } from "@/lib/sse/parse";
 import { ChatError } from "@/server/chat/chat-error";
 import { EngineError } from "@/server/engine/types";
 import { errorResponse, withErrors } from "./json-response";
-import { readJsonBody } from "./read-json";
+import { MAX_JSON_DEPTH, readJsonBody } from "./read-json";
 import { sseResponse } from "./sse-response";
 import { parseOrThrow } from "./zod-error";
 
@@ -96,6 +96,21 @@ describe("readJsonBody and lone surrogates", () => {
     });
     await expect(readJsonBody(post('{"title":"\\udc00"}'))).rejects.toMatchObject({ field: "title" });
     expect(await readJsonBody(post('{"content":"\\ud83d\\ude00"}'))).toEqual({ content: "😀" });
+  });
+});
+
+describe("readJsonBody and deep nesting", () => {
+  const post = (body: string) => new Request("http://x/", { method: "POST", headers: { "Content-Type": "application/json" }, body });
+  it("answers 400 naming the field for 100,000 nested arrays or objects, and accepts 64 levels", async () => {
+    const levels = 100_000;
+    await expect(readJsonBody(post(`{"messages":${"[".repeat(levels)}${"]".repeat(levels)}}`))).rejects.toMatchObject({
+      status: 400,
+      code: "invalid_json",
+      field: `messages${".0".repeat(MAX_JSON_DEPTH)}`,
+    });
+    await expect(readJsonBody(post(`${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`))).rejects.toMatchObject({ status: 400, code: "invalid_json" });
+    const deepest = `${"[".repeat(MAX_JSON_DEPTH)}${"]".repeat(MAX_JSON_DEPTH)}`;
+    expect(await readJsonBody(post(`{"a":1,"b":${deepest.slice(1, -1)}}`))).toMatchObject({ a: 1 });
   });
 });
 

@@ -54,30 +54,43 @@ export async function readJsonBody(request: Request, options: { maxBytes?: numbe
   } catch (error) {
     throw new RequestError(400, "invalid_json", `Malformed JSON: ${(error as Error).message}`);
   }
-  const field = loneSurrogateField(value);
-  if (field !== null) {
-    throw new RequestError(
-      400,
-      "invalid_request",
-      `${field || "the body"} contains an unpaired surrogate escape (like "\\ud800"), which is not text: send valid Unicode`,
-      field || undefined,
-    );
-  }
+  checkParsedBody(value);
   return value;
 }
 
 /**
- * The dotted path of the first string (or key) holding a lone UTF-16 surrogate, "" for the body itself,
- * null when there is none. JSON allows `"\ud800"`, but SQLite would store it as three U+FFFD.
+ * Objects and arrays inside one another, at most. The API's deepest shapes (a bundle's conversation's
+ * message's stats, a /v1 tool's JSON schema) are far shallower; `JSON.parse` takes any depth, but every
+ * recursive walk after it (validation, serialisation) would overflow the stack on thousands of levels.
  */
-export function loneSurrogateField(value: unknown, path = ""): string | null {
-  if (typeof value === "string") return value.isWellFormed() ? null : path;
-  if (value === null || typeof value !== "object") return null;
-  for (const [key, item] of Object.entries(value)) {
-    const here = path === "" ? key : `${path}.${key}`;
-    if (!key.isWellFormed()) return here;
-    const found = loneSurrogateField(item, here);
-    if (found !== null) return found;
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * One iterative pass over the parsed body (no recursion to overflow), depth first in document order:
+ * 400 for the first value nested deeper than MAX_JSON_DEPTH, or the first string or key holding a lone
+ * UTF-16 surrogate (JSON allows `"\ud800"`, but SQLite would store it as three U+FFFD). Errors name the
+ * dotted path ("the body" for the body itself).
+ */
+export function checkParsedBody(body: unknown): void {
+  const stack: { value: unknown; key: string; path: string; depth: number }[] = [{ value: body, key: "", path: "", depth: 0 }];
+  while (stack.length > 0) {
+    const { value, key, path, depth } = stack.pop()!;
+    if (depth > MAX_JSON_DEPTH) {
+      throw new RequestError(400, "invalid_json", `${path} is nested more than ${MAX_JSON_DEPTH} levels deep`, path);
+    }
+    if ((depth > 0 && !key.isWellFormed()) || (typeof value === "string" && !value.isWellFormed())) {
+      throw new RequestError(
+        400,
+        "invalid_request",
+        `${path || "the body"} contains an unpaired surrogate escape (like "\\ud800"), which is not text: send valid Unicode`,
+        path || undefined,
+      );
+    }
+    if (value === null || typeof value !== "object") continue;
+    const entries = Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [childKey, child] = entries[i]!;
+      stack.push({ value: child, key: childKey, path: path === "" ? childKey : `${path}.${childKey}`, depth: depth + 1 });
+    }
   }
-  return null;
 }
