@@ -9,6 +9,7 @@ import { getConversation } from "./conversations";
 import { newId } from "./ids";
 import { importedTokens } from "./message-tokens";
 import { ChatError } from "./chat-error";
+import { TimeSlices } from "./time-slices";
 
 /**
  * Export files are user-editable: an unreadable date falls back instead of failing the import, and a date
@@ -46,10 +47,41 @@ async function importedTitle(db: Store, title: string, createdAt: Date): Promise
   return copyOf && !title.endsWith(IMPORTED_MARK) ? `${title.slice(0, MAX_TITLE_CHARS - IMPORTED_MARK.length)}${IMPORTED_MARK}` : title;
 }
 
-export async function importConversation(db: Store, args: { data: ConversationExport }): Promise<ConversationDto> {
-  const { data } = args;
+/**
+ * Token ids of an import are checked against the loaded model's vocabulary; with no model loaded, against
+ * the largest vocabulary of common models (262,144), and the engine checks them again before any use.
+ */
+export const ANY_VOCABULARY = 262_144;
+
+export interface ImportOptions {
+  /** The loaded model's vocabulary size, when one is loaded. */
+  vocabSize?: number;
+  /** Gives the event loop a turn between pieces of work; a bundle shares one across its conversations. */
+  slices?: TimeSlices;
+}
+
+/** Every answer's token records, decoded and checked (bounds, ids) before anything is stored; by message key. */
+async function checkedTokens(messages: readonly ImportedMessage[], field: string, vocabSize: number, slices: TimeSlices): Promise<Map<string, Buffer>> {
+  const checked = new Map<string, Buffer>();
+  for (const [i, { key, message }] of messages.entries()) {
+    if (!("tokens" in message) || message.tokens === undefined) continue;
+    const here = `${field}messages[${i}].tokens`;
+    if (message.role !== "assistant") throw new ChatError("invalid", `${here}: only answers have token records`, here);
+    await slices.breathe();
+    checked.set(key, importedTokens(message.tokens, here, vocabSize));
+  }
+  return checked;
+}
+
+export async function importConversation(db: Store, args: { data: ConversationExport } & ImportOptions): Promise<ConversationDto> {
+  return importOne(db, args.data, "", args);
+}
+
+async function importOne(db: Store, data: ConversationExport, field: string, options: ImportOptions): Promise<ConversationDto> {
   const now = new Date();
+  const slices = options.slices ?? new TimeSlices();
   const { messages, activeKey } = messagesOf(data);
+  const tokens = await checkedTokens(messages, field, options.vocabSize ?? ANY_VOCABULARY, slices);
   return db.transaction(async (tx) => {
     const id = newId();
     const createdAt = toDate(data.createdAt, now, now);
@@ -61,35 +93,47 @@ export async function importConversation(db: Store, args: { data: ConversationEx
       updatedAt: toDate(data.updatedAt, createdAt, now),
     });
     const newIds = new Map(messages.map((m) => [m.key, newId()]));
-    await tx.messages.insertMessages({
-      messages: messages.map(({ key, parentKey, message: m, params }) => ({
-        id: newIds.get(key)!,
-        conversationId: id,
-        parentId: parentKey === null ? null : newIds.get(parentKey)!,
-        role: m.role,
-        content: m.content,
-        status: m.status,
-        stats: m.stats,
-        params: params ? { ...DEFAULT_GENERATION_PARAMS, ...params } : null,
-        createdAt: toDate(m.createdAt, createdAt, now),
-      })),
-    });
-    for (const [i, { key, message }] of messages.entries()) {
-      if ("tokens" in message && message.tokens !== undefined) {
-        if (message.role !== "assistant") throw new ChatError("invalid", `messages[${i}].tokens: only answers have token records`, `messages[${i}].tokens`);
-        await tx.messageTokens.saveMessageTokens({ messageId: newIds.get(key)!, data: importedTokens(message.tokens, `messages[${i}].tokens`) });
-      }
+    for (let start = 0; start < messages.length; start += INSERT_SLICE) {
+      await slices.breathe();
+      await tx.messages.insertMessages({
+        messages: messages.slice(start, start + INSERT_SLICE).map(({ key, parentKey, message: m, params }) => ({
+          id: newIds.get(key)!,
+          conversationId: id,
+          parentId: parentKey === null ? null : newIds.get(parentKey)!,
+          role: m.role,
+          content: m.content,
+          status: m.status,
+          stats: m.stats,
+          params: params ? { ...DEFAULT_GENERATION_PARAMS, ...params } : null,
+          createdAt: toDate(m.createdAt, createdAt, now),
+        })),
+      });
+    }
+    for (const [key, data] of tokens) {
+      await slices.breathe();
+      await tx.messageTokens.saveMessageTokens({ messageId: newIds.get(key)!, data });
     }
     await tx.conversations.setActiveLeaf({ id, leafId: activeKey === null ? null : newIds.get(activeKey)! });
     return await getConversation(tx, { id });
   });
 }
 
-/** All or nothing: a bundle with one bad conversation imports none. Returns them in the bundle's order. */
-export async function importBundle(db: Store, args: { data: ConversationsBundle }): Promise<ConversationDto[]> {
+/** Messages inserted between two chances for the event loop to run. */
+const INSERT_SLICE = 200;
+
+/**
+ * All or nothing: a bundle with one bad conversation imports none. Returns them in the bundle's order.
+ * Thousands of conversations are worked through in slices that give the event loop a turn (the bundle's
+ * size is capped by its schema: lib/schemas/conversations.ts).
+ */
+export async function importBundle(db: Store, args: { data: ConversationsBundle; vocabSize?: number }): Promise<ConversationDto[]> {
+  const slices = new TimeSlices();
   return db.transaction(async (tx) => {
     const imported: ConversationDto[] = [];
-    for (const data of args.data.conversations) imported.push(await importConversation(tx, { data }));
+    for (const [i, data] of args.data.conversations.entries()) {
+      await slices.breathe();
+      imported.push(await importOne(tx, data, `conversations[${i}].`, { vocabSize: args.vocabSize, slices }));
+    }
     return imported;
   });
 }

@@ -1,6 +1,7 @@
 import { importBodySchema } from "@/lib/schemas/conversations";
 import { importBundle, importConversation } from "@/server/chat/import-conversation";
 import { getDb } from "@/server/db/client";
+import { loadedVocabSize } from "@/server/host/model-host";
 import { jsonResponse, withErrors } from "@/server/http/json-response";
 import { readJsonBody } from "@/server/http/read-json";
 import { parseOrThrow } from "@/server/http/zod-error";
@@ -17,8 +18,9 @@ const MAX_IMPORT_BYTES = 20_000_000;
  */
 export const POST = withErrors(async (request: Request) => {
   const data = parseOrThrow(importBodySchema, await readJsonBody(request, { maxBytes: MAX_IMPORT_BYTES }));
+  const vocabSize = loadedVocabSize();
   if (data.format === "bitnet-chat/conversations@1") {
-    return jsonResponse({ conversations: await importBundle(getDb(), { data }) }, { status: 201 });
+    return jsonResponse({ conversations: await importBundle(getDb(), { data, vocabSize }) }, { status: 201 });
   }
-  return jsonResponse({ conversation: await importConversation(getDb(), { data }) }, { status: 201 });
+  return jsonResponse({ conversation: await importConversation(getDb(), { data, vocabSize }) }, { status: 201 });
 });
