@@ -7,6 +7,7 @@ import { deflateRawSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { conversationExportSchema, conversationsBundleSchema, MAX_BUNDLE_MESSAGES } from "@/lib/schemas/conversations";
 import { openTempDb, type TempDb } from "@/server/db/testing/temp-db";
+import { parseImportBody } from "@/server/http/import-body";
 import { ChatError } from "./chat-error";
 import { importBundle, importConversation } from "./import-conversation";
 import { branchPrefix } from "./message-tokens";
@@ -106,6 +107,18 @@ describe("importing token records", () => {
     const result = conversationsBundleSchema.safeParse({ format: "bitnet-chat/conversations@1", exportedAt: now, conversations: Array(count).fill(conversation) });
     expect(result.success).toBe(false);
     expect(result.error!.issues[0]).toMatchObject({ path: ["conversations"], message: expect.stringMatching(/at most 100000/) });
+  });
+
+  it("the import route's sliced parse names the conversation at fault and stops at the message cap", async () => {
+    const now = new Date().toISOString();
+    const messages = Array.from({ length: 10_000 }, () => ({ role: "user", content: "x", createdAt: now }));
+    const conversation = { format: "bitnet-chat/conversation@1", title: "t", createdAt: now, updatedAt: now, params: {}, messages };
+    const bundle = (conversations: unknown[]) => ({ format: "bitnet-chat/conversations@1", exportedAt: now, conversations });
+    await expect(parseImportBody(bundle(Array(11).fill(conversation)))).rejects.toMatchObject({ status: 400, field: "conversations", message: expect.stringMatching(/110000 messages/) });
+    const bad = { ...conversation, messages: [{ role: "robot", content: "x", createdAt: now }] };
+    await expect(parseImportBody(bundle([conversation, bad]))).rejects.toMatchObject({ status: 400, field: "conversations.1.messages.0.role" });
+    const parsed = await parseImportBody(bundle([conversation, conversation]));
+    expect(parsed.format === "bitnet-chat/conversations@1" && parsed.conversations.map((c) => c.messages.length)).toEqual([10_000, 10_000]);
   });
 });
 

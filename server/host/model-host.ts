@@ -77,11 +77,6 @@ export function getModelHost(): ModelHost {
   return globalForHost.__bitnetModelHost;
 }
 
-/** The loaded model's vocabulary size (what token ids an import may hold); undefined while none is loaded. */
-export function loadedVocabSize(host: ModelHost = getModelHost()): number | undefined {
-  return host.status().state === "ready" ? host.engine().vocabSize : undefined;
-}
-
 /**
  * The local model host, wrapped in the worker pool when BITNET_WORKERS is set or there is no local
  * model (BITNET_MODEL=none: UI + database, generation only through workers or the demo).
