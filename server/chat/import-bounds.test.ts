@@ -6,6 +6,7 @@
 import { deflateRawSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { conversationExportSchema, conversationsBundleSchema, MAX_BUNDLE_MESSAGES } from "@/lib/schemas/conversations";
+import type { Store } from "@/server/db/store";
 import { openTempDb, type TempDb } from "@/server/db/testing/temp-db";
 import { parseImportBody } from "@/server/http/import-body";
 import { ChatError } from "./chat-error";
@@ -119,6 +120,32 @@ describe("importing token records", () => {
     await expect(parseImportBody(bundle([conversation, bad]))).rejects.toMatchObject({ status: 400, field: "conversations.1.messages.0.role" });
     const parsed = await parseImportBody(bundle([conversation, conversation]));
     expect(parsed.format === "bitnet-chat/conversations@1" && parsed.conversations.map((c) => c.messages.length)).toEqual([10_000, 10_000]);
+  });
+});
+
+describe("a bundle written in groups", () => {
+  /** `store` whose message inserts fail for the conversation holding `poison` (a disk error, say). */
+  function failingOn(store: Store, poison: string): Store {
+    const messages = { ...store.messages, insertMessages: async (args: Parameters<Store["messages"]["insertMessages"]>[0]) => {
+      if (args.messages.some((m) => m.content === poison)) throw new Error("disk full");
+      return store.messages.insertMessages(args);
+    } };
+    return { ...store, messages, transaction: (fn) => store.transaction((tx) => fn(failingOn(tx, poison))) } as Store;
+  }
+
+  it("removes the groups already committed when a later conversation fails: all or nothing", async () => {
+    const now = new Date().toISOString();
+    const conversation = (i: number) => ({ format: "bitnet-chat/conversation@1" as const, title: `Group ${i}`, createdAt: now, updatedAt: now, params: {}, messages: Array.from({ length: 10 }, (_, j) => ({ role: "user" as const, content: `c${i} m${j} ${"word ".repeat(20)}`, status: "complete" as const, stats: null, createdAt: now })) });
+    const conversations = Array.from({ length: 150 }, (_, i) => conversation(i));
+    const data = conversationsBundleSchema.parse({ format: "bitnet-chat/conversations@1", exportedAt: now, conversations });
+    const last = conversations.at(-1)!.messages[0]!.content;
+    const commits: number[] = [];
+    const counting = { ...t.store, transaction: async <T,>(fn: (tx: Store) => Promise<T>) => { const r = await t.store.transaction(fn); commits.push(1); return r; } } as Store;
+    await expect(importBundle(failingOn(counting, last), { data })).rejects.toThrow("disk full");
+    expect(commits.length, "written in several transactions").toBeGreaterThan(1);
+    expect(await t.store.conversations.listConversations({ limit: 500 })).toEqual([]);
+    expect(t.sqlite.prepare("SELECT count(*) AS n FROM messages").get()).toEqual({ n: 0 });
+    expect((await importBundle(t.store, { data })).map((c) => c.title)).toEqual(conversations.map((c) => c.title));
   });
 });
 

@@ -4,7 +4,7 @@ import { RequestError } from "@/lib/api/request-error";
 import { readSseStream } from "@/lib/sse/parse";
 import { ChatError } from "@/server/chat/chat-error";
 import { EngineError } from "@/server/engine/types";
-import { errorResponse, withErrors } from "./json-response";
+import { errorResponse, jsonResponse, slicedJsonResponse, withErrors } from "./json-response";
 import { MAX_JSON_DEPTH, readJsonBody } from "./read-json";
 import { sseResponse } from "./sse-response";
 import { parseOrThrow } from "./zod-error";
@@ -111,6 +111,20 @@ describe("readJsonBody and deep nesting", () => {
     await expect(readJsonBody(post(`${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`))).rejects.toMatchObject({ status: 400, code: "invalid_json" });
     const deepest = `${"[".repeat(MAX_JSON_DEPTH)}${"]".repeat(MAX_JSON_DEPTH)}`;
     expect(await readJsonBody(post(`{"a":1,"b":${deepest.slice(1, -1)}}`))).toMatchObject({ a: 1 });
+  });
+});
+
+describe("slicedJsonResponse", () => {
+  it("writes the same bytes as jsonResponse, a few milliseconds of items at a time", async () => {
+    const items = Array.from({ length: 3_000 }, (_, i) => ({ id: `c${i}`, title: "é \u2028 \"quoted\"", messages: [{ n: i, nested: [1, null, true] }] }));
+    for (const list of [items, [], [items[0]]]) {
+      const sliced = slicedJsonResponse("conversations", list, { status: 201 });
+      const whole = jsonResponse({ conversations: list }, { status: 201 });
+      expect(sliced.status).toBe(201);
+      expect(sliced.headers.get("content-type")).toBe("application/json");
+      expect(sliced.headers.get("cache-control")).toBe("no-store");
+      expect(await sliced.text()).toBe(await whole.text());
+    }
   });
 });
 

@@ -82,7 +82,7 @@ function pathOf(visit: Visit): string {
 /** Values checked between two looks at the clock. */
 const CLOCK_EVERY = 4096;
 /** How long the walk runs before giving the event loop a turn (a 20 MB import takes ~250 ms in all). */
-const SLICE_MS = 10;
+const SLICE_MS = 5;
 
 /**
  * One iterative pass over the parsed body (no recursion to overflow), depth first in document order:

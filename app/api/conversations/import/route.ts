@@ -2,7 +2,7 @@ import { importBundle, importConversation } from "@/server/chat/import-conversat
 import { getDb } from "@/server/db/client";
 import { loadedVocabSize } from "@/server/host/loaded-vocab";
 import { getModelHost } from "@/server/host/model-host";
-import { jsonResponse, withErrors } from "@/server/http/json-response";
+import { jsonResponse, slicedJsonResponse, withErrors } from "@/server/http/json-response";
 import { parseImportBody } from "@/server/http/import-body";
 import { readJsonBody } from "@/server/http/read-json";
 
@@ -20,7 +20,7 @@ export const POST = withErrors(async (request: Request) => {
   const data = await parseImportBody(await readJsonBody(request, { maxBytes: MAX_IMPORT_BYTES }));
   const vocabSize = loadedVocabSize(getModelHost());
   if (data.format === "bitnet-chat/conversations@1") {
-    return jsonResponse({ conversations: await importBundle(getDb(), { data, vocabSize }) }, { status: 201 });
+    return slicedJsonResponse("conversations", await importBundle(getDb(), { data, vocabSize }), { status: 201 });
   }
   return jsonResponse({ conversation: await importConversation(getDb(), { data, vocabSize }) }, { status: 201 });
 });
