@@ -29,6 +29,20 @@ describe("refuseUnroutableRequests on a real HTTP server", () => {
     const seen: string[] = [];
     server = http.createServer((request, response) => {
       seen.push(`${request.method} ${request.url}`);
+      if (request.method === "PUT") {
+        // What Next does for a route without that method: a 405 streamed, headers first, then nothing.
+        response.statusCode = 405;
+        response.setHeader("Allow", "GET, HEAD");
+        response.flushHeaders();
+        response.write("");
+        response.end();
+        return;
+      }
+      if (request.method === "PATCH") {
+        response.writeHead(405, { Allow: "GET" });
+        response.end("Method Not Allowed");
+        return;
+      }
       response.end("app");
     });
     await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
@@ -46,6 +60,15 @@ describe("refuseUnroutableRequests on a real HTTP server", () => {
 
     const fine = await rawRequest(baseUrl, { method: "GET", path: "/api/conversations/%e2%82%ac" });
     expect(fine.body).toBe("app");
-    expect(seen).toEqual(["GET /api/conversations/%e2%82%ac"]);
+
+    const put = await rawRequest(baseUrl, { method: "PUT", path: "/api/health", headers: { "Content-Type": "application/json" }, body: "{}" });
+    expect(put.status).toBe(405);
+    expect(put.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(put.body).error).toMatchObject({ code: "method_not_allowed", message: "PUT is not supported here" });
+    expect(put.headers.allow).toBe("GET, HEAD");
+    const patch = await rawRequest(baseUrl, { method: "PATCH", path: "/" });
+    expect([patch.status, patch.headers.allow, JSON.parse(patch.body).error.code]).toEqual([405, "GET", "method_not_allowed"]);
+    expect((await rawRequest(baseUrl, { method: "GET", path: "/again" })).body).toBe("app");
+    expect(seen).toEqual(["GET /api/conversations/%e2%82%ac", "PUT /api/health", "PATCH /", "GET /again"]);
   });
 });

@@ -140,7 +140,7 @@ describe("hostile requests stay bounded (production server, tiny model)", () => 
     expect((await fetch(`${baseUrl}/api/conversations/${conversation.id}`)).status).toBe(404);
   });
 
-  it("deep JSON, TRACE and malformed percent-encoding get a JSON 4xx on every route", async () => {
+  it("deep JSON, TRACE, a method the route lacks and malformed percent-encoding get a JSON 4xx on every route", async () => {
     const deep = `{"messages":${"[".repeat(50_000)}${"]".repeat(50_000)}}`;
     for (const path of ["/api/chat", "/api/conversations/import", "/api/presets", "/v1/chat/completions"]) {
       const response = await post(path, deep);
@@ -151,6 +151,16 @@ describe("hostile requests stay bounded (production server, tiny model)", () => 
       const trace = await rawRequest(baseUrl, { method: "TRACE", path });
       expect(trace.status, `TRACE ${path}`).toBe(405);
       expect(JSON.parse(trace.body).error.code).toBe("method_not_allowed");
+    }
+    for (const [method, path] of [
+      ["PUT", "/api/health"],
+      ["DELETE", "/api/chat"],
+      ["PATCH", "/api/presets"],
+      ["PUT", "/"],
+    ]) {
+      const response = await rawRequest(baseUrl, { method, path });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(JSON.parse(response.body).error.code, `${method} ${path}`).toBe("method_not_allowed");
     }
     const malformed: [string, string][] = [
       ["GET", "/api/conversations/%ff"],
