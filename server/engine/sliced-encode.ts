@@ -63,7 +63,9 @@ export class Lane {
 
   private pause(): Promise<void> {
     const rest = this.restUntil - performance.now();
-    return rest < 1 ? breather() : new Promise<void>((resolve) => setTimeout(resolve, rest));
+    // After the rest, a turn still: a timer fires in the timers phase, which may come before this loop
+    // iteration's I/O and immediates when the rest has already run out.
+    return rest < 1 ? breather() : new Promise<void>((resolve) => setTimeout(resolve, rest)).then(breather);
   }
 }
 
