@@ -3,7 +3,8 @@
  * download/convert/load begins at server start, not at the first request; the signal handlers make
  * SIGTERM/SIGINT stop answers, save them and close the database cleanly, request bodies time out, a
  * client hanging up mid-upload is logged as an abort, every request is stamped with its client's address (the
- * access key throttle counts by it), and sessions of another access key (or of none) are deleted.
+ * access key throttle counts by it), sessions of another access key (or of none) are deleted, and a method
+ * or path no route can take (TRACE, `%ff`) gets a JSON 405/400.
  * Only in the Node.js runtime: the edge runtime has no file system or onnxruntime.
  */
 export async function register(): Promise<void> {
@@ -17,6 +18,8 @@ export async function register(): Promise<void> {
   const { stampClientAddresses } = await import("./server/auth/client-address");
   const { deleteStaleSessions } = await import("./server/auth/sessions");
   const { getDb } = await import("./server/db/connection");
+  const { refuseUnroutableRequests } = await import("./server/http/unroutable-requests");
+  refuseUnroutableRequests();
   limitRequestTime();
   logUploadAborts();
   stampClientAddresses();

@@ -2,6 +2,11 @@ import { z } from "zod";
 import { generationParamsSchema, type GenerationParams } from "./params";
 
 export const MAX_PRESET_NAME_CHARS = 40;
+/**
+ * Saved presets one owner may keep. Today the owner is the store (everyone with access shares its presets);
+ * the bound is looked up per owner (server/chat/presets.ts) so accounts can get their own.
+ */
+export const MAX_PRESETS_PER_OWNER = 100;
 
 /** `POST /api/presets`: the complete settings, system prompt included, under a name. */
 export const savePresetSchema = z.object({

@@ -34,11 +34,14 @@ export async function exportedTokens(db: Store, messageIds: string[]): Promise<M
   return new Map([...blobs].map(([id, data]) => [id, data.toString("base64")]));
 }
 
-/** An export's base64 blob, checked before it is stored; `field` names it in the 400. */
-export function importedTokens(base64: string, field: string): Buffer {
+/**
+ * An export's base64 blob, checked before it is stored (its bounds, and every token id against `vocabSize`);
+ * `field` names it in the 400.
+ */
+export function importedTokens(base64: string, field: string, vocabSize: number): Buffer {
   const data = Buffer.from(base64, "base64");
   try {
-    decodeTokenBlob(data);
+    decodeTokenBlob(data, { vocabSize });
   } catch (error) {
     if (error instanceof TokenBlobError) throw new ChatError("invalid", `${field}: ${error.message}`, field);
     throw error;
@@ -59,7 +62,14 @@ export interface BranchPrefix {
   tokens: StoredToken[];
 }
 
-export async function branchPrefix(db: Store, args: { conversationId: string; messageId: string; tokenIndex: number; tokenId: number }): Promise<BranchPrefix> {
+/**
+ * `vocabSize`: the loaded model's, when known. The stored ids were checked at import against the model of
+ * that moment; the model may have been switched since, and these ids go to the engine as they are.
+ */
+export async function branchPrefix(
+  db: Store,
+  args: { conversationId: string; messageId: string; tokenIndex: number; tokenId: number; vocabSize?: number },
+): Promise<BranchPrefix> {
   const tokens = await readTokens(db, args);
   if (!tokens) throw new ChatError("conflict", "This answer has no token records to branch from", "messageId");
   const at = tokens[args.tokenIndex];
@@ -67,5 +77,13 @@ export async function branchPrefix(db: Store, args: { conversationId: string; me
   const alternative = at.top.find((t) => t.id === args.tokenId);
   if (!alternative) throw new ChatError("invalid", `tokenId must be one of the recorded alternatives at position ${args.tokenIndex}`, "tokenId");
   const kept = tokens.slice(0, args.tokenIndex);
+  const { vocabSize } = args;
+  if (vocabSize !== undefined) {
+    const outside = kept.findIndex((t) => t.id < 0 || t.id >= vocabSize);
+    if (outside !== -1) {
+      throw new ChatError("invalid", `the answer's token ${outside} (id ${kept[outside]!.id}) is outside the model's vocabulary: it cannot be branched before it`, "tokenIndex");
+    }
+    if (alternative.id >= vocabSize) throw new ChatError("invalid", `tokenId ${alternative.id} is outside the model's vocabulary (0…${vocabSize - 1})`, "tokenId");
+  }
   return { ids: [...kept.map((t) => t.id), alternative.id], tokens: [...kept, { ...alternative, top: at.top }] };
 }

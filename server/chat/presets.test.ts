@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_GENERATION_PARAMS } from "@/lib/schemas/params";
-import { savePresetSchema } from "@/lib/schemas/presets";
+import { MAX_PRESET_NAME_CHARS, MAX_PRESETS_PER_OWNER, savePresetSchema } from "@/lib/schemas/presets";
 import { openTempDb, type TempDb } from "@/server/db/testing/temp-db";
 import { deletePreset, listPresets, savePreset } from "./presets";
 
@@ -29,6 +29,24 @@ describe("saved presets", () => {
     await deletePreset(t.store, { id: poet.id });
     expect((await listPresets(t.store)).map((p) => p.name)).toEqual(["Terse"]);
     await expect(deletePreset(t.store, { id: poet.id })).rejects.toThrow(expect.objectContaining({ kind: "not_found" }));
+  });
+
+  it("keeps at most MAX_PRESETS_PER_OWNER presets: a new name beyond it is refused (409), replacing one still works", async () => {
+    for (let i = 0; i < MAX_PRESETS_PER_OWNER; i++) await savePreset(t.store, { name: `p${i}`, params: DEFAULT_GENERATION_PARAMS });
+    await expect(savePreset(t.store, { name: "one more", params: DEFAULT_GENERATION_PARAMS })).rejects.toMatchObject({ kind: "conflict", field: "name" });
+    expect(await listPresets(t.store)).toHaveLength(MAX_PRESETS_PER_OWNER);
+    expect((await savePreset(t.store, { name: "p7", params: { ...DEFAULT_GENERATION_PARAMS, topK: 3 } })).params.topK).toBe(3);
+    await deletePreset(t.store, { id: (await listPresets(t.store))[0]!.id });
+    await savePreset(t.store, { name: "one more", params: DEFAULT_GENERATION_PARAMS });
+    expect(await listPresets(t.store)).toHaveLength(MAX_PRESETS_PER_OWNER);
+  });
+
+  it("bounds every field: name, system prompt, unknown keys dropped", () => {
+    const params = { ...DEFAULT_GENERATION_PARAMS, systemPrompt: "x".repeat(8_001) };
+    expect(savePresetSchema.safeParse({ name: "n".repeat(MAX_PRESET_NAME_CHARS + 1), params: DEFAULT_GENERATION_PARAMS }).error?.issues[0]?.path).toEqual(["name"]);
+    expect(savePresetSchema.safeParse({ name: "n", params }).error?.issues[0]?.path).toEqual(["params", "systemPrompt"]);
+    const extra = savePresetSchema.parse({ name: "n", params: { ...DEFAULT_GENERATION_PARAMS, junk: "y".repeat(100_000) } });
+    expect(extra.params).not.toHaveProperty("junk");
   });
 
   it("the request schema names the field at fault", async () => {

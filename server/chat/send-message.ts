@@ -27,11 +27,10 @@ import { isEngineError } from "@/server/engine/types";
 import { toSamplingParams } from "./history";
 import { ProgressSaver, type ProgressPolicy } from "./progress-saver";
 import { toStatsDto } from "./to-dto";
-import type { StoredToken } from "./token-blob";
+import { MAX_RECORDED_ALTERNATIVES, type StoredToken } from "./token-blob";
 import { earlierTokens, prepareTurn, saveAnswer, saveProgress, undoTurn, type PreparedTurn } from "./turn-writes";
 
 /** Alternatives recorded per token for the token view. */
-const TOKEN_VIEW_ALTERNATIVES = 5;
 
 export interface SendMessageArgs {
   db: Store;
@@ -52,7 +51,7 @@ export interface SendMessageResult {
 }
 
 export async function sendMessage(args: SendMessageArgs): Promise<SendMessageResult> {
-  const turn = await prepareTurn(args.db, { request: args.request, now: new Date() });
+  const turn = await prepareTurn(args.db, { request: args.request, now: new Date(), vocabSize: args.engine.vocabSize });
   const meter = new AnswerMeter();
   return { conversationId: turn.conversationId, turn, meter, events: runAnswer(args, turn, () => undoTurn(args.db, turn), meter) };
 }
@@ -135,7 +134,7 @@ export async function* runAnswer(
         params: toSamplingParams(turn.params),
         continueFinalMessage: turn.continued !== null,
         cacheKey: `conversation:${turn.conversationId}`,
-        logprobs: TOKEN_VIEW_ALTERNATIVES,
+        logprobs: MAX_RECORDED_ALTERNATIVES,
         ...(turn.branch ? { answerPrefixIds: turn.branch.ids } : {}),
       };
       for await (const event of engine.generate(request, signal)) {

@@ -26,8 +26,20 @@ export interface StoredToken extends StoredAlternative {
 }
 
 const MAGIC = 0x31525442; // "BTR1"
-const MAX_TOP = 20;
-const MAX_TOKENS = 1 << 20;
+
+/**
+ * Bounds of what a blob may hold, checked before anything is allocated: blobs come back from imports, and a
+ * few kilobytes of deflate can claim millions of records (or inflate to gigabytes).
+ * An answer never holds more tokens than the context window (4,096 positions), and the app records five
+ * alternatives per token (the token view's, server/chat/send-message.ts).
+ */
+export const MAX_RECORDED_TOKENS = 4_096;
+export const MAX_RECORDED_ALTERNATIVES = 5;
+/**
+ * What a blob may inflate to: the fixed-size columns of 4,096 records with 5 alternatives (≈ 0.33 MB) plus
+ * ~300 bytes of text per stored string (token pieces are a few bytes). Inflating stops there.
+ */
+export const MAX_INFLATED_BYTES = 8 * 1024 * 1024;
 
 export class TokenBlobError extends Error {
   constructor(message: string) {
@@ -40,9 +52,11 @@ export class TokenBlobError extends Error {
  * `draft`: deflate at level 1 (about half the time, ≈ 5 % larger) for the partial saves while an answer
  * streams; the final save writes the blob at the default level.
  */
-export function encodeTokenBlob(tokens: readonly StoredToken[], options: { draft?: boolean } = {}): Buffer {
+export function encodeTokenBlob(all: readonly StoredToken[], options: { draft?: boolean } = {}): Buffer {
+  // An answer of a model with a longer context than the bounds keeps its first records (decode would refuse more).
+  const tokens = all.length > MAX_RECORDED_TOKENS ? all.slice(0, MAX_RECORDED_TOKENS) : all;
   const count = tokens.length;
-  const topN = Math.min(MAX_TOP, tokens.reduce((m, t) => Math.max(m, t.top.length), 0));
+  const topN = Math.min(MAX_RECORDED_ALTERNATIVES, tokens.reduce((m, t) => Math.max(m, t.top.length), 0));
   // Strings are written straight into the output (no per-token byte arrays): partial saves re-encode the
   // whole answer's records every second while it streams (measured: docs/performance.md).
   const texts = tokens.map((t) => t.text);
@@ -89,12 +103,16 @@ function utf8Strings(strings: readonly string[]): Utf8Strings {
   return { strings, lengths, bytes: lengths.reduce((sum, n) => sum + Math.min(n, MAX_STRING_BYTES), 0) };
 }
 
-/** Throws TokenBlobError when the bytes are not a blob this module wrote. */
-export function decodeTokenBlob(blob: Uint8Array): StoredToken[] {
+/**
+ * Throws TokenBlobError when the bytes are not a blob this module wrote, or hold more than the bounds above;
+ * with `vocabSize`, also when a token id (chosen or alternative) is outside the vocabulary.
+ */
+export function decodeTokenBlob(blob: Uint8Array, options: { vocabSize?: number } = {}): StoredToken[] {
   let raw: Buffer;
   try {
-    raw = inflateRawSync(blob);
-  } catch {
+    raw = inflateRawSync(blob, { maxOutputLength: MAX_INFLATED_BYTES });
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw new TokenBlobError(`inflates to more than ${MAX_INFLATED_BYTES} bytes`);
     throw new TokenBlobError("not deflate data");
   }
   const r = new Reader(raw);
@@ -102,7 +120,8 @@ export function decodeTokenBlob(blob: Uint8Array): StoredToken[] {
   const count = r.u32();
   const topN = r.u8();
   r.skip(3);
-  if (count > MAX_TOKENS || topN > MAX_TOP) throw new TokenBlobError("sizes out of range");
+  if (count > MAX_RECORDED_TOKENS) throw new TokenBlobError(`${count} records: an answer has at most ${MAX_RECORDED_TOKENS}`);
+  if (topN > MAX_RECORDED_ALTERNATIVES) throw new TokenBlobError(`${topN} alternatives per token: at most ${MAX_RECORDED_ALTERNATIVES} are recorded`);
   const cells = count * topN;
   const ids = r.many(count, () => r.i32());
   const altIds = r.many(cells, () => r.i32());
@@ -115,6 +134,11 @@ export function decodeTokenBlob(blob: Uint8Array): StoredToken[] {
   const tableIds = r.many(r.u32(), () => r.i32());
   const tableTexts = r.strings(tableIds.length);
   if (!r.atEnd) throw new TokenBlobError("trailing bytes");
+  if (options.vocabSize !== undefined) {
+    const vocabSize = options.vocabSize;
+    const outside = ids.find((id) => id < 0 || id >= vocabSize) ?? altIds.find((id) => id >= vocabSize);
+    if (outside !== undefined) throw new TokenBlobError(`token id ${outside} is outside the model's vocabulary (0…${vocabSize - 1})`);
+  }
   const table = new Map(tableIds.map((id, i) => [id, tableTexts[i]!]));
   return ids.map((id, i) => {
     const top: StoredAlternative[] = [];

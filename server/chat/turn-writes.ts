@@ -68,7 +68,8 @@ function requiredContent(request: ParsedChatRequest): string {
   return request.content;
 }
 
-export async function prepareTurn(db: Store, args: { request: ParsedChatRequest; now: Date }): Promise<PreparedTurn> {
+/** `vocabSize`: the loaded model's (a branch's token ids are checked against it), when the engine knows it. */
+export async function prepareTurn(db: Store, args: { request: ParsedChatRequest; now: Date; vocabSize?: number }): Promise<PreparedTurn> {
   const { request, now } = args;
   return db.transaction(async (tx) => {
     let conversation = request.conversationId ? await tx.conversations.getConversation({ id: request.conversationId }) : undefined;
@@ -112,7 +113,7 @@ export async function prepareTurn(db: Store, args: { request: ParsedChatRequest;
       let history = plan.history;
       let question = plan.kind === "answer" ? plan.question : null;
       if (plan.kind === "answer" && plan.branchOf) {
-        branch = await branchPrefix(tx, { conversationId, messageId: plan.branchOf.id, tokenIndex: request.tokenIndex ?? -1, tokenId: request.tokenId ?? -1 });
+        branch = await branchPrefix(tx, { conversationId, messageId: plan.branchOf.id, tokenIndex: request.tokenIndex ?? -1, tokenId: request.tokenId ?? -1, vocabSize: args.vocabSize });
       }
       if (plan.kind === "question") {
         const content = requiredContent(request);

@@ -1,7 +1,7 @@
 /** Conversation queries, one function per query. Synchronous: see ./types.ts. */
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { GenerationParams } from "@/lib/schemas/params";
-import { conversations, type ConversationRow } from "./schema";
+import { conversations, messages, type ConversationRow } from "./schema";
 import type { Db } from "./types";
 
 export interface ConversationSummaryRow {
@@ -109,7 +109,16 @@ export function setActiveLeaf(db: Db, args: { id: string; leafId: string | null 
   return db.update(conversations).set({ activeLeafId: args.leafId }).where(eq(conversations.id, args.id)).run().changes > 0;
 }
 
-/** Messages go with it (foreign key ON DELETE CASCADE); the FTS triggers follow both. */
+/**
+ * Messages go with it, deleted by conversation, and their token records and FTS entries with them. Not by
+ * the `parent_id` cascade: that nests one trigger level per message of a chain, and SQLite gives up at
+ * 1,000 ("too many levels of trigger recursion"). Detaching the messages first leaves nothing to cascade.
+ * A transaction of its own (a savepoint inside the caller's): the tree is never left detached.
+ */
 export function deleteConversation(db: Db, args: { id: string }): boolean {
-  return db.delete(conversations).where(eq(conversations.id, args.id)).run().changes > 0;
+  return db.transaction((tx) => {
+    tx.update(messages).set({ parentId: null }).where(eq(messages.conversationId, args.id)).run();
+    tx.delete(messages).where(eq(messages.conversationId, args.id)).run();
+    return tx.delete(conversations).where(eq(conversations.id, args.id)).run().changes > 0;
+  });
 }

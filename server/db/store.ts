@@ -31,7 +31,7 @@ export interface ConversationsStore {
   setConversationPinned(args: { id: string; pinned: boolean }): Promise<boolean>;
   touchConversation(args: { id: string; updatedAt: Date }): Promise<boolean>;
   setActiveLeaf(args: { id: string; leafId: string | null }): Promise<boolean>;
-  /** Its messages go with it (ON DELETE CASCADE), and so do their search entries. */
+  /** Its messages go with it (deleted by conversation, whatever the length of their chain), and so do their token records and search entries. */
   deleteConversation(args: { id: string }): Promise<boolean>;
 }
 

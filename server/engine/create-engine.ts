@@ -122,6 +122,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
   return {
     generate,
     contextLength: runner.info.maxPositions,
+    vocabSize: runner.info.vocabSize,
     queueLength: () => scheduler.length,
     close,
   };

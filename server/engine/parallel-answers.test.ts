@@ -202,6 +202,59 @@ describe("several answers at once (continuous batching)", () => {
     expect(Math.max(...runner.passes.map((p) => p.length))).toBe(3);
   });
 
+  it("a hostile branch (a forced token outside the vocabulary) beside a running answer fails alone", async () => {
+    const solo = await alone(requests[0]!);
+    reset();
+    const runner = recording();
+    const engine = createEngine({ runner, tokenizer: fakeTokenizer(), parallel: 4 });
+    let hostile: Promise<{ events: EngineEvent[]; error: unknown }> | null = null;
+    const victim = run(engine.generate(requests[0]!), (n) => {
+      if (n !== 3) return;
+      // Joins while the victim decodes: its prompt row would share the victim's next pass.
+      hostile = (async () => {
+        const events: EngineEvent[] = [];
+        try {
+          for await (const e of engine.generate({ ...requests[2]!, answerPrefixIds: [5, inner.info.vocabSize + 5] })) events.push(e);
+          return { events, error: null };
+        } catch (error) {
+          return { events, error };
+        }
+      })();
+    });
+    const out = await victim;
+    const bad = await hostile!;
+    expect(out.tokens).toEqual(solo.tokens);
+    expect(out.done.stats.stopReason).toBe(solo.done.stats.stopReason);
+    const last = bad.events.at(-1);
+    const failed = bad.error !== null || (last?.type === "done" && last.stats.stopReason === "error");
+    expect(failed, JSON.stringify(bad.events.at(-1) ?? String(bad.error))).toBe(true);
+    expect(bad.events.filter((e) => e.type === "token" && !e.forced)).toEqual([]);
+  });
+
+  it("when a shared pass fails anyway, its other rows run again without the failing one", async () => {
+    const solo = [await alone(requests[0]!), await alone(requests[2]!)];
+    reset();
+    // A row the checks cannot foresee making the runtime fail: any pass holding the token `poison`.
+    const runner = recording();
+    const poison = 4242;
+    const forwardBatch = runner.forwardBatch.bind(runner);
+    runner.forwardBatch = async (rows) => {
+      if (rows.some((r) => Array.from(r.ids).includes(poison))) throw new Error("the runtime failed");
+      return forwardBatch(rows);
+    };
+    const engine = createEngine({ runner, tokenizer: fakeTokenizer(), parallel: 4 });
+    let hostile: Promise<Outcome | unknown> | null = null;
+    const first = run(engine.generate(requests[0]!), (n) => {
+      if (n === 3) hostile = run(engine.generate({ ...requests[1]!, answerPrefixIds: [poison] })).catch((error: unknown) => error);
+    });
+    const second = run(engine.generate(requests[2]!));
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.tokens).toEqual(solo[0]!.tokens);
+    expect(b.tokens).toEqual(solo[1]!.tokens);
+    const bad = await hostile!;
+    expect(bad instanceof Error || (bad as Outcome).done.stats.stopReason === "error").toBe(true);
+  });
+
   it("beyond BITNET_PARALLEL the line works as before: positions as they change, then busy", async () => {
     reset();
     const g = manualGate();

@@ -61,6 +61,44 @@ describe("sliced tokenization", () => {
     expect(Math.max(...slices.map((s) => s.chars))).toBeLessThan(SLICE_CHARS + 100);
   });
 
+  it("several long single words tokenized at once get the event loop back between each other", async () => {
+    // Five requests, each with one 20,000-letter "word" (no safe point: one slice each, ~0.2 s each here).
+    const words = Array.from({ length: 5 }, (_, k) => {
+      const rng = createRng(100 + k);
+      return Array.from({ length: 20_000 }, () => String.fromCharCode(97 + (rng.nextU32() % 26))).join("");
+    });
+    const encode = (t: string) => Array.from(tokenizer.encode(t, { add_special_tokens: false }), Number);
+    const sliceMs: number[] = [];
+    const timed = (t: string) => {
+      const started = performance.now();
+      const ids = encode(t);
+      sliceMs.push(performance.now() - started);
+      return ids;
+    };
+    let longestGap = 0;
+    let last = performance.now();
+    let spinning = true;
+    const spin = () => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+      if (spinning) setImmediate(spin);
+    };
+    setImmediate(spin);
+    try {
+      // Started in the same turn, as requests arriving together are.
+      const all = await Promise.all(words.map((w) => encodeSliced(timed, w)));
+      spin(); // the time since the loop's last turn counts too
+      all.forEach((ids, k) => expect(ids).toEqual(encode(words[k]!)));
+    } finally {
+      spinning = false;
+    }
+    const slowest = Math.max(...sliceMs);
+    const total = sliceMs.reduce((a, b) => a + b, 0);
+    // The loop waited at most about one word, never the five in a row.
+    expect(longestGap, `longest gap ${longestGap.toFixed(0)} ms; slices ${sliceMs.map((m) => m.toFixed(0)).join(", ")} ms`).toBeLessThan(Math.min(1.5 * slowest + 20, total * 0.6));
+  });
+
   it("the chat tokenizer's per-message encoder tokenizes a long message (and a partial answer) in slices", async () => {
     const calls: number[] = [];
     const spy = Object.create(tokenizer) as PreTrainedTokenizer;

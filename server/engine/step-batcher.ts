@@ -10,6 +10,10 @@
  * streaming are then literally the single-answer code, and the runner makes a sequence's logits
  * bit-identical whatever shares its pass (server/runtime/onnx-runner.ts), so an answer's tokens do not
  * depend on what else runs.
+ *
+ * One bad row never fails a shared pass: a row is checked before it joins one (token ids inside the
+ * vocabulary, room left in the context) and refused alone; should a pass fail anyway, its rows are run again
+ * one by one, so only the row that fails by itself fails its answer.
  */
 import type { BatchRow, BatchedModelRunner, ModelInfo, ModelRunner } from "@/server/runtime/runner-types";
 
@@ -81,10 +85,28 @@ export class StepBatcher {
   /** @internal SequenceRunner.forward */
   submit(row: BatchRow): Promise<Float32Array> {
     if (this.pending.has(row.slot)) return Promise.reject(new Error(`slot ${row.slot} already has a forward pass pending`));
+    const problem = this.rowProblem(row);
+    if (problem !== null) return Promise.reject(new Error(`forward: ${problem}`));
     return new Promise<Float32Array>((resolve, reject) => {
       this.pending.set(row.slot, { row, resolve, reject });
       this.schedule();
     });
+  }
+
+  /** Why the runner would refuse this row (and with it the whole pass), or null. */
+  private rowProblem(row: BatchRow): string | null {
+    const { vocabSize, maxPositions } = this.runner.info;
+    const n = row.ids.length;
+    if (n === 0) return "no tokens";
+    for (let i = 0; i < n; i++) {
+      const id = row.ids[i]!;
+      if (!Number.isInteger(id) || id < 0 || id >= vocabSize) return `token id ${id} is outside the vocabulary (0…${vocabSize - 1})`;
+    }
+    const keep = row.keepLogits ?? 1;
+    if (!Number.isInteger(keep) || keep < 1 || keep > n) return `keepLogits must be in 1..${n}`;
+    const length = this.runner.slotLength(row.slot) + n;
+    if (length > maxPositions) return `${length} positions exceed the model's ${maxPositions}`;
+    return null;
   }
 
   private schedule(): void {
@@ -122,10 +144,27 @@ export class StepBatcher {
         pending.resolve(logits[i]!);
       });
     } catch (error) {
-      for (const { pending } of batch) pending.reject(error);
+      if (batch.length === 1) batch[0]!.pending.reject(error);
+      else await this.oneByOne(batch);
     } finally {
       this.running = false;
       this.schedule();
+    }
+  }
+
+  /**
+   * A shared pass failed although its rows looked valid: each row runs again by itself (its logits are the
+   * same alone or shared), so only a row that fails alone fails its answer. A failed pass leaves the KV
+   * cache as it was: the runner checks its rows before changing anything and appends only after the run.
+   */
+  private async oneByOne(batch: { pending: Pending; row: BatchRow }[]): Promise<void> {
+    for (const { pending, row } of batch) {
+      try {
+        const [logits] = await this.runner.forwardBatch([row]);
+        pending.resolve(logits!.slice());
+      } catch (error) {
+        pending.reject(error);
+      }
     }
   }
 

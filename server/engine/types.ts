@@ -118,6 +118,8 @@ export interface Engine {
   generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<EngineEvent>;
   /** Context window in tokens. */
   readonly contextLength: number;
+  /** The model's vocabulary size (token ids are 0…vocabSize-1); absent when not known (remote workers). */
+  readonly vocabSize?: number;
   /** Number of jobs running + waiting. */
   queueLength(): number;
   /**

@@ -4,8 +4,8 @@ import { RequestError } from "@/lib/api/request-error";
 import { readSseStream } from "@/lib/sse/parse";
 import { ChatError } from "@/server/chat/chat-error";
 import { EngineError } from "@/server/engine/types";
-import { errorResponse, withErrors } from "./json-response";
-import { readJsonBody } from "./read-json";
+import { errorResponse, jsonResponse, slicedJsonResponse, withErrors } from "./json-response";
+import { MAX_JSON_DEPTH, readJsonBody } from "./read-json";
 import { sseResponse } from "./sse-response";
 import { parseOrThrow } from "./zod-error";
 
@@ -96,6 +96,35 @@ describe("readJsonBody and lone surrogates", () => {
     });
     await expect(readJsonBody(post('{"title":"\\udc00"}'))).rejects.toMatchObject({ field: "title" });
     expect(await readJsonBody(post('{"content":"\\ud83d\\ude00"}'))).toEqual({ content: "😀" });
+  });
+});
+
+describe("readJsonBody and deep nesting", () => {
+  const post = (body: string) => new Request("http://x/", { method: "POST", headers: { "Content-Type": "application/json" }, body });
+  it("answers 400 naming the field for 100,000 nested arrays or objects, and accepts 64 levels", async () => {
+    const levels = 100_000;
+    await expect(readJsonBody(post(`{"messages":${"[".repeat(levels)}${"]".repeat(levels)}}`))).rejects.toMatchObject({
+      status: 400,
+      code: "invalid_json",
+      field: `messages${".0".repeat(MAX_JSON_DEPTH)}`,
+    });
+    await expect(readJsonBody(post(`${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`))).rejects.toMatchObject({ status: 400, code: "invalid_json" });
+    const deepest = `${"[".repeat(MAX_JSON_DEPTH)}${"]".repeat(MAX_JSON_DEPTH)}`;
+    expect(await readJsonBody(post(`{"a":1,"b":${deepest.slice(1, -1)}}`))).toMatchObject({ a: 1 });
+  });
+});
+
+describe("slicedJsonResponse", () => {
+  it("writes the same bytes as jsonResponse, a few milliseconds of items at a time", async () => {
+    const items = Array.from({ length: 3_000 }, (_, i) => ({ id: `c${i}`, title: "é \u2028 \"quoted\"", messages: [{ n: i, nested: [1, null, true] }] }));
+    for (const list of [items, [], [items[0]]]) {
+      const sliced = slicedJsonResponse("conversations", list, { status: 201 });
+      const whole = jsonResponse({ conversations: list }, { status: 201 });
+      expect(sliced.status).toBe(201);
+      expect(sliced.headers.get("content-type")).toBe("application/json");
+      expect(sliced.headers.get("cache-control")).toBe("no-store");
+      expect(await sliced.text()).toBe(await whole.text());
+    }
   });
 });
 

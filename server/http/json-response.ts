@@ -15,6 +15,27 @@ export function jsonResponse(data: unknown, init: { status?: number; headers?: H
   return Response.json(data, { status: init.status ?? 200, headers: { ...NO_STORE, ...init.headers } });
 }
 
+/**
+ * `{ [key]: items }` — the same bytes as `jsonResponse` — written a few milliseconds of items at a time with a
+ * turn for the event loop in between: one JSON.stringify of 3,000 imported conversations held it ~0.2 s.
+ */
+export function slicedJsonResponse(key: string, items: readonly unknown[], init: { status?: number } = {}): Response {
+  const encoder = new TextEncoder();
+  let next = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (next > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const since = performance.now();
+      let text = next === 0 ? `{${JSON.stringify(key)}:[` : "";
+      for (; next < items.length && performance.now() - since < 5; next++) text += (next > 0 ? "," : "") + JSON.stringify(items[next]);
+      if (next === items.length) text += "]}";
+      controller.enqueue(encoder.encode(text));
+      if (next === items.length) controller.close();
+    },
+  });
+  return new Response(body, { status: init.status ?? 200, headers: { ...NO_STORE, "Content-Type": "application/json" } });
+}
+
 const ENGINE_STATUS: Record<EngineErrorCode, number> = {
   busy: 503,
   not_ready: 503,

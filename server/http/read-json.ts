@@ -59,30 +59,70 @@ export async function readJsonBody(request: Request, options: { maxBytes?: numbe
   } catch (error) {
     throw new RequestError(400, "invalid_json", `Malformed JSON: ${(error as Error).message}`);
   }
-  const field = loneSurrogateField(value);
-  if (field !== null) {
-    throw new RequestError(
-      400,
-      "invalid_request",
-      `${field || "the body"} contains an unpaired surrogate escape (like "\\ud800"), which is not text: send valid Unicode`,
-      field || undefined,
-    );
-  }
+  await checkParsedBody(value);
   return value;
 }
 
 /**
- * The dotted path of the first string (or key) holding a lone UTF-16 surrogate, "" for the body itself,
- * null when there is none. JSON allows `"\ud800"`, but SQLite would store it as three U+FFFD.
+ * Objects and arrays inside one another, at most. The API's deepest shapes (a bundle's conversation's
+ * message's stats, a /v1 tool's JSON schema) are far shallower; `JSON.parse` takes any depth, but every
+ * recursive walk after it (validation, serialisation) would overflow the stack on thousands of levels.
  */
-export function loneSurrogateField(value: unknown, path = ""): string | null {
-  if (typeof value === "string") return value.isWellFormed() ? null : path;
-  if (value === null || typeof value !== "object") return null;
-  for (const [key, item] of Object.entries(value)) {
-    const here = path === "" ? key : `${path}.${key}`;
-    if (!key.isWellFormed()) return here;
-    const found = loneSurrogateField(item, here);
-    if (found !== null) return found;
+export const MAX_JSON_DEPTH = 64;
+
+interface Visit {
+  value: unknown;
+  key: string;
+  parent: Visit | null;
+  depth: number;
+}
+
+/** "a.b.0.c": built only for the error (a 20 MB import has a million values; their paths cost more than the walk). */
+function pathOf(visit: Visit): string {
+  const keys: string[] = [];
+  for (let v: Visit | null = visit; v && v.parent; v = v.parent) keys.push(v.key);
+  return keys.reverse().join(".");
+}
+
+/** Values checked between two looks at the clock. */
+const CLOCK_EVERY = 4096;
+/** How long the walk runs before giving the event loop a turn (a 20 MB import takes ~250 ms in all). */
+const SLICE_MS = 5;
+
+/**
+ * One iterative pass over the parsed body (no recursion to overflow), depth first in document order:
+ * 400 for the first value nested deeper than MAX_JSON_DEPTH, or the first string or key holding a lone
+ * UTF-16 surrogate (JSON allows `"\ud800"`, but SQLite would store it as three U+FFFD). Errors name the
+ * dotted path ("the body" for the body itself). Gives the event loop a turn every SLICE_MS.
+ */
+export async function checkParsedBody(body: unknown): Promise<void> {
+  const stack: Visit[] = [{ value: body, key: "", parent: null, depth: 0 }];
+  let since = performance.now();
+  for (let n = 1; stack.length > 0; n++) {
+    if (n % CLOCK_EVERY === 0 && performance.now() - since > SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+    const visit = stack.pop()!;
+    const { value, key, depth } = visit;
+    if (depth > MAX_JSON_DEPTH) {
+      const path = pathOf(visit);
+      throw new RequestError(400, "invalid_json", `${path} is nested more than ${MAX_JSON_DEPTH} levels deep`, path);
+    }
+    if ((depth > 0 && !key.isWellFormed()) || (typeof value === "string" && !value.isWellFormed())) {
+      const path = pathOf(visit);
+      throw new RequestError(
+        400,
+        "invalid_request",
+        `${path || "the body"} contains an unpaired surrogate escape (like "\\ud800"), which is not text: send valid Unicode`,
+        path || undefined,
+      );
+    }
+    if (value === null || typeof value !== "object") continue;
+    const keys = Object.keys(value);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const childKey = keys[i]!;
+      stack.push({ value: (value as Record<string, unknown>)[childKey], key: childKey, parent: visit, depth: depth + 1 });
+    }
   }
-  return null;
 }

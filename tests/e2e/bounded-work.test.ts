@@ -7,6 +7,7 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import { readSseStream } from "@/lib/sse/parse";
+import { slowestHealth } from "./support/event-loop";
 import { rawRequest } from "./support/raw-http";
 
 /** `chars` characters of words that do not repeat (a tokenizer's word cache cannot help), deterministic. */
@@ -20,21 +21,6 @@ function prose(chars: number, seed: number): string {
     length += word.length + 1;
   }
   return words.join(" ").slice(0, chars);
-}
-
-/** Polls /api/health until `until` settles; resolves with the slowest answer in ms. */
-async function slowestHealth(baseUrl: string, until: Promise<unknown>): Promise<number> {
-  let done = false;
-  void until.finally(() => (done = true));
-  let slowest = 0;
-  while (!done) {
-    const started = performance.now();
-    const response = await fetch(`${baseUrl}/api/health`);
-    await response.arrayBuffer();
-    slowest = Math.max(slowest, performance.now() - started);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return slowest;
 }
 
 describe("bounded work per request (production server)", () => {

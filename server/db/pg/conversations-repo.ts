@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { ConversationSummaryRow } from "../conversations-repo";
 import type { ConversationRow } from "../schema";
-import { conversations } from "./schema";
+import { conversations, messages } from "./schema";
 import type { PgDb } from "./types";
 
 const summaryColumns = {
@@ -87,6 +87,11 @@ export function setActiveLeaf(db: PgDb, args: { id: string; leafId: string | nul
   return updated(db.update(conversations).set({ activeLeafId: args.leafId }).where(eq(conversations.id, args.id)));
 }
 
+/** By conversation, not along the `parent_id` cascade (one nested trigger per message): see ../conversations-repo.ts. */
 export function deleteConversation(db: PgDb, args: { id: string }): Promise<boolean> {
-  return updated(db.delete(conversations).where(eq(conversations.id, args.id)));
+  return db.transaction(async (tx) => {
+    await tx.update(messages).set({ parentId: null }).where(eq(messages.conversationId, args.id));
+    await tx.delete(messages).where(eq(messages.conversationId, args.id));
+    return updated(tx.delete(conversations).where(eq(conversations.id, args.id)));
+  });
 }

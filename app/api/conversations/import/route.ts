@@ -1,9 +1,10 @@
-import { importBodySchema } from "@/lib/schemas/conversations";
 import { importBundle, importConversation } from "@/server/chat/import-conversation";
 import { getDb } from "@/server/db/client";
-import { jsonResponse, withErrors } from "@/server/http/json-response";
+import { loadedVocabSize } from "@/server/host/loaded-vocab";
+import { getModelHost } from "@/server/host/model-host";
+import { jsonResponse, slicedJsonResponse, withErrors } from "@/server/http/json-response";
+import { parseImportBody } from "@/server/http/import-body";
 import { readJsonBody } from "@/server/http/read-json";
-import { parseOrThrow } from "@/server/http/zod-error";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -16,9 +17,10 @@ const MAX_IMPORT_BYTES = 20_000_000;
  * New ids either way; a bundle imports all or nothing.
  */
 export const POST = withErrors(async (request: Request) => {
-  const data = parseOrThrow(importBodySchema, await readJsonBody(request, { maxBytes: MAX_IMPORT_BYTES }));
+  const data = await parseImportBody(await readJsonBody(request, { maxBytes: MAX_IMPORT_BYTES }));
+  const vocabSize = loadedVocabSize(getModelHost());
   if (data.format === "bitnet-chat/conversations@1") {
-    return jsonResponse({ conversations: await importBundle(getDb(), { data }) }, { status: 201 });
+    return slicedJsonResponse("conversations", await importBundle(getDb(), { data, vocabSize }), { status: 201 });
   }
-  return jsonResponse({ conversation: await importConversation(getDb(), { data }) }, { status: 201 });
+  return jsonResponse({ conversation: await importConversation(getDb(), { data, vocabSize }) }, { status: 201 });
 });
