@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "@/server/db/open-database";
 import { tempDbFile } from "@/server/db/testing/temp-db";
-import { shutdown } from "./graceful-shutdown";
+import { installShutdownHandlers, shutdown } from "./graceful-shutdown";
 import { isShuttingDown, trackInFlight } from "./in-flight";
 
 const quiet = { info: () => undefined, error: () => undefined };
@@ -87,3 +87,29 @@ describe("shutdown", () => {
     expect(open.sqlite.open).toBe(false);
   });
 });
+
+describe("installShutdownHandlers", () => {
+  it("owns the first signal: a listener added later (signal-exit re-raising it) neither runs nor counts as a second signal", async () => {
+    file = tempDbFile();
+    const open = openDatabase(file);
+    const exits: number[] = [];
+    installShutdownHandlers({ disposeModel: async () => undefined, database: () => open, log: quiet, exit: (code) => exits.push(code) });
+    let lateRan = 0;
+    // What signal-exit does when it counts only its own listeners: re-raise the signal.
+    const late = () => {
+      lateRan++;
+      process.emit("SIGTERM", "SIGTERM");
+    };
+    process.on("SIGTERM", late);
+    await Promise.resolve();
+    process.emit("SIGTERM", "SIGTERM");
+    await until(() => exits.length > 0);
+    expect(exits).toEqual([0]);
+    expect(lateRan).toBe(0);
+    process.off("SIGTERM", late);
+  });
+});
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+}

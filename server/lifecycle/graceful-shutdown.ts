@@ -82,4 +82,12 @@ export function installShutdownHandlers(deps: ShutdownDeps): void {
     for (const listener of process.listeners(signal)) process.off(signal, listener);
     process.on(signal, onSignal);
   }
+  // The shutdown owns these signals for the life of the process: a listener added later would act on them
+  // too. signal-exit (proper-lockfile's lock clean-up, loaded with the model host) re-raises a signal with
+  // process.kill when it counts only its own listeners — it did once two copies of it were loaded — and the
+  // re-raised signal then counted as a second one: exit 143 instead of a clean 0. (Its exit hook, which
+  // releases the locks, is not a signal listener and stays.)
+  process.on("newListener", (event: string | symbol, listener: (...args: unknown[]) => void) => {
+    if ((SIGNALS as readonly (string | symbol)[]).includes(event) && listener !== onSignal) queueMicrotask(() => process.off(event as NodeJS.Signals, listener));
+  });
 }
