@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { sessionInfoSchema } from "@/lib/schemas/session";
 
 /**
- * Shown only when the server has an access key (the pages are built once, so the server tells at run time:
+ * Shown only when the server has an access key or accounts (the pages are built once, so the server tells at run time:
  * GET /api/session). Signing out deletes the session on the server, then opens the sign-in page.
  */
 export function SignOutButton() {
@@ -17,7 +17,7 @@ export function SignOutButton() {
       .then((response) => (response.ok ? response.json() : null))
       .then((body: unknown) => {
         const parsed = sessionInfoSchema.safeParse(body);
-        if (!cancelled && parsed.success) setAccessKey(parsed.data.accessKey);
+        if (!cancelled && parsed.success) setAccessKey(parsed.data.accessKey || parsed.data.accounts);
       })
       .catch(() => undefined);
     return () => {

@@ -3,8 +3,10 @@
  * SameSite=Strict cookie holding a random session token (server/auth/sessions.ts); scripts may send
  * `Authorization: Bearer <key>` instead, checked through the per-address throttle (server/auth/check-key.ts).
  */
+import type { AuthMode } from "@/server/auth/auth-mode";
 import { bearerKey, checkKey } from "@/server/auth/check-key";
-import { isValidSession, SESSION_LIFETIME_MS } from "@/server/auth/sessions";
+import { isValidSession, SESSION_LIFETIME_MS, sessionUser } from "@/server/auth/sessions";
+import type { UserRow } from "@/server/db/schema";
 import type { Store } from "@/server/db/store";
 
 export const SESSION_COOKIE = "bitnet_session";
@@ -28,12 +30,19 @@ export function sessionTokenOf(headers: Headers): string | undefined {
  * bearer key waits in its address's line (and may throw TooManyAttemptsError); a cookie does not: a session
  * token cannot be guessed.
  */
-export async function isAuthenticated(headers: Headers, apiKey: string | undefined, store: () => Store): Promise<boolean> {
+export async function isAuthenticated(headers: Headers, apiKey: string | undefined, store: () => Store, mode: AuthMode = apiKey ? "key" : "open"): Promise<boolean> {
+  if (mode === "accounts") return (await signedInUser(headers, store())) !== undefined;
   if (!apiKey) return true;
   const token = sessionTokenOf(headers);
   if (token !== undefined && (await isValidSession(store(), token, apiKey))) return true;
   const bearer = bearerKey(headers);
   return bearer !== null && (await checkKey(headers, bearer, apiKey));
+}
+
+/** With accounts (BITNET_AUTH=accounts): the account the request's session cookie signs in, if any. */
+export async function signedInUser(headers: Headers, store: Store): Promise<UserRow | undefined> {
+  const token = sessionTokenOf(headers);
+  return token === undefined ? undefined : sessionUser(store, token);
 }
 
 /** Reachable without signing in: the sign-in page and its API, static assets, liveness. */

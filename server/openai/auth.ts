@@ -3,12 +3,17 @@
  * `Authorization: Bearer <key>` (what the official clients do with `apiKey`). The comparison waits in the
  * caller's address line like every other key check (server/auth/key-throttle.ts).
  */
+import { authModeFromEnv } from "@/server/auth/auth-mode";
 import { bearerKey, checkKey } from "@/server/auth/check-key";
 import { isTooManyAttempts, type KeyThrottle } from "@/server/auth/key-throttle";
 import { OpenAIApiError } from "./errors";
 
 /** Throws a 401 in OpenAI's shape when a key is configured and the request does not carry it (429 when its address has too many attempts waiting). */
 export async function checkApiKey(headers: Headers, expectedKey: string | undefined = process.env.BITNET_API_KEY, throttle?: KeyThrottle): Promise<void> {
+  if (authModeFromEnv() === "accounts") {
+    // Accounts have no API keys yet: /v1 is closed rather than open to anyone (BITNET_API_KEY is not used then).
+    throw new OpenAIApiError(401, "invalid_request_error", "This server uses accounts (BITNET_AUTH=accounts), which have no API keys yet: /v1 is closed.", null, "invalid_api_key");
+  }
   if (!expectedKey) return;
   const given = bearerKey(headers);
   if (given === null) {

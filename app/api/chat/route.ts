@@ -2,7 +2,7 @@ import { chatRequestSchema } from "@/lib/schemas/chat";
 import { answerRegistry } from "@/server/chat/answer-registry";
 import { startAnswer } from "@/server/chat/start-answer";
 import { startCompare } from "@/server/chat/start-compare";
-import { getDb } from "@/server/db/client";
+import { requestStore } from "@/server/http/request-store";
 import { getModelHost } from "@/server/host/model-host";
 import { withErrors } from "@/server/http/json-response";
 import { readJsonBody } from "@/server/http/read-json";
@@ -27,6 +27,6 @@ export const POST = withErrors(async (request: Request) => {
   const detach = new AbortController();
   // A compare pair is two answers run as one unit (one stream, one Stop).
   const start = body.mode === "compare" ? startCompare : startAnswer;
-  const { events } = await start({ db: getDb(), engine, registry: answerRegistry(), request: body, signal: detach.signal });
+  const { events } = await start({ db: await requestStore(request), engine, registry: answerRegistry(), request: body, signal: detach.signal });
   return sseResponse(events, { abort: detach, requestSignal: request.signal });
 });

@@ -1,6 +1,6 @@
 import { importBodySchema } from "@/lib/schemas/conversations";
 import { importBundle, importConversation } from "@/server/chat/import-conversation";
-import { getDb } from "@/server/db/client";
+import { requestStore } from "@/server/http/request-store";
 import { jsonResponse, withErrors } from "@/server/http/json-response";
 import { readJsonBody } from "@/server/http/read-json";
 import { parseOrThrow } from "@/server/http/zod-error";
@@ -18,7 +18,7 @@ const MAX_IMPORT_BYTES = 20_000_000;
 export const POST = withErrors(async (request: Request) => {
   const data = parseOrThrow(importBodySchema, await readJsonBody(request, { maxBytes: MAX_IMPORT_BYTES }));
   if (data.format === "bitnet-chat/conversations@1") {
-    return jsonResponse({ conversations: await importBundle(getDb(), { data }) }, { status: 201 });
+    return jsonResponse({ conversations: await importBundle(await requestStore(request), { data }) }, { status: 201 });
   }
-  return jsonResponse({ conversation: await importConversation(getDb(), { data }) }, { status: 201 });
+  return jsonResponse({ conversation: await importConversation(await requestStore(request), { data }) }, { status: 201 });
 });
