@@ -1,14 +1,16 @@
 "use client";
 import { LogOut } from "lucide-react";
+import Link from "next/link";
 import { useEffect, useState } from "react";
 import { sessionInfoSchema } from "@/lib/schemas/session";
 
 /**
- * Shown only when the server has an access key or accounts (the pages are built once, so the server tells at run time:
+ * Shown only when the server has an access key or accounts (with a link to the users page for admins) (the pages are built once, so the server tells at run time:
  * GET /api/session). Signing out deletes the session on the server, then opens the sign-in page.
  */
 export function SignOutButton() {
   const [accessKey, setAccessKey] = useState(false);
+  const [admin, setAdmin] = useState(false);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -17,7 +19,9 @@ export function SignOutButton() {
       .then((response) => (response.ok ? response.json() : null))
       .then((body: unknown) => {
         const parsed = sessionInfoSchema.safeParse(body);
-        if (!cancelled && parsed.success) setAccessKey(parsed.data.accessKey || parsed.data.accounts);
+        if (cancelled || !parsed.success) return;
+        setAccessKey(parsed.data.accessKey || parsed.data.accounts);
+        setAdmin(parsed.data.user?.role === "admin");
       })
       .catch(() => undefined);
     return () => {
@@ -27,6 +31,12 @@ export function SignOutButton() {
 
   if (!accessKey) return null;
   return (
+    <>
+      {admin && (
+        <Link href="/admin" className="rounded-md px-2 py-1 text-xs text-zinc-600 hover:bg-zinc-200 dark:text-zinc-400 dark:hover:bg-zinc-800">
+          Users
+        </Link>
+      )}
     <button
       type="button"
       disabled={busy}
@@ -45,5 +55,6 @@ export function SignOutButton() {
       <LogOut className="size-3.5" aria-hidden />
       Sign out
     </button>
+    </>
   );
 }

@@ -33,6 +33,8 @@ const presetsRoute = await import("@/app/api/presets/route");
 const presetRoute = await import("@/app/api/presets/[id]/route");
 const efficiencyRoute = await import("@/app/api/efficiency/route");
 const completionsRoute = await import("@/app/v1/chat/completions/route");
+const usersRoute = await import("@/app/api/users/route");
+const userRoute = await import("@/app/api/users/[id]/route");
 
 beforeEach(() => {
   process.env.BITNET_AUTH = "accounts";
@@ -207,5 +209,55 @@ describe("accounts (BITNET_AUTH=accounts)", () => {
     } finally {
       delete process.env.BITNET_API_KEY;
     }
+  });
+});
+
+describe("/api/users (admins)", () => {
+  const post = (as: As, body: unknown) => usersRoute.POST(request(as, "/api/users", { method: "POST", body: JSON.stringify(body) }));
+  const patch = (as: As, id: string, body: unknown) => userRoute.PATCH(request(as, `/api/users/${id}`, { method: "PATCH", body: JSON.stringify(body) }), params({ id }));
+  const remove = (as: As, id: string, keepData: 0 | 1) => userRoute.DELETE(request(as, `/api/users/${id}?keepData=${keepData}`, { method: "DELETE" }), params({ id }));
+
+  it("only admins manage users; a created account signs in; no password hash is ever returned", async () => {
+    const alice = await account("alice", "admin");
+    const bob = await account("bob");
+    expect((await usersRoute.GET(request(bob, "/api/users"))).status).toBe(403);
+    expect((await post(bob, { name: "eve", password: "eve password" })).status).toBe(403);
+    const created = await post(alice, { name: "Dave", password: "dave password" });
+    expect(created.status).toBe(201);
+    const text = JSON.stringify(await (await usersRoute.GET(request(alice, "/api/users"))).json());
+    expect(text).toContain('"name":"dave"');
+    expect(text).not.toMatch(/scrypt|password/i);
+    expect((await post(alice, { name: "dave", password: "other password" })).status).toBe(409);
+    expect((await post(alice, { name: "x", password: "short" })).status).toBe(400);
+    expect((await signIn("dave", "dave password")).status).toBe(204);
+  });
+
+  it("disabling or a new password ends the account's sessions; the last admin cannot be demoted, disabled or delete itself", async () => {
+    const alice = await account("alice", "admin");
+    const bob = await account("bob");
+    expect((await patch(alice, bob.id, { password: "bob new password" })).status).toBe(200);
+    expect((await listRoute.GET(request(bob, "/api/conversations"))).status).toBe(401);
+    const again = await signIn("bob", "bob new password");
+    expect(again.status).toBe(204);
+    const bob2 = { cookie: again.headers.get("set-cookie")!.split(";")[0]! };
+    expect((await patch(alice, bob.id, { disabled: true })).status).toBe(200);
+    expect((await listRoute.GET(request(bob2, "/api/conversations"))).status).toBe(401);
+    expect((await signIn("bob", "bob new password")).status).toBe(401);
+    for (const body of [{ role: "user" }, { disabled: true }]) expect((await patch(alice, alice.id, body)).status).toBe(409);
+    expect((await remove(alice, alice.id, 1)).status).toBe(409);
+    expect((await patch(alice, crypto.randomUUID(), { disabled: true })).status).toBe(404);
+  });
+
+  it("deletes an account with its data, or gives its data to the admin deleting it", async () => {
+    const alice = await account("alice", "admin");
+    const bob = await account("bob");
+    const carol = await account("carol");
+    const b = await chat(bob, "bob's chat", "kept");
+    const c = await chat(carol, "carol's chat", "dropped");
+    expect((await remove(alice, bob.id, 1)).status).toBe(204);
+    expect((await remove(alice, carol.id, 0)).status).toBe(204);
+    expect((await idsOf(await listRoute.GET(request(alice, "/api/conversations")))).sort()).toEqual([b.id]);
+    expect((await itemRoute.GET(request(alice, `/api/conversations/${c.id}`), params({ id: c.id }))).status).toBe(404);
+    expect((await listRoute.GET(request(bob, "/api/conversations"))).status).toBe(401);
   });
 });
