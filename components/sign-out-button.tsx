@@ -11,6 +11,7 @@ import { sessionInfoSchema } from "@/lib/schemas/session";
 export function SignOutButton() {
   const [accessKey, setAccessKey] = useState(false);
   const [admin, setAdmin] = useState(false);
+  const [accounts, setAccounts] = useState(false);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -22,6 +23,7 @@ export function SignOutButton() {
         if (cancelled || !parsed.success) return;
         setAccessKey(parsed.data.accessKey || parsed.data.accounts);
         setAdmin(parsed.data.user?.role === "admin");
+        setAccounts(parsed.data.accounts);
       })
       .catch(() => undefined);
     return () => {
@@ -32,6 +34,11 @@ export function SignOutButton() {
   if (!accessKey) return null;
   return (
     <>
+      {accounts && (
+        <Link href="/keys" className="rounded-md px-2 py-1 text-xs text-zinc-600 hover:bg-zinc-200 dark:text-zinc-400 dark:hover:bg-zinc-800">
+          API keys
+        </Link>
+      )}
       {admin && (
         <Link href="/admin" className="rounded-md px-2 py-1 text-xs text-zinc-600 hover:bg-zinc-200 dark:text-zinc-400 dark:hover:bg-zinc-800">
           Users

@@ -118,6 +118,7 @@ export async function deleteUser(store: Store, args: { id: string; keepDataFor?:
     }
     await tx.users.deleteOwnedRows({ ownerId: args.id });
     await tx.users.deleteUserSessions({ userId: args.id });
+    await tx.apiKeys.deleteUserApiKeys({ userId: args.id });
     await tx.users.deleteUser({ id: args.id });
   });
 }

@@ -32,6 +32,7 @@ export function ownedStore(store: Store, ownerId: string): Store {
     dialect: store.dialect,
     sessions: store.sessions,
     users: store.users,
+    apiKeys: store.apiKeys,
     ping: () => store.ping(),
     transaction: (fn) => store.transaction((tx) => fn(ownedStore(tx, ownerId))),
     conversations: {

@@ -104,6 +104,23 @@ export const users = sqliteTable("users", {
 });
 
 /**
+ * An account's keys for `/v1` (BITNET_AUTH=accounts; server/auth/api-keys.ts): a random 256-bit key shown once;
+ * only its sha256 is stored (unguessable, so no slow hash is needed), and revoking deletes the row.
+ */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull().unique(),
+    userId: text("user_id").notNull(),
+    name: text("name").notNull(),
+    keyHash: text("key_hash").notNull().unique(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("api_keys_user_idx").on(t.userId)],
+);
+
+/**
  * Signed-in browsers (BITNET_API_KEY; server/auth/sessions.ts). The cookie carries a random token; only its
  * sha256 is stored, so a copy of the database signs nobody in. `keyFingerprint` is a one-way fingerprint of
  * the access key the session was opened with: a session made under another key is not valid. `userId` is the
@@ -128,3 +145,4 @@ export type NewMessageRow = typeof messages.$inferInsert;
 export type PresetRow = typeof presets.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

@@ -13,7 +13,7 @@
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { ConversationSummaryRow } from "./conversations-repo";
 import type { MessagePatch } from "./messages-repo";
-import type { ConversationRow, MessageRow, NewMessageRow, PresetRow, SessionRow, UserRow } from "./schema";
+import type { ApiKeyRow, ConversationRow, MessageRow, NewMessageRow, PresetRow, SessionRow, UserRow } from "./schema";
 import type { SearchHit } from "./search-repo";
 import type { NewUserRow, UserPatch } from "./users-repo";
 
@@ -92,6 +92,16 @@ export interface UsersStore {
   deleteOwnedRows(args: { ownerId: string }): Promise<number>;
 }
 
+/** Accounts' `/v1` keys, by the sha256 of the key (the rules: server/auth/api-keys.ts). */
+export interface ApiKeysStore {
+  insertApiKey(args: { key: Omit<ApiKeyRow, "seq"> }): Promise<ApiKeyRow>;
+  getApiKeyByHash(args: { keyHash: string }): Promise<ApiKeyRow | undefined>;
+  listApiKeys(args: { userId: string }): Promise<ApiKeyRow[]>;
+  /** False when the account has no key with that id. */
+  deleteApiKey(args: { id: string; userId: string }): Promise<boolean>;
+  deleteUserApiKeys(args: { userId: string }): Promise<number>;
+}
+
 export interface SearchStore {
   /** Matching conversations, newest activity first, one snippet each (matches wrapped in «…»). */
   searchConversations(args: { query: string; limit: number; ownerId?: string }): Promise<SearchHit[]>;
@@ -106,6 +116,7 @@ export interface Store {
   readonly search: SearchStore;
   readonly sessions: SessionsStore;
   readonly users: UsersStore;
+  readonly apiKeys: ApiKeysStore;
   /**
    * One unit of work: everything `fn` does through `tx` commits together or not at all. Use only
    * `tx` inside — the outer store is another connection (PostgreSQL) or waits for this transaction

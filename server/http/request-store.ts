@@ -27,10 +27,15 @@ export async function requestStore(request: Request): Promise<Store> {
   return ownedStore(store, (await requestUser(request, store)).id);
 }
 
+/** A request of a signed-in account (accounts mode only; 404 otherwise: the route does not exist then). */
+export async function requestAccount(request: Request): Promise<UserRow> {
+  if (authModeFromEnv() !== "accounts") throw new RequestError(404, "not_found", "This server has no user accounts (BITNET_AUTH is not accounts).");
+  return requestUser(request);
+}
+
 /** An admin's request (accounts mode): 401 when not signed in, 403 for a user who is not an admin. */
 export async function requestAdmin(request: Request): Promise<UserRow> {
-  if (authModeFromEnv() !== "accounts") throw new RequestError(404, "not_found", "This server has no user accounts (BITNET_AUTH is not accounts).");
-  const user = await requestUser(request);
+  const user = await requestAccount(request);
   if (user.role !== "admin") throw new RequestError(403, "forbidden", "Only an admin may manage users.");
   return user;
 }

@@ -84,6 +84,19 @@ export const users = pgTable("users", {
 });
 
 /** Signed-in browsers: the same table as ../schema.ts `sessions`. */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    seq: integer("seq").primaryKey().generatedAlwaysAsIdentity(),
+    id: text("id").notNull().unique(),
+    userId: text("user_id").notNull(),
+    name: text("name").notNull(),
+    keyHash: text("key_hash").notNull().unique(),
+    createdAt: time("created_at").notNull(),
+  },
+  (t) => [index("api_keys_user_idx").on(t.userId)],
+);
+
 export const sessions = pgTable(
   "sessions",
   {
@@ -126,5 +139,6 @@ const sameRows: [
   Same<typeof presets.$inferSelect, sqlite.PresetRow>,
   Same<typeof sessions.$inferSelect, sqlite.SessionRow>,
   Same<typeof users.$inferSelect, sqlite.UserRow>,
-] = [true, true, true, true, true, true];
+  Same<typeof apiKeys.$inferSelect, sqlite.ApiKeyRow>,
+] = [true, true, true, true, true, true, true];
 void sameRows;

@@ -32,7 +32,9 @@ const tokensRoute = await import("@/app/api/conversations/[id]/messages/[message
 const presetsRoute = await import("@/app/api/presets/route");
 const presetRoute = await import("@/app/api/presets/[id]/route");
 const efficiencyRoute = await import("@/app/api/efficiency/route");
-const completionsRoute = await import("@/app/v1/chat/completions/route");
+const modelsRoute = await import("@/app/v1/models/route");
+const keysRoute = await import("@/app/api/keys/route");
+const keyRoute = await import("@/app/api/keys/[id]/route");
 const usersRoute = await import("@/app/api/users/route");
 const userRoute = await import("@/app/api/users/[id]/route");
 
@@ -195,17 +197,33 @@ describe("accounts (BITNET_AUTH=accounts)", () => {
     expect((await listRoute.GET(request(alice, "/api/conversations"))).status).toBe(200);
   });
 
-  it("/v1 is closed: accounts have no API keys yet, and BITNET_API_KEY is not used", async () => {
+  it("/v1 takes an account's own API keys: shown once, revoked by their account only, refused once revoked or disabled", async () => {
+    const alice = await account("alice", "admin");
+    const bob = await account("bob");
     process.env.BITNET_API_KEY = "the single key";
+    const models = (key: string) => modelsRoute.GET(new Request("http://localhost/v1/models", { headers: { Authorization: `Bearer ${key}` } }));
     try {
-      const response = await completionsRoute.POST(
-        new Request("http://localhost/v1/chat/completions", {
-          method: "POST",
-          headers: { "Content-Type": "application/json", Authorization: "Bearer the single key" },
-          body: JSON.stringify({ model: "x", messages: [{ role: "user", content: "hi" }] }),
-        }),
-      );
-      expect(response.status).toBe(401);
+      const made = await keysRoute.POST(request(bob, "/api/keys", { method: "POST", body: JSON.stringify({ name: "laptop" }) }));
+      expect(made.status).toBe(201);
+      const key = (await made.json()) as { id: string; key: string };
+      expect(key.key).toMatch(/^bnk_[A-Za-z0-9_-]{43}$/);
+      const listed = JSON.stringify(await (await keysRoute.GET(request(bob, "/api/keys"))).json());
+      expect(listed).toContain("laptop");
+      expect(listed).not.toContain(key.key);
+      expect((await (await keysRoute.GET(request(alice, "/api/keys"))).json()).keys).toEqual([]);
+
+      expect((await models(key.key)).status).toBe(200);
+      expect((await models("the single key")).status).toBe(401); // BITNET_API_KEY is not used with accounts
+      expect((await keyRoute.DELETE(request(alice, `/api/keys/${key.id}`, { method: "DELETE" }), params({ id: key.id }))).status).toBe(404);
+      expect((await models(key.key)).status).toBe(200);
+
+      await updateUser(getDb(), { id: bob.id, disabled: true });
+      expect((await models(key.key)).status).toBe(401);
+      await updateUser(getDb(), { id: bob.id, disabled: false });
+      const again = await signIn("bob", "bob password");
+      const bob2 = { cookie: again.headers.get("set-cookie")!.split(";")[0]! };
+      expect((await keyRoute.DELETE(request(bob2, `/api/keys/${key.id}`, { method: "DELETE" }), params({ id: key.id }))).status).toBe(204);
+      expect((await models(key.key)).status).toBe(401);
     } finally {
       delete process.env.BITNET_API_KEY;
     }
