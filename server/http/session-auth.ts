@@ -6,6 +6,8 @@
 import type { AuthMode } from "@/server/auth/auth-mode";
 import { bearerKey, checkKey } from "@/server/auth/check-key";
 import { isValidSession, SESSION_LIFETIME_MS, sessionUser } from "@/server/auth/sessions";
+import { trustedProxyUserName } from "@/server/auth/trusted-proxy";
+import { normalizeUsername } from "@/server/auth/users";
 import type { UserRow } from "@/server/db/schema";
 import type { Store } from "@/server/db/store";
 
@@ -39,8 +41,16 @@ export async function isAuthenticated(headers: Headers, apiKey: string | undefin
   return bearer !== null && (await checkKey(headers, bearer, apiKey));
 }
 
-/** With accounts (BITNET_AUTH=accounts): the account the request's session cookie signs in, if any. */
+/**
+ * With accounts (BITNET_AUTH=accounts): the account a trusted proxy names (server/auth/trusted-proxy.ts),
+ * else the one the request's session cookie signs in, if any. A disabled or unknown account is nobody.
+ */
 export async function signedInUser(headers: Headers, store: Store): Promise<UserRow | undefined> {
+  const proxied = trustedProxyUserName(headers);
+  if (proxied !== null) {
+    const user = await store.users.getUserByName({ name: normalizeUsername(proxied) });
+    return user && !user.disabled ? user : undefined;
+  }
   const token = sessionTokenOf(headers);
   return token === undefined ? undefined : sessionUser(store, token);
 }
