@@ -23,7 +23,7 @@ describe("a user named by a trusted reverse proxy", () => {
     await createUser(t.store, { name: "mallory", password: "mallory password", role: "user" });
     // Answers with the name of the account the request signs in, as the app's handlers see the headers.
     server = createServer((request, response) => {
-      const headers = new Headers(Object.entries(request.headers).map(([k, v]) => [k, String(v)]));
+      const headers = new Headers(Object.entries(request.headers).map(([k, v]): [string, string] => [k, String(v)]));
       void signedInUser(headers, t.store).then((user) => response.end(user?.name ?? "nobody"));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
