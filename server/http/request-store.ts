@@ -22,9 +22,15 @@ export async function requestUser(request: Request, store: Store = getDb()): Pro
 }
 
 export async function requestStore(request: Request): Promise<Store> {
+  return (await requestScope(request)).store;
+}
+
+/** The store as above, and with accounts the account it is the view of. */
+export async function requestScope(request: Request): Promise<{ store: Store; user: UserRow | null }> {
   const store = getDb();
-  if (authModeFromEnv() !== "accounts") return store;
-  return ownedStore(store, (await requestUser(request, store)).id);
+  if (authModeFromEnv() !== "accounts") return { store, user: null };
+  const user = await requestUser(request, store);
+  return { store: ownedStore(store, user.id), user };
 }
 
 /** A request of a signed-in account (accounts mode only; 404 otherwise: the route does not exist then). */

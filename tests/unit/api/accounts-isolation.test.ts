@@ -154,6 +154,29 @@ describe("accounts (BITNET_AUTH=accounts)", () => {
     expect(saved.messages.at(-1)).toMatchObject({ status: "complete", content: "A long answer that is still being written while Bob tries." });
   });
 
+  it("fair share: an account with BITNET_USER_MAX_ACTIVE answers running or queued gets 429 for one more; others still get theirs", async () => {
+    process.env.BITNET_USER_MAX_ACTIVE = "1";
+    try {
+      const alice = await account("alice", "admin");
+      const bob = await account("bob");
+      const model = createTestEngine({ answer: "Held until the gate opens.", gated: true });
+      hostState.engine = model.engine;
+      const send = (as: As) => chatRoute.POST(request(as, "/api/chat", { method: "POST", body: JSON.stringify({ content: "hi" }) }));
+      const first = await send(alice);
+      expect(first.status).toBe(200);
+      const refused = await send(alice);
+      expect(refused.status).toBe(429);
+      expect((await refused.json()).error).toMatchObject({ code: "busy", message: expect.stringMatching(/at most 1 per person/) });
+      const other = await send(bob);
+      expect(other.status).toBe(200);
+      model.gate!.open();
+      for (const response of [first, other]) for await (const frame of readSseStream(response.body!)) void frame;
+      await until(async () => (await send(alice).then(async (r) => (r.status === 200 ? (await r.body?.cancel(), true) : false))));
+    } finally {
+      delete process.env.BITNET_USER_MAX_ACTIVE;
+    }
+  });
+
   it("lists, searches, exports, presets and the efficiency report show each account only its own", async () => {
     const alice = await account("alice", "admin");
     const bob = await account("bob");
