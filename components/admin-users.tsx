@@ -1,19 +1,7 @@
 "use client";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { createUser, deleteUser, listUsers, updateUser } from "@/lib/client/api";
 import type { UserDto } from "@/lib/schemas/users";
-
-async function call(url: string, init?: RequestInit): Promise<Response> {
-  const response = await fetch(url, { ...init, headers: init?.body ? { "Content-Type": "application/json" } : undefined });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new Error(body?.error?.message ?? `Failed (${response.status}).`);
-  }
-  return response;
-}
-
-async function fetchUsers(): Promise<UserDto[]> {
-  return ((await (await call("/api/users")).json()) as { users: UserDto[] }).users;
-}
 
 /** The admin page (BITNET_AUTH=accounts): create accounts, change roles, disable, reset passwords, delete. */
 export function AdminUsers() {
@@ -23,14 +11,10 @@ export function AdminUsers() {
   const [password, setPassword] = useState("");
   const [admin, setAdmin] = useState(false);
 
-  const reload = useCallback(
-    () =>
-      fetchUsers().then(setUsers, (e: Error) => setError(e.message)),
-    [],
-  );
+  const reload = useCallback(() => listUsers().then(setUsers, (e: Error) => setError(e.message)), []);
   useEffect(() => {
     let cancelled = false;
-    fetchUsers().then(
+    listUsers().then(
       (list) => !cancelled && setUsers(list),
       (e: Error) => !cancelled && setError(e.message),
     );
@@ -52,14 +36,14 @@ export function AdminUsers() {
   async function create(event: FormEvent) {
     event.preventDefault();
     await act(async () => {
-      await call("/api/users", { method: "POST", body: JSON.stringify({ name, password, role: admin ? "admin" : "user" }) });
+      await createUser({ name, password, role: admin ? "admin" : "user" });
       setName("");
       setPassword("");
       setAdmin(false);
     });
   }
 
-  const patch = (user: UserDto, body: object) => act(() => call(`/api/users/${user.id}`, { method: "PATCH", body: JSON.stringify(body) }));
+  const patch = (user: UserDto, body: Parameters<typeof updateUser>[1]) => act(() => updateUser(user.id, body));
 
   return (
     <div className="space-y-6">
@@ -106,7 +90,7 @@ export function AdminUsers() {
                   onClick={() => {
                     if (!window.confirm(`Delete ${user.name}?`)) return;
                     const keep = window.confirm(`Keep ${user.name}'s conversations and presets (they become yours)? Cancel deletes them too.`);
-                    void act(() => call(`/api/users/${user.id}?keepData=${keep ? 1 : 0}`, { method: "DELETE" }));
+                    void act(() => deleteUser(user.id, keep));
                   }}
                 >
                   Delete {user.name}

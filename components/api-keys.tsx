@@ -1,19 +1,7 @@
 "use client";
 import { useEffect, useState, type FormEvent } from "react";
+import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/client/api";
 import type { ApiKeyDto, CreatedApiKeyDto } from "@/lib/schemas/api-keys";
-
-async function call(url: string, init?: RequestInit): Promise<Response> {
-  const response = await fetch(url, { ...init, headers: init?.body ? { "Content-Type": "application/json" } : undefined });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new Error(body?.error?.message ?? `Failed (${response.status}).`);
-  }
-  return response;
-}
-
-async function fetchKeys(): Promise<ApiKeyDto[]> {
-  return ((await (await call("/api/keys")).json()) as { keys: ApiKeyDto[] }).keys;
-}
 
 /** The signed-in account's `/v1` keys (BITNET_AUTH=accounts): create one (shown once), revoke. */
 export function ApiKeys() {
@@ -24,7 +12,7 @@ export function ApiKeys() {
 
   useEffect(() => {
     let cancelled = false;
-    fetchKeys().then(
+    listApiKeys().then(
       (list) => !cancelled && setKeys(list),
       (e: Error) => !cancelled && setError(e.message),
     );
@@ -37,7 +25,7 @@ export function ApiKeys() {
     setError(null);
     try {
       await work();
-      setKeys(await fetchKeys());
+      setKeys(await listApiKeys());
     } catch (e) {
       setError((e as Error).message);
     }
@@ -46,7 +34,7 @@ export function ApiKeys() {
   function create(event: FormEvent) {
     event.preventDefault();
     void act(async () => {
-      setCreated((await (await call("/api/keys", { method: "POST", body: JSON.stringify({ name }) })).json()) as CreatedApiKeyDto);
+      setCreated(await createApiKey(name));
       setName("");
     });
   }
@@ -72,7 +60,7 @@ export function ApiKeys() {
             <span>
               {key.name} <span className="text-zinc-500">· created {new Date(key.createdAt).toLocaleString()}</span>
             </span>
-            <button type="button" className="text-red-600 underline dark:text-red-400" onClick={() => void act(async () => void (await call(`/api/keys/${key.id}`, { method: "DELETE" })))}>
+            <button type="button" className="text-red-600 underline dark:text-red-400" onClick={() => void act(async () => void (await revokeApiKey(key.id)))}>
               Revoke {key.name}
             </button>
           </li>

@@ -2,7 +2,7 @@
  * Issue 23 §1 on the production build: BITNET_AUTH=accounts. Accounts made with `bitnet users add` (password
  * on standard input) sign in through the sign-in page in two browser contexts; each sees only its own
  * sidebar, search results, export and token records; an admin disables the other on the users page and that
- * session ends at its next request.
+ * session ends at its next request; an API key made on the API keys page works on /v1 until revoked there.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -119,5 +119,19 @@ describe("accounts: a team server (production server)", () => {
     expect((await fetchJson(bob, "/api/conversations")).status).toBe(401);
     await bob.goto("/");
     await bob.waitForURL(/\/sign-in/);
+  });
+
+  it("an API key made on the API keys page works on /v1 until it is revoked there", async () => {
+    const alice = await signIn("alice");
+    await alice.goto("/keys");
+    await alice.getByLabel("Key name").fill("script");
+    await alice.getByRole("button", { name: "Create key" }).click();
+    const key = (await alice.getByLabel("New API key").textContent({ timeout: UI_TIMEOUT }))!.trim();
+    const models = () => fetch(`${server.baseUrl}/v1/models`, { headers: { Authorization: `Bearer ${key}` } });
+    expect((await models()).status).toBe(200);
+    await alice.reload();
+    await expect.poll(() => alice.getByLabel("New API key").count()).toBe(0); // shown once
+    await alice.getByRole("button", { name: "Revoke script" }).click();
+    await expect.poll(async () => (await models()).status, { timeout: UI_TIMEOUT }).toBe(401);
   });
 });
