@@ -36,6 +36,7 @@ const modelsRoute = await import("@/app/v1/models/route");
 const keysRoute = await import("@/app/api/keys/route");
 const keyRoute = await import("@/app/api/keys/[id]/route");
 const usersRoute = await import("@/app/api/users/route");
+const modelRoute = await import("@/app/api/model/route");
 const userRoute = await import("@/app/api/users/[id]/route");
 
 beforeEach(() => {
@@ -271,6 +272,16 @@ describe("/api/users (admins)", () => {
     expect((await post(alice, { name: "dave", password: "other password" })).status).toBe(409);
     expect((await post(alice, { name: "x", password: "short" })).status).toBe(400);
     expect((await signIn("dave", "dave password")).status).toBe(204);
+  });
+
+  it("only an admin switches or reloads the model everyone shares", async () => {
+    const alice = await account("alice", "admin");
+    const bob = await account("bob");
+    const action = (as: As) => modelRoute.POST(request(as, "/api/model", { method: "POST", body: JSON.stringify({ action: "retry" }) }));
+    expect((await action(bob)).status).toBe(403);
+    expect(hostState.actions).toEqual([]);
+    expect((await action(alice)).status).toBe(202);
+    expect(hostState.actions).toEqual(["retry"]);
   });
 
   it("disabling or a new password ends the account's sessions; the last admin cannot be demoted, disabled or delete itself", async () => {
