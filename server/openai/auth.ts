@@ -8,13 +8,17 @@ import { authModeFromEnv } from "@/server/auth/auth-mode";
 import { apiKeyUser } from "@/server/auth/api-keys";
 import { bearerKey, checkKey } from "@/server/auth/check-key";
 import { getDb } from "@/server/db/connection";
+import type { UserRow } from "@/server/db/schema";
 import { isTooManyAttempts, type KeyThrottle } from "@/server/auth/key-throttle";
 import { OpenAIApiError } from "./errors";
 
-/** Throws a 401 in OpenAI's shape when a key is configured and the request does not carry it (429 when its address has too many attempts waiting). */
-export async function checkApiKey(headers: Headers, expectedKey: string | undefined = process.env.BITNET_API_KEY, throttle?: KeyThrottle): Promise<void> {
+/**
+ * Throws a 401 in OpenAI's shape when a key is configured and the request does not carry it (429 when its
+ * address has too many attempts waiting). With accounts, resolves with the account the key belongs to.
+ */
+export async function checkApiKey(headers: Headers, expectedKey: string | undefined = process.env.BITNET_API_KEY, throttle?: KeyThrottle): Promise<UserRow | null> {
   const accounts = authModeFromEnv() === "accounts";
-  if (!accounts && !expectedKey) return;
+  if (!accounts && !expectedKey) return null;
   const given = bearerKey(headers);
   if (given === null) {
     throw new OpenAIApiError(
@@ -26,12 +30,15 @@ export async function checkApiKey(headers: Headers, expectedKey: string | undefi
     );
   }
   let correct: boolean;
+  let account: UserRow | null = null;
   try {
     // With accounts, one of an account's own keys (BITNET_API_KEY is not used then).
-    correct = accounts ? (await apiKeyUser(getDb(), headers, given, throttle)) !== null : await checkKey(headers, given, expectedKey!, throttle);
+    if (accounts) account = await apiKeyUser(getDb(), headers, given, throttle);
+    correct = accounts ? account !== null : await checkKey(headers, given, expectedKey!, throttle);
   } catch (error) {
     if (isTooManyAttempts(error)) throw new OpenAIApiError(429, "rate_limit_error", error.message, null, "too_many_attempts", error.retryAfterS);
     throw error;
   }
   if (!correct) throw new OpenAIApiError(401, "invalid_request_error", "Incorrect API key provided.", null, "invalid_api_key");
+  return account;
 }

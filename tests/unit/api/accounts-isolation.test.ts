@@ -33,6 +33,7 @@ const presetsRoute = await import("@/app/api/presets/route");
 const presetRoute = await import("@/app/api/presets/[id]/route");
 const efficiencyRoute = await import("@/app/api/efficiency/route");
 const modelsRoute = await import("@/app/v1/models/route");
+const completionsRoute = await import("@/app/v1/chat/completions/route");
 const keysRoute = await import("@/app/api/keys/route");
 const keyRoute = await import("@/app/api/keys/[id]/route");
 const usersRoute = await import("@/app/api/users/route");
@@ -173,6 +174,37 @@ describe("accounts (BITNET_AUTH=accounts)", () => {
       model.gate!.open();
       for (const response of [first, other]) for await (const frame of readSseStream(response.body!)) void frame;
       await until(async () => (await send(alice).then(async (r) => (r.status === 200 ? (await r.body?.cancel(), true) : false))));
+    } finally {
+      delete process.env.BITNET_USER_MAX_ACTIVE;
+    }
+  });
+
+  it("fair share counts /v1 answers too, and frees the place when they end", async () => {
+    process.env.BITNET_USER_MAX_ACTIVE = "1";
+    try {
+      const bob = await account("bob");
+      const made = await (await keysRoute.POST(request(bob, "/api/keys", { method: "POST", body: JSON.stringify({ name: "script" }) }))).json();
+      const model = createTestEngine({ answer: "Held.", gated: true });
+      hostState.engine = model.engine;
+      const v1 = () =>
+        completionsRoute.POST(
+          new Request("http://localhost/v1/chat/completions", {
+            method: "POST",
+            headers: { "Content-Type": "application/json", Authorization: `Bearer ${made.key}` },
+            body: JSON.stringify({ model: hostState.status.modelId, messages: [{ role: "user", content: "hi" }] }),
+          }),
+        );
+      const held = await chatRoute.POST(request(bob, "/api/chat", { method: "POST", body: JSON.stringify({ content: "hi" }) }));
+      const refused = await v1();
+      expect(refused.status).toBe(429);
+      expect((await refused.json()).error).toMatchObject({ type: "rate_limit_error", code: "too_many_answers" });
+      model.gate!.open();
+      for await (const frame of readSseStream(held.body!)) void frame;
+      await until(async () => {
+        const response = await v1();
+        return response.status === 200;
+      });
+      expect((await v1()).status).toBe(200); // the /v1 answer before it gave its place back
     } finally {
       delete process.env.BITNET_USER_MAX_ACTIVE;
     }
