@@ -14,11 +14,11 @@ import { OpenAIApiError } from "./errors";
 
 /**
  * Throws a 401 in OpenAI's shape when a key is configured and the request does not carry it (429 when its
- * address has too many attempts waiting). With accounts, resolves with the account the key belongs to.
+ * address has too many attempts waiting). With accounts, resolves with the account the key belongs to (else undefined).
  */
-export async function checkApiKey(headers: Headers, expectedKey: string | undefined = process.env.BITNET_API_KEY, throttle?: KeyThrottle): Promise<UserRow | null> {
+export async function checkApiKey(headers: Headers, expectedKey: string | undefined = process.env.BITNET_API_KEY, throttle?: KeyThrottle): Promise<UserRow | undefined> {
   const accounts = authModeFromEnv() === "accounts";
-  if (!accounts && !expectedKey) return null;
+  if (!accounts && !expectedKey) return undefined;
   const given = bearerKey(headers);
   if (given === null) {
     throw new OpenAIApiError(
@@ -30,11 +30,11 @@ export async function checkApiKey(headers: Headers, expectedKey: string | undefi
     );
   }
   let correct: boolean;
-  let account: UserRow | null = null;
+  let account: UserRow | undefined;
   try {
     // With accounts, one of an account's own keys (BITNET_API_KEY is not used then).
-    if (accounts) account = await apiKeyUser(getDb(), headers, given, throttle);
-    correct = accounts ? account !== null : await checkKey(headers, given, expectedKey!, throttle);
+    if (accounts) account = (await apiKeyUser(getDb(), headers, given, throttle)) ?? undefined;
+    correct = accounts ? account !== undefined : await checkKey(headers, given, expectedKey!, throttle);
   } catch (error) {
     if (isTooManyAttempts(error)) throw new OpenAIApiError(429, "rate_limit_error", error.message, null, "too_many_attempts", error.retryAfterS);
     throw error;
