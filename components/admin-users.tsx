@@ -1,37 +1,15 @@
 "use client";
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { createUser, deleteUser, listUsers, updateUser } from "@/lib/client/api";
+import { useApiList } from "@/lib/client/use-api-list";
 import type { UserDto } from "@/lib/schemas/users";
 
 /** The admin page (BITNET_AUTH=accounts): create accounts, change roles, disable, reset passwords, delete. */
 export function AdminUsers() {
-  const [users, setUsers] = useState<UserDto[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { items: users, error, act } = useApiList(listUsers);
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const [admin, setAdmin] = useState(false);
-
-  const reload = useCallback(() => listUsers().then(setUsers, (e: Error) => setError(e.message)), []);
-  useEffect(() => {
-    let cancelled = false;
-    listUsers().then(
-      (list) => !cancelled && setUsers(list),
-      (e: Error) => !cancelled && setError(e.message),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, []);
-
-  async function act(work: () => Promise<unknown>) {
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-    await reload();
-  }
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -62,7 +40,7 @@ export function AdminUsers() {
           </tr>
         </thead>
         <tbody>
-          {(users ?? []).map((user) => (
+          {users.map((user) => (
             <tr key={user.id} className="border-b border-zinc-100 dark:border-zinc-900">
               <td className="py-2 font-medium">{user.name}</td>
               <td>{user.role}</td>

@@ -1,35 +1,14 @@
 "use client";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/client/api";
-import type { ApiKeyDto, CreatedApiKeyDto } from "@/lib/schemas/api-keys";
+import { useApiList } from "@/lib/client/use-api-list";
+import type { CreatedApiKeyDto } from "@/lib/schemas/api-keys";
 
 /** The signed-in account's `/v1` keys (BITNET_AUTH=accounts): create one (shown once), revoke. */
 export function ApiKeys() {
-  const [keys, setKeys] = useState<ApiKeyDto[]>([]);
+  const { items: keys, error, act } = useApiList(listApiKeys);
   const [created, setCreated] = useState<CreatedApiKeyDto | null>(null);
   const [name, setName] = useState("");
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    listApiKeys().then(
-      (list) => !cancelled && setKeys(list),
-      (e: Error) => !cancelled && setError(e.message),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, []);
-
-  async function act(work: () => Promise<void>) {
-    setError(null);
-    try {
-      await work();
-      setKeys(await listApiKeys());
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }
 
   function create(event: FormEvent) {
     event.preventDefault();
