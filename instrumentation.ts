@@ -17,6 +17,8 @@ export async function register(): Promise<void> {
   const { logUploadAborts } = await import("./server/lifecycle/upload-aborts");
   const { stampClientAddresses } = await import("./server/auth/client-address");
   const { deleteStaleSessions } = await import("./server/auth/sessions");
+  const { authModeFromEnv } = await import("./server/auth/auth-mode");
+  const { giveUnownedToFirstAdmin } = await import("./server/auth/users");
   const { getDb } = await import("./server/db/connection");
   const { refuseUnroutableRequests } = await import("./server/http/unroutable-requests");
   refuseUnroutableRequests();
@@ -24,9 +26,14 @@ export async function register(): Promise<void> {
   logUploadAborts();
   stampClientAddresses();
   Promise.resolve()
-    .then(() => deleteStaleSessions(getDb(), process.env.BITNET_API_KEY || undefined))
+    .then(async () => {
+      const accounts = authModeFromEnv() === "accounts";
+      await deleteStaleSessions(getDb(), process.env.BITNET_API_KEY || undefined, new Date(), accounts);
+      const adopted = accounts ? await giveUnownedToFirstAdmin(getDb()) : 0;
+      if (adopted > 0) console.log(`[auth] ${adopted} conversations and presets written without accounts now belong to the first admin`);
+    })
     .catch((error: unknown) =>
-    console.error("[auth] could not delete stale sessions:", error instanceof Error ? error.message : error),
+    console.error("[auth] could not delete stale sessions (or give unowned rows to the first admin):", error instanceof Error ? error.message : error),
   );
   installShutdownHandlers({
     stopAnswers: () => answerRegistry().stopAll(),

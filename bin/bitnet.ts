@@ -9,6 +9,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(argv
   "export-gguf": { summary: "write a hub-format checkpoint as a llama.cpp GGUF file (TQ2_0)", load: () => import("./commands/export-gguf.ts") },
   logits: { summary: "print the logits of a token sequence as JSON", load: () => import("./commands/logits.ts") },
   generate: { summary: "generate a chat answer, streamed to stdout", load: () => import("./commands/generate.ts") },
+  users: { summary: "create and list accounts for BITNET_AUTH=accounts (users add NAME [--admin], users list)", load: () => import("./commands/users.ts") },
   bench: { summary: "measure decode/prefill speed, load time and memory (one JSON line)", load: () => import("./commands/bench.ts") },
 };
 

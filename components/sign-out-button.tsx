@@ -1,14 +1,17 @@
 "use client";
 import { LogOut } from "lucide-react";
+import Link from "next/link";
 import { useEffect, useState } from "react";
 import { sessionInfoSchema } from "@/lib/schemas/session";
 
 /**
- * Shown only when the server has an access key (the pages are built once, so the server tells at run time:
+ * Shown only when the server has an access key or accounts (with a link to the users page for admins) (the pages are built once, so the server tells at run time:
  * GET /api/session). Signing out deletes the session on the server, then opens the sign-in page.
  */
 export function SignOutButton() {
   const [accessKey, setAccessKey] = useState(false);
+  const [admin, setAdmin] = useState(false);
+  const [accounts, setAccounts] = useState(false);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -17,7 +20,10 @@ export function SignOutButton() {
       .then((response) => (response.ok ? response.json() : null))
       .then((body: unknown) => {
         const parsed = sessionInfoSchema.safeParse(body);
-        if (!cancelled && parsed.success) setAccessKey(parsed.data.accessKey);
+        if (cancelled || !parsed.success) return;
+        setAccessKey(parsed.data.accessKey || parsed.data.accounts);
+        setAdmin(parsed.data.user?.role === "admin");
+        setAccounts(parsed.data.accounts);
       })
       .catch(() => undefined);
     return () => {
@@ -27,6 +33,17 @@ export function SignOutButton() {
 
   if (!accessKey) return null;
   return (
+    <>
+      {accounts && (
+        <Link href="/keys" className="rounded-md px-2 py-1 text-xs text-zinc-600 hover:bg-zinc-200 dark:text-zinc-400 dark:hover:bg-zinc-800">
+          API keys
+        </Link>
+      )}
+      {admin && (
+        <Link href="/admin" className="rounded-md px-2 py-1 text-xs text-zinc-600 hover:bg-zinc-200 dark:text-zinc-400 dark:hover:bg-zinc-800">
+          Users
+        </Link>
+      )}
     <button
       type="button"
       disabled={busy}
@@ -45,5 +62,6 @@ export function SignOutButton() {
       <LogOut className="size-3.5" aria-hidden />
       Sign out
     </button>
+    </>
   );
 }

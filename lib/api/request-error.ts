@@ -12,6 +12,8 @@ export type ApiErrorCode =
   | "unsupported_media_type"
   | "payload_too_large"
   | "not_found"
+  | "unauthorized"
+  | "forbidden"
   | "conflict"
   | "answering"
   | "not_ready"

@@ -1,5 +1,6 @@
 /** Typed fetch wrappers for the JSON API; every failure becomes an ApiError carrying the server's message. */
 import type { ExtractedAttachment } from "@/lib/schemas/attachments";
+import type { ApiKeyDto, CreatedApiKeyDto } from "@/lib/schemas/api-keys";
 import type { ConversationDto, ConversationSummaryDto, StopAnswerDto } from "@/lib/schemas/conversations";
 import type { ApiErrorBody } from "@/lib/schemas/errors";
 import type { EfficiencyDto } from "@/lib/schemas/efficiency";
@@ -8,6 +9,7 @@ import type { ModelStatusDto } from "@/lib/schemas/model-status";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { PresetDto, SavePresetRequest } from "@/lib/schemas/presets";
 import type { MessageTokensDto } from "@/lib/schemas/tokens";
+import type { UserDto } from "@/lib/schemas/users";
 import { markDeleted } from "./deleted-conversations";
 
 export class ApiError extends Error {
@@ -140,4 +142,35 @@ export async function readAttachment(file: File, signal?: AbortSignal): Promise<
     signal,
     headers: { "Content-Type": file.type || "application/octet-stream" },
   });
+}
+
+/** Admins (BITNET_AUTH=accounts): every account. */
+export async function listUsers(): Promise<UserDto[]> {
+  return (await request<{ users: UserDto[] }>("/api/users")).users;
+}
+
+export async function createUser(body: { name: string; password: string; role: "admin" | "user" }): Promise<UserDto> {
+  return (await request<{ user: UserDto }>("/api/users", { method: "POST", body: JSON.stringify(body) })).user;
+}
+
+export async function updateUser(id: string, body: { role?: "admin" | "user"; disabled?: boolean; password?: string }): Promise<UserDto> {
+  return (await request<{ user: UserDto }>(`/api/users/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify(body) })).user;
+}
+
+/** `keepData`: the account's conversations and presets go to the admin deleting it. */
+export function deleteUser(id: string, keepData: boolean): Promise<unknown> {
+  return request(`/api/users/${encodeURIComponent(id)}?keepData=${keepData ? 1 : 0}`, { method: "DELETE" });
+}
+
+/** The signed-in account's `/v1` keys. */
+export async function listApiKeys(): Promise<ApiKeyDto[]> {
+  return (await request<{ keys: ApiKeyDto[] }>("/api/keys")).keys;
+}
+
+export function createApiKey(name: string): Promise<CreatedApiKeyDto> {
+  return request<CreatedApiKeyDto>("/api/keys", { method: "POST", body: JSON.stringify({ name }) });
+}
+
+export function revokeApiKey(id: string): Promise<unknown> {
+  return request(`/api/keys/${encodeURIComponent(id)}`, { method: "DELETE" });
 }

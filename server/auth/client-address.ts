@@ -14,6 +14,8 @@ import { isIP } from "node:net";
 import type { Socket } from "node:net";
 
 export const CLIENT_ADDRESS_HEADER = "x-bitnet-client-address";
+/** The connection's own peer (not what it forwards): who may vouch for a user with BITNET_TRUSTED_USER_HEADER (./trusted-proxy.ts). */
+export const PEER_ADDRESS_HEADER = "x-bitnet-peer-address";
 const UNKNOWN = "unknown";
 const holder = globalThis as typeof globalThis & { __bitnetClientAddresses?: boolean };
 
@@ -66,6 +68,7 @@ export function stampClientAddresses(): () => void {
     const { request, socket } = message as { request?: IncomingMessage; socket?: Socket };
     if (!request) return;
     request.headers[CLIENT_ADDRESS_HEADER] = addressBucket(clientAddressOf(socket?.remoteAddress, request.headers["x-forwarded-for"]));
+    request.headers[PEER_ADDRESS_HEADER] = socket?.remoteAddress ?? UNKNOWN;
   };
   diagnosticsChannel.subscribe("http.server.request.start", onRequest);
   holder.__bitnetClientAddresses = true;
@@ -81,4 +84,9 @@ export function stampClientAddresses(): () => void {
  */
 export function clientAddress(headers: Headers): string {
   return holder.__bitnetClientAddresses ? (headers.get(CLIENT_ADDRESS_HEADER) ?? UNKNOWN) : UNKNOWN;
+}
+
+/** The stamped peer address of a request's connection; undefined without the stamping (then nobody is a trusted proxy). */
+export function peerAddress(headers: Headers): string | undefined {
+  return holder.__bitnetClientAddresses ? (headers.get(PEER_ADDRESS_HEADER) ?? undefined) : undefined;
 }

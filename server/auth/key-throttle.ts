@@ -83,15 +83,15 @@ export class KeyThrottle {
     return this.lines.get(address)?.failures ?? 0;
   }
 
-  /** Runs `verify` (a constant-time key comparison) in `address`'s line; resolves with its verdict. */
-  async check(address: string, verify: () => boolean): Promise<boolean> {
+  /** Runs `verify` (a constant-time key or password comparison) in `address`'s line; resolves with its verdict. */
+  async check(address: string, verify: () => boolean | Promise<boolean>): Promise<boolean> {
     const now = this.now();
     this.forgetIdle(now);
     const line = this.lineFor(address, now);
     if (line.waiting >= this.options.maxWaiting) throw new TooManyAttemptsError(this.retryAfterS(line));
     line.waiting++;
     const turn = line.tail.then(async () => {
-      if (verify()) {
+      if (await verify()) {
         line.failures = 0;
         return true;
       }

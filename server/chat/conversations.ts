@@ -76,8 +76,12 @@ export async function switchBranch(db: Store, args: { id: string; messageId: str
   await db.conversations.setActiveLeaf({ id: args.id, leafId: leaf.id });
 }
 
-/** A running answer is stopped first: its decode loop sees the abort before its next step, freeing the model. */
+/**
+ * A running answer is stopped first: its decode loop sees the abort before its next step, freeing the model.
+ * Only once the conversation is known to exist in this store (with accounts: to be the account's).
+ */
 export async function deleteConversation(db: Store, args: { id: string; registry?: RunningAnswers }): Promise<void> {
+  if (!(await db.conversations.getConversation({ id: args.id }))) throw conversationNotFound("id");
   void args.registry?.stop(args.id);
   if (!(await db.conversations.deleteConversation({ id: args.id }))) throw conversationNotFound("id");
 }

@@ -11,6 +11,7 @@ import type { RunningAnswers } from "./running-answers";
 import type { ProgressPolicy } from "./progress-saver";
 import { RunningAnswer } from "./running-answer";
 import { sendMessage } from "./send-message";
+import { conversationNotFound } from "./chat-error";
 
 export interface StartAnswerArgs {
   db: Store;
@@ -34,7 +35,7 @@ export async function startAnswer(args: StartAnswerArgs): Promise<StartedAnswer>
   const { db, engine, registry, request } = args;
   // Held while the turn is written (awaited), so a second request for the conversation gets its 409
   // instead of writing a second turn; released right before `track`, with no await in between.
-  const release = request.conversationId ? await registry.reserve(request.conversationId) : () => undefined;
+  const release = await reserveConversation(db, registry, request.conversationId);
   const abort = new AbortController();
   let sent: Awaited<ReturnType<typeof sendMessage>>;
   try {
@@ -48,6 +49,17 @@ export async function startAnswer(args: StartAnswerArgs): Promise<StartedAnswer>
   const listener = answer.listen({ snapshot: false, signal: args.signal });
   void drive(events, answer);
   return { conversationId: turn.conversationId, answer, events: listener };
+}
+
+/**
+ * Reserves an existing conversation for a new answer (nothing to reserve for a new one). Its existence is
+ * checked first: with accounts, another account's conversation must give the 404 of a missing one, not
+ * the 409 of one that is answering.
+ */
+export async function reserveConversation(db: Store, registry: RunningAnswers, conversationId: string | undefined): Promise<() => void> {
+  if (conversationId === undefined) return () => undefined;
+  if (!(await db.conversations.getConversation({ id: conversationId }))) throw conversationNotFound("conversationId");
+  return registry.reserve(conversationId);
 }
 
 /** Feeds an answer's events to whoever holds it for its listeners, and tells it when the answer has ended. */

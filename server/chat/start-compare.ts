@@ -5,7 +5,7 @@
  * Like a single answer, the pair belongs to the server: clients only listen.
  */
 import type { ChatEvent } from "@/lib/schemas/events";
-import { drive, type StartAnswerArgs } from "./start-answer";
+import { drive, reserveConversation, type StartAnswerArgs } from "./start-answer";
 import { compareUndo, prepareCompare } from "./compare-writes";
 import { AnswerMeter } from "./answer-meter";
 import { RunningCompare } from "./running-compare";
@@ -22,7 +22,7 @@ export interface StartedCompare {
 export async function startCompare(args: StartAnswerArgs): Promise<StartedCompare> {
   const { db, engine, registry, request } = args;
   // Held while the turn is written, released right before `track` (see startAnswer).
-  const release = request.conversationId ? await registry.reserve(request.conversationId) : () => undefined;
+  const release = await reserveConversation(db, registry, request.conversationId);
   const abort = new AbortController();
   let prepared: Awaited<ReturnType<typeof prepareCompare>>;
   try {

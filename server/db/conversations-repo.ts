@@ -1,6 +1,7 @@
 /** Conversation queries, one function per query. Synchronous: see ./types.ts. */
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { GenerationParams } from "@/lib/schemas/params";
+import { NO_OWNER } from "./owner";
 import { conversations, messages, type ConversationRow } from "./schema";
 import type { Db } from "./types";
 
@@ -24,13 +25,18 @@ const summaryColumns = {
   messageCount: sql<number>`(SELECT count(*) FROM messages AS m WHERE m.conversation_id = "conversations"."id")`,
 };
 
+/** Only `ownerId`'s rows; every row when it is undefined (no accounts: server/db/owned-store.ts). */
+function ownedBy(ownerId: string | undefined) {
+  return ownerId === undefined ? undefined : eq(conversations.ownerId, ownerId);
+}
+
 export function createConversation(
   db: Db,
-  args: { id: string; title: string; params: GenerationParams; createdAt: Date; updatedAt?: Date },
+  args: { id: string; title: string; params: GenerationParams; createdAt: Date; updatedAt?: Date; ownerId?: string },
 ): ConversationRow {
   return db
     .insert(conversations)
-    .values({ id: args.id, title: args.title, params: args.params, createdAt: args.createdAt, updatedAt: args.updatedAt ?? args.createdAt })
+    .values({ id: args.id, title: args.title, params: args.params, createdAt: args.createdAt, updatedAt: args.updatedAt ?? args.createdAt, ownerId: args.ownerId ?? NO_OWNER })
     .returning()
     .get();
 }
@@ -40,11 +46,11 @@ export function getConversation(db: Db, args: { id: string }): ConversationRow |
 }
 
 /** Used by import to recognise a copy of a conversation that is still here. */
-export function findConversationByTitleAndCreation(db: Db, args: { title: string; createdAt: Date }): { id: string } | undefined {
+export function findConversationByTitleAndCreation(db: Db, args: { title: string; createdAt: Date; ownerId?: string }): { id: string } | undefined {
   return db
     .select({ id: conversations.id })
     .from(conversations)
-    .where(and(eq(conversations.title, args.title), eq(conversations.createdAt, args.createdAt)))
+    .where(and(eq(conversations.title, args.title), eq(conversations.createdAt, args.createdAt), ownedBy(args.ownerId)))
     .get();
 }
 
@@ -56,21 +62,22 @@ export function getConversationSummary(db: Db, args: { id: string }): Conversati
  * Pinned first, then newest activity; `seq` breaks ties between conversations touched in the same
  * millisecond. Pinned ones come first so the limit never hides them.
  */
-export function listConversations(db: Db, args: { limit: number }): ConversationSummaryRow[] {
+export function listConversations(db: Db, args: { limit: number; ownerId?: string }): ConversationSummaryRow[] {
   return db
     .select(summaryColumns)
     .from(conversations)
+    .where(ownedBy(args.ownerId))
     .orderBy(desc(conversations.pinned), desc(conversations.updatedAt), desc(conversations.seq))
     .limit(args.limit)
     .all();
 }
 
-export function listConversationsByIds(db: Db, args: { ids: string[] }): ConversationSummaryRow[] {
+export function listConversationsByIds(db: Db, args: { ids: string[]; ownerId?: string }): ConversationSummaryRow[] {
   if (args.ids.length === 0) return [];
   return db
     .select(summaryColumns)
     .from(conversations)
-    .where(sql`${conversations.id} IN (SELECT value FROM json_each(${JSON.stringify(args.ids)}))`)
+    .where(and(sql`${conversations.id} IN (SELECT value FROM json_each(${JSON.stringify(args.ids)}))`, ownedBy(args.ownerId)))
     .orderBy(desc(conversations.updatedAt), desc(conversations.seq))
     .all();
 }

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     );
     process.stderr.write("\n");
     const where = `${new URL(url).host}${new URL(url).pathname}`;
-    console.log(`Copied ${file} → PostgreSQL ${where}: ${copied.conversations} conversations, ${copied.messages} messages, ${copied.tokenRecords} token records, ${copied.presets} presets.`);
+    console.log(`Copied ${file} → PostgreSQL ${where}: ${copied.conversations} conversations, ${copied.messages} messages, ${copied.tokenRecords} token records, ${copied.presets} presets, ${copied.users} users.`);
   } finally {
     source.close();
     await target.close();

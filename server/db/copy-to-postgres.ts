@@ -22,6 +22,8 @@ export interface CopyCounts {
   messages: number;
   tokenRecords: number;
   presets: number;
+  /** Accounts (BITNET_AUTH=accounts), with their password hashes: the copied rows keep their owners. */
+  users: number;
 }
 
 const ROWS_PER_PAGE = 500;
@@ -42,7 +44,7 @@ export async function copySqliteToPostgres(source: Db, target: Pool, onProgress?
   );
   if (rows[0]!.conversations > 0 || rows[0]!.presets > 0) throw new TargetNotEmptyError(rows[0]!.conversations, rows[0]!.presets);
 
-  const copied: CopyCounts = { conversations: 0, messages: 0, tokenRecords: 0, presets: 0 };
+  const copied: CopyCounts = { conversations: 0, messages: 0, tokenRecords: 0, presets: 0, users: 0 };
   const pg = drizzle(target, { schema: pgSchema });
   /** Copies one table in pages read after a cursor (the last row's key), so memory stays bounded. */
   const copyPages = async <R, K>(kind: keyof CopyCounts, first: K, read: (after: K) => R[], key: (row: R) => K, write: (rows: R[]) => Promise<unknown>) => {
@@ -58,7 +60,7 @@ export async function copySqliteToPostgres(source: Db, target: Pool, onProgress?
   // `seq` is PostgreSQL's own identity: rows inserted in `seq` order keep their order.
   const withoutSeq = <R extends { seq: number }>(rows: R[]): Omit<R, "seq">[] => rows.map(({ seq: _seq, ...row }) => row);
   const bySeq = (row: { seq: number }) => row.seq;
-  const { conversations, presets, messages, messageTokens } = sqliteSchema;
+  const { conversations, presets, messages, messageTokens, users } = sqliteSchema;
   await pg.transaction(async (tx) => {
     // Conversations and presets first, then messages (a parent is always older than its replies), then
     // the token records of those messages.
@@ -75,6 +77,13 @@ export async function copySqliteToPostgres(source: Db, target: Pool, onProgress?
       (after) => source.select().from(presets).where(gt(presets.seq, after)).orderBy(asc(presets.seq)).limit(ROWS_PER_PAGE).all(),
       bySeq,
       (rows) => tx.insert(pgSchema.presets).values(withoutSeq(rows)),
+    );
+    await copyPages(
+      "users",
+      0,
+      (after) => source.select().from(users).where(gt(users.seq, after)).orderBy(asc(users.seq)).limit(ROWS_PER_PAGE).all(),
+      bySeq,
+      (rows) => tx.insert(pgSchema.users).values(withoutSeq(rows)),
     );
     await copyPages(
       "messages",

@@ -1,6 +1,6 @@
 /** Message queries, one function per query. Synchronous: see ./types.ts. */
 import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
-import { messages, type MessageRow, type NewMessageRow } from "./schema";
+import { conversations, messages, type MessageRow, type NewMessageRow } from "./schema";
 import type { Db } from "./types";
 
 export function insertMessage(db: Db, args: { message: Omit<NewMessageRow, "seq"> }): MessageRow {
@@ -34,11 +34,17 @@ export function deleteMessages(db: Db, args: { ids: string[] }): number {
 }
 
 /** The newest answers that have stats (any conversation), newest first: the efficiency chart's points. */
-export function listRecentAnswers(db: Db, args: { limit: number }): Pick<MessageRow, "id" | "stats" | "createdAt">[] {
+export function listRecentAnswers(db: Db, args: { limit: number; ownerId?: string }): Pick<MessageRow, "id" | "stats" | "createdAt">[] {
   return db
     .select({ id: messages.id, stats: messages.stats, createdAt: messages.createdAt })
     .from(messages)
-    .where(and(eq(messages.role, "assistant"), isNotNull(messages.stats)))
+    .where(
+      and(
+        eq(messages.role, "assistant"),
+        isNotNull(messages.stats),
+        args.ownerId === undefined ? undefined : inArray(messages.conversationId, db.select({ id: conversations.id }).from(conversations).where(eq(conversations.ownerId, args.ownerId))),
+      ),
+    )
     .orderBy(desc(messages.seq))
     .limit(args.limit)
     .all();

@@ -6,7 +6,7 @@
  * describe virtual tables); see drizzle/sqlite/*_fts.sql.
  * No `server-only` import here: drizzle-kit loads this file from plain Node.
  */
-import { blob, index, integer, sqliteTable, text, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
 import type { ReplayVerdict } from "@/lib/schemas/events";
@@ -29,8 +29,10 @@ export const conversations = sqliteTable(
      * back to the newest leaf when it is missing or stale.
      */
     activeLeafId: text("active_leaf_id"),
+    /** The account it belongs to (BITNET_AUTH=accounts); NO_OWNER ("") without accounts (server/db/owned-store.ts). */
+    ownerId: text("owner_id").notNull().default(""),
   },
-  (t) => [index("conversations_updated_at_idx").on(t.updatedAt)],
+  (t) => [index("conversations_updated_at_idx").on(t.updatedAt), index("conversations_owner_idx").on(t.ownerId, t.updatedAt)],
 );
 
 export const messages = sqliteTable(
@@ -76,19 +78,56 @@ export const messageTokens = sqliteTable("message_tokens", {
 });
 
 /** Settings the user saved under a name (sampling values and a system prompt), offered next to the built-in presets. */
-export const presets = sqliteTable("presets", {
+export const presets = sqliteTable(
+  "presets",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull().unique(),
+    name: text("name").notNull(),
+    params: text("params", { mode: "json" }).$type<GenerationParams>().notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    /** As conversations.owner_id: names are unique per account. */
+    ownerId: text("owner_id").notNull().default(""),
+  },
+  (t) => [uniqueIndex("presets_owner_name_unique").on(t.ownerId, t.name)],
+);
+
+/**
+ * Accounts (BITNET_AUTH=accounts; server/auth/users.ts). `passwordHash` is a self-describing scrypt string
+ * (server/auth/password-hash.ts), never the password. A disabled account cannot sign in and its sessions end.
+ */
+export const users = sqliteTable("users", {
   seq: integer("seq").primaryKey({ autoIncrement: true }),
   id: text("id").notNull().unique(),
   name: text("name").notNull().unique(),
-  params: text("params", { mode: "json" }).$type<GenerationParams>().notNull(),
+  passwordHash: text("password_hash").notNull(),
+  role: text("role", { enum: ["admin", "user"] }).notNull(),
+  disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 });
 
 /**
+ * An account's keys for `/v1` (BITNET_AUTH=accounts; server/auth/api-keys.ts): a random 256-bit key shown once;
+ * only its sha256 is stored (unguessable, so no slow hash is needed), and revoking deletes the row.
+ */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull().unique(),
+    userId: text("user_id").notNull(),
+    name: text("name").notNull(),
+    keyHash: text("key_hash").notNull().unique(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("api_keys_user_idx").on(t.userId)],
+);
+
+/**
  * Signed-in browsers (BITNET_API_KEY; server/auth/sessions.ts). The cookie carries a random token; only its
  * sha256 is stored, so a copy of the database signs nobody in. `keyFingerprint` is a one-way fingerprint of
- * the access key the session was opened with: a session made under another key is not valid. `userId` is
- * for user accounts (not yet built): null for access-key sessions.
+ * the access key the session was opened with: a session made under another key is not valid. `userId` is the
+ * account signed in (BITNET_AUTH=accounts): null for access-key sessions.
  */
 export const sessions = sqliteTable(
   "sessions",
@@ -108,3 +147,5 @@ export type MessageRow = typeof messages.$inferSelect;
 export type NewMessageRow = typeof messages.$inferInsert;
 export type PresetRow = typeof presets.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

@@ -55,14 +55,16 @@ function firstActiveHits(db: Db, match: string, conversationIds: readonly string
  * Snippets are computed only for the returned rows: a common word can match most messages, and
  * snippet() over all of them made a search over 20k messages take ~200 ms.
  */
-export function searchConversations(db: Db, args: { query: string; limit: number }): SearchHit[] {
+/** With `ownerId`, only that account's conversations (server/db/owner.ts). */
+export function searchConversations(db: Db, args: { query: string; limit: number; ownerId?: string }): SearchHit[] {
   const match = toFtsQuery(args.query);
   if (!match) return [];
   const candidates = db.all<{ id: string; titleHit: number }>(sql`
     SELECT c.id AS id, c.seq IN (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ${match}) AS titleHit
     FROM conversations c
-    WHERE c.seq IN (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ${match})
-       OR c.id IN (SELECT m.conversation_id FROM messages m WHERE m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${match}))
+    WHERE (c.seq IN (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ${match})
+       OR c.id IN (SELECT m.conversation_id FROM messages m WHERE m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${match})))
+      AND (${args.ownerId === undefined ? 1 : 0} OR c.owner_id = ${args.ownerId ?? ""})
     ORDER BY c.updated_at DESC, c.seq DESC`);
   const ids: string[] = [];
   const firstHitSeq = new Map<string, number>();

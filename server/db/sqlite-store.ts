@@ -15,8 +15,10 @@ import * as messagesRepo from "./messages-repo";
 import type { OpenDatabase } from "./open-database";
 import * as presetsRepo from "./presets-repo";
 import * as sessionsRepo from "./sessions-repo";
+import * as usersRepo from "./users-repo";
+import * as apiKeysRepo from "./api-keys-repo";
 import { searchConversations } from "./search-repo";
-import type { ConversationsStore, MessagesStore, MessageTokensStore, PresetsStore, SearchStore, SessionsStore, Store } from "./store";
+import type { ConversationsStore, MessagesStore, MessageTokensStore, PresetsStore, SearchStore, SessionsStore, Store, UsersStore, ApiKeysStore } from "./store";
 
 /** The one open transaction of a connection, if any: who owns it and when it ends. */
 class TransactionGate {
@@ -55,6 +57,8 @@ class SqliteStore implements Store {
   readonly presets: PresetsStore;
   readonly search: SearchStore;
   readonly sessions: SessionsStore;
+  readonly users: UsersStore;
+  readonly apiKeys: ApiKeysStore;
   private savepoints = 0;
 
   constructor(
@@ -70,6 +74,8 @@ class SqliteStore implements Store {
     this.presets = bindRepo(presetsRepo, open.db, run);
     this.search = bindRepo({ searchConversations }, open.db, run);
     this.sessions = bindRepo(sessionsRepo, open.db, run);
+    this.users = bindRepo(usersRepo, open.db, run);
+    this.apiKeys = bindRepo(apiKeysRepo, open.db, run);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -6,25 +6,29 @@
  * implementations — SQLite (./sqlite-store.ts, the default) and PostgreSQL (./pg/pg-store.ts, when
  * DATABASE_URL is a postgres:// URL). Method names and arguments are those of the SQLite repositories
  * (./conversations-repo.ts …), so both dialects answer the same queries with the same row shapes.
+ *
+ * `ownerId` arguments (server/db/owner.ts): given, a query sees or writes only that account's rows; left out,
+ * every row (no accounts). The chat layer never passes them: it gets a store wrapped by ./owned-store.ts.
  */
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { ConversationSummaryRow } from "./conversations-repo";
 import type { MessagePatch } from "./messages-repo";
-import type { ConversationRow, MessageRow, NewMessageRow, PresetRow, SessionRow } from "./schema";
+import type { ApiKeyRow, ConversationRow, MessageRow, NewMessageRow, PresetRow, SessionRow, UserRow } from "./schema";
 import type { SearchHit } from "./search-repo";
+import type { NewUserRow, UserPatch } from "./users-repo";
 
-export type { ConversationSummaryRow, MessagePatch, SearchHit };
+export type { ConversationSummaryRow, MessagePatch, NewUserRow, SearchHit, UserPatch };
 
 export interface ConversationsStore {
-  createConversation(args: { id: string; title: string; params: GenerationParams; createdAt: Date; updatedAt?: Date }): Promise<ConversationRow>;
+  createConversation(args: { id: string; title: string; params: GenerationParams; createdAt: Date; updatedAt?: Date; ownerId?: string }): Promise<ConversationRow>;
   getConversation(args: { id: string }): Promise<ConversationRow | undefined>;
   /** Used by import to recognise a copy of a conversation that is still here. */
-  findConversationByTitleAndCreation(args: { title: string; createdAt: Date }): Promise<{ id: string } | undefined>;
+  findConversationByTitleAndCreation(args: { title: string; createdAt: Date; ownerId?: string }): Promise<{ id: string } | undefined>;
   getConversationSummary(args: { id: string }): Promise<ConversationSummaryRow | undefined>;
   /** Pinned first, then newest activity, then newest `seq`. */
-  listConversations(args: { limit: number }): Promise<ConversationSummaryRow[]>;
+  listConversations(args: { limit: number; ownerId?: string }): Promise<ConversationSummaryRow[]>;
   /** Newest activity first. */
-  listConversationsByIds(args: { ids: string[] }): Promise<ConversationSummaryRow[]>;
+  listConversationsByIds(args: { ids: string[]; ownerId?: string }): Promise<ConversationSummaryRow[]>;
   /** Each returns false when no conversation has that id. */
   renameConversation(args: { id: string; title: string; updatedAt: Date }): Promise<boolean>;
   updateConversationParams(args: { id: string; params: GenerationParams; updatedAt: Date }): Promise<boolean>;
@@ -44,7 +48,7 @@ export interface MessagesStore {
   listMessages(args: { conversationId: string }): Promise<MessageRow[]>;
   getMessage(args: { id: string }): Promise<MessageRow | undefined>;
   deleteMessages(args: { ids: string[] }): Promise<number>;
-  listRecentAnswers(args: { limit: number }): Promise<Pick<MessageRow, "id" | "stats" | "createdAt">[]>;
+  listRecentAnswers(args: { limit: number; ownerId?: string }): Promise<Pick<MessageRow, "id" | "stats" | "createdAt">[]>;
 }
 
 /** An answer's token-record blob (server/chat/token-blob.ts), one row per message. */
@@ -59,9 +63,10 @@ export interface MessageTokensStore {
 }
 
 export interface PresetsStore {
-  listPresets(): Promise<PresetRow[]>;
-  savePreset(args: { id: string; name: string; params: GenerationParams; createdAt: Date }): Promise<PresetRow>;
-  deletePreset(args: { id: string }): Promise<boolean>;
+  listPresets(args?: { ownerId?: string }): Promise<PresetRow[]>;
+  /** Names are unique per owner. */
+  savePreset(args: { id: string; name: string; params: GenerationParams; createdAt: Date; ownerId?: string }): Promise<PresetRow>;
+  deletePreset(args: { id: string; ownerId?: string }): Promise<boolean>;
 }
 
 /** Sign-in sessions by the sha256 of their token (what makes one valid: server/auth/sessions.ts). */
@@ -74,9 +79,34 @@ export interface SessionsStore {
   deleteStaleSessions(args: { keyFingerprint: string | null; now: Date }): Promise<number>;
 }
 
+/** Accounts (BITNET_AUTH=accounts; the rules: server/auth/users.ts). */
+export interface UsersStore {
+  insertUser(args: { user: NewUserRow }): Promise<UserRow>;
+  getUserById(args: { id: string }): Promise<UserRow | undefined>;
+  getUserByName(args: { name: string }): Promise<UserRow | undefined>;
+  /** In creation order. */
+  listUsers(): Promise<UserRow[]>;
+  updateUser(args: { id: string; patch: UserPatch }): Promise<boolean>;
+  deleteUser(args: { id: string }): Promise<boolean>;
+  deleteUserSessions(args: { userId: string }): Promise<number>;
+  /** Conversations and presets of `from` (NO_OWNER: written without accounts) become `to`'s; how many rows. */
+  moveOwnedRows(args: { from: string; to: string }): Promise<number>;
+  deleteOwnedRows(args: { ownerId: string }): Promise<number>;
+}
+
+/** Accounts' `/v1` keys, by the sha256 of the key (the rules: server/auth/api-keys.ts). */
+export interface ApiKeysStore {
+  insertApiKey(args: { key: Omit<ApiKeyRow, "seq"> }): Promise<ApiKeyRow>;
+  getApiKeyByHash(args: { keyHash: string }): Promise<ApiKeyRow | undefined>;
+  listApiKeys(args: { userId: string }): Promise<ApiKeyRow[]>;
+  /** False when the account has no key with that id. */
+  deleteApiKey(args: { id: string; userId: string }): Promise<boolean>;
+  deleteUserApiKeys(args: { userId: string }): Promise<number>;
+}
+
 export interface SearchStore {
   /** Matching conversations, newest activity first, one snippet each (matches wrapped in «…»). */
-  searchConversations(args: { query: string; limit: number }): Promise<SearchHit[]>;
+  searchConversations(args: { query: string; limit: number; ownerId?: string }): Promise<SearchHit[]>;
 }
 
 export interface Store {
@@ -87,6 +117,8 @@ export interface Store {
   readonly presets: PresetsStore;
   readonly search: SearchStore;
   readonly sessions: SessionsStore;
+  readonly users: UsersStore;
+  readonly apiKeys: ApiKeysStore;
   /**
    * One unit of work: everything `fn` does through `tx` commits together or not at all. Use only
    * `tx` inside — the outer store is another connection (PostgreSQL) or waits for this transaction

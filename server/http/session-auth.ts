@@ -3,8 +3,12 @@
  * SameSite=Strict cookie holding a random session token (server/auth/sessions.ts); scripts may send
  * `Authorization: Bearer <key>` instead, checked through the per-address throttle (server/auth/check-key.ts).
  */
+import type { AuthMode } from "@/server/auth/auth-mode";
 import { bearerKey, checkKey } from "@/server/auth/check-key";
-import { isValidSession, SESSION_LIFETIME_MS } from "@/server/auth/sessions";
+import { isValidSession, SESSION_LIFETIME_MS, sessionUser } from "@/server/auth/sessions";
+import { trustedProxyUserName } from "@/server/auth/trusted-proxy";
+import { normalizeUsername } from "@/server/auth/users";
+import type { UserRow } from "@/server/db/schema";
 import type { Store } from "@/server/db/store";
 
 export const SESSION_COOKIE = "bitnet_session";
@@ -28,12 +32,27 @@ export function sessionTokenOf(headers: Headers): string | undefined {
  * bearer key waits in its address's line (and may throw TooManyAttemptsError); a cookie does not: a session
  * token cannot be guessed.
  */
-export async function isAuthenticated(headers: Headers, apiKey: string | undefined, store: () => Store): Promise<boolean> {
+export async function isAuthenticated(headers: Headers, apiKey: string | undefined, store: () => Store, mode: AuthMode = apiKey ? "key" : "open"): Promise<boolean> {
+  if (mode === "accounts") return (await signedInUser(headers, store())) !== undefined;
   if (!apiKey) return true;
   const token = sessionTokenOf(headers);
   if (token !== undefined && (await isValidSession(store(), token, apiKey))) return true;
   const bearer = bearerKey(headers);
   return bearer !== null && (await checkKey(headers, bearer, apiKey));
+}
+
+/**
+ * With accounts (BITNET_AUTH=accounts): the account a trusted proxy names (server/auth/trusted-proxy.ts),
+ * else the one the request's session cookie signs in, if any. A disabled or unknown account is nobody.
+ */
+export async function signedInUser(headers: Headers, store: Store): Promise<UserRow | undefined> {
+  const proxied = trustedProxyUserName(headers);
+  if (proxied !== null) {
+    const user = await store.users.getUserByName({ name: normalizeUsername(proxied) });
+    return user && !user.disabled ? user : undefined;
+  }
+  const token = sessionTokenOf(headers);
+  return token === undefined ? undefined : sessionUser(store, token);
 }
 
 /** Reachable without signing in: the sign-in page and its API, static assets, liveness. */

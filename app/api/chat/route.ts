@@ -2,7 +2,9 @@ import { chatRequestSchema } from "@/lib/schemas/chat";
 import { answerRegistry } from "@/server/chat/answer-registry";
 import { startAnswer } from "@/server/chat/start-answer";
 import { startCompare } from "@/server/chat/start-compare";
-import { getDb } from "@/server/db/client";
+import type { ChatEvent } from "@/lib/schemas/events";
+import { fairShare } from "@/server/http/fair-share";
+import { requestScope } from "@/server/http/request-store";
 import { getModelHost } from "@/server/host/model-host";
 import { withErrors } from "@/server/http/json-response";
 import { readJsonBody } from "@/server/http/read-json";
@@ -27,7 +29,18 @@ export const POST = withErrors(async (request: Request) => {
   const engine = getModelHost().engine();
   const detach = new AbortController();
   // A compare pair is two answers run as one unit (one stream, one Stop).
-  const start = body.mode === "compare" ? startCompare : startAnswer;
-  const { events } = await start({ db: getDb(), engine, registry: answerRegistry(), request: body, signal: detach.signal });
+  const { store, user } = await requestScope(request);
+  // With accounts, each answer counts against its account's share until it is saved (server/http/fair-share.ts).
+  const release = user ? fairShare().take(user.id) : () => undefined;
+  let events: AsyncGenerator<ChatEvent>;
+  try {
+    const args = { db: store, engine, registry: answerRegistry(), request: body, signal: detach.signal };
+    const started = body.mode === "compare" ? await startCompare(args) : await startAnswer(args);
+    events = started.events;
+    void ("pair" in started ? started.pair : started.answer).settled.then(release, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
   return sseResponse(events, { abort: detach, requestSignal: request.signal });
 });

@@ -1,7 +1,7 @@
 import { createConversationSchema, listConversationsQuerySchema } from "@/lib/schemas/conversations";
 import { answerRegistry } from "@/server/chat/answer-registry";
 import { createConversation, listConversations } from "@/server/chat/conversations";
-import { getDb } from "@/server/db/client";
+import { requestStore } from "@/server/http/request-store";
 import { jsonResponse, withErrors } from "@/server/http/json-response";
 import { readJsonBody } from "@/server/http/read-json";
 import { parseOrThrow } from "@/server/http/zod-error";
@@ -16,10 +16,10 @@ export const GET = withErrors(async (request: Request) => {
     q: search.get("q") ?? undefined,
     limit: search.get("limit") ?? undefined,
   });
-  return jsonResponse({ conversations: await listConversations(getDb(), { ...query, isAnswering: await answerRegistry().answering() }) });
+  return jsonResponse({ conversations: await listConversations(await requestStore(request), { ...query, isAnswering: await answerRegistry().answering() }) });
 });
 
 export const POST = withErrors(async (request: Request) => {
   const body = parseOrThrow(createConversationSchema, await readJsonBody(request));
-  return jsonResponse(await createConversation(getDb(), body), { status: 201 });
+  return jsonResponse(await createConversation(await requestStore(request), body), { status: 201 });
 });

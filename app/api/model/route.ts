@@ -1,5 +1,7 @@
 import { modelActionSchema } from "@/lib/schemas/model-action";
+import { authModeFromEnv } from "@/server/auth/auth-mode";
 import { getModelHost } from "@/server/host/model-host";
+import { requestAdmin } from "@/server/http/request-store";
 import { jsonResponse, withErrors } from "@/server/http/json-response";
 import { readJsonBody } from "@/server/http/read-json";
 import { parseOrThrow } from "@/server/http/zod-error";
@@ -22,6 +24,8 @@ export const GET = withErrors(async () => {
  * from), which it would show until its next poll.
  */
 export const POST = withErrors(async (request: Request) => {
+  // On a team server the model is everyone's: only an admin switches or reloads it.
+  if (authModeFromEnv() === "accounts") await requestAdmin(request);
   const { action } = parseOrThrow(modelActionSchema, await readJsonBody(request));
   const host = getModelHost();
   const work = action === "use-demo" ? host.useDemoModel() : action === "use-real" ? host.useRealModel() : host.retry();

@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { ConversationSummaryRow } from "../conversations-repo";
 import type { ConversationRow } from "../schema";
+import { NO_OWNER } from "../owner";
 import { conversations, messages } from "./schema";
 import type { PgDb } from "./types";
 
@@ -16,13 +17,18 @@ const summaryColumns = {
   messageCount: sql<number>`(SELECT count(*)::int FROM messages AS m WHERE m.conversation_id = "conversations"."id")`,
 };
 
+/** Only `ownerId`'s rows; every row when it is undefined (no accounts: server/db/owned-store.ts). */
+function ownedBy(ownerId: string | undefined) {
+  return ownerId === undefined ? undefined : eq(conversations.ownerId, ownerId);
+}
+
 export async function createConversation(
   db: PgDb,
-  args: { id: string; title: string; params: GenerationParams; createdAt: Date; updatedAt?: Date },
+  args: { id: string; title: string; params: GenerationParams; createdAt: Date; updatedAt?: Date; ownerId?: string },
 ): Promise<ConversationRow> {
   const [row] = await db
     .insert(conversations)
-    .values({ id: args.id, title: args.title, params: args.params, createdAt: args.createdAt, updatedAt: args.updatedAt ?? args.createdAt })
+    .values({ id: args.id, title: args.title, params: args.params, createdAt: args.createdAt, updatedAt: args.updatedAt ?? args.createdAt, ownerId: args.ownerId ?? NO_OWNER })
     .returning();
   return row!;
 }
@@ -32,11 +38,11 @@ export async function getConversation(db: PgDb, args: { id: string }): Promise<C
   return row;
 }
 
-export async function findConversationByTitleAndCreation(db: PgDb, args: { title: string; createdAt: Date }): Promise<{ id: string } | undefined> {
+export async function findConversationByTitleAndCreation(db: PgDb, args: { title: string; createdAt: Date; ownerId?: string }): Promise<{ id: string } | undefined> {
   const [row] = await db
     .select({ id: conversations.id })
     .from(conversations)
-    .where(and(eq(conversations.title, args.title), eq(conversations.createdAt, args.createdAt)))
+    .where(and(eq(conversations.title, args.title), eq(conversations.createdAt, args.createdAt), ownedBy(args.ownerId)))
     .limit(1);
   return row;
 }
@@ -46,20 +52,21 @@ export async function getConversationSummary(db: PgDb, args: { id: string }): Pr
   return row;
 }
 
-export function listConversations(db: PgDb, args: { limit: number }): Promise<ConversationSummaryRow[]> {
+export function listConversations(db: PgDb, args: { limit: number; ownerId?: string }): Promise<ConversationSummaryRow[]> {
   return db
     .select(summaryColumns)
     .from(conversations)
+    .where(ownedBy(args.ownerId))
     .orderBy(desc(conversations.pinned), desc(conversations.updatedAt), desc(conversations.seq))
     .limit(args.limit);
 }
 
-export async function listConversationsByIds(db: PgDb, args: { ids: string[] }): Promise<ConversationSummaryRow[]> {
+export async function listConversationsByIds(db: PgDb, args: { ids: string[]; ownerId?: string }): Promise<ConversationSummaryRow[]> {
   if (args.ids.length === 0) return [];
   return db
     .select(summaryColumns)
     .from(conversations)
-    .where(inArray(conversations.id, args.ids))
+    .where(and(inArray(conversations.id, args.ids), ownedBy(args.ownerId)))
     .orderBy(desc(conversations.updatedAt), desc(conversations.seq));
 }
 

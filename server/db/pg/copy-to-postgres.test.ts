@@ -4,6 +4,8 @@
  * layer on PostgreSQL; a second copy into the now non-empty database is refused and changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "@/server/auth/users";
+import { ownedStore } from "../owned-store";
 import { chatRequestSchema, type ChatRequest } from "@/lib/schemas/chat";
 import { getConversation, listConversations, updateConversation } from "@/server/chat/conversations";
 import { getMessageTokens } from "@/server/chat/message-tokens";
@@ -44,13 +46,19 @@ describe.runIf(postgresAvailable())("copying a SQLite store into PostgreSQL", ()
     const second = await send(t.store, "Bonjour !", { content: "Say hello in French" });
     await updateConversation(t.store, { id: second.conversationId, title: "French", pinned: true });
     await savePreset(t.store, { name: "Precise", params: { temperature: 0.2, topP: 0.9, topK: 40, maxNewTokens: 256, repetitionPenalty: 1.1, systemPrompt: "Be exact.", seed: null } });
+    // The first admin receives everything written before accounts; the copy keeps the account and the owners.
+    const admin = await createUser(t.store, { name: "alice", password: "alice password", role: "admin" });
 
     const url = await server.createDatabase("bitnet_copy");
     const pg = openPgStore(url, { poolSize: 2 });
     try {
       await pg.store.ping();
       const copied = await copySqliteToPostgres(t.db, pg.pool);
-      expect(copied).toEqual({ conversations: 2, messages: 8, tokenRecords: 5, presets: 1 });
+      expect(copied).toEqual({ conversations: 2, messages: 8, tokenRecords: 5, presets: 1, users: 1 });
+      expect(await pg.store.users.getUserByName({ name: "alice" })).toEqual(await t.store.users.getUserByName({ name: "alice" }));
+      const ids = async (store: Store) => (await listConversations(ownedStore(store, admin.id), { limit: 10 })).map((c) => c.id).sort();
+      expect(await ids(pg.store)).toEqual([first.conversationId, second.conversationId].sort());
+      expect(await listPresets(ownedStore(pg.store, admin.id))).toHaveLength(1);
 
       expect(await listConversations(pg.store, { limit: 10 })).toEqual(await listConversations(t.store, { limit: 10 }));
       for (const id of [first.conversationId, second.conversationId]) {

@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { MessagePatch } from "../messages-repo";
 import type { MessageRow, NewMessageRow } from "../schema";
-import { messages } from "./schema";
+import { conversations, messages } from "./schema";
 import type { PgDb } from "./types";
 
 export async function insertMessage(db: PgDb, args: { message: Omit<NewMessageRow, "seq"> }): Promise<MessageRow> {
@@ -34,11 +34,17 @@ export async function deleteMessages(db: PgDb, args: { ids: string[] }): Promise
   return (await db.delete(messages).where(inArray(messages.id, args.ids))).rowCount ?? 0;
 }
 
-export function listRecentAnswers(db: PgDb, args: { limit: number }): Promise<Pick<MessageRow, "id" | "stats" | "createdAt">[]> {
+export function listRecentAnswers(db: PgDb, args: { limit: number; ownerId?: string }): Promise<Pick<MessageRow, "id" | "stats" | "createdAt">[]> {
   return db
     .select({ id: messages.id, stats: messages.stats, createdAt: messages.createdAt })
     .from(messages)
-    .where(and(eq(messages.role, "assistant"), isNotNull(messages.stats)))
+    .where(
+      and(
+        eq(messages.role, "assistant"),
+        isNotNull(messages.stats),
+        args.ownerId === undefined ? undefined : inArray(messages.conversationId, db.select({ id: conversations.id }).from(conversations).where(eq(conversations.ownerId, args.ownerId))),
+      ),
+    )
     .orderBy(desc(messages.seq))
     .limit(args.limit);
 }

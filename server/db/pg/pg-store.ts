@@ -14,12 +14,14 @@ import { sql } from "drizzle-orm";
 import { Pool } from "pg";
 import { bindRepo } from "../bind-repo";
 import { DatabaseUnreachableError, isConnectionFailure } from "../database-unreachable";
-import type { ConversationsStore, MessagesStore, MessageTokensStore, PresetsStore, SearchStore, SessionsStore, Store } from "../store";
+import type { ConversationsStore, MessagesStore, MessageTokensStore, PresetsStore, SearchStore, SessionsStore, Store, UsersStore, ApiKeysStore } from "../store";
 import * as conversationsRepo from "./conversations-repo";
 import * as messageTokensRepo from "./message-tokens-repo";
 import * as messagesRepo from "./messages-repo";
 import * as presetsRepo from "./presets-repo";
 import * as sessionsRepo from "./sessions-repo";
+import * as usersRepo from "./users-repo";
+import * as apiKeysRepo from "./api-keys-repo";
 import * as schema from "./schema";
 import { searchConversations } from "./search-repo";
 import type { PgDb } from "./types";
@@ -44,6 +46,8 @@ class PgStore implements Store {
   readonly presets: PresetsStore;
   readonly search: SearchStore;
   readonly sessions: SessionsStore;
+  readonly users: UsersStore;
+  readonly apiKeys: ApiKeysStore;
 
   constructor(
     private readonly db: PgDb,
@@ -64,6 +68,8 @@ class PgStore implements Store {
     this.presets = bindRepo(presetsRepo, db, run);
     this.search = bindRepo({ searchConversations }, db, run);
     this.sessions = bindRepo(sessionsRepo, db, run);
+    this.users = bindRepo(usersRepo, db, run);
+    this.apiKeys = bindRepo(apiKeysRepo, db, run);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -7,7 +7,7 @@
  * migration, drizzle/pg/*_search.sql, like FTS5 on SQLite.
  * No `server-only` import here: drizzle-kit loads this file from plain Node.
  */
-import { bigint, boolean, customType, index, integer, jsonb, pgTable, text, timestamp, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { bigint, boolean, customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
 import type { GenerationParams } from "@/lib/schemas/params";
 import type { GenerationStats } from "@/lib/schemas/stats";
 import type { ReplayVerdict } from "@/lib/schemas/events";
@@ -28,8 +28,9 @@ export const conversations = pgTable(
     updatedAt: time("updated_at").notNull(),
     pinned: boolean("pinned").notNull().default(false),
     activeLeafId: text("active_leaf_id"),
+    ownerId: text("owner_id").notNull().default(""),
   },
-  (t) => [index("conversations_updated_at_idx").on(t.updatedAt)],
+  (t) => [index("conversations_updated_at_idx").on(t.updatedAt), index("conversations_owner_idx").on(t.ownerId, t.updatedAt)],
 );
 
 export const messages = pgTable(
@@ -61,15 +62,43 @@ export const messageTokens = pgTable("message_tokens", {
   data: bytea("data").notNull(),
 });
 
-export const presets = pgTable("presets", {
+export const presets = pgTable(
+  "presets",
+  {
+    seq: integer("seq").primaryKey().generatedAlwaysAsIdentity(),
+    id: text("id").notNull().unique(),
+    name: text("name").notNull(),
+    params: jsonb("params").$type<GenerationParams>().notNull(),
+    createdAt: time("created_at").notNull(),
+    ownerId: text("owner_id").notNull().default(""),
+  },
+  (t) => [uniqueIndex("presets_owner_name_unique").on(t.ownerId, t.name)],
+);
+
+export const users = pgTable("users", {
   seq: integer("seq").primaryKey().generatedAlwaysAsIdentity(),
   id: text("id").notNull().unique(),
   name: text("name").notNull().unique(),
-  params: jsonb("params").$type<GenerationParams>().notNull(),
+  passwordHash: text("password_hash").notNull(),
+  role: text("role", { enum: ["admin", "user"] }).notNull(),
+  disabled: boolean("disabled").notNull().default(false),
   createdAt: time("created_at").notNull(),
 });
 
 /** Signed-in browsers: the same table as ../schema.ts `sessions`. */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    seq: integer("seq").primaryKey().generatedAlwaysAsIdentity(),
+    id: text("id").notNull().unique(),
+    userId: text("user_id").notNull(),
+    name: text("name").notNull(),
+    keyHash: text("key_hash").notNull().unique(),
+    createdAt: time("created_at").notNull(),
+  },
+  (t) => [index("api_keys_user_idx").on(t.userId)],
+);
+
 export const sessions = pgTable(
   "sessions",
   {
@@ -111,5 +140,7 @@ const sameRows: [
   Same<typeof messageTokens.$inferSelect, typeof sqlite.messageTokens.$inferSelect>,
   Same<typeof presets.$inferSelect, sqlite.PresetRow>,
   Same<typeof sessions.$inferSelect, sqlite.SessionRow>,
-] = [true, true, true, true, true];
+  Same<typeof users.$inferSelect, sqlite.UserRow>,
+  Same<typeof apiKeys.$inferSelect, sqlite.ApiKeyRow>,
+] = [true, true, true, true, true, true, true];
 void sameRows;

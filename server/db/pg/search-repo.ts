@@ -42,15 +42,16 @@ function withEllipses(headline: string, text: string): string {
   return `${at > 0 ? "…" : ""}${headline}${at + plain.length < text.length ? "…" : ""}`;
 }
 
-export async function searchConversations(db: PgDb, args: { query: string; limit: number }): Promise<SearchHit[]> {
+export async function searchConversations(db: PgDb, args: { query: string; limit: number; ownerId?: string }): Promise<SearchHit[]> {
   const tsquery = toTsQuery(args.query);
   if (!tsquery) return [];
   const candidates = (
     await db.execute<{ id: string; titleHit: boolean }>(sql`
       SELECT c.id AS id, c.search @@ ${query(tsquery)} AS "titleHit"
       FROM conversations c
-      WHERE c.search @@ ${query(tsquery)}
-         OR c.id IN (SELECT m.conversation_id FROM messages m WHERE m.search @@ ${query(tsquery)})
+      WHERE (c.search @@ ${query(tsquery)}
+         OR c.id IN (SELECT m.conversation_id FROM messages m WHERE m.search @@ ${query(tsquery)}))
+        AND (${args.ownerId === undefined} OR c.owner_id = ${args.ownerId ?? ""})
       ORDER BY c.updated_at DESC, c.seq DESC`)
   ).rows;
   // As on SQLite: branches are walked only as far down the ranking as the limit needs.

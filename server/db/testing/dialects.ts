@@ -52,7 +52,7 @@ function postgres(fileTag: string): DialectHarness {
       await current.store.ping(); // migrates
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      await client.query("TRUNCATE conversations, messages, message_tokens, presets, sessions RESTART IDENTITY CASCADE");
+      await client.query("TRUNCATE conversations, messages, message_tokens, presets, sessions, users, api_keys RESTART IDENTITY CASCADE");
       await client.end();
       const opened = current;
       return { store: opened.store, checkSearchIndex: () => undefined, dispose: () => opened.close() };

@@ -86,9 +86,12 @@ export async function startAppServer(
     try {
       // With BITNET_API_KEY set, /api/* needs the key too.
       const auth: Record<string, string> = env.BITNET_API_KEY ? { Authorization: `Bearer ${env.BITNET_API_KEY}` } : {};
-      const response = await fetch(`${baseUrl}/api/model`, { headers: auth });
+      // With accounts, nothing but the public health check answers before someone signs in.
+      const accounts = env.BITNET_AUTH === "accounts";
+      const response = await fetch(`${baseUrl}${accounts ? "/api/health" : "/api/model"}`, { headers: auth });
       if (response.ok) {
-        const status = (await response.json()) as { state: string; error?: { message: string } | null };
+        const body = (await response.json()) as { state?: string; model?: string; error?: { message: string } | null };
+        const status = accounts ? { state: body.model ?? "", error: null } : { state: body.state ?? "", error: body.error };
         if (!options.waitForModel || status.state === "ready") return server;
         if (status.state === "error") throw new Error(`model failed to load: ${status.error?.message}`);
       }

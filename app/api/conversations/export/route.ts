@@ -1,13 +1,13 @@
 import { exportAllConversations } from "@/server/chat/export-conversation";
-import { getDb } from "@/server/db/client";
+import { requestStore } from "@/server/http/request-store";
 import { withErrors } from "@/server/http/json-response";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Every conversation as one JSON file (`format: "bitnet-chat/conversations@1"`), which import accepts. */
-export const GET = withErrors(async () => {
-  const file = await exportAllConversations(getDb());
+export const GET = withErrors(async (request: Request) => {
+  const file = await exportAllConversations(await requestStore(request));
   return new Response(file.body, {
     headers: {
       "Content-Type": file.contentType,

@@ -1,9 +1,9 @@
 import { importBundle, importConversation } from "@/server/chat/import-conversation";
-import { getDb } from "@/server/db/client";
 import { loadedVocabSize } from "@/server/host/loaded-vocab";
 import { getModelHost } from "@/server/host/model-host";
 import { jsonResponse, slicedJsonResponse, withErrors } from "@/server/http/json-response";
 import { parseImportBody } from "@/server/http/import-body";
+import { requestStore } from "@/server/http/request-store";
 import { readJsonBody } from "@/server/http/read-json";
 
 export const runtime = "nodejs";
@@ -20,7 +20,7 @@ export const POST = withErrors(async (request: Request) => {
   const data = await parseImportBody(await readJsonBody(request, { maxBytes: MAX_IMPORT_BYTES }));
   const vocabSize = loadedVocabSize(getModelHost());
   if (data.format === "bitnet-chat/conversations@1") {
-    return slicedJsonResponse("conversations", await importBundle(getDb(), { data, vocabSize }), { status: 201 });
+    return slicedJsonResponse("conversations", await importBundle(await requestStore(request), { data, vocabSize }), { status: 201 });
   }
-  return jsonResponse({ conversation: await importConversation(getDb(), { data, vocabSize }) }, { status: 201 });
+  return jsonResponse({ conversation: await importConversation(await requestStore(request), { data, vocabSize }) }, { status: 201 });
 });

@@ -1,6 +1,6 @@
 import { exportFormatSchema } from "@/lib/schemas/conversations";
 import { exportConversation } from "@/server/chat/export-conversation";
-import { getDb } from "@/server/db/client";
+import { requestStore } from "@/server/http/request-store";
 import { withErrors } from "@/server/http/json-response";
 import { conversationIdFrom } from "@/server/http/route-id";
 import { parseOrThrow } from "@/server/http/zod-error";
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const GET = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const id = await conversationIdFrom(context.params);
   const { format } = parseOrThrow(exportFormatSchema, { format: new URL(request.url).searchParams.get("format") ?? undefined });
-  const file = await exportConversation(getDb(), { id, format });
+  const file = await exportConversation(await requestStore(request), { id, format });
   return new Response(file.body, {
     headers: {
       "Content-Type": file.contentType,

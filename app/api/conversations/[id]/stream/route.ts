@@ -1,6 +1,6 @@
 import { answerRegistry } from "@/server/chat/answer-registry";
 import { followAnswer } from "@/server/chat/answer-control";
-import { getDb } from "@/server/db/client";
+import { requestStore } from "@/server/http/request-store";
 import { withErrors } from "@/server/http/json-response";
 import { conversationIdFrom } from "@/server/http/route-id";
 import { sseResponse } from "@/server/http/sse-response";
@@ -18,7 +18,7 @@ interface Context {
  */
 export const GET = withErrors(async (request: Request, context: Context) => {
   const detach = new AbortController();
-  const events = await followAnswer(getDb(), { registry: answerRegistry(), id: await conversationIdFrom(context.params), signal: detach.signal });
+  const events = await followAnswer(await requestStore(request), { registry: answerRegistry(), id: await conversationIdFrom(context.params), signal: detach.signal });
   if (!events) return new Response(null, { status: 204 });
   return sseResponse(events, { abort: detach, requestSignal: request.signal });
 });

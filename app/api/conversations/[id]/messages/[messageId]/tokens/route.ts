@@ -1,6 +1,6 @@
 import { messageTokensParamsSchema } from "@/lib/schemas/tokens";
 import { getMessageTokens } from "@/server/chat/message-tokens";
-import { getDb } from "@/server/db/client";
+import { requestStore } from "@/server/http/request-store";
 import { jsonResponse, withErrors } from "@/server/http/json-response";
 import { parseOrThrow } from "@/server/http/zod-error";
 
@@ -12,7 +12,7 @@ interface Context {
 }
 
 /** An answer's token records for the token view (not part of the conversation's GET: they are large). */
-export const GET = withErrors(async (_request: Request, context: Context) => {
+export const GET = withErrors(async (request: Request, context: Context) => {
   const { id, messageId } = parseOrThrow(messageTokensParamsSchema, await context.params);
-  return jsonResponse(await getMessageTokens(getDb(), { conversationId: id, messageId }));
+  return jsonResponse(await getMessageTokens(await requestStore(request), { conversationId: id, messageId }));
 });
