@@ -3,6 +3,7 @@ import { useState, type FormEvent } from "react";
 import { createUser, deleteUser, listUsers, updateUser } from "@/lib/client/api";
 import { useApiList } from "@/lib/client/use-api-list";
 import type { UserDto } from "@/lib/schemas/users";
+import { ErrorAlert } from "./error-alert";
 
 /** The admin page (BITNET_AUTH=accounts): create accounts, change roles, disable, reset passwords, delete. */
 export function AdminUsers() {
@@ -25,11 +26,7 @@ export function AdminUsers() {
 
   return (
     <div className="space-y-6">
-      {error && (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       <table className="w-full text-left text-sm">
         <thead>
           <tr className="border-b border-zinc-200 dark:border-zinc-800">

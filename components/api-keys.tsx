@@ -3,6 +3,7 @@ import { useState, type FormEvent } from "react";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/client/api";
 import { useApiList } from "@/lib/client/use-api-list";
 import type { CreatedApiKeyDto } from "@/lib/schemas/api-keys";
+import { ErrorAlert } from "./error-alert";
 
 /** The signed-in account's `/v1` keys (BITNET_AUTH=accounts): create one (shown once), revoke. */
 export function ApiKeys() {
@@ -20,11 +21,7 @@ export function ApiKeys() {
 
   return (
     <div className="space-y-6">
-      {error && (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {created && (
         <div role="status" className="space-y-1 rounded-md border border-amber-300 p-3 text-sm dark:border-amber-700">
           <p>Copy the key &ldquo;{created.name}&rdquo; now: it is not shown again.</p>

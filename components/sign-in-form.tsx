@@ -1,6 +1,7 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import { sameOriginTarget } from "@/lib/safe-next-path";
+import { ErrorAlert } from "./error-alert";
 
 /**
  * The access key form, or with accounts the name and password form: either is exchanged for an HttpOnly
@@ -69,11 +70,7 @@ export function SignInForm({ next, accounts = false }: { next: string; accounts?
             className="mt-1 block w-full rounded-md border border-zinc-300 bg-transparent px-3 py-2 dark:border-zinc-700"
           />
         </label>
-        {error && (
-          <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-            {error}
-          </p>
-        )}
+        <ErrorAlert error={error} />
         <button
           type="submit"
           disabled={busy || key === "" || (accounts && username === "")}
