@@ -41,4 +41,7 @@ export async function register(): Promise<void> {
     database: openedDatabase,
   });
   getModelHost().start();
+  // Decoding this tokenizer's vocabulary blocks the event loop ≈ 360 ms: here, before the first request, not
+  // inside the first import or chat request that counts an attachment's tokens (next.config.ts keeps it external).
+  await import("llama3-tokenizer-js");
 }
