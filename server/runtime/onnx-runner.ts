@@ -9,7 +9,6 @@
  * tokens of several sequences (forwardBatch): the linears see only the real tokens, attention runs per
  * sequence over its own slot.
  */
-import path from "node:path";
 import ort from "onnxruntime-node";
 import type { BatchRow, BatchedModelRunner, ModelInfo } from "./runner-types";
 import { graphName, readManifest, type BitNetManifest } from "@/server/checkpoint/onnx-manifest";

@@ -65,9 +65,9 @@ class AddonSession implements RunnerSession {
   }
 
   static async create(addon: TernaryAddon, file: string, tuning: SessionTuning): Promise<AddonSession> {
-    const isa = tuning.isa ?? addon.isaInfo().selected;
-    const forced = addon.isaInfo().forcedError;
-    if (forced && !tuning.isa) (tuning.log ?? console.warn)(`[runtime] ${forced}`);
+    const { selected, forcedError } = addon.isaInfo();
+    const isa = tuning.isa ?? selected;
+    if (forcedError && !tuning.isa) (tuning.log ?? console.warn)(`[runtime] ${forcedError}`);
     const options = sessionOptions(tuning);
     const handle = await addon.createSession(file, {
       threads: options.intraOpNumThreads ?? 1,

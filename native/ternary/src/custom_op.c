@@ -170,19 +170,21 @@ static void compute(void* k, OrtKernelContext* context) {
 OrtCustomOp* ternary_custom_op(const OrtApi* api, TernaryIsa isa, int threads) {
   TernaryOp* op = calloc(1, sizeof(TernaryOp));
   if (!op) return NULL;
-  op->op.version = BITNET_CUSTOM_OP_VERSION;
-  op->op.CreateKernel = create_kernel;
-  op->op.GetName = op_name;
-  op->op.GetExecutionProviderType = op_provider;
-  op->op.GetInputType = op_input_type;
-  op->op.GetInputTypeCount = op_input_count;
-  op->op.GetOutputType = op_output_type;
-  op->op.GetOutputTypeCount = op_output_count;
-  op->op.KernelCompute = compute;
-  op->op.KernelDestroy = destroy_kernel;
-  op->op.GetInputCharacteristic = op_required;
-  op->op.GetOutputCharacteristic = op_required;
-  op->op.GetInputMemoryType = op_memory;
+  op->op = (OrtCustomOp){
+      .version = BITNET_CUSTOM_OP_VERSION,
+      .CreateKernel = create_kernel,
+      .GetName = op_name,
+      .GetExecutionProviderType = op_provider,
+      .GetInputType = op_input_type,
+      .GetInputTypeCount = op_input_count,
+      .GetOutputType = op_output_type,
+      .GetOutputTypeCount = op_output_count,
+      .KernelCompute = compute,
+      .KernelDestroy = destroy_kernel,
+      .GetInputCharacteristic = op_required,
+      .GetOutputCharacteristic = op_required,
+      .GetInputMemoryType = op_memory,
+  };
   op->api = api;
   op->isa = isa;
   op->threads = threads;

@@ -6,16 +6,10 @@
  */
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
+#include "x86_hsum.h"
 #include "tiling.h"
 
 #define AVX2 __attribute__((target("avx2,fma")))
-
-static inline AVX2 float hsum256(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
 
 #define ROWS_AVX2(MR)                                                                                     \
   static AVX2 void rows_avx2_##MR(const TernaryProblem* p, const QuantizedActivations* qa, int64_t m0,   \

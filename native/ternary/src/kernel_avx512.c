@@ -7,18 +7,12 @@
  */
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
+#include "x86_hsum.h"
 #include <string.h>
 #include "tiling.h"
 
 #define AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma,avx2")))
 #define AVX512VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,fma,avx2")))
-
-static inline AVX512 float hsum256_512(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
 
 /* DOT4_512(sum, c0..c3, q): sum (int32 × 16) += Σ_r c_r · q[r*64 ..]; DOT4_256 likewise for 32-byte runs. */
 #define DOT4_512_VNNI(sum, q)                                                              \
@@ -102,7 +96,7 @@ static inline AVX512 float hsum256_512(__m256 v) {
         DOT256(tail, q)                                                                                       \
         a256 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(tail), _mm256_set1_ps(qa->scale[(m0 + i) * blocks + blocks - 1]), a256); \
       }                                                                                                       \
-      y[(m0 + i) * p->n] = hsum256_512(a256) - qa->corr[m0 + i];                                              \
+      y[(m0 + i) * p->n] = hsum256(a256) - qa->corr[m0 + i];                                              \
     }                                                                                                         \
   }
 

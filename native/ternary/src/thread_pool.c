@@ -1,9 +1,8 @@
 /*
- * A small fork-join pool for the kernel. onnxruntime's own intra-op pool is not reachable through the C
- * API version this addon declares, and it sleeps (spinning off) while our op runs, so these threads have the
- * cores. Workers spin for a short while after a job before sleeping: a decode step calls the op 120 times
- * with a few tens of microseconds of other ops between calls, and a futex wake-up each time would cost more
- * than that. They never spin longer than SPIN_NS, so an idle server holds no core.
+ * A small fork-join pool for the kernel called alone (the addon's `matmul`: tests and benchmarks). Inside a
+ * session the op runs on onnxruntime's own intra-op threads instead (custom_op.c, KernelContext_ParallelFor).
+ * Workers spin for a short while after a job before sleeping, never longer than SPIN_NS, so an idle process
+ * holds no core.
  *
  * The caller never waits for a worker that has not joined: on a loaded machine a woken worker may not run
  * for milliseconds, and the caller simply does every task itself. A worker joins a job only while it is open
